@@ -1,0 +1,34 @@
+# `make run` and `make test` are all a newcomer needs; both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint locales missing-translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+locales: $(STAMP)
+	$(BIN)/python -m bot compile-locales
+
+run: locales
+	mkdir -p data
+	$(BIN)/python -m bot
+
+test: locales
+	$(BIN)/ruff check bot core storage scheduler tests
+	$(BIN)/python -m tests.layers
+	$(BIN)/pytest
+
+missing-translations: $(STAMP)
+	$(BIN)/python -m bot missing-translations
+
+bench: locales
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,141 @@
+"""The composition root: the one place where the platform is wired together.
+
+`build_app` touches no network, so tests build the very same dispatcher
+that production runs and feed it updates.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import publish_commands_for, publish_default_commands
+from bot.flows import timezone
+from bot.fsm_storage import DatabaseStorage
+from bot.handlers import errors, help, preferences, rules, start
+from bot.i18n import build_i18n
+from bot.middlewares.current_user import CurrentUser
+from bot.middlewares.inflight import InFlightUpdates
+from bot.middlewares.locale import UserLocale
+from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
+from bot.settings import Settings
+from core.clock import Clock, SystemClock
+from core.users import Role
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    i18n: I18n
+    inflight: InFlightUpdates
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    async def prepare(self) -> None:
+        """Bring the database up to date; safe to call on every start."""
+        await upgrade_to_head(self.engine)
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    session: BaseSession | None = None,
+    fsm_storage: BaseStorage | None = None,
+) -> App:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    bot = Bot(
+        token=settings.bot_token,
+        session=session or AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)),
+        default=DefaultBotProperties(link_preview_is_disabled=True),
+    )
+    i18n = build_i18n(settings.default_locale)
+    storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    inflight = InFlightUpdates()
+    app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight)
+
+    dispatcher.workflow_data.update(settings=settings, clock=clock, i18n=i18n, app=app)
+    dispatcher.update.outer_middleware(inflight)
+    dispatcher.update.outer_middleware(UnitOfWorkPerUpdate(sessions, clock))
+    dispatcher.update.outer_middleware(
+        CurrentUser(clock, default_locale=settings.default_locale, default_timezone=settings.default_timezone)
+    )
+    UserLocale(i18n).setup(dispatcher)
+    dispatcher.include_routers(*topic_routers())
+    dispatcher.startup.register(_on_startup)
+    dispatcher.shutdown.register(_on_shutdown)
+    return app
+
+
+def topic_routers() -> list[Router]:
+    """Fresh routers every time: a router can belong to one dispatcher only."""
+    return [
+        start.router(),
+        preferences.router(),
+        timezone.router(),
+        help.router(),
+        rules.router(),
+        errors.router(),  # last: it answers whatever nobody else took
+    ]
+
+
+def _conversation_state(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    given: BaseStorage | None,
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    if given is not None:
+        return given, SimpleEventIsolation()
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        )
+        # Replicas behind a load balancer must serialise one person's updates together.
+        return storage, RedisEventIsolation(storage.redis)
+    return DatabaseStorage(sessions, clock), SimpleEventIsolation()
+
+
+async def _on_startup(bot: Bot, app: App) -> None:
+    await publish_default_commands(bot, app.i18n)
+    async with app.unit_of_work() as uow:
+        for admin_id in app.settings.admin_ids:
+            admin = await uow.users.get(admin_id)
+            if admin is not None:
+                await publish_commands_for(bot, app.i18n, admin, Role.ADMIN)
+
+
+async def _on_shutdown(app: App) -> None:
+    if not await app.inflight.drained(app.settings.shutdown_grace_seconds):
+        log.warning("shutting down with %d update(s) still being handled", app.inflight.running)

@@ -1,0 +1,95 @@
+"""Choosing a time zone: a button, or a city or zone name typed in."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
+from bot.presenting import local_time
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases.users import UnknownTimezone, choose_timezone, resolve_timezone
+from core.users import User
+
+
+class TimezoneFlow(StatesGroup):
+    choosing = State()
+
+
+def router() -> Router:
+    router = Router(name="timezone")
+    router.callback_query.register(ask, TimezoneOther.filter())
+    router.callback_query.register(keep, TimezoneKeep.filter())
+    router.callback_query.register(picked, TimezoneChoice.filter())
+    router.message.register(typed, TimezoneFlow.choosing, F.text)
+    router.message.register(not_a_zone, TimezoneFlow.choosing)
+    return router
+
+
+async def start_choosing(message: Message, state: FSMContext, user: User) -> None:
+    await state.set_state(TimezoneFlow.choosing)
+    await message.answer(
+        _(
+            "Your time zone is {zone}. Pick yours below, or send the name of your city "
+            "(for example: Warsaw) or of the zone (for example: Europe/Berlin)."
+        ).format(zone=user.timezone),
+        reply_markup=timezone_picker(),
+    )
+
+
+async def ask(query: CallbackQuery, state: FSMContext, user: User) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await start_choosing(query.message, state, user)
+
+
+async def keep(query: CallbackQuery, uow: UnitOfWork, user: User, clock: Clock) -> None:
+    await choose_timezone(uow, user, user.timezone)
+    await query.answer(_("Time zone saved."))
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(_confirmation(user, clock))
+
+
+async def picked(
+    query: CallbackQuery, callback_data: TimezoneChoice, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock
+) -> None:
+    try:
+        await choose_timezone(uow, user, callback_data.zone)
+    except UnknownTimezone:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await state.clear()
+    await query.answer(_("Time zone saved."))
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(_confirmation(user, clock))
+
+
+async def typed(message: Message, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock) -> None:
+    assert message.text is not None
+    try:
+        zone = resolve_timezone(message.text)
+    except UnknownTimezone:
+        await not_a_zone(message)
+        return
+    await choose_timezone(uow, user, zone)
+    await state.clear()
+    await message.answer(_confirmation(user, clock))
+
+
+async def not_a_zone(message: Message) -> None:
+    await message.answer(
+        _(
+            "I don't know that time zone. Send a city (Warsaw, New York) or a zone name "
+            "(Europe/Berlin), or pick one of the buttons above."
+        ),
+        reply_markup=timezone_picker(),
+    )
+
+
+def _confirmation(user: User, clock: Clock) -> str:
+    return _("Done: times will be shown for {zone}. It is {time} there now.").format(
+        zone=user.timezone, time=local_time(clock.now(), user.timezone)
+    )

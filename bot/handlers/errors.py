@@ -1,0 +1,47 @@
+"""The last line: polite answers for failures, stale buttons and stray input."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from core.users import User
+
+log = logging.getLogger(__name__)
+
+
+def router() -> Router:
+    """Registered last, so it only sees what no other router took."""
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    router.callback_query.register(stale_button)
+    router.message.register(not_understood)
+    return router
+
+
+async def on_error(event: ErrorEvent, i18n: I18n, user: User | None = None) -> bool:
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    # Errors surface outside the per-update language context; restore it.
+    locale = user.locale if user is not None else i18n.default_locale
+    with i18n.context(), i18n.use_locale(locale):
+        apology = _("Sorry, something went wrong on our side. Nothing you entered is lost; please try again.")
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(apology, show_alert=True)
+        elif event.update.message is not None:
+            await event.update.message.answer(apology)
+    except TelegramAPIError:
+        log.warning("could not apologise for update %s", event.update.update_id, exc_info=True)
+    return True
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(_("This button no longer works. Open /start for the current menu."), show_alert=True)
+
+
+async def not_understood(message: Message) -> None:
+    await message.answer(_("I didn't understand that. Please use the menu below, or /help."))

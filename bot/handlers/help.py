@@ -1,0 +1,52 @@
+"""/help: how to use the bot, and crisis lines that do not wait for a session."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.menus import BUTTON_HELP
+
+LIFELINE_UKRAINE = "https://lifelineukraine.com"
+FIND_A_HELPLINE = "https://findahelpline.com"
+
+
+def router() -> Router:
+    router = Router(name="help")
+    router.message.register(show_help, Command("help"))
+    router.message.register(show_help, F.text == BUTTON_HELP)
+    return router
+
+
+async def show_help(message: Message) -> None:
+    await message.answer(crisis_lines(), reply_markup=crisis_buttons())
+    await message.answer(
+        _(
+            "How to use the bot:\n"
+            "/start — main menu\n"
+            "/faq — how booking, payment and cancellations work\n"
+            "/language — change the language\n"
+            "/timezone — change your time zone (all times are shown in it)"
+        )
+    )
+
+
+def crisis_lines() -> str:
+    return _(
+        "If you are in danger or thinking about harming yourself, please do not wait for a session.\n\n"
+        "Emergency: 112 · ambulance: 103\n"
+        "Lifeline Ukraine, suicide prevention, free, 24/7: 7333\n"
+        "Domestic violence and trafficking hotline: 116 123\n"
+        "Children and young people: 116 111\n"
+        "Outside Ukraine: findahelpline.com lists free lines in your country."
+    )
+
+
+def crisis_buttons() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=_("Lifeline Ukraine"), url=LIFELINE_UKRAINE)],
+            [InlineKeyboardButton(text=_("Helplines in other countries"), url=FIND_A_HELPLINE)],
+        ]
+    )

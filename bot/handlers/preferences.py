@@ -1,0 +1,70 @@
+"""Language and time zone: the two things every person sets for themselves."""
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.commands import publish_commands_for
+from bot.flows.timezone import start_choosing
+from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
+from bot.menus import BUTTON_SETTINGS, main_menu
+from bot.settings import Settings
+from core.ports import UnitOfWork
+from core.usecases.users import choose_locale
+from core.users import User
+
+
+def router() -> Router:
+    router = Router(name="preferences")
+    router.message.register(show_preferences, F.text == BUTTON_SETTINGS)
+    router.message.register(ask_language, Command("language"))
+    router.callback_query.register(ask_language_from_menu, F.data == "prefs:language")
+    router.callback_query.register(set_language, LanguageChoice.filter())
+    router.message.register(ask_timezone, Command("timezone"))
+    return router
+
+
+async def show_preferences(message: Message, user: User) -> None:
+    await message.answer(
+        _("Language: {language}\nTime zone: {zone}").format(language=LANGUAGES[user.locale], zone=user.timezone),
+        reply_markup=preferences_menu(),
+    )
+
+
+async def ask_language(message: Message) -> None:
+    await message.answer(_("Choose the language of the bot:"), reply_markup=language_picker())
+
+
+async def ask_language_from_menu(query: CallbackQuery) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_language(query.message)
+
+
+async def set_language(
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    uow: UnitOfWork,
+    user: User,
+    i18n: I18n,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    if callback_data.locale not in LANGUAGES:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await choose_locale(uow, user, callback_data.locale)
+    role = user.main_role(settings.admin_ids)
+    with i18n.use_locale(user.locale):
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.answer(_("Done: I will speak English with you."), reply_markup=main_menu(role))
+    await publish_commands_for(bot, i18n, user, role)
+
+
+async def ask_timezone(message: Message, state: FSMContext, user: User) -> None:
+    await start_choosing(message, state, user)

@@ -1,0 +1,48 @@
+"""/start: greet by role and show that role's menu."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.keyboards.preferences import timezone_offer
+from bot.menus import main_menu
+from bot.settings import Settings
+from core.users import Role, User
+
+
+def router() -> Router:
+    router = Router(name="start")
+    router.message.register(show_main_menu, CommandStart())
+    return router
+
+
+async def show_main_menu(message: Message, user: User, settings: Settings, state: FSMContext) -> None:
+    await state.clear()
+    role = user.main_role(settings.admin_ids)
+    await message.answer(greeting(user, role), reply_markup=main_menu(role))
+    if not user.timezone_chosen:
+        await message.answer(
+            _("Times are shown in your time zone, now {zone}. Is that right?").format(zone=user.timezone),
+            reply_markup=timezone_offer(),
+        )
+
+
+def greeting(user: User, role: Role) -> str:
+    name = user.shown_name
+    if role is Role.ADMIN:
+        return _("Hello, {name}. This is the platform's console: the menu below has your tools.").format(name=name)
+    if role is Role.THERAPIST:
+        return _("Welcome to your cabinet, {name}. Your sessions, hours and earnings are in the menu below.").format(
+            name=name
+        )
+    if role is Role.APPLICANT:
+        return _("Hello, {name}! Your application to join the platform is in progress; the menu below shows where it stands.").format(
+            name=name
+        )
+    return _(
+        "Hello, {name}! Here you can find a psychotherapist, book a session, pay for it and talk "
+        "with your therapist — all in this chat."
+    ).format(name=name)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+LANGUAGES = {"uk": "Українська", "en": "English"}
+COMMON_ZONES = (
+    "Europe/Kyiv",
+    "Europe/Warsaw",
+    "Europe/Berlin",
+    "Europe/London",
+    "Europe/Lisbon",
+    "America/New_York",
+    "America/Toronto",
+    "Asia/Jerusalem",
+)
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    locale: str
+
+
+class TimezoneChoice(CallbackData, prefix="tz"):
+    zone: str
+
+
+class TimezoneKeep(CallbackData, prefix="tzok"):
+    pass
+
+
+class TimezoneOther(CallbackData, prefix="tzother"):
+    pass
+
+
+def language_picker() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for locale, name in LANGUAGES.items():
+        builder.button(text=name, callback_data=LanguageChoice(locale=locale))
+    return builder.as_markup()
+
+
+def timezone_picker() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for zone in COMMON_ZONES:
+        builder.button(text=zone.split("/")[-1].replace("_", " "), callback_data=TimezoneChoice(zone=zone))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def timezone_offer() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, keep it"), callback_data=TimezoneKeep())
+    builder.button(text=_("Choose another"), callback_data=TimezoneOther())
+    return builder.as_markup()
+
+
+def preferences_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🌐 Language"), callback_data="prefs:language")
+    builder.button(text=_("🕒 Time zone"), callback_data=TimezoneOther())
+    return builder.as_markup()

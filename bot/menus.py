@@ -1,0 +1,57 @@
+"""Each role's main menu (reply keyboard) and command list.
+
+A feature adds its button and command here when it exists; nothing is
+listed that does not work yet.
+"""
+from __future__ import annotations
+
+from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from core.users import Role
+
+BUTTON_SETTINGS = __("⚙️ Settings")
+BUTTON_HELP = __("🆘 Help")
+BUTTON_FAQ = __("❓ How it works")
+BUTTON_REQUIREMENTS = __("📋 Requirements")
+
+MENU_ROWS: dict[Role, list[list[object]]] = {
+    Role.CLIENT: [[BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.APPLICANT: [[BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.THERAPIST: [[BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.ADMIN: [[BUTTON_SETTINGS, BUTTON_HELP]],
+}
+
+COMMON_COMMANDS = [
+    ("start", __("Main menu")),
+    ("help", __("Help and crisis lines")),
+    ("faq", __("How the platform works")),
+    ("language", __("Language")),
+    ("timezone", __("Time zone")),
+]
+ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
+    Role.CLIENT: [],
+    Role.APPLICANT: [("requirements", __("Requirements for therapists"))],
+    Role.THERAPIST: [],
+    Role.ADMIN: [],
+}
+
+
+def main_menu(role: Role) -> ReplyKeyboardMarkup:
+    rows = [[KeyboardButton(text=str(label)) for label in row] for row in MENU_ROWS[role]]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+def commands_for(role: Role) -> list[BotCommand]:
+    listed = COMMON_COMMANDS + ROLE_COMMANDS[role]
+    return [BotCommand(command=name, description=str(description)) for name, description in listed]
+
+
+def role_title(role: Role) -> str:
+    return {
+        Role.CLIENT: _("client"),
+        Role.APPLICANT: _("applicant"),
+        Role.THERAPIST: _("therapist"),
+        Role.ADMIN: _("administrator"),
+    }[role]

@@ -1,0 +1,47 @@
+"""Timed messages: what the platform will say, to whom, and when.
+
+A message is data written in the same transaction as the change that causes
+it, so a booking never exists without its reminder. Delivery happens later
+(scheduler/); by then the reason may be gone, and the message is dropped.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class NoticeStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DROPPED = "dropped"  # its reason was gone at send time, or it was cancelled
+    FAILED = "failed"  # undeliverable: the person blocked the bot, or retries ran out
+
+
+@dataclass(frozen=True)
+class TimedMessage:
+    kind: str
+    recipient_id: int
+    due_at: datetime
+    dedup_key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.due_at.tzinfo is None:
+            raise ValueError("a timed message needs an aware due time")
+        if not 0 < len(self.dedup_key) <= 200:
+            raise ValueError("a dedup key is 1 to 200 characters")
+
+
+class TimedMessageRepository(Protocol):
+    async def put(self, message: TimedMessage, now: datetime) -> None:
+        """Store it; a pending message with the same key is replaced, a sent one is left alone."""
+
+    async def cancel(self, dedup_key: str) -> None:
+        """A pending message with this key will not be sent."""
+
+    async def cancel_prefix(self, prefix: str) -> None:
+        """Every pending message whose key starts with the prefix will not be sent."""

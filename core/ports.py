@@ -1,0 +1,30 @@
+"""What the domain needs from the outside world, as small protocols.
+
+Storage implements the repositories and the unit of work; the bot layer
+implements nothing here but calls use cases with a unit of work.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.notices import TimedMessageRepository
+from core.users import User
+
+
+class UserRepository(Protocol):
+    async def get(self, telegram_id: int) -> User | None: ...
+
+    async def add(self, user: User) -> None: ...
+
+    async def save(self, user: User) -> None: ...
+
+    async def mark_unreachable(self, telegram_id: int) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    timed_messages: TimedMessageRepository
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

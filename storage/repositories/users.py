@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.users import Role, User
+from storage.tables import UserRoleRow, UserRow
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, telegram_id: int) -> User | None:
+        row = await self._session.get(UserRow, telegram_id)
+        if row is None:
+            return None
+        roles = await self._session.scalars(
+            select(UserRoleRow.role).where(UserRoleRow.telegram_id == telegram_id)
+        )
+        return _to_user(row, {Role(role) for role in roles})
+
+    async def add(self, user: User) -> None:
+        self._session.add(UserRow(telegram_id=user.telegram_id, created_at=user.created_at, **_fields(user)))
+        await self._session.flush()
+        await self._replace_roles(user)
+
+    async def save(self, user: User) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.telegram_id == user.telegram_id).values(**_fields(user))
+        )
+        await self._replace_roles(user)
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.telegram_id == telegram_id).values(reachable=False)
+        )
+
+    async def with_role(self, role: Role) -> list[User]:
+        ids = await self._session.scalars(select(UserRoleRow.telegram_id).where(UserRoleRow.role == role.value))
+        return [user for telegram_id in ids if (user := await self.get(telegram_id)) is not None]
+
+    async def _replace_roles(self, user: User) -> None:
+        await self._session.execute(delete(UserRoleRow).where(UserRoleRow.telegram_id == user.telegram_id))
+        self._session.add_all(UserRoleRow(telegram_id=user.telegram_id, role=role.value) for role in user.roles)
+        await self._session.flush()
+
+
+def _fields(user: User) -> dict[str, object]:
+    return {
+        "first_name": user.first_name,
+        "display_name": user.display_name,
+        "locale": user.locale,
+        "timezone": user.timezone,
+        "timezone_chosen": user.timezone_chosen,
+        "reachable": user.reachable,
+    }
+
+
+def _to_user(row: UserRow, roles: set[Role]) -> User:
+    return User(
+        telegram_id=row.telegram_id,
+        first_name=row.first_name,
+        display_name=row.display_name,
+        locale=row.locale,
+        timezone=row.timezone,
+        timezone_chosen=row.timezone_chosen,
+        reachable=row.reachable,
+        created_at=row.created_at,
+        roles=roles,
+    )

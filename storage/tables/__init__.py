@@ -1,0 +1,10 @@
+"""The platform's tables (SQLAlchemy 2 typed ORM), a module per topic.
+
+Rows stay inside storage; repositories hand the domain its own dataclasses.
+Every topic module is imported here so that one metadata knows all tables.
+"""
+from storage.tables.base import Base, UtcDateTime
+from storage.tables.outbox import TimedMessageRow
+from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
+
+__all__ = ["Base", "FsmStateRow", "ProcessedUpdateRow", "TimedMessageRow", "UserRoleRow", "UserRow", "UtcDateTime"]

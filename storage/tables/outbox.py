@@ -1,0 +1,29 @@
+"""Timed messages: every message the bot sends on its own initiative is a row first."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base
+
+
+class TimedMessageRow(Base):
+    __tablename__ = "timed_messages"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    recipient_id: Mapped[int] = mapped_column(BigInteger)
+    due_at: Mapped[datetime]
+    # One message per reason: scheduling the same key again replaces it, never doubles it.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_timed_messages_status_due_at", "status", "due_at"),)

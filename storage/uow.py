@@ -1,0 +1,46 @@
+"""The unit of work: one database session, committed only when a use case says so."""
+from __future__ import annotations
+
+from contextvars import ContextVar
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.timed_messages import SqlTimedMessageRepository
+from storage.repositories.users import SqlUserRepository
+
+# The unit of work of the update being handled, so that conversation state
+# joins its transaction instead of waiting on it (SQLite has one writer).
+current_unit_of_work: ContextVar[SqlUnitOfWork | None] = ContextVar("current_unit_of_work", default=None)
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._session = self._sessions()
+        self.users = SqlUserRepository(self._session)
+        self.timed_messages = SqlTimedMessageRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "unit of work used outside `async with`"
+        return self._session
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

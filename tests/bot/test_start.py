@@ -1,0 +1,50 @@
+"""/start greets by role, in the person's language, with that role's menu."""
+from aiogram.methods import SetMyCommands
+from sqlalchemy import select
+
+from storage.tables import UserRow
+from tests.conftest import ADMIN_ID
+
+
+async def test_a_newcomer_is_greeted_in_ukrainian_with_the_client_menu(client, app):
+    replies = await client.send("/start")
+
+    assert replies[0].text.startswith("Вітаємо, Olena! Тут можна знайти психотерапевта")
+    assert replies[0].buttons == ["❓ Як це працює", "⚙️ Налаштування", "🆘 Допомога"]
+    assert "Europe/Kyiv" in replies[1].text
+    assert replies[1].buttons == ["Так, залишити", "Обрати інший"]
+    async with app.sessions() as session:
+        row = await session.scalar(select(UserRow).where(UserRow.telegram_id == client.user_id))
+    assert (row.locale, row.timezone, row.reachable) == ("uk", "Europe/Kyiv", True)
+
+
+async def test_an_english_speaking_newcomer_is_answered_in_english(make_client):
+    anna = make_client(1002, "Anna", language_code="en-GB")
+    replies = await anna.send("/start")
+    assert replies[0].text.startswith("Hello, Anna! Here you can find a psychotherapist")
+    assert "⚙️ Settings" in replies[0].buttons
+
+
+async def test_an_unsupported_telegram_language_falls_back_to_ukrainian(make_client):
+    replies = await make_client(1003, "Ivan", language_code="de").send("/start")
+    assert replies[0].text.startswith("Вітаємо, Ivan!")
+
+
+async def test_an_admin_from_settings_gets_the_console(make_client):
+    replies = await make_client(ADMIN_ID, "Admin").send("/start")
+    assert replies[0].text.startswith("Вітаємо, Admin. Це консоль платформи")
+
+
+async def test_the_same_update_delivered_twice_is_answered_once(client):
+    first = await client.send("/faq")
+    again = await client.feed({"message": client.last_update["message"]}, update_id=client.last_update["update_id"])
+    assert len(first) == 1
+    assert again == []
+
+
+async def test_startup_publishes_command_menus_in_both_languages(app, session):
+    await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+    published = [call for call in session.calls if isinstance(call, SetMyCommands)]
+    by_language = {call.language_code: [c.description for c in call.commands] for call in published}
+    assert by_language[None][0] == "Головне меню"
+    assert by_language["en"][0] == "Main menu"

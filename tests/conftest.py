@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, build_app
+from bot.settings import Settings
+from core.clock import ManualClock
+from tests.support.bot_client import BotClient
+from tests.support.databases import PostgresRun, SqliteTemplate, redis_url, server_url
+from tests.support.recording_session import RecordingSession
+
+TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
+ADMIN_ID = 900
+# A Tuesday morning in Kyiv, far from DST changes and public holidays.
+START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def _database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresRun | SqliteTemplate]:
+    url = server_url()
+    if url is None:
+        yield SqliteTemplate(tmp_path_factory.mktemp("template"))
+        return
+    run = PostgresRun(url)
+    try:
+        yield run
+    finally:
+        run.drop()
+
+
+@pytest.fixture
+async def database_url(_database_server: PostgresRun | SqliteTemplate, tmp_path: Path) -> str:
+    if isinstance(_database_server, PostgresRun):
+        await _database_server.empty()
+        return _database_server.url
+    return _database_server.fresh(tmp_path)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": TEST_TOKEN,
+        "database_url": database_url,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "redis_url": redis_url(),
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def session() -> RecordingSession:
+    return RecordingSession()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock, session: RecordingSession) -> AsyncIterator[App]:
+    app = build_app(settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage())
+    await app.prepare()
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+def _isolated_redis_storage():  # type: ignore[no-untyped-def]
+    """Tests share one Redis: give each its own key prefix."""
+    url = redis_url()
+    if url is None:
+        return None
+    from aiogram.fsm.storage.base import DefaultKeyBuilder
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    return RedisStorage.from_url(url, key_builder=DefaultKeyBuilder(prefix=f"test-{uuid.uuid4().hex}", with_bot_id=True, with_destiny=True))
+
+
+@pytest.fixture
+def client(app: App, session: RecordingSession) -> BotClient:
+    return BotClient(app, session, user_id=1001, first_name="Olena", language_code="uk")
+
+
+@pytest.fixture
+def make_client(app: App, session: RecordingSession):  # type: ignore[no-untyped-def]
+    def make(user_id: int, first_name: str = "Test", language_code: str = "uk") -> BotClient:
+        return BotClient(app, session, user_id=user_id, first_name=first_name, language_code=language_code)
+
+    return make
