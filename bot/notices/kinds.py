@@ -1,0 +1,77 @@
+"""The contract between a timed message's kind and the delivery that sends it.
+
+Delivery claims a due row, loads its recipient, sets the recipient's language,
+and asks the kind to render it. A kind returns what to send, or nothing when
+the message's reason is gone (a payment reminder for a booking already paid):
+then the row is dropped, not sent.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiogram.types import InlineKeyboardMarkup, LabeledPrice
+
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.users import User
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+    reply_to_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A relayed message: copied, never forwarded, so the sender's account stays hidden."""
+
+    from_chat_id: int
+    message_id: int
+    caption: str | None = None
+    reply_to_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    title: str
+    description: str
+    payload: str
+    currency: str
+    prices: list[LabeledPrice]
+    provider_token: str | None = None
+
+
+Outgoing = Text | Copy | Invoice
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    outgoing: Outgoing
+    message_id: int
+
+
+@dataclass
+class NoticeContext:
+    kind: str
+    recipient: User
+    params: Mapping[str, Any]
+    due_at: datetime
+    dedup_key: str
+    uow: UnitOfWork
+    clock: Clock
+    settings: Settings
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class NoticeKind(Protocol):
+    async def render(self, context: NoticeContext) -> list[Outgoing]:
+        """What to send now, in the recipient's language (already set); [] drops the message."""
+
+    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
+        """Remember what was sent where it matters (e.g. to route replies); may do nothing."""
