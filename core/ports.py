@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.notices import TimedMessageRepository
+from core.therapists import TherapistProfile
 from core.users import User
 
 
@@ -21,9 +22,22 @@ class UserRepository(Protocol):
     async def mark_unreachable(self, telegram_id: int) -> None: ...
 
 
+class TherapistRepository(Protocol):
+    async def get(self, telegram_id: int) -> TherapistProfile | None: ...
+
+    async def by_share_code(self, code: str) -> TherapistProfile | None: ...
+
+    async def all(self) -> list[TherapistProfile]: ...
+
+    async def add(self, profile: TherapistProfile) -> None: ...
+
+    async def save(self, profile: TherapistProfile) -> None: ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     timed_messages: TimedMessageRepository
+    therapists: TherapistRepository
 
     async def commit(self) -> None: ...
 

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.therapists import SqlTherapistRepository
 from storage.repositories.timed_messages import SqlTimedMessageRepository
 from storage.repositories.users import SqlUserRepository
 
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
         self._session = self._sessions()
         self.users = SqlUserRepository(self._session)
         self.timed_messages = SqlTimedMessageRepository(self._session)
+        self.therapists = SqlTherapistRepository(self._session)
         return self
 
     async def __aexit__(

@@ -6,5 +6,17 @@ Every topic module is imported here so that one metadata knows all tables.
 from storage.tables.base import Base, UtcDateTime
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
+from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
 
-__all__ = ["Base", "FsmStateRow", "ProcessedUpdateRow", "TimedMessageRow", "UserRoleRow", "UserRow", "UtcDateTime"]
+__all__ = [
+    "Base",
+    "FsmStateRow",
+    "ProcessedUpdateRow",
+    "TherapistRow",
+    "TimedMessageRow",
+    "UserRoleRow",
+    "UserRow",
+    "UtcDateTime",
+    "VacationRow",
+    "WorkingHoursRow",
+]
