@@ -1,7 +1,7 @@
 """Fixtures for end-to-end tests: a local Bot API server and the real bot process."""
 from __future__ import annotations
 
-import os
+import random
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 
@@ -21,14 +21,9 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 def e2e_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The DATABASE_URL the bot process gets. Override this fixture to choose another.
 
-    1. TEST_DATABASE_URL from the environment (PostgreSQL in CI), passed through as is;
-    2. otherwise the suite's `database_url` fixture when a conftest above defines it
-       (it hands out a migrated, emptied database per test);
-    3. otherwise a fresh SQLite file in the test's tmp directory.
+    The suite's `database_url` fixture (a migrated, emptied database per test, on
+    SQLite or on the PostgreSQL that DATABASE_URL names), else a fresh SQLite file.
     """
-    from_env = os.environ.get("TEST_DATABASE_URL")
-    if from_env:
-        return from_env
     try:
         return str(request.getfixturevalue("database_url"))
     except pytest.FixtureLookupError:
@@ -48,6 +43,7 @@ async def bot_process_factory(
     before the fake server goes down.
     """
     processes: list[BotProcess] = []
+    bot_id = random.randint(10**8, 10**9)
 
     def make(
         env: Mapping[str, str | None] | None = None,
@@ -56,6 +52,11 @@ async def bot_process_factory(
         **kwargs: object,
     ) -> BotProcess:
         workdir = tmp_path / f"bot-{len(processes) + 1}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        # Its own working folder keeps a developer's .env out of the test; its own
+        # bot id keeps its conversation state apart from other tests' in a shared Redis.
+        kwargs.setdefault("token", f"{bot_id}:TEST-token-abcdefghijklmnopqrstuvwxyz012345")
+        kwargs.setdefault("cwd", workdir)
         process = BotProcess(
             fake_telegram, workdir, env=env, database_url=database_url or e2e_database_url, **kwargs,  # type: ignore[arg-type]
         )
