@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import aiohttp
+
 from tests.support.fake_telegram import FakeTelegram
 
 
@@ -69,3 +71,51 @@ def test_without_a_token_the_bot_says_what_to_set_and_exits_2(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("BOT_TOKEN is missing or malformed")
     assert "@BotFather" in lines[0] and "Traceback" not in result.stderr
+
+
+async def test_webhook_mode_registers_itself_and_answers_posted_updates(
+    fake_telegram: FakeTelegram, bot_process_factory, unused_tcp_port
+):
+    secret = "s3cret-token"
+    bot = bot_process_factory(
+        {
+            "RUN_MODE": "webhook",
+            "WEBHOOK_BASE_URL": f"http://127.0.0.1:{unused_tcp_port}",
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(unused_tcp_port),
+            "WEBHOOK_SECRET": secret,
+        }
+    )
+    await bot.start(wait_ready=False)
+    registered = await fake_telegram.wait_for("setWebhook", timeout=30)
+    assert registered[0].params["url"] == f"http://127.0.0.1:{unused_tcp_port}/telegram/webhook"
+    assert registered[0].params["secret_token"] == secret
+
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1, "date": 0, "text": "/start",
+            "chat": {"id": 1001, "type": "private"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "Olena", "language_code": "uk"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    async with aiohttp.ClientSession() as http:
+        forged = await _post_when_listening(http, registered[0].params["url"], update, headers={})
+        assert forged.status == 401
+        answer = await http.post(
+            registered[0].params["url"], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+        )
+        assert answer.status == 200
+
+    await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо, Olena" in (call.text or ""))
+
+
+async def _post_when_listening(http, url, payload, headers):  # type: ignore[no-untyped-def]
+    """The webhook is registered just before the server starts listening."""
+    for _ in range(100):
+        try:
+            return await http.post(url, json=payload, headers=headers)
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing listens on {url}")
