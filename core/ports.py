@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
 from core.therapists import TherapistProfile
 from core.users import User
@@ -38,6 +39,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     timed_messages: TimedMessageRepository
     therapists: TherapistRepository
+    conversations: ConversationRepository
 
     async def commit(self) -> None: ...
 

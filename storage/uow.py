@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.therapists import SqlTherapistRepository
 from storage.repositories.timed_messages import SqlTimedMessageRepository
 from storage.repositories.users import SqlUserRepository
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self._session)
         self.timed_messages = SqlTimedMessageRepository(self._session)
         self.therapists = SqlTherapistRepository(self._session)
+        self.conversations = SqlConversationRepository(self._session)
         return self
 
     async def __aexit__(
