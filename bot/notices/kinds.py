@@ -75,3 +75,11 @@ class NoticeKind(Protocol):
 
     async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
         """Remember what was sent where it matters (e.g. to route replies); may do nothing."""
+
+    async def on_failed(self, context: NoticeContext, reason: str) -> None:
+        """The message will never arrive (the recipient blocked the bot, or retries ran out).
+
+        A kind whose failure someone should hear about (a relay's sender) says so
+        here, inside the delivery's transaction; kinds that subclass NoticeKind
+        inherit this default, which does nothing.
+        """
