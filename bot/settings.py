@@ -6,12 +6,15 @@ The variable names are a contract with operators and outside tests; see
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.usecases.booking import BookingPolicy
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SUPPORTED_LOCALES = ("uk", "en")
@@ -43,6 +46,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     shutdown_grace_seconds: float = Field(default=20.0, gt=0)
 
+    booking_min_notice_hours: int = Field(default=25, ge=0)
+    booking_horizon_days: int = Field(default=60, ge=1)
+    booking_request_ttl_hours: int = Field(default=12, ge=1)
+    session_reminders_hours: Annotated[tuple[int, ...], NoDecode] = (24, 1)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: str) -> str:
@@ -57,6 +65,21 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("session_reminders_hours", mode="before")
+    @classmethod
+    def _comma_separated_hours(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    def booking_policy(self) -> BookingPolicy:
+        return BookingPolicy(
+            min_notice=timedelta(hours=self.booking_min_notice_hours),
+            horizon=timedelta(days=self.booking_horizon_days),
+            request_ttl=timedelta(hours=self.booking_request_ttl_hours),
+            reminders=tuple(timedelta(hours=hours) for hours in self.session_reminders_hours),
+        )
 
     @field_validator("default_timezone")
     @classmethod

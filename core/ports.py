@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.bookings import BookingRepository
 from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
 from core.therapists import TherapistProfile
@@ -40,6 +41,7 @@ class UnitOfWork(Protocol):
     timed_messages: TimedMessageRepository
     therapists: TherapistRepository
     conversations: ConversationRepository
+    bookings: BookingRepository
 
     async def commit(self) -> None: ...
 

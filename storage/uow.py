@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.therapists import SqlTherapistRepository
 from storage.repositories.timed_messages import SqlTimedMessageRepository
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.timed_messages = SqlTimedMessageRepository(self._session)
         self.therapists = SqlTherapistRepository(self._session)
         self.conversations = SqlConversationRepository(self._session)
+        self.bookings = SqlBookingRepository(self._session)
         return self
 
     async def __aexit__(

@@ -4,6 +4,7 @@ Rows stay inside storage; repositories hand the domain its own dataclasses.
 Every topic module is imported here so that one metadata knows all tables.
 """
 from storage.tables.base import Base, UtcDateTime
+from storage.tables.bookings import BookingRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
@@ -11,6 +12,7 @@ from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
 
 __all__ = [
     "Base",
+    "BookingRow",
     "ChatFocusRow",
     "ConversationRow",
     "FsmStateRow",
