@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.commands import publish_commands_for, publish_default_commands
 from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
-from bot.handlers import errors, help, preferences, rules, start
+from bot.handlers import chat, errors, help, preferences, rules, start
 from bot.i18n import build_i18n
 from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
@@ -104,6 +104,7 @@ def topic_routers() -> list[Router]:
         timezone.router(),
         help.router(),
         rules.router(),
+        chat.router(),  # after every topic: free text and media outside flows are relayed
         errors.router(),  # last: it answers whatever nobody else took
     ]
 

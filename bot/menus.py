@@ -15,11 +15,12 @@ BUTTON_SETTINGS = __("⚙️ Settings")
 BUTTON_HELP = __("🆘 Help")
 BUTTON_FAQ = __("❓ How it works")
 BUTTON_REQUIREMENTS = __("📋 Requirements")
+BUTTON_CHATS = __("💬 Chats")
 
 MENU_ROWS: dict[Role, list[list[object]]] = {
-    Role.CLIENT: [[BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.CLIENT: [[BUTTON_CHATS], [BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.APPLICANT: [[BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
-    Role.THERAPIST: [[BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.THERAPIST: [[BUTTON_CHATS], [BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.ADMIN: [[BUTTON_SETTINGS, BUTTON_HELP]],
 }
 
@@ -31,9 +32,9 @@ COMMON_COMMANDS = [
     ("timezone", __("Time zone")),
 ]
 ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
-    Role.CLIENT: [],
+    Role.CLIENT: [("chats", __("Conversations with your therapists"))],
     Role.APPLICANT: [("requirements", __("Requirements for therapists"))],
-    Role.THERAPIST: [],
+    Role.THERAPIST: [("clients", __("Your clients: choose whom to write to"))],
     Role.ADMIN: [],
 }
 

@@ -5,6 +5,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.chat import ChangeName
+
 LANGUAGES = {"uk": "Українська", "en": "English"}
 COMMON_ZONES = (
     "Europe/Kyiv",
@@ -60,4 +62,6 @@ def preferences_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🌐 Language"), callback_data="prefs:language")
     builder.button(text=_("🕒 Time zone"), callback_data=TimezoneOther())
+    builder.button(text=_("✏️ Name shown to therapists"), callback_data=ChangeName())
+    builder.adjust(2)
     return builder.as_markup()

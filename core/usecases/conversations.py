@@ -134,34 +134,30 @@ async def relay(uow: UnitOfWork, clock: Clock, route: Deliver, *, sender_id: int
     await uow.commit()
 
 
-async def relay_to_chosen(
-    uow: UnitOfWork, clock: Clock, sender: User, conversation_id: int, *, message_id: int
-) -> Conversation:
-    """A client picked whom a waiting message is for: remember the choice and send it."""
-    conversation = await choose_conversation(uow, sender, conversation_id)
-    side = conversation.side_of(sender.telegram_id)
-    assert side is not None
-    await relay(uow, clock, Deliver(conversation, side), sender_id=sender.telegram_id, message_id=message_id)
-    return conversation
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """What a relay needs at send time: the conversation and the sender's name."""
-
-    conversation: Conversation
-    sender_id: int
-    sender_name: str
-
-
-async def relay_envelope(uow: UnitOfWork, conversation_id: int, recipient_id: int) -> Envelope | None:
-    """None when the relay no longer makes sense (the recipient is not in that conversation)."""
+async def relay_held(
+    uow: UnitOfWork, clock: Clock, sender: User, conversation_id: int, *, message_id: int, reply_to: int | None
+) -> ConversationSummary:
+    """Send a message that waited for the client to choose their name."""
     conversation = await uow.conversations.get(conversation_id)
-    if conversation is None or (side := conversation.side_of(recipient_id)) is None:
+    if conversation is None or (side := conversation.side_of(sender.telegram_id)) is None:
+        raise NotYourConversation(conversation_id)
+    await relay(uow, clock, Deliver(conversation, side, reply_to), sender_id=sender.telegram_id, message_id=message_id)
+    return await _summary(uow, conversation, side)
+
+
+async def was_relayed(uow: UnitOfWork, chat_id: int, message_id: int) -> bool:
+    return bool(await uow.conversations.originals_of(chat_id, message_id))
+
+
+async def partner_in(uow: UnitOfWork, conversation_id: int, reader_id: int) -> ConversationSummary | None:
+    """The conversation as its reader sees it (who is on the other side), at send time.
+
+    None when the reader is not part of it: such a message has no reason to go out.
+    """
+    conversation = await uow.conversations.get(conversation_id)
+    if conversation is None or (side := conversation.side_of(reader_id)) is None:
         return None
-    sender_side = Side.THERAPIST if side is Side.CLIENT else Side.CLIENT
-    sender_id = conversation.other_party(recipient_id)
-    return Envelope(conversation, sender_id, await name_of(uow, conversation, sender_side))
+    return await _summary(uow, conversation, side)
 
 
 async def remember_delivery(uow: UnitOfWork, delivered: list[RelayedMessage]) -> None:
@@ -224,14 +220,27 @@ async def name_of(uow: UnitOfWork, conversation: Conversation, side: Side) -> st
     return user.shown_name if user is not None else "—"
 
 
-async def choose_conversation(uow: UnitOfWork, user: User, conversation_id: int) -> Conversation:
+@dataclass(frozen=True)
+class ChatOverview:
+    conversations: list[ConversationSummary]
+    writing_to: ConversationSummary | None
+    therapist: bool
+
+
+async def chat_overview(uow: UnitOfWork, user: User) -> ChatOverview:
+    return ChatOverview(
+        await conversations_of(uow, user), await chosen_conversation(uow, user), await is_therapist(uow, user)
+    )
+
+
+async def choose_conversation(uow: UnitOfWork, user: User, conversation_id: int) -> ConversationSummary:
     """From now on the person's plain messages go to this conversation."""
     conversation = await uow.conversations.get(conversation_id)
-    if conversation is None or conversation.side_of(user.telegram_id) is None:
+    if conversation is None or (side := conversation.side_of(user.telegram_id)) is None:
         raise NotYourConversation(conversation_id)
     await uow.conversations.set_focus(user.telegram_id, conversation.id)
     await uow.commit()
-    return conversation
+    return await _summary(uow, conversation, side)
 
 
 async def chosen_conversation(uow: UnitOfWork, user: User) -> ConversationSummary | None:

@@ -1,0 +1,341 @@
+"""The shared chat: whatever a client or therapist writes outside a flow is relayed.
+
+Registered after every other topic router, so menu buttons, commands and
+flows are taken first; what reaches here is a message for the other side.
+The sender hears back only when something went wrong, never an echo.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.enums import ContentType
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.handlers.errors import not_understood
+from bot.keyboards.chat import (
+    ChangeName,
+    ChatsPage,
+    KeepName,
+    SendTo,
+    StopWriting,
+    WriteTo,
+    chats_list,
+    keep_name,
+    last_message,
+    stop_writing_button,
+    whom_to_send,
+)
+from bot.menus import BUTTON_CHATS, MENU_ROWS
+from core.clock import Clock
+from core.conversations import Side
+from core.ports import UnitOfWork
+from core.rules.display_names import NameProblem, UnacceptableName, acceptable_name
+from core.usecases.conversations import (
+    AskWhichConversation,
+    ChatOverview,
+    Deliver,
+    NoRoute,
+    NotYourConversation,
+    chat_overview,
+    choose_conversation,
+    choose_display_name,
+    needs_display_name,
+    relay,
+    relay_held,
+    route_message,
+    stop_writing,
+    was_relayed,
+)
+from core.users import User
+
+RELAYED = {
+    ContentType.TEXT,
+    ContentType.PHOTO,
+    ContentType.VOICE,
+    ContentType.VIDEO,
+    ContentType.VIDEO_NOTE,
+    ContentType.AUDIO,
+    ContentType.DOCUMENT,
+    ContentType.STICKER,
+    ContentType.ANIMATION,
+}
+# Things a person sends on purpose that the chat does not carry; service messages are not among them.
+NOT_RELAYED = {
+    ContentType.LOCATION,
+    ContentType.VENUE,
+    ContentType.CONTACT,
+    ContentType.POLL,
+    ContentType.DICE,
+    ContentType.GAME,
+    ContentType.STORY,
+    ContentType.PAID_MEDIA,
+    ContentType.CHECKLIST,
+}
+
+
+class ChatFlow(StatesGroup):
+    naming = State()  # data: the message waiting for the name, if any
+
+
+def router() -> Router:
+    router = Router(name="chat")
+    router.message.register(show_chats, F.text == BUTTON_CHATS)
+    router.message.register(show_chats, Command("chats", "clients"))
+    router.callback_query.register(turn_page, ChatsPage.filter())
+    router.callback_query.register(write_to, WriteTo.filter())
+    router.callback_query.register(stop, StopWriting.filter())
+    router.callback_query.register(send_waiting, SendTo.filter())
+    router.callback_query.register(ask_name_from_button, ChangeName.filter())
+    router.callback_query.register(keep_first_name, KeepName.filter(), ChatFlow.naming)
+    router.message.register(name_typed, ChatFlow.naming, F.text, ~F.text.startswith("/"))
+    router.message.register(name_expected, ChatFlow.naming, ~F.text)
+    router.message.register(
+        relay_message, StateFilter(None), F.content_type.in_(RELAYED), ~F.text.startswith("/"), not_a_menu_button
+    )
+    router.message.register(cannot_relay, StateFilter(None), F.content_type.in_(NOT_RELAYED))
+    router.edited_message.register(edit_not_passed_on)
+    return router
+
+
+def not_a_menu_button(message: Message, i18n: I18n) -> bool:
+    """A menu button from an old keyboard or another language must never reach a therapist."""
+    if message.text is None:
+        return True
+    with i18n.context():
+        for locale in i18n.available_locales:
+            with i18n.use_locale(locale):
+                if any(message.text == str(label) for rows in MENU_ROWS.values() for row in rows for label in row):
+                    return False
+    return True
+
+
+# -- relaying ------------------------------------------------------------
+
+
+async def relay_message(message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    route = await route_message(uow, user, replied)
+    if isinstance(route, Deliver):
+        if route.sender_side is Side.CLIENT and needs_display_name(user):
+            await ask_name(message, state, user, waiting=(route.conversation.id, message.message_id, route.reply_to))
+            return
+        await relay(uow, clock, route, sender_id=user.telegram_id, message_id=message.message_id)
+    elif isinstance(route, AskWhichConversation):
+        await message.reply(
+            _("Whom is this message for?"), reply_markup=whom_to_send(route.conversations, message.message_id)
+        )
+    elif route is NoRoute.NOT_RELAYED:
+        await message.reply(
+            _(
+                "Not sent. The message you replied to did not come from a client, so I can't tell whom "
+                "this is for. Reply to a client's message, or choose the client in 💬 Chats (/clients)."
+            )
+        )
+    elif route is NoRoute.NO_CLIENT_CHOSEN:
+        await message.reply(
+            _(
+                "Not sent to anyone. To answer a client, reply to their message (swipe it left or tap "
+                "Reply), or choose the client in 💬 Chats (/clients): then your messages go to them."
+            )
+        )
+    else:  # nobody to write to yet: this is just stray text
+        await not_understood(message)
+
+
+async def cannot_relay(message: Message) -> None:
+    await message.reply(
+        _(
+            "This kind of message can't be passed on. You can send text, photos, voice messages, "
+            "videos, video notes, audio, files and stickers."
+        )
+    )
+
+
+async def edit_not_passed_on(edited_message: Message, uow: UnitOfWork) -> None:
+    if await was_relayed(uow, edited_message.chat.id, edited_message.message_id):
+        await edited_message.reply(
+            _("Edits are not passed on: the other side keeps the first version. Send the correction as a new message.")
+        )
+
+
+# -- choosing whom to write to ------------------------------------------------
+
+
+async def show_chats(message: Message, uow: UnitOfWork, user: User) -> None:
+    overview = await chat_overview(uow, user)
+    await message.answer(_overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, 0))
+
+
+async def turn_page(query: CallbackQuery, callback_data: ChatsPage, uow: UnitOfWork, user: User) -> None:
+    overview = await chat_overview(uow, user)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    page = max(0, callback_data.page)
+    await query.message.edit_text(_overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
+
+
+def _overview_text(overview: ChatOverview, user: User) -> str:
+    if not overview.conversations:
+        if overview.therapist:
+            return _("No clients yet. When a client books a session with you, your chat with them appears here.")
+        return _("No conversations yet. When you book a session, your chat with the therapist appears here.")
+    if overview.therapist:
+        lines = [_("Your clients. Tap a name to write to them, or simply reply to any of their messages.")]
+    else:
+        lines = [_("Your therapists. Tap a name to write to them, or simply reply to any of their messages.")]
+    if overview.writing_to is not None:
+        lines.append(_("✍️ Now writing to: {name}").format(name=overview.writing_to.partner_name))
+    if not overview.therapist and user.display_name:
+        lines.append(_("Therapists see you as “{name}”.").format(name=user.display_name))
+    return "\n\n".join(lines)
+
+
+def _overview_keyboard(overview: ChatOverview, user: User, page: int) -> Any:
+    writing_to = overview.writing_to.conversation.id if overview.writing_to else None
+    return chats_list(
+        overview.conversations, page, zone=user.timezone, writing_to=writing_to, can_rename=not overview.therapist
+    )
+
+
+async def write_to(query: CallbackQuery, callback_data: WriteTo, uow: UnitOfWork, user: User) -> None:
+    try:
+        chosen = await choose_conversation(uow, user, callback_data.conversation_id)
+    except NotYourConversation:
+        await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _(
+            "✍️ Now writing to {name} (last message: {when}). Everything you send goes to them until you "
+            "choose someone else; a reply to a message always goes to its sender."
+        ).format(name=chosen.partner_name, when=last_message(chosen, user.timezone)),
+        reply_markup=stop_writing_button(),
+    )
+
+
+async def stop(query: CallbackQuery, uow: UnitOfWork, user: User) -> None:
+    await stop_writing(uow, user)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _("You are not writing to anyone now. Reply to a message, or choose whom to write to in 💬 Chats.")
+    )
+
+
+async def send_waiting(
+    query: CallbackQuery, callback_data: SendTo, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+) -> None:
+    try:
+        chosen = await choose_conversation(uow, user, callback_data.conversation_id)
+    except NotYourConversation:
+        await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    waiting = (chosen.conversation.id, callback_data.message_id, None)
+    if chosen.my_side is Side.CLIENT and needs_display_name(user):
+        await ask_name(query.message, state, user, waiting=waiting)
+        return
+    await relay_held(uow, clock, user, chosen.conversation.id, message_id=callback_data.message_id, reply_to=None)
+    await query.message.edit_text(
+        _("Sent to {name}. Your next messages go to them too, until you choose someone else in 💬 Chats.").format(
+            name=chosen.partner_name
+        )
+    )
+
+
+# -- the name a client shows ---------------------------------------------------
+
+
+async def ask_name_from_button(query: CallbackQuery, state: FSMContext, user: User) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_name(query.message, state, user, waiting=None)
+
+
+async def ask_name(
+    message: Message, state: FSMContext, user: User, *, waiting: tuple[int, int, int | None] | None
+) -> None:
+    """Ask which name therapists see; a message that waits for it is sent right after."""
+    await state.set_state(ChatFlow.naming)
+    if waiting is not None:
+        conversation_id, message_id, reply_to = waiting
+        await state.set_data({"conversation_id": conversation_id, "message_id": message_id, "reply_to": reply_to})
+        intro = _("Before your message goes out: which name should your therapists see?")
+    else:
+        await state.set_data({})
+        intro = _("Which name should your therapists see?")
+    rules = _("Send it (up to 40 characters, no links). Your Telegram account and username are never shown.")
+    keep = _keepable(user)
+    await message.answer(f"{intro}\n\n{rules}", reply_markup=keep_name(keep) if keep else None)
+
+
+def _keepable(user: User) -> str | None:
+    try:
+        return acceptable_name(user.display_name or user.first_name)
+    except UnacceptableName:
+        return None
+
+
+async def name_typed(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User
+) -> None:
+    assert message.text is not None
+    try:
+        await choose_display_name(uow, user, message.text)
+    except UnacceptableName as refused:
+        await message.answer(_name_refusal(refused.problem), reply_markup=_keep_markup(user))
+        return
+    await _named(message, state, uow, clock, user)
+
+
+async def keep_first_name(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    keep = _keepable(user)
+    if keep is None:
+        await query.answer(_("Please type a name instead."), show_alert=True)
+        return
+    await choose_display_name(uow, user, keep)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _named(query.message, state, uow, clock, user)
+
+
+async def _named(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    waiting: dict[str, Any] = await state.get_data()
+    await state.clear()
+    done = _("Done: therapists will see you as “{name}”.").format(name=user.display_name)
+    if not waiting:
+        await message.answer(done)
+        return
+    try:
+        sent_to = await relay_held(
+            uow, clock, user, waiting["conversation_id"], message_id=waiting["message_id"], reply_to=waiting["reply_to"]
+        )
+    except NotYourConversation:
+        await message.answer(done)
+        return
+    await message.answer(done + "\n" + _("Your message is on its way to {name}.").format(name=sent_to.partner_name))
+
+
+async def name_expected(message: Message, user: User) -> None:
+    await message.answer(_("Please send the name as text."), reply_markup=_keep_markup(user))
+
+
+def _keep_markup(user: User) -> Any:
+    keep = _keepable(user)
+    return keep_name(keep) if keep else None
+
+
+def _name_refusal(problem: NameProblem) -> str:
+    if problem is NameProblem.TOO_LONG:
+        return _("That name is too long: up to 40 characters, please.")
+    if problem is NameProblem.LINK:
+        return _("A name can't contain links or @usernames. Please send just a name.")
+    return _("That name is empty. Please send a name.")

@@ -1,0 +1,423 @@
+"""The shared chat's routing rules and the client's chosen name.
+
+Routing runs against in-memory fakes; what only the database can promise
+(one conversation per pair under concurrency, a delivered message remembered
+once) runs against the real storage.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.clock import ManualClock
+from core.conversations import Conversation, RelayedMessage, Side
+from core.notices import TimedMessage
+from core.rules.display_names import MAX_LENGTH, NameProblem, UnacceptableName, acceptable_name
+from core.therapists import TherapistProfile
+from core.usecases.conversations import (
+    RELAY,
+    AskWhichConversation,
+    Deliver,
+    NoRoute,
+    NotYourConversation,
+    choose_conversation,
+    choose_display_name,
+    conversations_of,
+    open_conversation,
+    relay,
+    route_message,
+    stop_writing,
+)
+from core.users import Role, User
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+IRYNA, MAKSYM = 7001, 7002  # therapists
+OLENA, PETRO = 1001, 1002  # clients
+
+
+# -- fakes --------------------------------------------------------------------
+
+
+class FakeUsers:
+    def __init__(self, *users: User) -> None:
+        self.rows = {u.telegram_id: u for u in users}
+        self.saved: list[User] = []
+
+    async def get(self, telegram_id: int) -> User | None:
+        return self.rows.get(telegram_id)
+
+    async def save(self, user: User) -> None:
+        self.rows[user.telegram_id] = user
+        self.saved.append(user)
+
+
+class FakeTherapists:
+    def __init__(self, *profiles: TherapistProfile) -> None:
+        self.rows = {p.telegram_id: p for p in profiles}
+
+    async def get(self, telegram_id: int) -> TherapistProfile | None:
+        return self.rows.get(telegram_id)
+
+
+class FakeConversations:
+    def __init__(self) -> None:
+        self.rows: dict[int, Conversation] = {}
+        self.focus: dict[int, int] = {}
+        self.relayed: list[RelayedMessage] = []
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        return self.rows.get(conversation_id)
+
+    async def open(self, client_id: int, therapist_id: int) -> Conversation:
+        for row in self.rows.values():
+            if (row.client_id, row.therapist_id) == (client_id, therapist_id):
+                return row
+        row = Conversation(len(self.rows) + 1, client_id, therapist_id)
+        self.rows[row.id] = row
+        return row
+
+    async def of_client(self, client_id: int) -> list[Conversation]:
+        return self._recent(lambda c: c.client_id == client_id)
+
+    async def of_therapist(self, therapist_id: int) -> list[Conversation]:
+        return self._recent(lambda c: c.therapist_id == therapist_id)
+
+    def _recent(self, wanted) -> list[Conversation]:  # type: ignore[no-untyped-def]
+        found = [c for c in self.rows.values() if wanted(c)]
+        return sorted(found, key=lambda c: (c.last_message_at is None, -(c.last_message_at or NOW).timestamp(), -c.id))
+
+    async def touch(self, conversation_id: int, at: datetime) -> None:
+        row = self.rows[conversation_id]
+        self.rows[conversation_id] = Conversation(row.id, row.client_id, row.therapist_id, at)
+
+    async def focus_of(self, user_id: int) -> Conversation | None:
+        return self.rows.get(self.focus.get(user_id, 0))
+
+    async def set_focus(self, user_id: int, conversation_id: int) -> None:
+        self.focus[user_id] = conversation_id
+
+    async def clear_focus(self, user_id: int) -> None:
+        self.focus.pop(user_id, None)
+
+    async def remember_relayed(self, message: RelayedMessage) -> None:
+        self.relayed.append(message)
+
+    async def delivered_as(self, chat_id: int, message_id: int) -> RelayedMessage | None:
+        return next(
+            (m for m in self.relayed if (m.recipient_chat_id, m.delivered_message_id) == (chat_id, message_id)), None
+        )
+
+    async def originals_of(self, chat_id: int, message_id: int) -> list[RelayedMessage]:
+        return [m for m in self.relayed if (m.origin_chat_id, m.origin_message_id) == (chat_id, message_id)]
+
+
+class FakeTimedMessages:
+    def __init__(self) -> None:
+        self.rows: dict[str, TimedMessage] = {}
+
+    async def put(self, message: TimedMessage, now: datetime) -> None:
+        self.rows[message.dedup_key] = message
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.users = FakeUsers(
+            User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
+            User(MAKSYM, "Maksym", "en", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
+            User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW, display_name="Оля", roles={Role.CLIENT}),
+            User(PETRO, "Petro", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}),
+        )
+        self.therapists = FakeTherapists(_profile(IRYNA, "Ірина Коваль"), _profile(MAKSYM, "Maksym Shevchuk"))
+        self.conversations = FakeConversations()
+        self.timed_messages = FakeTimedMessages()
+        self.commits = 0
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Nothing is held."""
+
+    async def user(self, telegram_id: int) -> User:
+        found = await self.users.get(telegram_id)
+        assert found is not None
+        return found
+
+
+def _profile(telegram_id: int, full_name: str) -> TherapistProfile:
+    return TherapistProfile(
+        telegram_id=telegram_id,
+        full_name=full_name,
+        about="",
+        education="",
+        experience_years=5,
+        price_minor=120_000,
+        timezone="Europe/Kyiv",
+        share_code=f"t{telegram_id}",
+        verified=True,
+    )
+
+
+def delivered(conversation: Conversation, to: int, message_id: int, *, origin: int, header: bool = False) -> RelayedMessage:
+    """What the relay kind remembers after delivery put a copy in `to`'s chat."""
+    return RelayedMessage(conversation.id, to, message_id, conversation.other_party(to), origin, header)
+
+
+# -- opening ------------------------------------------------------------------
+
+
+async def test_a_pair_has_one_conversation_however_often_it_is_opened():
+    uow = FakeUnitOfWork()
+    first = await open_conversation(uow, OLENA, IRYNA)
+    again = await open_conversation(uow, OLENA, IRYNA)
+    other = await open_conversation(uow, PETRO, IRYNA)
+
+    assert first == again
+    assert other.id != first.id
+    assert (first.client_id, first.therapist_id) == (OLENA, IRYNA)
+    assert uow.commits == 0  # it joins the booking's transaction
+
+
+async def test_a_conversation_needs_a_therapist_on_the_other_side():
+    uow = FakeUnitOfWork()
+    with pytest.raises(LookupError):
+        await open_conversation(uow, OLENA, PETRO)
+    with pytest.raises(ValueError):
+        await open_conversation(uow, IRYNA, IRYNA)
+
+
+# -- routing ------------------------------------------------------------------
+
+
+async def test_a_reply_to_a_relayed_message_goes_back_to_its_sender_quoting_the_original():
+    uow = FakeUnitOfWork()
+    chat = await open_conversation(uow, OLENA, IRYNA)
+    await uow.conversations.remember_relayed(delivered(chat, IRYNA, 500, origin=11, header=True))
+    await uow.conversations.remember_relayed(delivered(chat, IRYNA, 501, origin=11))
+
+    to_copy = await route_message(uow, await uow.user(IRYNA), 501)
+    to_header = await route_message(uow, await uow.user(IRYNA), 500)
+
+    assert to_copy == Deliver(chat, Side.THERAPIST, reply_to=11)
+    assert to_header == Deliver(chat, Side.THERAPIST, reply_to=11)
+
+
+async def test_a_therapist_with_two_clients_reaches_the_one_replied_to():
+    uow = FakeUnitOfWork()
+    with_olena = await open_conversation(uow, OLENA, IRYNA)
+    with_petro = await open_conversation(uow, PETRO, IRYNA)
+    await uow.conversations.remember_relayed(delivered(with_olena, IRYNA, 600, origin=21))
+    await uow.conversations.remember_relayed(delivered(with_petro, IRYNA, 601, origin=22))
+    await uow.conversations.set_focus(IRYNA, with_olena.id)  # a chosen client does not override a reply
+
+    route = await route_message(uow, await uow.user(IRYNA), 601)
+
+    assert isinstance(route, Deliver)
+    assert route.conversation.other_party(IRYNA) == PETRO and route.reply_to == 22
+
+
+async def test_a_reply_to_ones_own_message_continues_that_conversation_quoting_the_copy():
+    uow = FakeUnitOfWork()
+    chat = await open_conversation(uow, OLENA, IRYNA)
+    await uow.conversations.remember_relayed(delivered(chat, IRYNA, 700, origin=31, header=True))
+    await uow.conversations.remember_relayed(delivered(chat, IRYNA, 701, origin=31))
+
+    route = await route_message(uow, await uow.user(OLENA), 31)
+
+    assert route == Deliver(chat, Side.CLIENT, reply_to=701)
+
+
+async def test_a_therapist_message_that_cannot_be_routed_goes_nowhere():
+    uow = FakeUnitOfWork()
+    chat = await open_conversation(uow, OLENA, IRYNA)
+    iryna = await uow.user(IRYNA)
+
+    assert await route_message(uow, iryna, None) is NoRoute.NO_CLIENT_CHOSEN
+    await choose_conversation(uow, iryna, chat.id)
+    # A reply to the bot's own menu is a reply to no one, even with a client chosen.
+    assert await route_message(uow, iryna, 999) is NoRoute.NOT_RELAYED
+
+
+async def test_a_chosen_client_gets_plain_messages_until_the_therapist_stops():
+    uow = FakeUnitOfWork()
+    await open_conversation(uow, OLENA, IRYNA)
+    with_petro = await open_conversation(uow, PETRO, IRYNA)
+    iryna = await uow.user(IRYNA)
+
+    chosen = await choose_conversation(uow, iryna, with_petro.id)
+    routed = await route_message(uow, iryna, None)
+    await stop_writing(uow, iryna)
+
+    assert chosen.partner_name == "Petro"
+    assert routed == Deliver(with_petro, Side.THERAPIST)
+    assert await route_message(uow, iryna, None) is NoRoute.NO_CLIENT_CHOSEN
+
+
+async def test_a_client_with_one_therapist_just_writes_and_with_two_is_asked():
+    uow = FakeUnitOfWork()
+    olena = await uow.user(OLENA)
+    assert await route_message(uow, olena, None) is NoRoute.NO_CONVERSATION
+
+    with_iryna = await open_conversation(uow, OLENA, IRYNA)
+    assert await route_message(uow, olena, None) == Deliver(with_iryna, Side.CLIENT)
+
+    with_maksym = await open_conversation(uow, OLENA, MAKSYM)
+    await uow.conversations.touch(with_maksym.id, NOW)
+    asked = await route_message(uow, olena, None)
+    assert isinstance(asked, AskWhichConversation)
+    assert [s.partner_name for s in asked.conversations] == ["Maksym Shevchuk", "Ірина Коваль"]
+
+    await choose_conversation(uow, olena, with_iryna.id)
+    assert await route_message(uow, olena, None) == Deliver(with_iryna, Side.CLIENT)
+
+
+async def test_someone_elses_conversation_cannot_be_chosen():
+    uow = FakeUnitOfWork()
+    petros = await open_conversation(uow, PETRO, IRYNA)
+    with pytest.raises(NotYourConversation):
+        await choose_conversation(uow, await uow.user(OLENA), petros.id)
+    with pytest.raises(NotYourConversation):
+        await choose_conversation(uow, await uow.user(OLENA), 12345)
+    assert uow.conversations.focus == {}
+
+
+# -- relaying -----------------------------------------------------------------
+
+
+async def test_a_relay_is_one_timed_message_due_now_per_original():
+    uow = FakeUnitOfWork()
+    clock = ManualClock(NOW)
+    chat = await open_conversation(uow, OLENA, IRYNA)
+    route = Deliver(chat, Side.CLIENT)
+
+    await relay(uow, clock, route, sender_id=OLENA, message_id=41)
+    clock.advance(timedelta(minutes=1))
+    await relay(uow, clock, route, sender_id=OLENA, message_id=41)  # Telegram sent the update again
+
+    assert list(uow.timed_messages.rows) == ["relay:1001:41"]
+    message = uow.timed_messages.rows["relay:1001:41"]
+    assert (message.kind, message.recipient_id) == (RELAY, IRYNA)
+    assert dict(message.params) == {
+        "from_chat_id": OLENA,
+        "message_id": 41,
+        "conversation_id": chat.id,
+        "sender_role": "client",
+        "reply_to": None,
+    }
+    assert uow.conversations.rows[chat.id].last_message_at == clock.now()
+
+
+async def test_each_side_sees_the_other_by_the_name_meant_for_them():
+    uow = FakeUnitOfWork()
+    await open_conversation(uow, OLENA, IRYNA)
+    await open_conversation(uow, PETRO, IRYNA)
+
+    therapist_sees = await conversations_of(uow, await uow.user(IRYNA))
+    client_sees = await conversations_of(uow, await uow.user(OLENA))
+
+    assert sorted(s.partner_name for s in therapist_sees) == ["Petro", "Оля"]
+    assert [(s.partner_name, s.my_side) for s in client_sees] == [("Ірина Коваль", Side.CLIENT)]
+
+
+# -- the client's name --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("  Оля  ", "Оля"),
+        ("Anna-Maria  K.", "Anna-Maria K."),
+        ("Dr. Smith", "Dr. Smith"),
+        ("👩\u200d💻 Kate", "👩\u200d💻 Kate"),
+        ("Ol\u202eena", "Olena"),  # a right-to-left override would disguise the name
+        ("Ol\nena", "Ol ena"),
+        ("x" * MAX_LENGTH, "x" * MAX_LENGTH),
+    ],
+)
+def test_an_acceptable_name_is_shown_tidied(typed, shown):
+    assert acceptable_name(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("   ", NameProblem.EMPTY),
+        ("\u202e", NameProblem.EMPTY),
+        ("x" * (MAX_LENGTH + 1), NameProblem.TOO_LONG),
+        ("https://example.org", NameProblem.LINK),
+        ("t.me/olena_k", NameProblem.LINK),
+        ("Olena @olena_k", NameProblem.LINK),
+        ("www.olena", NameProblem.LINK),
+        ("olena.com", NameProblem.LINK),
+        ("Olena CHEAP-PILLS.SHOP", NameProblem.LINK),
+    ],
+)
+def test_an_unacceptable_name_says_what_is_wrong(typed, problem):
+    with pytest.raises(UnacceptableName) as refused:
+        acceptable_name(typed)
+    assert refused.value.problem is problem
+
+
+@given(st.text(max_size=80))
+def test_whatever_is_typed_a_shown_name_is_one_short_line(typed):
+    try:
+        name = acceptable_name(typed)
+    except UnacceptableName:
+        return
+    assert 1 <= len(name) <= MAX_LENGTH
+    assert name == name.strip() and "\n" not in name and "  " not in name
+
+
+async def test_a_refused_name_changes_nothing():
+    uow = FakeUnitOfWork()
+    petro = await uow.user(PETRO)
+    with pytest.raises(UnacceptableName):
+        await choose_display_name(uow, petro, "see t.me/petro")
+    named = await choose_display_name(uow, petro, " Петро ")
+
+    assert (named.display_name, uow.users.saved, uow.commits) == ("Петро", [named], 1)
+
+
+# -- what only the database promises ------------------------------------------
+
+
+async def test_concurrent_opens_of_one_pair_make_one_conversation(app):
+    async with app.unit_of_work() as uow:
+        for user in (User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW), User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW)):
+            await uow.users.add(user)
+        await uow.therapists.add(_profile(IRYNA, "Ірина Коваль"))
+        await uow.commit()
+
+    async def booking_request() -> int:
+        async with app.unit_of_work() as uow:
+            conversation = await open_conversation(uow, OLENA, IRYNA)
+            await uow.commit()
+            return conversation.id
+
+    ids = await asyncio.gather(*(booking_request() for _ in range(5)))
+
+    assert len(set(ids)) == 1
+    async with app.unit_of_work() as uow:
+        assert [c.id for c in await uow.conversations.of_therapist(IRYNA)] == [ids[0]]
+
+
+async def test_a_delivered_message_is_remembered_once_and_found_both_ways(app):
+    async with app.unit_of_work() as uow:
+        for user in (User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW), User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW)):
+            await uow.users.add(user)
+        await uow.therapists.add(_profile(IRYNA, "Ірина Коваль"))
+        chat = await open_conversation(uow, OLENA, IRYNA)
+        copy = delivered(chat, IRYNA, 801, origin=51)
+        await uow.conversations.remember_relayed(delivered(chat, IRYNA, 800, origin=51, header=True))
+        await uow.conversations.remember_relayed(copy)
+        await uow.conversations.remember_relayed(copy)  # delivery retried the bookkeeping
+        await uow.commit()
+
+    async with app.unit_of_work() as uow:
+        assert await uow.conversations.delivered_as(IRYNA, 801) == copy
+        assert await uow.conversations.delivered_as(OLENA, 801) is None
+        assert [m.delivered_message_id for m in await uow.conversations.originals_of(OLENA, 51)] == [800, 801]
