@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.applications import ApplicationRepository
 from core.bookings import BookingRepository
 from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
 from core.therapists import TherapistProfile
-from core.users import User
+from core.users import Role, User
 
 
 class UserRepository(Protocol):
@@ -22,6 +23,8 @@ class UserRepository(Protocol):
     async def save(self, user: User) -> None: ...
 
     async def mark_unreachable(self, telegram_id: int) -> None: ...
+
+    async def with_role(self, role: Role) -> list[User]: ...
 
 
 class TherapistRepository(Protocol):
@@ -42,6 +45,7 @@ class UnitOfWork(Protocol):
     therapists: TherapistRepository
     conversations: ConversationRepository
     bookings: BookingRepository
+    applications: ApplicationRepository
 
     async def commit(self) -> None: ...
 
