@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.therapists import SqlTherapistRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.therapists = SqlTherapistRepository(self._session)
         self.conversations = SqlConversationRepository(self._session)
         self.bookings = SqlBookingRepository(self._session)
+        self.applications = SqlApplicationRepository(self._session)
         return self
 
     async def __aexit__(

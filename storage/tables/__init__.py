@@ -3,6 +3,7 @@
 Rows stay inside storage; repositories hand the domain its own dataclasses.
 Every topic module is imported here so that one metadata knows all tables.
 """
+from storage.tables.applications import ApplicationEventRow, ApplicationRow
 from storage.tables.base import Base, UtcDateTime
 from storage.tables.bookings import BookingRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
@@ -11,6 +12,8 @@ from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, 
 from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
 
 __all__ = [
+    "ApplicationEventRow",
+    "ApplicationRow",
     "Base",
     "BookingRow",
     "ChatFocusRow",
