@@ -19,6 +19,8 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import publish_commands_for, publish_default_commands
+from bot.delivery import Delivery, RealSleeper, Sleeper
+from bot.delivery.wiring import build_delivery
 from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
 from bot.handlers import chat, errors, help, preferences, rules, start
@@ -27,12 +29,15 @@ from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
+from bot.notices import chat as chat_notices
+from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.users import Role
+from scheduler import Courier
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
-from storage.uow import SqlUnitOfWork
+from storage.uow import SqlUnitOfWork, on_timed_messages_committed
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,8 @@ class App:
     clock: Clock
     i18n: I18n
     inflight: InFlightUpdates
+    delivery: Delivery
+    courier: Courier
     extras: dict[str, object] = field(default_factory=dict)
 
     def unit_of_work(self) -> SqlUnitOfWork:
@@ -57,6 +64,7 @@ class App:
         await upgrade_to_head(self.engine)
 
     async def close(self) -> None:
+        await self.courier.stop(self.settings.shutdown_grace_seconds)
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()
@@ -68,6 +76,7 @@ def build_app(
     clock: Clock | None = None,
     session: BaseSession | None = None,
     fsm_storage: BaseStorage | None = None,
+    sleeper: Sleeper | None = None,
 ) -> App:
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
@@ -81,7 +90,12 @@ def build_app(
     storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     inflight = InFlightUpdates()
-    app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight)
+    delivery, courier = build_delivery(
+        settings, bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper or RealSleeper()
+    )
+    # A relay or a notice written by a handler goes out as soon as its transaction commits.
+    on_timed_messages_committed(sessions, courier.wake)
+    app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier)
 
     dispatcher.workflow_data.update(settings=settings, clock=clock, i18n=i18n, app=app)
     dispatcher.update.outer_middleware(inflight)
@@ -107,6 +121,13 @@ def topic_routers() -> list[Router]:
         chat.router(),  # after every topic: free text and media outside flows are relayed
         errors.router(),  # last: it answers whatever nobody else took
     ]
+
+
+def notice_kinds() -> dict[str, NoticeKind]:
+    """Every kind of timed message: each topic's `bot/notices/<topic>.py: notice_kinds()` is listed here."""
+    return merged_kinds(
+        chat_notices.notice_kinds(),
+    )
 
 
 def _conversation_state(
@@ -135,8 +156,12 @@ async def _on_startup(bot: Bot, app: App) -> None:
             admin = await uow.users.get(admin_id)
             if admin is not None:
                 await publish_commands_for(bot, app.i18n, admin, Role.ADMIN)
+    # Started here, not in build_app: tests build apps without timers or network.
+    await app.courier.start()
 
 
 async def _on_shutdown(app: App) -> None:
     if not await app.inflight.drained(app.settings.shutdown_grace_seconds):
         log.warning("shutting down with %d update(s) still being handled", app.inflight.running)
+    # After the handlers: what they scheduled is committed, and is sent now or after the restart.
+    await app.courier.stop(app.settings.shutdown_grace_seconds)

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     shutdown_grace_seconds: float = Field(default=20.0, gt=0)
 
+    # Delivery of timed messages: Telegram's limits, leases and retries (see .env.example).
+    delivery_rate_per_second: float = Field(default=30.0, gt=0)
+    delivery_rate_per_chat_seconds: float = Field(default=1.0, ge=0)
+    delivery_lease_seconds: float = Field(default=60.0, ge=1)
+    delivery_safety_seconds: float = Field(default=15.0, gt=0)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_retry_seconds: float = Field(default=10.0, gt=0)
+
     booking_min_notice_hours: int = Field(default=25, ge=0)
     booking_horizon_days: int = Field(default=60, ge=1)
     booking_request_ttl_hours: int = Field(default=12, ge=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -36,6 +36,37 @@ class TimedMessage:
             raise ValueError("a dedup key is 1 to 200 characters")
 
 
+@dataclass(frozen=True)
+class DueMessage:
+    """A stored timed message as delivery sees it once it is due."""
+
+    id: int
+    kind: str
+    recipient_id: int
+    due_at: datetime
+    dedup_key: str
+    params: Mapping[str, Any]
+    attempts: int = 0
+    parts_sent: int = 0
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    """Where the messages of one kind stand: what the admin queue view shows."""
+
+    kind: str
+    due: int = 0  # pending and due by now: waiting for delivery
+    later: int = 0  # pending, due in the future
+    sending: int = 0
+    sent: int = 0
+    dropped: int = 0
+    failed: int = 0
+    oldest_due_at: datetime | None = None  # of the due ones: how far delivery lags behind
+
+    def overdue_by(self, now: datetime) -> timedelta | None:
+        return None if self.oldest_due_at is None else max(now - self.oldest_due_at, timedelta(0))
+
+
 class TimedMessageRepository(Protocol):
     async def put(self, message: TimedMessage, now: datetime) -> None:
         """Store it; a pending message with the same key is replaced, a sent one is left alone."""
@@ -45,3 +76,6 @@ class TimedMessageRepository(Protocol):
 
     async def cancel_prefix(self, prefix: str) -> None:
         """Every pending message whose key starts with the prefix will not be sent."""
+
+    async def figures(self, now: datetime) -> list[KindFigures]:
+        """Counts per kind and status, for the admin queue view."""

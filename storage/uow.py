@@ -1,8 +1,10 @@
 """The unit of work: one database session, committed only when a use case says so."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from types import TracebackType
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -10,12 +12,22 @@ from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.therapists import SqlTherapistRepository
-from storage.repositories.timed_messages import SqlTimedMessageRepository
+from storage.repositories.timed_messages import TIMED_MESSAGES_WRITTEN, SqlTimedMessageRepository
 from storage.repositories.users import SqlUserRepository
 
 # The unit of work of the update being handled, so that conversation state
 # joins its transaction instead of waiting on it (SQLite has one writer).
 current_unit_of_work: ContextVar[SqlUnitOfWork | None] = ContextVar("current_unit_of_work", default=None)
+
+# Per session factory (that is, per app): called after a commit that wrote
+# timed messages, so delivery sends them now instead of at its next alarm.
+_timed_messages_committed: WeakKeyDictionary[async_sessionmaker[AsyncSession], Callable[[], None]] = (
+    WeakKeyDictionary()
+)
+
+
+def on_timed_messages_committed(sessions: async_sessionmaker[AsyncSession], listener: Callable[[], None]) -> None:
+    _timed_messages_committed[sessions] = listener
 
 
 class SqlUnitOfWork:
@@ -49,6 +61,11 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self.session.info.pop(TIMED_MESSAGES_WRITTEN, False):
+            listener = _timed_messages_committed.get(self._sessions)
+            if listener is not None:
+                listener()
 
     async def rollback(self) -> None:
+        self.session.info.pop(TIMED_MESSAGES_WRITTEN, None)
         await self.session.rollback()

@@ -4,12 +4,22 @@ Delivery claims a due row, loads its recipient, sets the recipient's language,
 and asks the kind to render it. A kind returns what to send, or nothing when
 the message's reason is gone (a payment reminder for a booking already paid):
 then the row is dropped, not sent.
+
+`render` and `after_sent` get different units of work in `context.uow`: no
+transaction is held open while Telegram is asked. `after_sent` runs in the
+transaction that records the message as sent, so what it writes is saved
+with that or not at all.
+
+Messages missed while the bot was down are rendered when it is back; a kind
+decides whether they still make sense (render returns []), or declares a
+`max_lateness: timedelta` class attribute past which delivery drops a late
+message without rendering it.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiogram.types import InlineKeyboardMarkup, LabeledPrice
@@ -83,3 +93,19 @@ class NoticeKind(Protocol):
         here, inside the delivery's transaction; kinds that subclass NoticeKind
         inherit this default, which does nothing.
         """
+
+
+def lateness_limit(kind: NoticeKind) -> timedelta | None:
+    """How late a message of this kind may still go out; None: the kind decides when rendering."""
+    return getattr(kind, "max_lateness", None)
+
+
+def merged_kinds(*topics: Mapping[str, NoticeKind]) -> dict[str, NoticeKind]:
+    """One registry from every topic's `notice_kinds()`; a name claimed twice is a wiring mistake."""
+    merged: dict[str, NoticeKind] = {}
+    for kinds in topics:
+        for name, kind in kinds.items():
+            if name in merged:
+                raise ValueError(f"notice kind {name!r} is defined twice")
+            merged[name] = kind
+    return merged

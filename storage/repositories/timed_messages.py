@@ -1,22 +1,47 @@
+"""Timed messages in the database: scheduling them, and the leases of the processes sending them.
+
+Claiming is the heart of "never twice": a due row is taken with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL (two replicas skip each other's rows),
+under SQLite's `BEGIN IMMEDIATE` write lock on SQLite (one writer at a time),
+and marked `sending` with a lease. Whatever happens to it next is written only
+while the lease is still the claimer's own, so a process that lost its lease
+(it stalled, another took the row over) cannot mark it twice.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import and_, case, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.notices import NoticeStatus, TimedMessage
+from core.notices import DueMessage, KindFigures, NoticeStatus, TimedMessage
 from storage.tables import TimedMessageRow
+
+# Set on the session when a message was written, so that the unit of work can
+# wake delivery once the transaction is committed (storage/uow.py).
+TIMED_MESSAGES_WRITTEN = "timed_messages_written"
+
+# Literals, not bound parameters: only then can the planners match the partial
+# indexes (a generic PostgreSQL plan cannot know what a parameter will hold).
+_PENDING = literal_column(f"'{NoticeStatus.PENDING.value}'")
+_SENDING = literal_column(f"'{NoticeStatus.SENDING.value}'")
+
+Row = TimedMessageRow
 
 
 class SqlTimedMessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    @property
+    def _is_postgresql(self) -> bool:
+        return self._session.bind.dialect.name == "postgresql"
+
+    # -- scheduling (use cases) -------------------------------------------
     async def put(self, message: TimedMessage, now: datetime) -> None:
-        insert = pg_insert if self._session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if self._is_postgresql else sqlite_insert
         values = {
             "kind": message.kind,
             "recipient_id": message.recipient_id,
@@ -25,38 +50,182 @@ class SqlTimedMessageRepository:
             "params": dict(message.params),
             "status": NoticeStatus.PENDING.value,
             "attempts": 0,
+            "parts_sent": 0,
             "created_at": now,
         }
-        statement = insert(TimedMessageRow).values(**values)
+        statement = insert(Row).values(**values)
         # Only a message still waiting is replaced: a re-sent update must not
         # revive one already sent or cancelled.
         await self._session.execute(
             statement.on_conflict_do_update(
-                index_elements=[TimedMessageRow.dedup_key],
+                index_elements=[Row.dedup_key],
                 set_={
                     "kind": statement.excluded.kind,
                     "recipient_id": statement.excluded.recipient_id,
                     "due_at": statement.excluded.due_at,
                     "params": statement.excluded.params,
+                    "attempts": 0,
+                    "parts_sent": 0,
+                    "last_error": None,
                 },
-                where=TimedMessageRow.status == NoticeStatus.PENDING.value,
+                where=Row.status == NoticeStatus.PENDING.value,
             )
         )
+        self._session.info[TIMED_MESSAGES_WRITTEN] = True
 
     async def cancel(self, dedup_key: str) -> None:
         await self._session.execute(
-            update(TimedMessageRow)
-            .where(TimedMessageRow.dedup_key == dedup_key, TimedMessageRow.status == NoticeStatus.PENDING.value)
+            update(Row)
+            .where(Row.dedup_key == dedup_key, Row.status == NoticeStatus.PENDING.value)
             .values(status=NoticeStatus.DROPPED.value, last_error="cancelled")
         )
 
     async def cancel_prefix(self, prefix: str) -> None:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         await self._session.execute(
-            update(TimedMessageRow)
+            update(Row)
             .where(
-                TimedMessageRow.dedup_key.like(f"{escaped}%", escape="\\"),
-                TimedMessageRow.status == NoticeStatus.PENDING.value,
+                Row.dedup_key.like(f"{escaped}%", escape="\\"),
+                Row.status == NoticeStatus.PENDING.value,
             )
             .values(status=NoticeStatus.DROPPED.value, last_error="cancelled")
         )
+
+    # -- claiming and settling (the scheduler) ----------------------------
+    async def claim_due(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[DueMessage]:
+        """Take up to `limit` due rows for `worker` until `lease_until`, oldest first.
+
+        Rows whose sender's lease ran out (it crashed) are taken over first;
+        that counts as an attempt, so a message that kills its sender every
+        time ends up failed instead of taking every replica down in turn.
+        """
+        expired = (
+            select(Row.id)
+            .where(Row.status == _SENDING, Row.claimed_until <= now)
+            .order_by(Row.claimed_until)
+            .limit(limit)
+        )
+        due = select(Row.id).where(Row.status == _PENDING, Row.due_at <= now).order_by(Row.due_at, Row.id)
+        if self._is_postgresql:
+            expired = expired.with_for_update(skip_locked=True)
+            due = due.with_for_update(skip_locked=True)
+        ids = list(await self._session.scalars(expired))
+        if len(ids) < limit:
+            ids += list(await self._session.scalars(due.limit(limit - len(ids))))
+        if not ids:
+            return []
+        taken_over = Row.status == NoticeStatus.SENDING.value
+        claimed = await self._session.execute(
+            update(Row)
+            .where(Row.id.in_(ids))
+            .values(
+                status=NoticeStatus.SENDING.value,
+                claimed_by=worker,
+                claimed_until=lease_until,
+                attempts=Row.attempts + case((taken_over, 1), else_=0),
+                last_error=case((taken_over, "the sender's lease ran out"), else_=Row.last_error),
+            )
+            .returning(
+                Row.id, Row.kind, Row.recipient_id, Row.due_at, Row.dedup_key, Row.params, Row.attempts, Row.parts_sent
+            )
+            .execution_options(synchronize_session=False)
+        )
+        messages = [
+            DueMessage(
+                id=row.id,
+                kind=row.kind,
+                recipient_id=row.recipient_id,
+                due_at=row.due_at,
+                dedup_key=row.dedup_key,
+                params=row.params,
+                attempts=row.attempts,
+                parts_sent=row.parts_sent,
+            )
+            for row in claimed
+        ]
+        return sorted(messages, key=lambda message: (message.due_at, message.id))
+
+    async def next_due_at(self) -> datetime | None:
+        """When something next becomes claimable: a pending message, or a lease running out."""
+        pending = await self._session.scalar(select(func.min(Row.due_at)).where(Row.status == _PENDING))
+        leased = await self._session.scalar(select(func.min(Row.claimed_until)).where(Row.status == _SENDING))
+        moments = [moment for moment in (pending, leased) if moment is not None]
+        return min(moments) if moments else None
+
+    async def renew(self, message_ids: list[int], worker: str, until: datetime) -> set[int]:
+        """Extend the lease on messages still being sent; returns those that are still this worker's."""
+        if not message_ids:
+            return set()
+        result = await self._session.execute(
+            update(Row)
+            .where(Row.id.in_(message_ids), Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
+            .values(claimed_until=until)
+            .returning(Row.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(result.scalars())
+
+    async def mark_sent(self, message_id: int, worker: str, at: datetime) -> bool:
+        return await self._settle(message_id, worker, status=NoticeStatus.SENT.value, sent_at=at)
+
+    async def mark_dropped(self, message_id: int, worker: str, reason: str) -> bool:
+        return await self._settle(message_id, worker, status=NoticeStatus.DROPPED.value, last_error=reason)
+
+    async def mark_failed(self, message_id: int, worker: str, reason: str, *, attempts: int) -> bool:
+        return await self._settle(
+            message_id, worker, status=NoticeStatus.FAILED.value, last_error=reason, attempts=attempts
+        )
+
+    async def reschedule(
+        self, message_id: int, worker: str, *, due_at: datetime, reason: str, attempts: int, parts_sent: int
+    ) -> bool:
+        return await self._settle(
+            message_id,
+            worker,
+            status=NoticeStatus.PENDING.value,
+            due_at=due_at,
+            last_error=reason,
+            attempts=attempts,
+            parts_sent=parts_sent,
+        )
+
+    async def release(self, message_ids: list[int], worker: str) -> int:
+        """Hand claimed but unsent messages back, to be sent by whoever claims next."""
+        if not message_ids:
+            return 0
+        result = await self._session.execute(
+            update(Row)
+            .where(Row.id.in_(message_ids), Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
+            .values(status=NoticeStatus.PENDING.value, claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
+    async def _settle(self, message_id: int, worker: str, **values: object) -> bool:
+        result = await self._session.execute(
+            update(Row)
+            .where(Row.id == message_id, Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
+            .values(claimed_by=None, claimed_until=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    # -- the admin's view -------------------------------------------------
+    async def figures(self, now: datetime) -> list[KindFigures]:
+        is_due = case((and_(Row.status == NoticeStatus.PENDING.value, Row.due_at <= now), 1), else_=0).label("is_due")
+        rows = await self._session.execute(
+            select(Row.kind, Row.status, is_due, func.count(), func.min(Row.due_at)).group_by(
+                Row.kind, Row.status, is_due
+            )
+        )
+        counts: dict[str, dict[str, object]] = {}
+        for kind, status, due, count, oldest in rows:
+            figures = counts.setdefault(kind, {"kind": kind})
+            if status == NoticeStatus.PENDING.value:
+                field = "due" if due else "later"
+                if due:
+                    figures["oldest_due_at"] = oldest
+            else:
+                field = status
+            figures[field] = int(figures.get(field, 0)) + count  # type: ignore[call-overload]
+        return [KindFigures(**values) for _, values in sorted(counts.items())]  # type: ignore[arg-type]

@@ -4,10 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
+
+# Partial indexes keep the claim query a short range scan however many
+# messages were sent over the years: only waiting and in-flight rows are indexed.
+PENDING = text("status = 'pending'")
+SENDING = text("status = 'sending'")
 
 
 class TimedMessageRow(Base):
@@ -25,5 +30,19 @@ class TimedMessageRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The lease of the process sending it: another process may take the row over
+    # only once the lease has run out (the holder crashed).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    # Parts of a several-part message already sent, so a retry sends only the rest.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_timed_messages_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timed_messages_pending_due_at", "due_at", "id", postgresql_where=PENDING, sqlite_where=PENDING),
+        Index(
+            "ix_timed_messages_sending_claimed_until",
+            "claimed_until",
+            postgresql_where=SENDING,
+            sqlite_where=SENDING,
+        ),
+    )

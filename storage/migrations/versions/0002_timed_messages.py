@@ -13,6 +13,9 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
+PENDING = sa.text("status = 'pending'")
+SENDING = sa.text("status = 'sending'")
+
 
 def upgrade() -> None:
     op.create_table('timed_messages',
@@ -27,16 +30,23 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_by', sa.String(length=64), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('parts_sent', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timed_messages')),
     sa.UniqueConstraint('dedup_key', name=op.f('uq_timed_messages_dedup_key'))
     )
-    with op.batch_alter_table('timed_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_timed_messages_status_due_at', ['status', 'due_at'], unique=False)
-
+    op.create_index(
+        'ix_timed_messages_pending_due_at', 'timed_messages', ['due_at', 'id'],
+        postgresql_where=PENDING, sqlite_where=PENDING,
+    )
+    op.create_index(
+        'ix_timed_messages_sending_claimed_until', 'timed_messages', ['claimed_until'],
+        postgresql_where=SENDING, sqlite_where=SENDING,
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('timed_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_timed_messages_status_due_at')
-
+    op.drop_index('ix_timed_messages_sending_claimed_until', table_name='timed_messages')
+    op.drop_index('ix_timed_messages_pending_due_at', table_name='timed_messages')
     op.drop_table('timed_messages')

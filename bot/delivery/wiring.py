@@ -1,0 +1,50 @@
+"""Delivery and its courier, built from settings (used by the composition root)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+
+from bot.delivery.deliver import Delivery
+from bot.delivery.limits import SendLimits, Sleeper
+from bot.notices.kinds import NoticeKind
+from bot.settings import Settings
+from core.clock import Clock
+from scheduler.claims import RetryPolicy
+from scheduler.courier import Courier
+from storage.uow import SqlUnitOfWork
+
+# Claimed ahead of sending: a few seconds' worth at the overall rate, so the
+# limits, not the database, set the pace, and a fresh relay waits behind a
+# broadcast for seconds, not minutes.
+SECONDS_CLAIMED_AHEAD = 4
+SMALLEST_WINDOW = 8
+
+
+def build_delivery(
+    settings: Settings,
+    bot: Bot,
+    units: Callable[[], SqlUnitOfWork],
+    i18n: I18n,
+    clock: Clock,
+    kinds: Mapping[str, NoticeKind],
+    sleeper: Sleeper,
+) -> tuple[Delivery, Courier]:
+    limits = SendLimits(settings.delivery_rate_per_second, settings.delivery_rate_per_chat_seconds, sleeper)
+    delivery = Delivery(bot, units, i18n, clock, settings, kinds, limits)
+    courier = Courier(
+        units,
+        clock,
+        delivery,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        window=max(SMALLEST_WINDOW, math.ceil(settings.delivery_rate_per_second * SECONDS_CLAIMED_AHEAD)),
+        policy=RetryPolicy(
+            max_attempts=settings.delivery_max_attempts,
+            first_delay=timedelta(seconds=settings.delivery_retry_seconds),
+        ),
+        safety_interval=timedelta(seconds=settings.delivery_safety_seconds),
+    )
+    return delivery, courier
