@@ -18,22 +18,26 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import publish_commands_for, publish_default_commands
+from bot import access
+from bot.commands import publish_default_commands
 from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
+from bot.flows import support as support_conversation
+from bot.flows import testimonials as testimonial_editing
 from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
-from bot.handlers import chat, errors, help, preferences, rules, start
+from bot.handlers import audit, chat, errors, help, preferences, privacy, rules, staff, start, support, testimonials
 from bot.i18n import build_i18n
 from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import chat as chat_notices
+from bot.notices import staff as staff_notices
+from bot.notices import support as support_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
-from core.users import Role
 from scheduler import Courier
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -104,6 +108,7 @@ def build_app(
         CurrentUser(clock, default_locale=settings.default_locale, default_timezone=settings.default_timezone)
     )
     UserLocale(i18n).setup(dispatcher)
+    access.install(dispatcher)
     dispatcher.include_routers(*topic_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
@@ -118,6 +123,13 @@ def topic_routers() -> list[Router]:
         timezone.router(),
         help.router(),
         rules.router(),
+        staff.router(),
+        audit.router(),
+        testimonials.router(),
+        testimonial_editing.router(),
+        privacy.router(),
+        support_conversation.router(),
+        support.router(),  # before the shared chat: replies to support's copies are support's
         chat.router(),  # after every topic: free text and media outside flows are relayed
         errors.router(),  # last: it answers whatever nobody else took
     ]
@@ -127,6 +139,8 @@ def notice_kinds() -> dict[str, NoticeKind]:
     """Every kind of timed message: each topic's `bot/notices/<topic>.py: notice_kinds()` is listed here."""
     return merged_kinds(
         chat_notices.notice_kinds(),
+        staff_notices.notice_kinds(),
+        support_notices.notice_kinds(),
     )
 
 
@@ -152,10 +166,7 @@ def _conversation_state(
 async def _on_startup(bot: Bot, app: App) -> None:
     await publish_default_commands(bot, app.i18n)
     async with app.unit_of_work() as uow:
-        for admin_id in app.settings.admin_ids:
-            admin = await uow.users.get(admin_id)
-            if admin is not None:
-                await publish_commands_for(bot, app.i18n, admin, Role.ADMIN)
+        await access.publish_console_commands(bot, app.i18n, uow, app.settings)
     # Started here, not in build_app: tests build apps without timers or network.
     await app.courier.start()
 

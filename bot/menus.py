@@ -9,6 +9,7 @@ from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from core.staff import Permission
 from core.users import Role
 
 BUTTON_SETTINGS = __("⚙️ Settings")
@@ -30,6 +31,8 @@ COMMON_COMMANDS = [
     ("faq", __("How the platform works")),
     ("language", __("Language")),
     ("timezone", __("Time zone")),
+    ("support", __("Write to the platform's support")),
+    ("mydata", __("Your data: see it or delete it")),
 ]
 ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
     Role.CLIENT: [("chats", __("Conversations with your therapists"))],
@@ -39,13 +42,22 @@ ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
 }
 
 
+# Console commands, each listed for those whose staff roles allow it.
+STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
+    ("staff", __("Staff and their roles"), Permission.MANAGE_STAFF),
+    ("audit", __("Audit log"), Permission.AUDIT),
+    ("testimonials", __("Therapists' testimonials"), Permission.MANAGE_TESTIMONIALS),
+]
+
+
 def main_menu(role: Role) -> ReplyKeyboardMarkup:
     rows = [[KeyboardButton(text=str(label)) for label in row] for row in MENU_ROWS[role]]
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 
-def commands_for(role: Role) -> list[BotCommand]:
+def commands_for(role: Role, permissions: frozenset[Permission] = frozenset()) -> list[BotCommand]:
     listed = COMMON_COMMANDS + ROLE_COMMANDS[role]
+    listed += [(name, description) for name, description, needed in STAFF_COMMANDS if needed in permissions]
     return [BotCommand(command=name, description=str(description)) for name, description in listed]
 
 

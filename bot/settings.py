@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     shutdown_grace_seconds: float = Field(default=20.0, gt=0)
 
+    # The admin group where support reads and answers /support messages; unset: staff's private chats.
+    support_chat_id: int | None = None
+
     # Delivery of timed messages: Telegram's limits, leases and retries (see .env.example).
     delivery_rate_per_second: float = Field(default=30.0, gt=0)
     delivery_rate_per_chat_seconds: float = Field(default=1.0, ge=0)
@@ -105,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("redis_url", "webhook_base_url", "webhook_secret", mode="before")
+    @field_validator("redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

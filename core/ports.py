@@ -8,9 +8,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.applications import ApplicationRepository
+from core.audit import AuditLog
 from core.bookings import BookingRepository
 from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
+from core.privacy import PersonalData
+from core.staff import StaffRepository
+from core.support import SupportRepository
+from core.testimonials import TestimonialRepository
 from core.therapists import TherapistProfile
 from core.users import Role, User
 
@@ -46,6 +51,12 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     bookings: BookingRepository
     applications: ApplicationRepository
+
+    staff: StaffRepository
+    audit: AuditLog
+    support: SupportRepository
+    testimonials: TestimonialRepository
+    personal_data: PersonalData
 
     async def commit(self) -> None: ...
 

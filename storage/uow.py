@@ -8,9 +8,13 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.privacy import personal_data
 from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
+from storage.repositories.support import SqlSupportRepository
+from storage.repositories.testimonials import SqlTestimonialRepository
 from storage.repositories.therapists import SqlTherapistRepository
 from storage.repositories.timed_messages import TIMED_MESSAGES_WRITTEN, SqlTimedMessageRepository
 from storage.repositories.users import SqlUserRepository
@@ -40,6 +44,11 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self._session)
         self.timed_messages = SqlTimedMessageRepository(self._session)
         self.therapists = SqlTherapistRepository(self._session)
+        self.staff = SqlStaffRepository(self._session)
+        self.audit = SqlAuditLog(self._session)
+        self.support = SqlSupportRepository(self._session)
+        self.testimonials = SqlTestimonialRepository(self._session)
+        self.personal_data = personal_data(self._session)
         self.conversations = SqlConversationRepository(self._session)
         self.bookings = SqlBookingRepository(self._session)
         self.applications = SqlApplicationRepository(self._session)

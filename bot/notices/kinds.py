@@ -35,6 +35,7 @@ class Text:
     text: str
     reply_markup: InlineKeyboardMarkup | None = None
     reply_to_message_id: int | None = None
+    message_thread_id: int | None = None  # a topic of a forum group (the support chat)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Copy:
     message_id: int
     caption: str | None = None
     reply_to_message_id: int | None = None
+    message_thread_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from storage.tables.bookings import BookingRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
+from storage.tables.staff import AuditRow, StaffRoleRow
+from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
+from storage.tables.testimonials import TestimonialRow
 from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
 
 __all__ = [
     "ApplicationEventRow",
     "ApplicationRow",
+    "AuditRow",
     "Base",
     "BookingRow",
     "ChatFocusRow",
@@ -21,6 +25,11 @@ __all__ = [
     "FsmStateRow",
     "ProcessedUpdateRow",
     "RelayedMessageRow",
+    "StaffRoleRow",
+    "SupportRelayRow",
+    "SupportTicketRow",
+    "SupportTopicRow",
+    "TestimonialRow",
     "TherapistRow",
     "TimedMessageRow",
     "UserRoleRow",

@@ -1,0 +1,118 @@
+"""Who may use which staff command or button: the one check every one of them goes through.
+
+A handler declares what it needs with the `HasPermission` filter:
+
+    router.message.register(show_audit, Command("audit"), HasPermission(Permission.AUDIT))
+
+The filter only marks the handler; `PermissionGate`, installed once on the
+dispatcher, checks the mark after the handler has been chosen. So a refused
+attempt is answered politely (a message, or an alert for a button) and goes no
+further: no other handler, and not the "I didn't understand" of the last router.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.dispatcher.flags import get_flag
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.commands import publish_commands_for
+from bot.settings import Settings
+from core.ports import UnitOfWork
+from core.staff import Authority, Permission
+from core.usecases.staff import authority_of
+from core.users import User
+
+log = logging.getLogger(__name__)
+
+FLAG = "permission"
+
+
+async def authority(user: User, uow: UnitOfWork, settings: Settings) -> Authority:
+    return await authority_of(uow, user.telegram_id, settings.admin_ids)
+
+
+async def allowed(user: User | None, permission: Permission, uow: UnitOfWork, settings: Settings) -> bool:
+    if user is None:
+        return False
+    return (await authority(user, uow, settings)).may(permission)
+
+
+class HasPermission(Filter):
+    """Marks a handler as needing a permission; `PermissionGate` enforces it (and answers a refusal)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def update_handler_flags(self, flags: dict[str, Any]) -> None:
+        flags[FLAG] = self.permission
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return f"HasPermission({self.permission.value})"
+
+
+class PermissionGate(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        permission: Permission | None = get_flag(data, FLAG)
+        if permission is None:
+            return await handler(event, data)
+        user: User | None = data.get("user")
+        held = await authority(user, data["uow"], data["settings"]) if user is not None else None
+        if held is not None and held.may(permission):
+            return await handler(event, data)
+        log.info("refused %s to %s", permission.value, user.telegram_id if user else "nobody")
+        await _refuse(event, staff=held is not None and held.is_staff)
+        return None
+
+
+def install(dispatcher: Dispatcher) -> None:
+    """Inner middlewares of the dispatcher run for the handlers of every router included in it."""
+    gate = PermissionGate()
+    dispatcher.message.middleware(gate)
+    dispatcher.callback_query.middleware(gate)
+
+
+async def _refuse(event: TelegramObject, *, staff: bool) -> None:
+    text = (
+        _("Your role doesn't include this. A full administrator can give you the role if you need it.")
+        if staff
+        else _("This is for the platform's staff.")
+    )
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    elif isinstance(event, Message):
+        await event.answer(text)
+
+
+async def publish_console_commands(bot: Bot, i18n: I18n, uow: UnitOfWork, settings: Settings) -> None:
+    """On start: each staff member's command menu lists the console commands their roles allow."""
+    staff_ids = set(settings.admin_ids) | {grant.telegram_id for grant in await uow.staff.grants()}
+    for telegram_id in sorted(staff_ids):
+        person = await uow.users.get(telegram_id)
+        if person is None:
+            continue
+        await publish_own_commands(bot, i18n, uow, settings, person)
+
+
+async def publish_own_commands(bot: Bot, i18n: I18n, uow: UnitOfWork, settings: Settings, person: User) -> None:
+    """A person's command menu as their roles stand now (a menu, not a message: nothing to queue)."""
+    held = await authority(person, uow, settings)
+    try:
+        await publish_commands_for(bot, i18n, person, person.main_role(settings.admin_ids), held.permissions)
+    except TelegramAPIError:
+        log.warning("could not publish the commands of %s", person.telegram_id, exc_info=True)

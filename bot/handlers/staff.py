@@ -1,0 +1,308 @@
+"""Full admins give and take staff roles: /staff with buttons, or /grant and /revoke."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, MessageOriginUser
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import HasPermission, authority, publish_own_commands
+from bot.keyboards.staff import (
+    PICK_PERSON_REQUEST,
+    StaffAdd,
+    StaffBack,
+    StaffOpen,
+    StaffToggle,
+    member_card,
+    pick_person,
+    role_title,
+    staff_list,
+)
+from bot.menus import main_menu
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.staff import Permission, StaffRole
+from core.usecases.staff import (
+    AlreadyHeld,
+    NotHeld,
+    UnknownPerson,
+    grant_role,
+    revoke_role,
+    staff_members,
+)
+from core.users import User
+
+log = logging.getLogger(__name__)
+MANAGE = HasPermission(Permission.MANAGE_STAFF)
+
+
+class AddingStaff(StatesGroup):
+    naming_person = State()
+
+
+def router() -> Router:
+    router = Router(name="staff")
+    router.message.register(show_staff, Command("staff"), MANAGE)
+    router.message.register(grant_by_command, Command("grant"), MANAGE)
+    router.message.register(revoke_by_command, Command("revoke"), MANAGE)
+    router.callback_query.register(open_member, StaffOpen.filter(), MANAGE)
+    router.callback_query.register(toggle_role, StaffToggle.filter(), MANAGE)
+    router.callback_query.register(back_to_list, StaffBack.filter(), MANAGE)
+    router.callback_query.register(ask_for_person, StaffAdd.filter(), MANAGE)
+    router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"), MANAGE)
+    router.message.register(person_picked, AddingStaff.naming_person, F.users_shared, MANAGE)
+    router.message.register(person_typed, AddingStaff.naming_person, MANAGE)
+    return router
+
+
+# -- the list and a member's card ---------------------------------------------------------
+
+
+async def show_staff(message: Message, uow: UnitOfWork, settings: Settings) -> None:
+    text, markup = await _staff_screen(uow, settings)
+    await message.answer(text, reply_markup=markup)
+
+
+async def back_to_list(query: CallbackQuery, uow: UnitOfWork, settings: Settings) -> None:
+    text, markup = await _staff_screen(uow, settings)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(text, reply_markup=markup)
+
+
+async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, object]:
+    members = await staff_members(uow)
+    lines = [_("Staff and their roles:")]
+    if members:
+        lines += [
+            f"• {_person_label(member.person)} — {', '.join(role_title(r) for r in StaffRole if r in member.roles)}"
+            for member in members
+        ]
+    else:
+        lines.append(_("Nobody has a role yet."))
+    admins = [await uow.users.get(admin_id) or admin_id for admin_id in sorted(settings.admin_ids)]
+    lines += ["", _("Full administrators (ADMIN_IDS): {admins}").format(admins=", ".join(_person_label(a) for a in admins))]
+    lines += ["", _("Tap a person to change their roles, or add someone. Also: /grant <id> <role>, /revoke <id> <role>.")]
+    return "\n".join(lines), staff_list(members)
+
+
+async def open_member(query: CallbackQuery, callback_data: StaffOpen, uow: UnitOfWork) -> None:
+    person = await uow.users.get(callback_data.person)
+    if person is None:
+        await query.answer(_("This person is no longer on the platform."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(**await _card(uow, person))
+
+
+async def _card(uow: UnitOfWork, person: User) -> dict[str, object]:
+    held = await uow.staff.roles_of(person.telegram_id)
+    roles = ", ".join(role_title(r) for r in StaffRole if r in held) or _("no roles")
+    text = _("{person}\nRoles: {roles}\n\nTap a role to give it or take it away.").format(
+        person=_person_label(person), roles=roles
+    )
+    return {"text": text, "reply_markup": member_card(person.telegram_id, held)}
+
+
+async def toggle_role(
+    query: CallbackQuery,
+    callback_data: StaffToggle,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    actor = await authority(user, uow, settings)
+    role = callback_data.role
+    try:
+        if role in await uow.staff.roles_of(callback_data.person):
+            person = await revoke_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
+            done = _("{person} no longer has the role «{role}».")
+        else:
+            person = await grant_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
+            done = _("{person} now has the role «{role}».")
+    except UnknownPerson:
+        await query.answer(_("This person is no longer on the platform."), show_alert=True)
+        return
+    except (AlreadyHeld, NotHeld):
+        # Someone changed the same roles a moment ago: show how things stand now.
+        person = await uow.users.get(callback_data.person)
+        assert person is not None
+        await query.answer(_("Their roles have just changed; here is how they stand now."), show_alert=True)
+        assert isinstance(query.message, Message)
+        await query.message.edit_text(**await _card(uow, person))
+        return
+    await query.answer(done.format(person=person.shown_name, role=role_title(role)))
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(**await _card(uow, person))
+    await publish_own_commands(bot, i18n, uow, settings, person)
+
+
+# -- adding someone -----------------------------------------------------------------------
+
+
+async def ask_for_person(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(AddingStaff.naming_person)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _(
+            "Who should join the staff? Send their Telegram id (a number), forward a message from them, or pick them "
+            "with the button below. "
+            "They must have started this bot. /cancel to stop."
+        ),
+        reply_markup=pick_person(),
+    )
+
+
+async def person_picked(message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings) -> None:
+    assert message.users_shared is not None
+    shared = message.users_shared
+    if shared.request_id != PICK_PERSON_REQUEST or not shared.users:
+        await _ask_again(message)
+        return
+    await _show_new_member(message, state, uow, user, settings, shared.users[0].user_id)
+
+
+async def person_typed(message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings) -> None:
+    person_id = _telegram_id(message.text) or _forwarded_from(message)
+    if person_id is None:
+        await _ask_again(message)
+        return
+    await _show_new_member(message, state, uow, user, settings, person_id)
+
+
+async def _show_new_member(
+    message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings, person_id: int
+) -> None:
+    person = await uow.users.get(person_id)
+    if person is None:
+        await message.answer(_not_started(person_id))
+        return
+    await state.clear()
+    await message.answer(_("Found them."), reply_markup=main_menu(user.main_role(settings.admin_ids)))
+    await message.answer(**await _card(uow, person))
+
+
+async def _ask_again(message: Message) -> None:
+    await message.answer(
+        _("Send the person's Telegram id as a number (for example 123456789), or pick them with the button. /cancel to stop."),
+        reply_markup=pick_person(),
+    )
+
+
+async def stop_adding(message: Message, state: FSMContext, user: User, settings: Settings) -> None:
+    await state.clear()
+    await message.answer(_("Stopped: nobody was added."), reply_markup=main_menu(user.main_role(settings.admin_ids)))
+
+
+# -- /grant and /revoke -------------------------------------------------------------------
+
+
+async def grant_by_command(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    parsed = _parse(command)
+    if parsed is None:
+        await message.answer(_usage("grant"))
+        return
+    person_id, role = parsed
+    try:
+        person = await grant_role(uow, clock, actor=await authority(user, uow, settings), person_id=person_id, role=role)
+    except UnknownPerson:
+        await message.answer(_not_started(person_id))
+        return
+    except AlreadyHeld:
+        await message.answer(_("They already have the role «{role}».").format(role=role_title(role)))
+        return
+    await message.answer(_("{person} now has the role «{role}».").format(person=_person_label(person), role=role_title(role)))
+    await publish_own_commands(bot, i18n, uow, settings, person)
+
+
+async def revoke_by_command(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    parsed = _parse(command)
+    if parsed is None:
+        await message.answer(_usage("revoke"))
+        return
+    person_id, role = parsed
+    try:
+        person = await revoke_role(uow, clock, actor=await authority(user, uow, settings), person_id=person_id, role=role)
+    except UnknownPerson:
+        await message.answer(_not_started(person_id))
+        return
+    except NotHeld:
+        await message.answer(_("They don't have the role «{role}»; nothing to take away.").format(role=role_title(role)))
+        return
+    await message.answer(
+        _("{person} no longer has the role «{role}».").format(person=_person_label(person), role=role_title(role))
+    )
+    await publish_own_commands(bot, i18n, uow, settings, person)
+
+
+def _parse(command: CommandObject) -> tuple[int, StaffRole] | None:
+    parts = (command.args or "").split()
+    if len(parts) != 2:
+        return None
+    person_id = _telegram_id(parts[0])
+    try:
+        role = StaffRole(parts[1].lower())
+    except ValueError:
+        return None
+    return (person_id, role) if person_id is not None else None
+
+
+def _usage(command: str) -> str:
+    return _("Usage: /{command} <telegram id> <role>, where the role is one of: {roles}.").format(
+        command=command, roles=", ".join(f"{role.value} ({role_title(role)})" for role in StaffRole)
+    )
+
+
+# -- shared bits --------------------------------------------------------------------------
+
+
+def _telegram_id(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdecimal() and 0 < len(text) <= 16 else None
+
+
+def _forwarded_from(message: Message) -> int | None:
+    """A message forwarded from the person names them, unless their privacy settings hide them."""
+    origin = message.forward_origin
+    return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
+
+
+def _not_started(person_id: int) -> str:
+    return _(
+        "Nobody with the id {id} has started this bot yet. Ask them to open the bot and press Start, then try again."
+    ).format(id=person_id)
+
+
+def _person_label(person: User | int) -> str:
+    if isinstance(person, int):
+        return f"#{person}"
+    return f"{person.shown_name} ({person.telegram_id})"

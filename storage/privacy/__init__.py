@@ -1,0 +1,33 @@
+"""Each topic's part of a person's data, for /mydata and deletion requests (core/privacy.py).
+
+A topic that stores something about a person adds its section here. The
+account goes last: the other parts point to it.
+"""
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.privacy import DataSection
+from storage.privacy.account import AccountData
+from storage.privacy.applications import ApplicationData
+from storage.privacy.audit import AuditData
+from storage.privacy.bookings import BookingData
+from storage.privacy.conversations import ConversationData
+from storage.privacy.outbox import OutboxData
+from storage.privacy.staff import StaffData
+from storage.privacy.support import SupportData
+from storage.privacy.therapist import TherapistData
+
+
+def personal_data(session: AsyncSession) -> list[DataSection]:
+    return [
+        BookingData(session),  # before the profiles: kept bookings are re-pointed, the rest go
+        ConversationData(session),
+        ApplicationData(session),
+        StaffData(session),
+        SupportData(session),
+        TherapistData(session),
+        OutboxData(session),
+        AuditData(session),
+        AccountData(session),  # last
+    ]

@@ -1,0 +1,38 @@
+"""What staff did about the person, as the audit log holds it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.privacy import FOR_ACCOUNTABILITY, Erasure, Kept, Obstacle
+from storage.tables import AuditRow
+
+
+class AuditData:
+    topic = "audit_log"
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def export(self, person_id: int) -> Any:
+        rows = await self._session.scalars(
+            select(AuditRow).where(AuditRow.subject_id == person_id).order_by(AuditRow.id)
+        )
+        # Which staff member acted is the platform's business; what was done and when is theirs.
+        return [{"action": row.action, "at": row.at.isoformat(), "details": row.details} for row in rows]
+
+    async def obstacles(self, person_id: int, now: datetime) -> list[Obstacle]:
+        return []
+
+    async def erase(self, erasure: Erasure) -> list[Kept]:
+        # The log names people by id and holds no contents; it stays as the record
+        # of what staff did and that the deletion itself was carried out.
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(AuditRow)
+            .where(or_(AuditRow.subject_id == erasure.person_id, AuditRow.actor_id == erasure.person_id))
+        )
+        return [Kept(self.topic, FOR_ACCOUNTABILITY, int(count))] if count else []
