@@ -13,6 +13,7 @@ from core.conversations import RelayedMessage
 from core.usecases.conversations import (
     RELAY,
     RELAY_UNDELIVERED,
+    Undelivered,
     partner_in,
     remember_delivery,
     tell_undelivered,
@@ -69,23 +70,23 @@ class Relay(NoticeKind):
             context.clock,
             conversation_id=params["conversation_id"],
             sender_id=params["from_chat_id"],
+            recipient_id=context.recipient.telegram_id,
             message_id=params["message_id"],
         )
 
 
 class RelayUndelivered(NoticeKind):
-    """params: conversation_id, message_id (the sender's own message that did not arrive)."""
+    """params: conversation_id, message_id (the sender's own message that did not arrive), why."""
 
     async def render(self, context: NoticeContext) -> list[Outgoing]:
         seen = await partner_in(context.uow, context.params["conversation_id"], context.recipient.telegram_id)
         if seen is None:
             return []
-        return [
-            Text(
-                _(
-                    "⚠️ This message did not reach {name}: they cannot receive messages from the bot "
-                    "right now (they may have stopped or blocked it). If it is urgent, see /help."
-                ).format(name=seen.partner_name),
-                reply_to_message_id=context.params["message_id"],
+        if context.params.get("why") == Undelivered.REFUSED:
+            text = _("⚠️ This message could not be delivered to {name}. Please send it again.")
+        else:
+            text = _(
+                "⚠️ This message did not reach {name}: they cannot receive messages from the bot "
+                "right now (they may have stopped or blocked it). If it is urgent, see /help."
             )
-        ]
+        return [Text(text.format(name=seen.partner_name), reply_to_message_id=context.params["message_id"])]

@@ -166,10 +166,17 @@ async def remember_delivery(uow: UnitOfWork, delivered: list[RelayedMessage]) ->
         await uow.conversations.remember_relayed(message)
 
 
+class Undelivered(StrEnum):
+    UNREACHABLE = "unreachable"  # the recipient blocked or stopped the bot
+    REFUSED = "refused"  # Telegram would not take it (the original deleted, retries ran out)
+
+
 async def tell_undelivered(
-    uow: UnitOfWork, clock: Clock, *, conversation_id: int, sender_id: int, message_id: int
+    uow: UnitOfWork, clock: Clock, *, conversation_id: int, sender_id: int, recipient_id: int, message_id: int
 ) -> None:
-    """The sender learns their message did not reach the other side. Joins the delivery's transaction."""
+    """The sender learns their message did not reach the other side, and why. Joins the delivery's transaction."""
+    recipient = await uow.users.get(recipient_id)
+    why = Undelivered.UNREACHABLE if recipient is None or not recipient.reachable else Undelivered.REFUSED
     await notify(
         uow,
         clock,
@@ -178,6 +185,7 @@ async def tell_undelivered(
         key=f"relay-undelivered:{sender_id}:{message_id}",
         conversation_id=conversation_id,
         message_id=message_id,
+        why=why.value,
     )
 
 

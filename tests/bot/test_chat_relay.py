@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import CopyMessage, EditMessageText, ForwardMessage, SendMessage, TelegramMethod
 from sqlalchemy import func, select
 
@@ -476,6 +477,23 @@ async def test_the_sender_is_told_when_the_recipient_blocked_the_bot(app, sessio
         assert (await uow.users.get(IRYNA)).reachable is False
         relays = await uow.session.scalar(select(func.count()).select_from(RelayedMessageRow))
     assert relays == 0
+
+
+async def test_the_sender_is_told_when_telegram_refuses_the_copy(app, session, olena, iryna):
+    await open_chat(app, OLENA, IRYNA)
+    session.fail_next(
+        CopyMessage, lambda method: TelegramBadRequest(method=method, message="Bad Request: message to copy not found")
+    )
+
+    await olena.send("Я видалила це одразу")
+    deleted = last_message_id(olena)
+    await app.courier.drain()
+
+    [warning] = [m for m, _ in calls_to(session, OLENA)]
+    assert warning.text == "⚠️ Не вдалося доставити це повідомлення. Кому: Ірина Коваль. Будь ласка, надішліть його ще раз."
+    assert warning.reply_parameters.message_id == deleted
+    async with app.unit_of_work() as uow:
+        assert (await uow.users.get(IRYNA)).reachable is True
 
 
 # -- menus and lists ------------------------------------------------------------------
