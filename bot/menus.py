@@ -47,6 +47,7 @@ STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
     ("staff", __("Staff and their roles"), Permission.MANAGE_STAFF),
     ("audit", __("Audit log"), Permission.AUDIT),
     ("testimonials", __("Therapists' testimonials"), Permission.MANAGE_TESTIMONIALS),
+    ("queue", __("Delivery queue of timed messages"), Permission.WATCH_DELIVERY),
 ]
 
 

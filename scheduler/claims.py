@@ -50,6 +50,11 @@ class Claim:
     async def sent(self, uow: SqlUnitOfWork) -> bool:
         return self._kept(await uow.timed_messages.mark_sent(self.message.id, self.worker, self.clock.now()), "sent")
 
+    async def progress(self, uow: SqlUnitOfWork, *, parts_sent: int) -> bool:
+        """The first `parts_sent` parts are out; the rest is still to come."""
+        marked = await uow.timed_messages.mark_progress(self.message.id, self.worker, parts_sent)
+        return self._kept(marked, f"{parts_sent} part(s) sent")
+
     async def dropped(self, uow: SqlUnitOfWork, reason: str) -> bool:
         """Its reason is gone (or never existed): nothing was sent and nothing will be."""
         return self._kept(await uow.timed_messages.mark_dropped(self.message.id, self.worker, reason), "dropped")

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -70,35 +71,35 @@ class Delivery:
         if prepared is None:
             return
         context, parts = prepared
-        chat_id = context.recipient.telegram_id
-        done = claim.message.parts_sent
-        sent: list[SentMessage] = []
-        try:
-            for part in parts:
-                sent.append(SentMessage(part, await self._send(chat_id, part)))
-        except TelegramForbiddenError as error:
-            log.info("timed message %s: %s cannot be reached (%s)", claim.message.id, chat_id, error.message)
-            await self._record(context, sent, self._failure(claim, context, _reason(error), unreachable=True))
-            return
-        except TelegramRetryAfter as error:
+        first = claim.message.parts_sent + 1
+        # Each part is recorded as soon as it is out, so neither a failure nor
+        # a crash between the parts of a relay sends its first part twice.
+        for done, part in enumerate(parts, start=first):
+            try:
+                message_id = await self._send(context.recipient.telegram_id, part)
+            except TelegramAPIError as error:
+                await self._record(context, [], self._after(error, claim, context, parts_sent=done - 1))
+                return
+            last = done == first + len(parts) - 1
+            outcome = claim.sent if last else partial(claim.progress, parts_sent=done)
+            await self._record(context, [SentMessage(part, message_id)], outcome)
+
+    def _after(self, error: TelegramAPIError, claim: Claim, context: NoticeContext, *, parts_sent: int) -> Outcome:
+        """What a part's failure means for the whole message."""
+        if isinstance(error, TelegramForbiddenError):
+            log.info("timed message %s: %s cannot be reached (%s)", claim.message.id, context.recipient.telegram_id, error.message)
+            return self._failure(claim, context, _reason(error), unreachable=True)
+        if isinstance(error, TelegramRetryAfter):
             at = self._clock.now() + timedelta(seconds=error.retry_after)
-            reason = f"429: retry after {error.retry_after}s"
-            await self._record(context, sent, lambda uow: claim.later(uow, at, reason, parts_sent=done + len(sent)))
-            return
-        except PASSING as error:
+            return partial(claim.later, at=at, reason=f"429: retry after {error.retry_after}s", parts_sent=parts_sent)
+        if isinstance(error, PASSING):
             log.warning("timed message %s: %s", claim.message.id, error)
-            reason = _reason(error)
             if claim.is_last_attempt:
-                await self._record(context, sent, self._failure(claim, context, f"gave up: {reason}"))
-            else:
-                await self._record(context, sent, lambda uow: claim.retry(uow, reason, parts_sent=done + len(sent)))
-            return
-        except TelegramAPIError as error:
-            # Telegram refused the message itself (400 and the like): sending it again changes nothing.
-            log.error("timed message %s (%s) was refused: %s", claim.message.id, claim.message.kind, error)
-            await self._record(context, sent, self._failure(claim, context, _reason(error)))
-            return
-        await self._record(context, sent, claim.sent)
+                return self._failure(claim, context, f"gave up: {_reason(error)}")
+            return partial(claim.retry, reason=_reason(error), parts_sent=parts_sent)
+        # Telegram refused the message itself (400 and the like): sending it again changes nothing.
+        log.error("timed message %s (%s) was refused: %s", claim.message.id, claim.message.kind, error)
+        return self._failure(claim, context, _reason(error))
 
     async def _render(self, claim: Claim) -> tuple[NoticeContext, list[Outgoing]] | None:
         """What to send, with the database let go of; None when the outcome is already recorded."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.enums import ContentType
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -177,7 +178,7 @@ async def turn_page(query: CallbackQuery, callback_data: ChatsPage, uow: UnitOfW
     await query.answer()
     assert isinstance(query.message, Message)
     page = max(0, callback_data.page)
-    await query.message.edit_text(_overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
+    await _edit(query.message, _overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
 
 
 def _overview_text(overview: ChatOverview, user: User) -> str:
@@ -244,11 +245,21 @@ async def send_waiting(
         await ask_name(query.message, state, user, waiting=waiting)
         return
     await relay_held(uow, clock, user, chosen.conversation.id, message_id=callback_data.message_id, reply_to=None)
-    await query.message.edit_text(
+    await _edit(
+        query.message,
         _("Sent to {name}. Your next messages go to them too, until you choose someone else in 💬 Chats.").format(
             name=chosen.partner_name
         )
     )
+
+
+async def _edit(message: Message, text: str, reply_markup: Any = None) -> None:
+    """A double tap edits the message to what it already says; Telegram refuses that, and it is fine."""
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in error.message:
+            raise
 
 
 # -- the name a client shows ---------------------------------------------------

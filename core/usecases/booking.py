@@ -271,7 +271,9 @@ async def move_booking(
     except SlotTaken:
         free = await free_times(uow, clock, therapist, policy, moving=booking)
         raise SlotUnavailable(_after(free, new_start), lost_race=True) from None
-    await _tell_both(uow, clock, booking, BookingNotice.MOVED, previous_start=previous_start.isoformat())
+    await _tell_both(
+        uow, clock, booking, BookingNotice.MOVED, previous_start=previous_start.isoformat(), new_start=new_start.isoformat()
+    )
     await _set_timers(uow, clock, booking, policy)
     await uow.commit()
     return booking

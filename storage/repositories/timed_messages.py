@@ -168,6 +168,15 @@ class SqlTimedMessageRepository:
     async def mark_sent(self, message_id: int, worker: str, at: datetime) -> bool:
         return await self._settle(message_id, worker, status=NoticeStatus.SENT.value, sent_at=at)
 
+    async def mark_progress(self, message_id: int, worker: str, parts_sent: int) -> bool:
+        result = await self._session.execute(
+            update(Row)
+            .where(Row.id == message_id, Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
+            .values(parts_sent=parts_sent)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     async def mark_dropped(self, message_id: int, worker: str, reason: str) -> bool:
         return await self._settle(message_id, worker, status=NoticeStatus.DROPPED.value, last_error=reason)
 

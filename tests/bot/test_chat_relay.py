@@ -294,6 +294,21 @@ async def test_a_therapist_chooses_a_client_from_the_list_and_writes_until_stopp
     assert len(copies_to(session, OLENA)) == 1
 
 
+async def test_a_long_client_list_is_paged(app, iryna):
+    for n in range(9):
+        await add_client(app, 3000 + n, f"Client{n}", display_name=f"Клієнт {n}")
+        await open_chat(app, 3000 + n, IRYNA)
+
+    first = await iryna.send("💬 Чати")
+    second = await iryna.click("▶️", in_reply=first[0])
+
+    assert len([b for b in first[0].buttons if b.startswith("Клієнт")]) == 8
+    assert "◀️" not in first[0].buttons
+    [edited] = [r for r in second if isinstance(r.method, EditMessageText)]
+    assert [b for b in edited.buttons if b.startswith("Клієнт")] == ["Клієнт 0 · ще без повідомлень"]
+    assert "◀️" in edited.buttons and "▶️" not in edited.buttons
+
+
 async def test_a_forged_conversation_button_is_refused(app, session, olena, iryna, make_client):
     await add_client(app, PETRO, "Petro", display_name="Петро")
     petros = await open_chat(app, PETRO, IRYNA)
@@ -327,9 +342,14 @@ async def test_a_client_with_two_therapists_picks_and_the_choice_is_remembered(a
     assert [c.message_id for c, _ in copies_to(session, MAKSYM)] == [waiting, then]
     assert copies_to(session, IRYNA) == []
 
+    # A double tap: Telegram refuses to edit the message to what it already says.
+    session.fail_next(
+        EditMessageText,
+        lambda method: TelegramBadRequest(method=method, message="Bad Request: message is not modified"),
+    )
     pressed_twice = await olena.click("Maksym Shevchuk", in_reply=asked[0])
     await app.courier.drain()
-    assert BotClient.alerts(pressed_twice) == []
+    assert BotClient.alerts(pressed_twice) == [] and BotClient.texts_of(pressed_twice) == []
     assert len(copies_to(session, MAKSYM)) == 2  # the waiting message went once
 
 

@@ -301,7 +301,11 @@ async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_
     again = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[5], policy=POLICY)
     assert again.status is BookingStatus.AWAITING_PAYMENT
     assert again.payment_due_at == slots[5] - 24 * H
-    kinds = sorted((m.kind, m.recipient_id) for m in uow.timed_messages.pending() if m.params["booking_id"] == again.id)
+    kinds = sorted(
+        (m.kind, m.recipient_id)
+        for m in uow.timed_messages.pending()
+        if m.kind.startswith("booking.") and m.params["booking_id"] == again.id
+    )
     assert kinds == [
         ("booking.confirmed", CLIENT), ("booking.confirmed", THERAPIST),
         ("booking.expired", CLIENT), ("booking.expired", THERAPIST),

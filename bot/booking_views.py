@@ -1,0 +1,114 @@
+"""How therapists and bookings read in chat: cards, profiles, statuses, in the reader's zone."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
+
+from bot.presenting import local_moment, money
+from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
+from core.bookings import Booking, BookingStatus
+from core.conversations import Side
+from core.therapists import TherapistProfile
+from core.usecases.booking import SessionView
+
+MESSAGE_LIMIT = 4096
+CARD_TOPICS = 3
+
+STATUS = {
+    BookingStatus.REQUESTED: __("⏳ awaiting the therapist's answer"),
+    BookingStatus.AWAITING_PAYMENT: __("💳 confirmed, to be paid"),
+    BookingStatus.PAID: __("✅ paid"),
+    BookingStatus.HELD: __("☑️ held"),
+    BookingStatus.CANCELLED_IN_TIME: __("✖️ cancelled"),
+    BookingStatus.CANCELLED_LATE: __("✖️ cancelled late: counts as held"),
+    BookingStatus.NO_SHOW: __("🚫 missed: counts as held"),
+    BookingStatus.EXPIRED: __("⌛ not paid in time: cancelled"),
+    BookingStatus.DECLINED: __("✖️ declined by the therapist"),
+    BookingStatus.LAPSED: __("⌛ request unanswered"),
+}
+
+
+def status_label(status: BookingStatus) -> str:
+    return str(STATUS[status])
+
+
+def short_card(therapist: TherapistProfile) -> str:
+    """One therapist in the directory's list."""
+    topics = labels(TOPICS, therapist.topics[:CARD_TOPICS])
+    return _("{name} · {price}\n{topics} · {languages}").format(
+        name=therapist.full_name,
+        price=money(therapist.price_minor),
+        topics=topics,
+        languages=labels(LANGUAGES, therapist.languages),
+    )
+
+
+def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_zone: str, share_link: str) -> str:
+    years = ngettext("{count} year", "{count} years", therapist.experience_years).format(
+        count=therapist.experience_years
+    )
+    nearest_line = (
+        _("Nearest free time: {moment}").format(moment=local_moment(nearest, reader_zone))
+        if nearest
+        else _("No free time in the coming weeks.")
+    )
+    head = _(
+        "{name}\n"
+        "💰 {price} per 50-minute session\n"
+        "🏅 Experience: {years}\n"
+        "🧭 Approach: {approaches}\n"
+        "💬 Topics: {topics}\n"
+        "🌐 Languages: {languages}\n"
+        "🗓 {nearest}"
+    ).format(
+        name=therapist.full_name,
+        price=money(therapist.price_minor),
+        years=years,
+        approaches=labels(APPROACHES, therapist.approaches),
+        topics=labels(TOPICS, therapist.topics),
+        languages=labels(LANGUAGES, therapist.languages),
+        nearest=nearest_line,
+    )
+    tail = _("Link to this profile: {link}").format(link=share_link)
+    education = _("🎓 Education:\n{education}").format(education=therapist.education)
+    room = MESSAGE_LIMIT - len(head) - len(tail) - len(education) - 12
+    about = clip(therapist.about, max(room, 0))
+    return "\n\n".join(part for part in (head, about, education, tail) if part)
+
+
+def session_line(view: SessionView, zone: str) -> str:
+    return _("{moment} · {name}\n{status}").format(
+        moment=local_moment(view.booking.starts_at, zone),
+        name=view.counterpart_name,
+        status=status_label(view.booking.status),
+    )
+
+
+def session_card(view: SessionView, zone: str) -> str:
+    """A booking in full for one of its two people, with what it means for money."""
+    booking = view.booking
+    who = _("Therapist") if view.side is Side.CLIENT else _("Client")
+    lines = [
+        _("🗓 {moment}").format(moment=local_moment(booking.starts_at, zone)),
+        _("👤 {who}: {name}").format(who=who, name=view.counterpart_name),
+        _("💰 {price}").format(price=money(booking.price_minor)),
+        _("Status: {status}").format(status=status_label(booking.status)),
+    ]
+    if booking.status is BookingStatus.AWAITING_PAYMENT and booking.payment_due_at:
+        lines.append(_("Pay by {moment}.").format(moment=local_moment(booking.payment_due_at, zone)))
+    if booking.refund_due_minor:
+        lines.append(_("Refund due: {amount}.").format(amount=money(booking.refund_due_minor)))
+    return "\n".join(lines)
+
+
+def booking_moment(booking: Booking, zone: str) -> str:
+    return local_moment(booking.starts_at, zone)
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"

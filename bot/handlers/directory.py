@@ -1,0 +1,145 @@
+"""Finding a therapist: filters, a paged list, a full profile, and the profile's share link."""
+from __future__ import annotations
+
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.booking_views import clip, profile_text, short_card
+from bot.editing import replace_message
+from bot.handlers.start import greeting
+from bot.keyboards.directory import (
+    FIELDS,
+    OpenProfile,
+    Search,
+    SearchFilter,
+    choices_keyboard,
+    field_summary,
+    find_again_keyboard,
+    profile_keyboard,
+    results_keyboard,
+)
+from bot.menus import BUTTON_FIND, main_menu
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.therapists import TherapistProfile
+from core.usecases.booking import free_times
+from core.usecases.directory import TherapistUnavailable, find_therapists, listed_therapist
+from core.users import User
+
+PAGE_SIZE = 5
+SHARE_PREFIX = "t_"
+SHARE_PAYLOAD = re.compile(r"^t_[A-Za-z0-9_-]{1,32}$")
+CAPTION_LIMIT = 1024
+
+
+def router() -> Router:
+    router = Router(name="directory")
+    # Before the plain /start: a share link opens the therapist's profile.
+    router.message.register(open_shared_profile, CommandStart(deep_link=True, magic=F.args.regexp(SHARE_PAYLOAD)))
+    router.message.register(show_directory, Command("find"))
+    router.message.register(show_directory, F.text == BUTTON_FIND)
+    router.callback_query.register(show_results, Search.filter())
+    router.callback_query.register(choose_filter, SearchFilter.filter())
+    router.callback_query.register(open_profile, OpenProfile.filter())
+    return router
+
+
+async def show_directory(message: Message, uow: UnitOfWork, clock: Clock) -> None:
+    text, markup = await _results(uow, clock, Search())
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_results(query: CallbackQuery, callback_data: Search, uow: UnitOfWork, clock: Clock) -> None:
+    text, markup = await _results(uow, clock, callback_data)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, text, markup)
+
+
+async def choose_filter(query: CallbackQuery, callback_data: SearchFilter) -> None:
+    if callback_data.field not in FIELDS:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    prompts = {
+        "topic": _("What would you like to talk about?"),
+        "approach": _("Which therapeutic approach?"),
+        "language": _("In which language?"),
+        "price": _("What price per session suits you?"),
+    }
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, prompts[callback_data.field], choices_keyboard(callback_data))
+
+
+async def open_profile(
+    query: CallbackQuery, callback_data: OpenProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        therapist = await listed_therapist(uow, clock, therapist_id=callback_data.therapist_id)
+    except TherapistUnavailable:
+        await query.answer(_("This therapist is not taking new clients right now."), show_alert=True)
+        return
+    await query.answer()
+    await _send_profile(query.message, therapist, uow, clock, user, settings, bot)
+
+
+async def open_shared_profile(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+    is_new_user: bool = False,
+) -> None:
+    if is_new_user:
+        role = user.main_role(settings.admin_ids)
+        await message.answer(greeting(user, role), reply_markup=main_menu(role))
+    assert command.args is not None
+    try:
+        therapist = await listed_therapist(uow, clock, share_code=command.args.removeprefix(SHARE_PREFIX))
+    except TherapistUnavailable:
+        await message.answer(
+            _("This link leads to no therapist who is taking clients right now. Have a look at the others:"),
+            reply_markup=find_again_keyboard(),
+        )
+        return
+    await _send_profile(message, therapist, uow, clock, user, settings, bot)
+
+
+async def share_link(bot: Bot, therapist: TherapistProfile) -> str:
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start={SHARE_PREFIX}{therapist.share_code}"
+
+
+async def _send_profile(
+    message: Message, therapist: TherapistProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
+) -> None:
+    free = await free_times(uow, clock, therapist, settings.booking_policy())
+    text = profile_text(therapist, free[0] if free else None, user.timezone, await share_link(bot, therapist))
+    if therapist.photo_file_id:
+        await message.answer_photo(therapist.photo_file_id, caption=clip(therapist.full_name, CAPTION_LIMIT))
+    await message.answer(text, reply_markup=profile_keyboard(therapist))
+
+
+async def _results(uow: UnitOfWork, clock: Clock, search: Search) -> tuple[str, InlineKeyboardMarkup]:
+    found = await find_therapists(uow, clock, search.filters())
+    pages = max((len(found) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    search = search.model_copy(update={"page": min(max(search.page, 0), pages - 1)})
+    page = found[search.page * PAGE_SIZE : (search.page + 1) * PAGE_SIZE]
+    shown = field_summary(search)
+    head = _("🔎 Find a therapist\nTopic: {topic} · approach: {approach}\nLanguage: {language} · price: {price}").format(
+        **shown
+    )
+    if not found:
+        body = _("No one matches all of these filters. Try loosening one of them.")
+    else:
+        body = "\n\n".join([_("Found: {count}").format(count=len(found)), *(short_card(t) for t in page)])
+    return f"{head}\n\n{body}", results_keyboard(search, page, pages)

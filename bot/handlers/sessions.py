@@ -1,0 +1,237 @@
+""""My sessions" for clients and therapists: each booking with the actions allowed now.
+
+A cancellation is confirmed after the person has read plainly what it means:
+free (with the refund due) or, less than 24 hours ahead, counted as held.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.booking_views import booking_moment, session_card, session_line
+from bot.editing import replace_message
+from bot.keyboards.booking import (
+    SessionAsk,
+    SessionDo,
+    SessionList,
+    SessionOpen,
+    confirm_action_keyboard,
+    session_actions_keyboard,
+    sessions_keyboard,
+)
+from bot.keyboards.directory import find_again_keyboard
+from bot.menus import BUTTON_SESSIONS
+from bot.presenting import money
+from bot.settings import Settings
+from core.bookings import Action, BookingRefused, CancellationTerms
+from core.clock import Clock
+from core.conversations import Side
+from core.ports import UnitOfWork
+from core.usecases.booking import (
+    BookingChanged,
+    BookingNotFound,
+    SessionView,
+    TermsChanged,
+    accept_request,
+    cancel_booking,
+    cancellation_terms,
+    decline_request,
+    mark_no_show,
+    my_sessions,
+    session_view,
+)
+from core.users import User
+
+PAST_LISTED = 5
+
+
+def router() -> Router:
+    router = Router(name="sessions")
+    router.message.register(show_sessions, Command("sessions"))
+    router.message.register(show_sessions, F.text == BUTTON_SESSIONS)
+    router.callback_query.register(list_again, SessionList.filter())
+    router.callback_query.register(open_session, SessionOpen.filter())
+    router.callback_query.register(ask, SessionAsk.filter())
+    router.callback_query.register(act, SessionDo.filter())
+    return router
+
+
+async def show_sessions(message: Message, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    text, markup = await _overview(uow, clock, user)
+    await message.answer(text, reply_markup=markup)
+
+
+async def list_again(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    text, markup = await _overview(uow, clock, user)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, text, markup)
+
+
+async def open_session(query: CallbackQuery, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    try:
+        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id)
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    await query.answer()
+    await _show_card(query, view, user)
+
+
+async def ask(query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    """Say what the action means before it is done."""
+    assert isinstance(query.message, Message)
+    booking_id, version = callback_data.booking_id, callback_data.version
+    try:
+        if callback_data.action == Action.CANCEL.value:
+            booking, terms = await cancellation_terms(
+                uow, clock, person_id=user.telegram_id, booking_id=booking_id, version=version
+            )
+            side = booking.side_of(user.telegram_id)
+            text = _cancel_question(
+                booking_moment(booking, user.timezone),
+                side,
+                terms,
+                requested=booking.confirmed_at is None,
+                paid=bool(booking.paid_minor),
+            )
+            markup = confirm_action_keyboard(
+                booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
+            )
+        elif callback_data.action == Action.NO_SHOW.value:
+            view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+            if view.booking.version != version:
+                raise BookingChanged(view.booking)
+            if Action.NO_SHOW not in view.actions:
+                raise BookingRefused("no_show_not_now")
+            text = _("Mark that {name} did not come to the session on {moment}? It will count as held.").format(
+                name=view.counterpart_name, moment=booking_moment(view.booking, user.timezone)
+            )
+            markup = confirm_action_keyboard(booking_id, version, Action.NO_SHOW, _("Yes, they did not come"))
+        else:
+            await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+            return
+    except (BookingNotFound, BookingChanged, BookingRefused) as refused:
+        await _refused(query, refused, uow, clock, user, booking_id)
+        return
+    await query.answer()
+    await replace_message(query.message, text, markup)
+
+
+async def act(
+    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    booking_id, version, me = callback_data.booking_id, callback_data.version, user.telegram_id
+    try:
+        if callback_data.action == Action.ACCEPT.value:
+            await accept_request(uow, clock, therapist_id=me, booking_id=booking_id, version=version, policy=settings.booking_policy())
+            done = _("Accepted. The client is told and will pay.")
+        elif callback_data.action == Action.DECLINE.value:
+            await decline_request(uow, clock, therapist_id=me, booking_id=booking_id, version=version)
+            done = _("Declined. The client is told and offered other times.")
+        elif callback_data.action == Action.CANCEL.value:
+            await cancel_booking(
+                uow, clock, person_id=me, booking_id=booking_id, version=version, expected_free=callback_data.free
+            )
+            done = _("Cancelled.")
+        elif callback_data.action == Action.NO_SHOW.value:
+            await mark_no_show(uow, clock, therapist_id=me, booking_id=booking_id, version=version)
+            done = _("Marked: the client did not come.")
+        else:
+            await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+            return
+    except TermsChanged as changed:
+        await _terms_changed(query, changed.terms, uow, clock, user, booking_id, version)
+        return
+    except (BookingNotFound, BookingChanged, BookingRefused) as refused:
+        await _refused(query, refused, uow, clock, user, booking_id)
+        return
+    await query.answer(done)
+    view = await session_view(uow, clock, person_id=me, booking_id=booking_id)
+    await _show_card(query, view, user)
+
+
+# -- inside ----------------------------------------------------------------------
+
+
+async def _overview(uow: UnitOfWork, clock: Clock, user: User) -> tuple[str, InlineKeyboardMarkup | None]:
+    now = clock.now()
+    views = await my_sessions(uow, clock, user.telegram_id)
+    upcoming = [v for v in views if v.booking.active or v.booking.starts_at >= now]
+    past = [v for v in views if v not in upcoming][-PAST_LISTED:][::-1]
+    if not upcoming and not past:
+        return _("You have no sessions yet."), find_again_keyboard()
+    parts = [_("📅 Your sessions")]
+    if upcoming:
+        parts.append(_("Upcoming:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in upcoming))
+    else:
+        parts.append(_("No upcoming sessions."))
+    if past:
+        parts.append(_("Past:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in past))
+    parts.append(_("Open a session for details and what you can do now:"))
+    return "\n\n".join(parts), sessions_keyboard(upcoming + past, user.timezone)
+
+
+async def _show_card(query: CallbackQuery, view: SessionView, user: User) -> None:
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, session_card(view, user.timezone), session_actions_keyboard(view))
+
+
+async def _refused(
+    query: CallbackQuery, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, booking_id: int
+) -> None:
+    """Stale or forged: say so, and show the session as it stands now if it is theirs."""
+    if isinstance(refused, BookingNotFound):
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    if isinstance(refused, BookingChanged):
+        text = _("This session has changed since this button was made. Here is how it stands now.")
+    else:
+        text = _("This can no longer be done with this session. Here is how it stands now.")
+    await query.answer(text, show_alert=True)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    await _show_card(query, view, user)
+
+
+async def _terms_changed(
+    query: CallbackQuery, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int
+) -> None:
+    """The 24-hour line passed while the person was reading: ask again, with the new terms."""
+    assert isinstance(query.message, Message)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    await query.answer(_("What cancelling means has just changed. Please read again."), show_alert=True)
+    text = _cancel_question(
+        booking_moment(view.booking, user.timezone), view.side, terms, requested=False, paid=bool(view.booking.paid_minor)
+    )
+    markup = confirm_action_keyboard(
+        booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
+    )
+    await replace_message(query.message, text, markup)
+
+
+def _cancel_question(moment: str, side: Side | None, terms: CancellationTerms, *, requested: bool, paid: bool) -> str:
+    if requested:
+        return _("Withdraw your request for {moment}? It costs nothing.").format(moment=moment)
+    if side is Side.THERAPIST:
+        text = _("Cancel the session on {moment}? It costs the client nothing.").format(moment=moment)
+        if terms.refund_minor:
+            text += " " + _("They will get a full refund of {amount}.").format(amount=money(terms.refund_minor))
+        return text
+    if terms.free:
+        text = _("Cancel the session on {moment}? It is 24 hours or more away, so it costs you nothing.").format(
+            moment=moment
+        )
+        if terms.refund_minor:
+            text += " " + _("You will get a full refund of {amount}.").format(amount=money(terms.refund_minor))
+        return text
+    if paid:
+        return _(
+            "Less than 24 hours are left before the session on {moment}. If you cancel now, the session counts as "
+            "held: the payment is not refunded. Cancel anyway?"
+        ).format(moment=moment)
+    return _(
+        "Less than 24 hours are left before the session on {moment}. If you cancel now, the session counts as "
+        "held. Cancel anyway?"
+    ).format(moment=moment)

@@ -1,0 +1,232 @@
+"""Buttons of booking and of "My sessions".
+
+A button about a booking names its version: once the booking moves, its old
+buttons are recognised as stale instead of acting on the new time.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.presenting import local_day, local_moment, local_time
+from core.bookings import Action
+from core.usecases.booking import SessionView
+
+DAYS_PER_PAGE = 12
+
+
+class Days(CallbackData, prefix="bd"):
+    """Choose a day with a therapist; with a booking id, to move that booking."""
+
+    therapist_id: int
+    booking_id: int = 0
+    version: int = 0
+    page: int = 0
+    edit: bool = False  # turn this message into the picker, instead of sending a new one
+
+
+class Day(CallbackData, prefix="bday"):
+    therapist_id: int
+    day: int  # the reader's local date as yyyymmdd
+    booking_id: int = 0
+    version: int = 0
+
+
+class Time(CallbackData, prefix="bt"):
+    therapist_id: int
+    at: int  # the start, in Unix seconds
+    booking_id: int = 0
+    version: int = 0
+
+
+class Confirm(CallbackData, prefix="bc"):
+    therapist_id: int
+    at: int
+    booking_id: int = 0
+    version: int = 0
+
+
+class SessionList(CallbackData, prefix="sl"):
+    pass
+
+
+class SessionOpen(CallbackData, prefix="so"):
+    booking_id: int
+
+
+class SessionAsk(CallbackData, prefix="sq"):
+    """Show what an action would mean and ask to confirm it."""
+
+    booking_id: int
+    version: int
+    action: str
+
+
+class SessionDo(CallbackData, prefix="sd"):
+    booking_id: int
+    version: int
+    action: str
+    free: bool = False  # for a cancellation: the terms the person agreed to
+
+
+def day_code(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def day_from_code(code: int) -> date:
+    return date(code // 10_000, code // 100 % 100, code % 100)
+
+
+def unix(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def from_unix(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def days_keyboard(base: Days, first_slots: list[datetime], zone: str) -> InlineKeyboardMarkup:
+    """One button per day that has a free time; `first_slots` holds each day's first one."""
+    pages = max((len(first_slots) + DAYS_PER_PAGE - 1) // DAYS_PER_PAGE, 1)
+    page = min(max(base.page, 0), pages - 1)
+    builder = InlineKeyboardBuilder()
+    for slot in first_slots[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]:
+        day = slot.astimezone(ZoneInfo(zone)).date()
+        builder.button(
+            text=local_day(slot, zone),
+            callback_data=Day(
+                therapist_id=base.therapist_id, day=day_code(day), booking_id=base.booking_id, version=base.version
+            ),
+        )
+    builder.adjust(3)
+    nav = []
+    if page > 0:
+        nav.append(_button(_("‹ Earlier"), base.model_copy(update={"page": page - 1, "edit": True})))
+    if page < pages - 1:
+        nav.append(_button(_("Later ›"), base.model_copy(update={"page": page + 1, "edit": True})))
+    if nav:
+        builder.row(*nav)
+    return builder.as_markup()
+
+
+def times_keyboard(base: Day, slots: list[datetime], zone: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for slot in slots:
+        builder.button(
+            text=local_time(slot, zone),
+            callback_data=Time(
+                therapist_id=base.therapist_id, at=unix(slot), booking_id=base.booking_id, version=base.version
+            ),
+        )
+    builder.adjust(4)
+    builder.row(_button(_("‹ Other day"), _days(base.therapist_id, base.booking_id, base.version)))
+    return builder.as_markup()
+
+
+def alternatives_keyboard(therapist_id: int, booking_id: int, version: int, slots: list[datetime], zone: str) -> InlineKeyboardMarkup:
+    """The next free times, offered to someone whose time was just taken."""
+    builder = InlineKeyboardBuilder()
+    for slot in slots:
+        builder.button(
+            text=local_moment(slot, zone),
+            callback_data=Time(therapist_id=therapist_id, at=unix(slot), booking_id=booking_id, version=version),
+        )
+    builder.adjust(1)
+    builder.row(_button(_("📅 Other days"), _days(therapist_id, booking_id, version)))
+    return builder.as_markup()
+
+
+def confirm_keyboard(chosen: Time, zone: str, moving: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ Move here") if moving else _("✅ Book"),
+        callback_data=Confirm(**chosen.model_dump()),
+    )
+    day = from_unix(chosen.at).astimezone(ZoneInfo(zone)).date()
+    builder.button(
+        text=_("‹ Other time"),
+        callback_data=Day(
+            therapist_id=chosen.therapist_id, day=day_code(day), booking_id=chosen.booking_id, version=chosen.version
+        ),
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+ACTION_LABELS = {
+    Action.ACCEPT: __("✅ Accept"),
+    Action.DECLINE: __("✖️ Decline"),
+    Action.CANCEL: __("✖️ Cancel the session"),
+    Action.MOVE: __("🔁 Move to another time"),
+    Action.NO_SHOW: __("🚫 Client did not come"),
+}
+
+
+def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineKeyboardMarkup:
+    booking = view.booking
+    builder = InlineKeyboardBuilder()
+    for action in view.actions:
+        text = str(ACTION_LABELS[action])
+        if action in (Action.ACCEPT, Action.DECLINE):
+            data: CallbackData = SessionDo(booking_id=booking.id, version=booking.version, action=action.value)
+        elif action is Action.MOVE:
+            data = Days(therapist_id=booking.therapist_id, booking_id=booking.id, version=booking.version, edit=True)
+        else:
+            data = SessionAsk(booking_id=booking.id, version=booking.version, action=action.value)
+        builder.row(_button(text, data))
+    if back:
+        builder.row(_button(_("‹ All sessions"), SessionList()))
+    return builder.as_markup()
+
+
+def request_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
+    """The therapist's one-tap answer to a new client's request."""
+    builder = InlineKeyboardBuilder()
+    for action in (Action.ACCEPT, Action.DECLINE):
+        builder.button(
+            text=str(ACTION_LABELS[action]),
+            callback_data=SessionDo(booking_id=booking_id, version=version, action=action.value),
+        )
+    return builder.as_markup()
+
+
+def confirm_action_keyboard(booking_id: int, version: int, action: Action, yes: str, *, free: bool = False) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=yes, callback_data=SessionDo(booking_id=booking_id, version=version, action=action.value, free=free))
+    builder.button(text=_("‹ Back"), callback_data=SessionOpen(booking_id=booking_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def no_show_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=str(ACTION_LABELS[Action.NO_SHOW]),
+        callback_data=SessionAsk(booking_id=booking_id, version=version, action=Action.NO_SHOW.value),
+    )
+    return builder.as_markup()
+
+
+def sessions_keyboard(views: list[SessionView], zone: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for view in views:
+        builder.button(
+            text=f"{local_moment(view.booking.starts_at, zone)} · {view.counterpart_name}",
+            callback_data=SessionOpen(booking_id=view.booking.id),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _days(therapist_id: int, booking_id: int, version: int) -> Days:
+    return Days(therapist_id=therapist_id, booking_id=booking_id, version=version, edit=True)
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())

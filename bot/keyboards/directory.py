@@ -1,0 +1,134 @@
+"""Buttons of the directory. Filters travel in the button itself, so any old list still works."""
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.keyboards.booking import Days
+from bot.presenting import money
+from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
+from core.therapists import TherapistProfile
+from core.usecases.directory import PRICE_BANDS, Filters
+
+ANY = -1
+FIELDS = ("topic", "approach", "language", "price")
+
+
+class Search(CallbackData, prefix="fs"):
+    topic: str = ""
+    approach: str = ""
+    language: str = ""
+    price: int = ANY
+    page: int = 0
+
+    def filters(self) -> Filters:
+        price_band = self.price if 0 <= self.price < len(PRICE_BANDS) else None
+        return Filters(self.topic or None, self.approach or None, self.language or None, price_band)
+
+    def with_field(self, field: str, value: str | int) -> Search:
+        return self.model_copy(update={field: value, "page": 0})
+
+
+class SearchFilter(CallbackData, prefix="ff"):
+    """Open the choices of one filter, keeping the others."""
+
+    field: str
+    topic: str = ""
+    approach: str = ""
+    language: str = ""
+    price: int = ANY
+
+    def search(self) -> Search:
+        return Search(topic=self.topic, approach=self.approach, language=self.language, price=self.price)
+
+
+class OpenProfile(CallbackData, prefix="tp"):
+    therapist_id: int
+
+
+def field_summary(search: Search) -> dict[str, str]:
+    anything = _("any")
+    return {
+        "topic": label(TOPICS, search.topic) if search.topic else anything,
+        "approach": label(APPROACHES, search.approach) if search.approach else anything,
+        "language": label(LANGUAGES, search.language) if search.language else anything,
+        "price": price_band(search.price) if 0 <= search.price < len(PRICE_BANDS) else anything,
+    }
+
+
+def results_keyboard(search: Search, page: list[TherapistProfile], pages: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for therapist in page:
+        builder.row(
+            InlineKeyboardButton(
+                text=f"{therapist.full_name} · {money(therapist.price_minor)}",
+                callback_data=OpenProfile(therapist_id=therapist.telegram_id).pack(),
+            )
+        )
+    if pages > 1:
+        nav = []
+        if search.page > 0:
+            nav.append(InlineKeyboardButton(text="‹", callback_data=search.model_copy(update={"page": search.page - 1}).pack()))
+        nav.append(InlineKeyboardButton(text=f"{search.page + 1}/{pages}", callback_data=search.pack()))
+        if search.page < pages - 1:
+            nav.append(InlineKeyboardButton(text="›", callback_data=search.model_copy(update={"page": search.page + 1}).pack()))
+        builder.row(*nav)
+    shown = field_summary(search)
+    titles = {"topic": _("Topic"), "approach": _("Approach"), "language": _("Language"), "price": _("Price")}
+    current = search.model_dump(include={"topic", "approach", "language", "price"})
+    buttons = [
+        InlineKeyboardButton(
+            text=_("{field}: {value}").format(field=titles[field], value=shown[field]),
+            callback_data=SearchFilter(field=field, **current).pack(),
+        )
+        for field in FIELDS
+    ]
+    builder.row(*buttons[:2])
+    builder.row(*buttons[2:])
+    if any(current[field] not in ("", ANY) for field in FIELDS):
+        builder.row(InlineKeyboardButton(text=_("✖️ Clear filters"), callback_data=Search().pack()))
+    return builder.as_markup()
+
+
+def choices_keyboard(choice: SearchFilter) -> InlineKeyboardMarkup:
+    search = choice.search()
+    builder = InlineKeyboardBuilder()
+    options: list[tuple[str, str | int]]
+    if choice.field == "price":
+        options = [(price_band(index), index) for index in range(len(PRICE_BANDS))]
+        cleared: str | int = ANY
+    else:
+        names = {"topic": TOPICS, "approach": APPROACHES, "language": LANGUAGES}[choice.field]
+        options = [(str(name), code) for code, name in names.items()]
+        cleared = ""
+    builder.button(text=_("Any"), callback_data=search.with_field(choice.field, cleared))
+    for text, value in options:
+        builder.button(text=text, callback_data=search.with_field(choice.field, value))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def profile_keyboard(therapist: TherapistProfile) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📅 Choose a time"), callback_data=Days(therapist_id=therapist.telegram_id))
+    builder.button(text=_("🔎 Other therapists"), callback_data=Search())
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def find_again_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🔎 Find a therapist"), callback_data=Search())
+    return builder.as_markup()
+
+
+def other_times_keyboard(therapist_id: int | None) -> InlineKeyboardMarkup:
+    """After a declined, lapsed or cancelled booking: another time, or another therapist."""
+    builder = InlineKeyboardBuilder()
+    if therapist_id is not None:
+        builder.button(text=_("📅 Other times"), callback_data=Days(therapist_id=therapist_id))
+    builder.button(text=_("🔎 Other therapists"), callback_data=Search())
+    builder.adjust(1)
+    return builder.as_markup()

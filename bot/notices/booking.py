@@ -1,0 +1,353 @@
+"""The booking's timed messages, each rendered at send time for its reader.
+
+Both sides of the shared chat see the booking's system messages, each in
+their own language and time zone. Each kind first looks at the booking as
+time has left it and sends nothing when its reason is gone: a request already
+answered, a reminder for a booking already paid or cancelled, a session
+reminder once the session has begun.
+
+The lapse, the payment deadline and the end of a session are decided by time;
+their kinds also save that decision with the message's fate (sent, dropped or
+failed), so the booking's row says what the chat said.
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.keyboards.booking import SessionOpen, no_show_keyboard, request_keyboard
+from bot.keyboards.directory import other_times_keyboard
+from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
+from bot.presenting import local_moment, money
+from core.bookings import Booking, BookingStatus
+from core.conversations import Side
+from core.usecases.booking import BookingNotice, settled_booking
+from core.usecases.directory import is_listed
+
+
+def notice_kinds() -> dict[str, NoticeKind]:
+    return {
+        BookingNotice.REQUESTED.value: Requested(),
+        BookingNotice.CONFIRMED.value: Confirmed(),
+        BookingNotice.DECLINED.value: Declined(),
+        BookingNotice.LAPSED.value: Lapsed(),
+        BookingNotice.CANCELLED.value: Cancelled(),
+        BookingNotice.MOVED.value: Moved(),
+        BookingNotice.NO_SHOW.value: NoShow(),
+        BookingNotice.PAYMENT_REMINDER.value: PaymentReminder(),
+        BookingNotice.EXPIRED.value: Expired(),
+        BookingNotice.SESSION_REMINDER.value: SessionReminder(),
+        BookingNotice.ENDED.value: Ended(),
+    }
+
+
+@dataclass
+class Scene:
+    """The booking as its reader sees it now."""
+
+    booking: Booking
+    side: Side
+    zone: str
+    therapist: str
+    client: str
+    therapist_listed: bool
+    context: NoticeContext
+
+    def at(self, moment: datetime | None = None) -> str:
+        return local_moment(moment or self.booking.starts_at, self.zone)
+
+    @property
+    def current(self) -> bool:
+        """Still the booking's time this message was written for."""
+        return self.booking.version == self.context.params.get("version")
+
+
+class BookingKind(NoticeKind):
+    time_decides = False  # the message carries a change time made: save it with the message's fate
+
+    async def render(self, context: NoticeContext) -> list[Outgoing]:
+        scene = await _scene(context)
+        if scene is None or not self.holds(scene):
+            return []
+        text, markup = self.compose(scene)
+        return [Text(text, reply_markup=markup)]
+
+    @abstractmethod
+    def holds(self, scene: Scene) -> bool:
+        """Whether the message's reason still holds for this booking, now."""
+
+    @abstractmethod
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The text and buttons, for this reader."""
+
+    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
+        if self.time_decides:
+            await settled_booking(context.uow, context.clock, context.params["booking_id"])
+
+    async def on_failed(self, context: NoticeContext, reason: str) -> None:
+        await self.after_sent(context, [])
+
+
+class Requested(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.REQUESTED and scene.current
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        booking = scene.booking
+        assert booking.lapses_at is not None
+        if scene.side is Side.CLIENT:
+            return _(
+                "📨 Your request for {moment} with {therapist} is sent. A therapist takes each new client "
+                "personally, so they confirm first: by {deadline} at the latest. I will write as soon as they answer."
+            ).format(moment=scene.at(), therapist=scene.therapist, deadline=scene.at(booking.lapses_at)), None
+        return _(
+            "📨 A new client, {client}, asks for a session on {moment}. Will you take them? "
+            "Unanswered, the request lapses at {deadline}."
+        ).format(client=scene.client, moment=scene.at(), deadline=scene.at(booking.lapses_at)), request_keyboard(
+            booking.id, booking.version
+        )
+
+
+class Confirmed(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID) and scene.current
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        booking = scene.booking
+        unpaid = booking.status is BookingStatus.AWAITING_PAYMENT and booking.payment_due_at is not None
+        if scene.side is Side.CLIENT:
+            text = _("✅ Your session with {therapist} on {moment} is confirmed.").format(
+                therapist=scene.therapist, moment=scene.at()
+            )
+            if unpaid:
+                assert booking.payment_due_at is not None
+                text += " " + _(
+                    "Please pay {price} by {deadline}: an unpaid session is cancelled then and the time released."
+                ).format(price=money(booking.price_minor), deadline=scene.at(booking.payment_due_at))
+            return text, _open_button(booking)
+        text = _("✅ Your session with {client} on {moment} is confirmed.").format(client=scene.client, moment=scene.at())
+        if unpaid:
+            assert booking.payment_due_at is not None
+            text += " " + _(
+                "Hold the time for the client once this chat shows «Оплата пройшла успішно». "
+                "If it is not paid by {deadline}, the session is cancelled."
+            ).format(deadline=scene.at(booking.payment_due_at))
+        return text, None
+
+
+class Declined(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.DECLINED
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        if scene.side is Side.CLIENT:
+            return _(
+                "😔 {therapist} cannot take the session on {moment}. Another time or another therapist may suit you:"
+            ).format(therapist=scene.therapist, moment=scene.at()), _other_times(scene)
+        return _("You declined the request of {client} for {moment}.").format(client=scene.client, moment=scene.at()), None
+
+
+class Lapsed(BookingKind):
+    time_decides = True
+
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.LAPSED and scene.current
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        if scene.side is Side.CLIENT:
+            return _(
+                "⌛ {therapist} did not answer your request for {moment} in time, so it has lapsed. "
+                "Choose another time or another therapist:"
+            ).format(therapist=scene.therapist, moment=scene.at()), _other_times(scene)
+        return _("⌛ The request of {client} for {moment} lapsed unanswered; the time is free again.").format(
+            client=scene.client, moment=scene.at()
+        ), None
+
+
+class Cancelled(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status in (BookingStatus.CANCELLED_IN_TIME, BookingStatus.CANCELLED_LATE)
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        booking = scene.booking
+        names = {"therapist": scene.therapist, "client": scene.client, "moment": scene.at()}
+        refund = booking.refund_due_minor
+        late = booking.status is BookingStatus.CANCELLED_LATE
+        if booking.confirmed_at is None:
+            if scene.side is Side.CLIENT:
+                return _("✖️ You withdrew your request for {moment} with {therapist}.").format(**names), None
+            return _("✖️ {client} withdrew the request for {moment}.").format(**names), None
+        if booking.cancelled_by is Side.THERAPIST:
+            if scene.side is Side.CLIENT:
+                text = _("✖️ {therapist} had to cancel the session on {moment}. It costs you nothing.").format(**names)
+                if refund:
+                    text += " " + _("{amount} will be refunded to you in full.").format(amount=money(refund))
+                return text, _other_times(scene)
+            text = _("✖️ You cancelled the session with {client} on {moment}. It costs the client nothing.").format(**names)
+            if refund:
+                text += " " + _("They get a full refund of {amount}.").format(amount=money(refund))
+            return text, None
+        if scene.side is Side.CLIENT:
+            if late:
+                text = _(
+                    "✖️ You cancelled the session on {moment} with {therapist} less than 24 hours ahead, "
+                    "so it counts as held."
+                ).format(**names)
+                if booking.paid_minor:
+                    text += " " + _("The payment is not refunded.")
+                return text, None
+            text = _("✖️ You cancelled the session on {moment} with {therapist}. It costs you nothing.").format(**names)
+            if refund:
+                text += " " + _("{amount} will be refunded to you in full.").format(amount=money(refund))
+            return text, None
+        if late:
+            return _(
+                "✖️ {client} cancelled the session on {moment} less than 24 hours ahead: it counts as held."
+            ).format(**names), None
+        text = _("✖️ {client} cancelled the session on {moment}. The time is free again.").format(**names)
+        if refund:
+            text += " " + _("The client gets a full refund.")
+        return text, None
+
+
+class Moved(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.version >= scene.context.params.get("version", 0)
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        params = scene.context.params
+        names = {
+            "therapist": scene.therapist,
+            "client": scene.client,
+            "old": scene.at(datetime.fromisoformat(params["previous_start"])),
+            "new": scene.at(datetime.fromisoformat(params["new_start"])),
+        }
+        if scene.side is Side.THERAPIST:
+            return _("🔁 {client} moved the session from {old} to {new}.").format(**names), None
+        text = _("🔁 Your session with {therapist} is moved from {old} to {new}.").format(**names)
+        booking = scene.booking
+        if scene.current and booking.status is BookingStatus.AWAITING_PAYMENT and booking.payment_due_at:
+            text += " " + _("Please pay by {deadline}.").format(deadline=scene.at(booking.payment_due_at))
+        return text, None
+
+
+class NoShow(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.NO_SHOW
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        names = {"therapist": scene.therapist, "client": scene.client, "moment": scene.at()}
+        if scene.side is Side.CLIENT:
+            return _(
+                "🚫 {therapist} marked that you did not come to the session on {moment}. It counts as held. "
+                "If this is a mistake, write to the platform's support: /support"
+            ).format(**names), None
+        return _("🚫 Marked: {client} did not come to the session on {moment}. It counts as held.").format(**names), None
+
+
+class PaymentReminder(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        booking = scene.booking
+        return (
+            booking.status is BookingStatus.AWAITING_PAYMENT
+            and scene.current
+            and booking.payment_due_at is not None
+            and scene.context.clock.now() < booking.payment_due_at
+        )
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        booking = scene.booking
+        assert booking.payment_due_at is not None
+        return _(
+            "💳 A reminder: your session with {therapist} on {moment} is not paid yet. Please pay {price} by "
+            "{deadline}, or the session is cancelled and the time released."
+        ).format(
+            therapist=scene.therapist,
+            moment=scene.at(),
+            price=money(booking.price_minor),
+            deadline=scene.at(booking.payment_due_at),
+        ), _open_button(booking)
+
+
+class Expired(BookingKind):
+    time_decides = True
+
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.EXPIRED and scene.current
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        names = {"therapist": scene.therapist, "client": scene.client, "moment": scene.at()}
+        if scene.side is Side.CLIENT:
+            return _(
+                "⌛ The session on {moment} with {therapist} was not paid in time, so it is cancelled and the "
+                "time released. You can book again:"
+            ).format(**names), _other_times(scene)
+        return _(
+            "⌛ The session with {client} on {moment} is NOT paid and is cancelled. Please do not wait for this "
+            "client then: no payment, no session."
+        ).format(**names), None
+
+
+class SessionReminder(BookingKind):
+    def holds(self, scene: Scene) -> bool:
+        booking = scene.booking
+        return booking.status is BookingStatus.PAID and scene.current and scene.context.clock.now() < booking.starts_at
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        hours = int(scene.context.params.get("hours", 0))
+        name = scene.therapist if scene.side is Side.CLIENT else scene.client
+        return ngettext(
+            "⏰ In {count} hour: your session with {name}, {moment}.",
+            "⏰ In {count} hours: your session with {name}, {moment}.",
+            hours,
+        ).format(count=hours, name=name, moment=scene.at()), None
+
+
+class Ended(BookingKind):
+    time_decides = True
+
+    def holds(self, scene: Scene) -> bool:
+        return scene.booking.status is BookingStatus.HELD and scene.current and scene.side is Side.THERAPIST
+
+    def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
+        booking = scene.booking
+        return _(
+            "☑️ The session with {client} on {moment} has ended and is recorded as held. "
+            "If the client did not come, mark it:"
+        ).format(client=scene.client, moment=scene.at()), no_show_keyboard(booking.id, booking.version)
+
+
+async def _scene(context: NoticeContext) -> Scene | None:
+    booking = await settled_booking(context.uow, context.clock, int(context.params["booking_id"]))
+    if booking is None:
+        return None
+    side = booking.side_of(context.recipient.telegram_id)
+    if side is None:
+        return None
+    therapist = await context.uow.therapists.get(booking.therapist_id)
+    client = await context.uow.users.get(booking.client_id)
+    return Scene(
+        booking=booking,
+        side=side,
+        zone=context.recipient.timezone,
+        therapist=therapist.full_name if therapist else "—",
+        client=client.shown_name if client else "—",
+        therapist_listed=therapist is not None and is_listed(therapist, context.clock.now()),
+        context=context,
+    )
+
+
+def _other_times(scene: Scene) -> InlineKeyboardMarkup:
+    return other_times_keyboard(scene.booking.therapist_id if scene.therapist_listed else None)
+
+
+def _open_button(booking: Booking) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📅 Open the session"), callback_data=SessionOpen(booking_id=booking.id))
+    return builder.as_markup()

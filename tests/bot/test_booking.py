@@ -1,0 +1,180 @@
+"""Booking through the bot: the whole walk, and the timed messages of a booking's life.
+
+Olena is in New York and reads English; Iryna, her therapist, is in Kyiv and
+reads Ukrainian. Each sees every system message in their own language and zone.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.bookings import BookingStatus
+from core.usecases.booking import booking_paid
+from tests.bot.booking_support import (  # noqa: F401 (fixtures)
+    IRYNA,
+    OLENA,
+    PETRO,
+    app,
+    bookings,
+    deliver,
+    edits_to,
+    scene,
+    sent_to,
+    sleeper,
+    stored,
+    utc,
+)
+from tests.support.bot_client import BotClient
+
+H = timedelta(hours=1)
+
+
+async def pay(app, booking_id: int) -> None:
+    """What the payments engineer's successful-payment handler does with the booking."""
+    async with app.unit_of_work() as uow:
+        await booking_paid(uow, app.clock, booking_id)
+        await uow.commit()
+
+
+async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_show(app, session, make_client, clock):
+    await scene(app)
+    olena = make_client(OLENA, "Olena", language_code="en")
+    iryna = make_client(IRYNA, "Iryna")
+
+    # find → profile: the nearest free time is in Olena's zone, the share link is shown
+    await olena.send("/find")
+    profile = await olena.click("Iryna Kovalenko · 1 200 ₴")
+    text = BotClient.texts_of(profile)[0]
+    assert "Nearest free time: Wed, 25 Nov, 04:00 (America/New_York)" in text
+    assert "https://t.me/therapy_test_bot?start=t_iryna" in text
+
+    # a day, then a time, in Olena's zone; the confirmation also says what time it is for Iryna
+    days = await olena.click("📅 Choose a time")
+    assert "Times are shown in your time zone, America/New_York." in BotClient.texts_of(days)[0]
+    times = await olena.click("Thu, 26 Nov")
+    assert olena.last_with_button("05:00").buttons[:3] == ["03:00", "04:00", "05:00"]
+    confirm = await olena.click("05:00")
+    confirm_text = BotClient.texts_of(confirm)[0]
+    assert "Thu, 26 Nov, 05:00 (America/New_York)" in confirm_text
+    assert "For Iryna Kovalenko it is 12:00 (Europe/Kyiv)." in confirm_text
+    assert "this is your first session with iryna kovalenko, so it is a request" in confirm_text.lower()
+    assert times  # the day view was shown
+    mark = len(session.calls)
+    await olena.click("✅ Book")
+    (row,) = await bookings(app)
+    assert (row.status, row.starts_at) == ("requested", utc(2026, 11, 26, 10))
+
+    # the request on both sides, each in their own language and zone
+    await deliver(app)
+    assert sent_to(session, OLENA, mark)[0].startswith(
+        "📨 Your request for Thu, 26 Nov, 05:00 (America/New_York) with Iryna Kovalenko is sent."
+    )
+    request = sent_to(session, IRYNA, mark)[0]
+    assert request.startswith("📨 Новий клієнт, Olena, просить про сесію Чт, 26 лист, 12:00 (Europe/Kyiv).")
+    assert iryna.last_with_button("✅ Прийняти").buttons == ["✅ Прийняти", "✖️ Відхилити"]
+
+    # the therapist accepts with one tap: confirmed on both sides
+    mark = len(session.calls)
+    await iryna.click("✅ Прийняти")
+    await deliver(app)
+    assert sent_to(session, OLENA, mark) == [
+        "✅ Your session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) is confirmed. Please pay "
+        "1 200 ₴ by Wed, 25 Nov, 05:00 (America/New_York): an unpaid session is cancelled then and the time released."
+    ]
+    assert sent_to(session, IRYNA, mark)[0].startswith(
+        "✅ Вашу сесію з Olena Чт, 26 лист, 12:00 (Europe/Kyiv) підтверджено. Тримайте цей час для клієнта, "
+        "щойно в цьому чаті з'явиться «Оплата пройшла успішно»."
+    )
+    assert (await stored(app, row.id)).status is BookingStatus.AWAITING_PAYMENT
+
+    # the client moves it to Friday, 06:00 New York (13:00 Kyiv)
+    await olena.send("/sessions")
+    await olena.click("Thu, 26 Nov, 05:00 (America/New_York) · Iryna Kovalenko")
+    await olena.click("🔁 Move to another time")
+    await olena.click("Fri, 27 Nov")
+    await olena.click("06:00")
+    mark = len(session.calls)
+    await olena.click("✅ Move here")
+    await deliver(app)
+    moved = await stored(app, row.id)
+    assert (moved.starts_at, moved.version) == (utc(2026, 11, 27, 11), 2)
+    assert sent_to(session, OLENA, mark)[0].startswith(
+        "🔁 Your session with Iryna Kovalenko is moved from Thu, 26 Nov, 05:00 (America/New_York) "
+        "to Fri, 27 Nov, 06:00 (America/New_York)."
+    )
+    assert sent_to(session, IRYNA, mark) == [
+        "🔁 Olena: сесію перенесено з Чт, 26 лист, 12:00 (Europe/Kyiv) на Пт, 27 лист, 13:00 (Europe/Kyiv)."
+    ]
+
+    # paid, then cancelled in time: free, a full refund is due, both sides told
+    await pay(app, row.id)
+    await olena.send("/sessions")
+    await olena.click("Fri, 27 Nov, 06:00 (America/New_York) · Iryna Kovalenko")
+    question = await olena.click("✖️ Cancel the session")
+    assert BotClient.texts_of(question) == [
+        "Cancel the session on Fri, 27 Nov, 06:00 (America/New_York)? It is 24 hours or more away, so it costs you "
+        "nothing. You will get a full refund of 1 200 ₴."
+    ]
+    mark = len(session.calls)
+    await olena.click("Yes, cancel")
+    await deliver(app)
+    cancelled = await stored(app, row.id)
+    assert (cancelled.status, cancelled.refund_due_minor) == (BookingStatus.CANCELLED_IN_TIME, 120_000)
+    assert "1 200 ₴ will be refunded to you in full." in sent_to(session, OLENA, mark)[0]
+    assert sent_to(session, IRYNA, mark) == [
+        "✖️ Olena: сесію Пт, 27 лист, 13:00 (Europe/Kyiv) скасовано. Цей час знову вільний. "
+        "Клієнт отримає повне повернення коштів."
+    ]
+
+    # a returning client is confirmed at once; a late cancellation is explained before it is confirmed
+    await olena.send("/find")
+    await olena.click("Iryna Kovalenko · 1 200 ₴")
+    await olena.click("📅 Choose a time")
+    await olena.click("Mon, 30 Nov")
+    await olena.click("04:00")
+    await olena.click("✅ Book")
+    second = (await bookings(app))[-1]
+    assert second.status == "awaiting_payment"
+    await pay(app, second.id)
+    clock.set(second.starts_at - 10 * H)
+    await olena.send("/sessions")
+    await olena.click("Mon, 30 Nov, 04:00 (America/New_York) · Iryna Kovalenko")
+    warning = await olena.click("✖️ Cancel the session")
+    assert BotClient.texts_of(warning) == [
+        "Less than 24 hours are left before the session on Mon, 30 Nov, 04:00 (America/New_York). If you cancel now, "
+        "the session counts as held: the payment is not refunded. Cancel anyway?"
+    ]
+    assert (await stored(app, second.id)).status is BookingStatus.PAID  # told first, nothing done yet
+    mark = len(session.calls)
+    await olena.click("Cancel anyway")
+    await deliver(app)
+    late = await stored(app, second.id)
+    assert (late.status, late.refund_due_minor, late.counts_as_held) == (BookingStatus.CANCELLED_LATE, None, True)
+    assert sent_to(session, IRYNA, mark) == [
+        "✖️ Olena: сесію Пн, 30 лист, 11:00 (Europe/Kyiv) скасовано менш ніж за 24 години, "
+        "тож вона зараховується як проведена."
+    ]
+
+    # a no-show, marked by the therapist after the start
+    await olena.send("/find")
+    await olena.click("Iryna Kovalenko · 1 200 ₴")
+    await olena.click("📅 Choose a time")
+    await olena.click("Thu, 3 Dec")
+    await olena.click("04:00")
+    await olena.click("✅ Book")
+    third = (await bookings(app))[-1]
+    await pay(app, third.id)
+    clock.set(third.starts_at + 10 * timedelta(minutes=1))
+    await iryna.send("/sessions")
+    await iryna.click("Чт, 3 груд, 11:00 (Europe/Kyiv) · Olena")
+    ask = await iryna.click("🚫 Клієнт не прийшов")
+    assert BotClient.texts_of(ask) == [
+        "Позначити сесію Чт, 3 груд, 11:00 (Europe/Kyiv) з Olena як пропущену клієнтом? Вона зарахується як проведена."
+    ]
+    mark = len(session.calls)
+    await iryna.click("Так, клієнт не прийшов")
+    await deliver(app)
+    assert (await stored(app, third.id)).status is BookingStatus.NO_SHOW
+    assert sent_to(session, OLENA, mark)[0].startswith(
+        "🚫 Iryna Kovalenko marked that you did not come to the session on Thu, 3 Dec, 04:00 (America/New_York). "
+        "It counts as held."
+    )
