@@ -26,7 +26,20 @@ from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
 from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
-from bot.handlers import admin_queue, audit, chat, errors, help, preferences, privacy, rules, staff, start, support, testimonials
+from bot.handlers import (
+    admin_queue,
+    audit,
+    chat,
+    errors,
+    help,
+    preferences,
+    privacy,
+    rules,
+    staff,
+    start,
+    support,
+    testimonials,
+)
 from bot.i18n import build_i18n
 from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
