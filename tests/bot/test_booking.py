@@ -9,21 +9,13 @@ from datetime import timedelta
 
 from core.bookings import BookingStatus
 from core.usecases.booking import booking_paid
-from tests.bot.booking_support import (  # noqa: F401 (fixtures)
-    IRYNA,
-    OLENA,
-    PETRO,
-    app,
-    bookings,
-    deliver,
-    edits_to,
-    scene,
-    sent_to,
-    sleeper,
-    stored,
-    utc,
-)
+from tests.bot import booking_support
+from tests.bot.booking_support import IRYNA, OLENA, bookings, deliver, scene, sent_to, stored, utc
 from tests.support.bot_client import BotClient
+
+# The app whose delivery waits by moving the test's clock.
+app = booking_support.app
+sleeper = booking_support.sleeper
 
 H = timedelta(hours=1)
 
@@ -76,10 +68,10 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
     mark = len(session.calls)
     await iryna.click("✅ Прийняти")
     await deliver(app)
-    assert sent_to(session, OLENA, mark) == [
+    assert sent_to(session, OLENA, mark)[0] == (
         "✅ Your session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) is confirmed. Please pay "
         "1 200 ₴ by Wed, 25 Nov, 05:00 (America/New_York): an unpaid session is cancelled then and the time released."
-    ]
+    )
     assert sent_to(session, IRYNA, mark)[0].startswith(
         "✅ Вашу сесію з Olena Чт, 26 лист, 12:00 (Europe/Kyiv) підтверджено. Тримайте цей час для клієнта, "
         "щойно в цьому чаті з'явиться «Оплата пройшла успішно»."
