@@ -22,21 +22,22 @@ from bot import access
 from bot.commands import publish_default_commands
 from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
-from bot.flows import booking, timezone
+from bot.flows import decline_reason, first_questionnaire, interview_invitation, second_questionnaire
 from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
+from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
 from bot.handlers import (
     admin_queue,
+    applications_admin,
+    applying,
     audit,
     chat,
-    directory,
     errors,
     help,
     preferences,
     privacy,
     rules,
-    sessions,
     staff,
     start,
     support,
@@ -47,10 +48,10 @@ from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
-from bot.notices import booking as booking_notices
 from bot.notices import chat as chat_notices
 from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
+from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
@@ -134,14 +135,12 @@ def build_app(
 def topic_routers() -> list[Router]:
     """Fresh routers every time: a router can belong to one dispatcher only."""
     return [
-        directory.router(),  # before start: a share link's /start opens the therapist's profile
+        applying.links_router(),  # before start: ?start=apply and ?start=ref_<code> begin an application
         start.router(),
         preferences.router(),
         timezone.router(),
         help.router(),
         rules.router(),
-        booking.router(),
-        sessions.router(),
         staff.router(),
         audit.router(),
         admin_queue.router(),
@@ -150,6 +149,13 @@ def topic_routers() -> list[Router]:
         privacy.router(),
         support_conversation.router(),
         support.router(),  # before the shared chat: replies to support's copies are support's
+        applying.router(),
+        applications_admin.router(),
+        interview_invitation.router(),
+        decline_reason.router(),
+        first_questionnaire.router(),
+        second_questionnaire.router(),
+        applying.resume_router(),  # after every topic's buttons: a stray message resumes an unfinished questionnaire
         chat.router(),  # after every topic: free text and media outside flows are relayed
         errors.router(),  # last: it answers whatever nobody else took
     ]
@@ -159,9 +165,9 @@ def notice_kinds() -> dict[str, NoticeKind]:
     """Every kind of timed message: each topic's `bot/notices/<topic>.py: notice_kinds()` is listed here."""
     return merged_kinds(
         chat_notices.notice_kinds(),
-        booking_notices.notice_kinds(),
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
+        vetting_notices.notice_kinds(),
     )
 
 

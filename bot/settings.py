@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     booking_request_ttl_hours: int = Field(default=12, ge=1)
     session_reminders_hours: Annotated[tuple[int, ...], NoDecode] = (24, 1)
 
+    vetting_max_document_mb: int = Field(default=20, ge=1, le=2000)
+    vetting_remind_after_business_days: int = Field(default=2, ge=1, le=30)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: str) -> str:

@@ -437,8 +437,10 @@ async def approve(uow: UnitOfWork, clock: Clock, admin: User, application_id: in
     return application
 
 
-async def publish(uow: UnitOfWork, clock: Clock, admin: User, application_id: int, reviewers: Reviewers) -> User:
-    """The profile goes live; the applicant becomes a therapist and is invited into the cabinet."""
+async def publish(
+    uow: UnitOfWork, clock: Clock, admin: User, application_id: int, reviewers: Reviewers
+) -> tuple[Application, User]:
+    """The profile goes live; the applicant becomes a therapist (returned) and is invited into the cabinet."""
     application = await _get(uow, application_id)
     _require(application, Step.APPROVED)
     profile = await uow.therapists.get(application.applicant_id)
@@ -459,7 +461,7 @@ async def publish(uow: UnitOfWork, clock: Clock, admin: User, application_id: in
         key=f"{_prefix(application)}published", application_id=application.id,
     )
     await uow.commit()
-    return therapist
+    return application, therapist
 
 
 async def decline(

@@ -11,7 +11,8 @@ async def test_a_newcomer_is_greeted_in_ukrainian_with_the_client_menu(client, a
 
     assert replies[0].text.startswith("Вітаємо, Olena! Тут можна знайти психотерапевта")
     assert replies[0].buttons == [
-        "🔎 Знайти терапевта", "📅 Мої сесії", "💬 Чати", "❓ Як це працює", "⚙️ Налаштування", "🆘 Допомога"
+        "🔎 Знайти терапевта", "📅 Мої сесії", "💬 Чати", "❓ Як це працює", "🧑‍⚕️ Долучитися як терапевт", "⚙️ Налаштування",
+        "🆘 Допомога",
     ]
     assert "Europe/Kyiv" in replies[1].text
     assert replies[1].buttons == ["Так, залишити", "Обрати інший"]

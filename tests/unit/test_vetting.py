@@ -484,7 +484,7 @@ async def test_approval_creates_the_profile_unpublished_and_tells_when_it_goes_l
 async def test_publishing_makes_the_applicant_a_verified_therapist_invited_to_the_cabinet(uow, clock, olena):
     application = await fill_second(uow, clock, olena)
     await vetting.approve(uow, clock, person(ADMIN), application.id, REVIEWERS)
-    therapist = await vetting.publish(uow, clock, person(ADMIN), application.id, REVIEWERS)
+    _published, therapist = await vetting.publish(uow, clock, person(ADMIN), application.id, REVIEWERS)
 
     assert uow.therapists.rows[OLENA].verified
     assert Role.THERAPIST in therapist.roles and Role.APPLICANT not in therapist.roles

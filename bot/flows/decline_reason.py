@@ -1,0 +1,123 @@
+"""An admin declines an application: a reason template they can send as it is or replace.
+
+The preview is the very text the applicant will read, in the applicant's language.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.application_texts import decline_template, polite_decline, step_name
+from bot.keyboards.preferences import LANGUAGES
+from bot.keyboards.vetting import DeclineStep, decline_confirm
+from bot.reviewers import is_admin, reviewers
+from bot.settings import Settings
+from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases import vetting
+from core.users import User
+
+
+class DeclineFlow(StatesGroup):
+    reason = State()
+
+
+def router() -> Router:
+    router = Router(name="decline-reason")
+    router.callback_query.register(on_step, DeclineStep.filter())
+    router.message.register(on_reason, DeclineFlow.reason, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, DeclineFlow.reason, ~F.text)
+    return router
+
+
+async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, i18n: I18n, number: int) -> None:
+    assert isinstance(query.message, Message)
+    file = await vetting.application_for_review(uow, number)
+    if file.application.step in FINISHED or file.application.step is Step.FIRST_DRAFT:
+        raise WrongStep(file.application.step)
+    locale = file.applicant.locale if file.applicant else i18n.default_locale
+    with i18n.use_locale(locale):
+        reason = decline_template(file.application)
+    await state.set_state(DeclineFlow.reason)
+    await state.set_data({"application": number, "reason": reason, "locale": locale})
+    await query.answer()
+    await _preview(query.message, i18n, file.application.display_name, reason, locale)
+
+
+async def on_reason(message: Message, state: FSMContext, i18n: I18n, uow: UnitOfWork) -> None:
+    assert message.text is not None
+    reason = message.text.strip()
+    if len(reason) > vetting.MAX_REASON_LENGTH:
+        await message.answer(
+            _("That is too long: {high} characters at most, and this is {length}.").format(
+                high=vetting.MAX_REASON_LENGTH, length=len(reason)
+            )
+        )
+        return
+    await state.update_data(reason=reason)
+    data = await state.get_data()
+    file = await vetting.application_for_review(uow, data["application"])
+    await _preview(message, i18n, file.application.display_name, reason, data["locale"])
+
+
+async def _preview(message: Message, i18n: I18n, name: str, reason: str, locale: str) -> None:
+    with i18n.use_locale(locale):
+        letter = polite_decline(reason)
+    await message.answer(
+        _(
+            "{name} will read this ({language}):\n\n{letter}\n\n"
+            "Send it as it is, or type your own reason to replace the middle part."
+        ).format(name=name, language=LANGUAGES.get(locale, locale), letter=letter),
+        reply_markup=decline_confirm(),
+    )
+
+
+async def on_step(
+    query: CallbackQuery,
+    callback_data: DeclineStep,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+) -> None:
+    assert isinstance(query.message, Message)
+    if not is_admin(user, settings):
+        await query.answer(_("Only administrators can do this."), show_alert=True)
+        return
+    if await state.get_state() != DeclineFlow.reason.state:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    data = await state.get_data()
+    if callback_data.action != "send":
+        await state.clear()
+        await query.answer()
+        await query.message.edit_text(_("Cancelled: the application stays as it was."))
+        return
+    try:
+        application = await vetting.decline(uow, clock, user, data["application"], data["reason"], reviewers(settings))
+    except (WrongStep, ApplicationNotFound) as error:
+        await state.clear()
+        step = step_name(error.step) if isinstance(error, WrongStep) else "—"
+        await query.answer(
+            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step),
+            show_alert=True,
+        )
+        return
+    await state.clear()
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(
+        _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
+    )
+
+
+async def not_text(message: Message) -> None:
+    await message.answer(
+        _("Please type the reason as text, or use the buttons above."), reply_markup=decline_confirm()
+    )

@@ -1,0 +1,241 @@
+"""An admin invites an applicant to the interview: one time or two or three to pick from, then the link.
+
+Times are typed in the admin's own zone; the applicant sees them in theirs.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.application_texts import step_name
+from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
+from bot.presenting import local_moment
+from bot.reviewers import is_admin, reviewers
+from bot.settings import Settings
+from core.applications import ApplicationNotFound, Step, WrongStep
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases import vetting
+from core.users import User
+
+DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\s+(\d{1,2})[:.](\d{2})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
+INVITABLE = (Step.SUBMITTED, Step.INTERVIEW_INVITED, Step.INTERVIEW_SCHEDULED)
+
+
+class InvitationFlow(StatesGroup):
+    times = State()
+    link = State()
+    confirming = State()
+
+
+def router() -> Router:
+    router = Router(name="interview-invitation")
+    router.callback_query.register(on_step, InvitationStep.filter())
+    router.message.register(on_time, InvitationFlow.times, F.text, ~F.text.startswith("/"))
+    router.message.register(on_link, InvitationFlow.link, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, InvitationFlow.times)
+    router.message.register(not_text, InvitationFlow.link)
+    router.message.register(use_buttons, InvitationFlow.confirming)
+    return router
+
+
+async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, number: int) -> None:
+    assert isinstance(query.message, Message)
+    file = await vetting.application_for_review(uow, number)
+    if file.application.step not in INVITABLE:
+        raise WrongStep(file.application.step)
+    await state.set_state(InvitationFlow.times)
+    await state.set_data({"application": number, "times": []})
+    await query.answer()
+    await query.message.answer(
+        _(
+            "Inviting {name} (#{number}) to an interview.\n\n"
+            "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
+            "To let the applicant choose, send two or three times, one message each."
+        ).format(name=file.application.display_name, number=number, zone=admin.timezone),
+        reply_markup=invitation_cancel(),
+    )
+
+
+async def on_time(message: Message, state: FSMContext, user: User, clock: Clock) -> None:
+    assert message.text is not None
+    data = await state.get_data()
+    times = [datetime.fromisoformat(moment) for moment in data.get("times", [])]
+    try:
+        moment = parse_local_time(message.text, user.timezone, clock.now())
+    except ValueError:
+        await message.answer(
+            _("I couldn't read that time. Send it as DD.MM HH:MM, for example: 26.11 18:00."),
+            reply_markup=invitation_times_done() if times else invitation_cancel(),
+        )
+        return
+    if moment <= clock.now():
+        await message.answer(_("That time has already passed. Please send a time in the future."))
+        return
+    if moment not in times:
+        if len(times) >= vetting.MAX_PROPOSED_TIMES:
+            await message.answer(
+                _("That's three times already, the most to offer. Press “That's all”."), reply_markup=invitation_times_done()
+            )
+            return
+        times = sorted([*times, moment])
+    await state.update_data(times=[t.isoformat() for t in times])
+    listed = "\n".join(f"• {local_moment(t, user.timezone)}" for t in times)
+    await message.answer(
+        _("Times so far:\n{times}\n\nSend another (up to three), or press “That's all”.").format(times=listed),
+        reply_markup=invitation_times_done(),
+    )
+
+
+async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: User) -> None:
+    assert message.text is not None
+    link = message.text.strip()
+    if len(link) > vetting.MAX_LINK_LENGTH or not vetting.MEETING_LINK.match(link):
+        await message.answer(
+            _("That doesn't look like a meeting link. Send the whole address, starting with https://"),
+            reply_markup=invitation_cancel(),
+        )
+        return
+    await state.update_data(link=link)
+    await state.set_state(InvitationFlow.confirming)
+    data = await state.get_data()
+    file = await vetting.application_for_review(uow, data["application"])
+    applicant_zone = file.applicant.timezone if file.applicant else user.timezone
+    times = [datetime.fromisoformat(moment) for moment in data["times"]]
+    listed = "\n".join(
+        _("• {mine} for you, {theirs} for them").format(
+            mine=local_moment(t, user.timezone), theirs=local_moment(t, applicant_zone)
+        )
+        for t in times
+    )
+    what = _("They will confirm this time:") if len(times) == 1 else _("They will pick one of these times:")
+    await message.answer(
+        _("Invitation for {name}.\n{what}\n{times}\nLink: {link}\n\nSend it?").format(
+            name=file.application.display_name, what=what, times=listed, link=link
+        ),
+        reply_markup=invitation_confirm(),
+    )
+
+
+async def on_step(
+    query: CallbackQuery,
+    callback_data: InvitationStep,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+) -> None:
+    assert isinstance(query.message, Message)
+    if not is_admin(user, settings):
+        await query.answer(_("Only administrators can do this."), show_alert=True)
+        return
+    data = await state.get_data()
+    current = await state.get_state()
+    if callback_data.action == "cancel":
+        await state.clear()
+        await query.answer()
+        await query.message.edit_text(_("Cancelled: no invitation was sent."))
+        return
+    if callback_data.action == "done" and current == InvitationFlow.times.state:
+        if not data.get("times"):
+            await query.answer(_("Send at least one time first."), show_alert=True)
+            return
+        await state.set_state(InvitationFlow.link)
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(
+            _("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel()
+        )
+        return
+    if callback_data.action == "send" and current == InvitationFlow.confirming.state:
+        await _send(query, data, state, uow, clock, user, settings)
+        return
+    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+
+
+async def _send(
+    query: CallbackQuery,
+    data: dict[str, Any],
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+) -> None:
+    assert isinstance(query.message, Message)
+    times = [datetime.fromisoformat(moment) for moment in data["times"]]
+    try:
+        application = await vetting.invite_to_interview(
+            uow, clock, user, data["application"], times, data["link"], reviewers(settings)
+        )
+    except vetting.InvalidDecision as error:
+        if error.reason == "time_passed":
+            await state.update_data(times=[])
+            await state.set_state(InvitationFlow.times)
+            await query.answer()
+            await query.message.answer(
+                _("One of the times has passed meanwhile. Please send the times again."), reply_markup=invitation_cancel()
+            )
+            return
+        raise
+    except (WrongStep, ApplicationNotFound) as error:
+        await state.clear()
+        step = step_name(error.step) if isinstance(error, WrongStep) else "—"
+        await query.answer(
+            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step),
+            show_alert=True,
+        )
+        return
+    await state.clear()
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(
+        _("Invitation sent to {name}. You will be told when they answer.").format(name=application.display_name)
+    )
+
+
+async def not_text(message: Message, state: FSMContext) -> None:
+    if await state.get_state() == InvitationFlow.link.state:
+        await message.answer(_("Please send the meeting link as text."), reply_markup=invitation_cancel())
+    else:
+        await message.answer(
+            _("Please send the time as text, DD.MM HH:MM, for example: 26.11 18:00."), reply_markup=invitation_cancel()
+        )
+
+
+async def use_buttons(message: Message) -> None:
+    await message.answer(_("Please send the invitation or cancel it with the buttons above."), reply_markup=invitation_confirm())
+
+
+def parse_local_time(text: str, zone: str, now: datetime) -> datetime:
+    """A wall-clock time typed in `zone` ("26.11 18:00", "26.11.2026 18:00", "2026-11-26 18:00"), as UTC.
+
+    Without a year, the next such date is meant.
+    """
+    text = text.strip()
+    tz = ZoneInfo(zone)
+    if match := ISO.match(text):
+        year, month, day, hour, minute = (int(part) for part in match.groups())
+        return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(now.tzinfo)
+    match = DAY_FIRST.match(text)
+    if match is None:
+        raise ValueError(text)
+    day, month, year_text, hour, minute = match.groups()
+    if year_text:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        return datetime(year, int(month), int(day), int(hour), int(minute), tzinfo=tz).astimezone(now.tzinfo)
+    this_year = now.astimezone(tz).year
+    moment = datetime(this_year, int(month), int(day), int(hour), int(minute), tzinfo=tz)
+    if moment <= now:
+        moment = moment.replace(year=this_year + 1)
+    return moment.astimezone(now.tzinfo)

@@ -1,0 +1,230 @@
+"""The community manager's side of vetting: the queue, an application in full, and the decisions.
+
+Only admins act here (`is_admin`); anyone else pressing a forged or forwarded
+button is refused without learning anything about the application.
+"""
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.application_texts import (
+    answers_block,
+    chunks,
+    live_range,
+    requirement_check,
+    step_name,
+    title,
+)
+from bot.commands import publish_commands_for
+from bot.flows import decline_reason, interview_invitation
+from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
+from bot.menus import BUTTON_APPLICATIONS
+from bot.presenting import local_day, local_moment, local_time
+from bot.reviewers import is_admin, reviewers
+from bot.settings import Settings
+from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases import vetting
+from core.users import Role, User
+
+QUEUE_BUTTONS = 40
+DOCUMENT_ITEMS = ("education_documents", "certificates", "photo")
+
+
+def router() -> Router:
+    router = Router(name="applications-admin")
+    router.message.register(show_queue, Command("applications"))
+    router.message.register(show_queue, F.text == BUTTON_APPLICATIONS)
+    router.callback_query.register(on_review, Review.filter())
+    return router
+
+
+async def show_queue(
+    message: Message, uow: UnitOfWork, user: User, settings: Settings, clock: Clock, command: CommandObject | None = None
+) -> None:
+    """The queue; `/applications 12` opens application #12."""
+    if not is_admin(user, settings):
+        await message.answer(_("Applications are for the platform's administrators."))
+        return
+    wanted = (command.args or "").strip().lstrip("#") if command else ""
+    if wanted.isdigit():
+        try:
+            await show_application(message, uow, int(wanted), user)
+        except ApplicationNotFound:
+            await message.answer(_("There is no such application."))
+        return
+    await message.answer(**await _queue(uow, clock, user))
+
+
+async def on_review(
+    query: CallbackQuery,
+    callback_data: Review,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    state: FSMContext,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
+    assert isinstance(query.message, Message)
+    if not is_admin(user, settings):
+        await query.answer(_("Only administrators can do this."), show_alert=True)
+        return
+    action, number = callback_data.action, callback_data.application
+    try:
+        if action == "queue":
+            await query.answer()
+            await query.message.answer(**await _queue(uow, clock, user))
+        elif action == "open":
+            await query.answer()
+            await show_application(query.message, uow, number, user)
+        elif action == "docs":
+            await query.answer()
+            await show_documents(query.message, uow, number)
+        elif action == "invite":
+            await interview_invitation.begin(query, uow, state, user, number)
+        elif action == "decline":
+            await decline_reason.begin(query, uow, state, user, i18n, number)
+        elif action == "held":
+            application = await vetting.mark_interview_held(uow, clock, user, number, reviewers(settings))
+            await query.answer()
+            await query.message.answer(
+                _("Marked as held. {name} has been sent the second questionnaire.").format(name=application.display_name)
+            )
+        elif action == "approve":
+            application = await vetting.approve(uow, clock, user, number, reviewers(settings))
+            first, last = live_range(application, user.timezone)
+            await query.answer()
+            await query.message.answer(
+                _(
+                    "Approved: the profile of {name} is created, not public yet. They were told it goes live "
+                    "between {first} and {last}."
+                ).format(name=application.display_name, first=first, last=last),
+                reply_markup=decisions(application),
+            )
+        elif action == "publish":
+            application, therapist = await vetting.publish(uow, clock, user, number, reviewers(settings))
+            await publish_commands_for(bot, i18n, therapist, Role.THERAPIST)
+            await query.answer()
+            await query.message.answer(
+                _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(
+                    name=application.display_name
+                )
+            )
+        else:
+            await query.answer(_("This button no longer works. Open /start for the current menu."), show_alert=True)
+    except ApplicationNotFound:
+        await query.answer(_("There is no such application."), show_alert=True)
+    except WrongStep as error:
+        await query.answer(
+            _("This application has moved on: it is now “{step}”. The button is out of date.").format(
+                step=step_name(error.step)
+            ),
+            show_alert=True,
+        )
+
+
+async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> dict[str, object]:
+    waiting = await vetting.review_queue(uow)
+    if not waiting:
+        return {"text": _("No applications are waiting. New ones come to you as messages here.")}
+    ordered = [application for step in IN_REVIEW for application in waiting if application.step is step]
+    lines = [_("Applications, by step, the longest waiting first:")]
+    for step in IN_REVIEW:
+        of_step = [application for application in ordered if application.step is step]
+        if not of_step:
+            continue
+        lines += ["", f"{step_name(step)} ({len(of_step)}):"]
+        lines.extend(
+            _("#{number} {name}, since {day}").format(
+                number=application.id, name=application.display_name, day=local_day(application.updated_at, admin.timezone)
+            )
+            for application in of_step
+        )
+    if len(ordered) > QUEUE_BUTTONS:
+        lines += ["", _("Buttons are shown for the first {count}; open any other with /applications and its number.").format(count=QUEUE_BUTTONS)]
+    return {"text": chunks("\n".join(lines))[0], "reply_markup": queue_buttons(ordered, clock.now(), QUEUE_BUTTONS)}
+
+
+async def show_application(message: Message, uow: UnitOfWork, number: int, admin: User) -> None:
+    file = await vetting.application_for_review(uow, number)
+    parts = chunks(review_text(file, admin.timezone))
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], reply_markup=decisions(file.application))
+
+
+def review_text(file: vetting.ReviewFile, zone: str) -> str:
+    application = file.application
+    names = file.names
+    lines = [
+        _("Application #{number} · {name}").format(number=application.id, name=application.display_name),
+        _("Step: {step}, since {day}").format(
+            step=step_name(application.step), day=local_day(application.updated_at, zone)
+        ),
+    ]
+    if application.referrer_id is not None:
+        lines.append(
+            _("Referred by: {name}").format(name=names.get(application.referrer_id, str(application.referrer_id)))
+        )
+    lines += ["", _("First questionnaire:"), answers_block(application, Form.FIRST), "", requirement_check(application.first_answers)]
+    interview = application.interview
+    if interview is not None:
+        times = ", ".join(local_moment(moment, zone) for moment in interview.times)
+        lines += ["", _("Interview: {times}\nLink: {link}").format(times=times, link=interview.link)]
+        if interview.at is not None:
+            lines.append(_("Confirmed for {when}.").format(when=local_moment(interview.at, zone)))
+    if application.second_answers and application.step not in {Step.INTERVIEW_HELD}:
+        lines += ["", _("Second questionnaire:"), answers_block(application, Form.SECOND)]
+    if application.decline_reason:
+        lines += ["", _("Declined with the reason:"), application.decline_reason]
+    lines += ["", _("History:")]
+    for event in file.history:
+        who = names.get(event.actor_id, str(event.actor_id))
+        lines.append(
+            f"• {local_day(event.at, zone)} {local_time(event.at, zone)} · {action_name(event.action)} · {who}"
+        )
+    return "\n".join(lines)
+
+
+def action_name(action: Action) -> str:
+    return {
+        Action.STARTED: _("started"),
+        Action.SUBMITTED: _("sent the first questionnaire"),
+        Action.INVITED: _("invited to an interview"),
+        Action.CONFIRMED: _("confirmed the interview"),
+        Action.OTHER_TIME_ASKED: _("asked for another time"),
+        Action.HELD: _("marked the interview held"),
+        Action.SECOND_SUBMITTED: _("sent the second questionnaire"),
+        Action.APPROVED: _("approved"),
+        Action.PUBLISHED: _("published"),
+        Action.DECLINED: _("declined"),
+    }[action]
+
+
+async def show_documents(message: Message, uow: UnitOfWork, number: int) -> None:
+    """Documents stay inside Telegram: sent to the admin by their file ids, never stored elsewhere."""
+    file = await vetting.application_for_review(uow, number)
+    answers = file.application.second_answers
+    sent = 0
+    for key in DOCUMENT_ITEMS:
+        value = answers.get(key)
+        items = value if isinstance(value, list) else [value] if value else []
+        for index, item in enumerate(items, start=1):
+            caption = _("#{number} · {item} {index}/{count}").format(
+                number=number, item=title(Form.SECOND, key), index=index, count=len(items)
+            )
+            if item["kind"] == "photo":
+                await message.answer_photo(item["file_id"], caption=caption)
+            else:
+                await message.answer_document(item["file_id"], caption=caption)
+            sent += 1
+    if not sent:
+        await message.answer(_("No documents have been sent yet."), reply_markup=open_application(number))

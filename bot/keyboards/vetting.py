@@ -1,0 +1,196 @@
+"""Buttons of vetting: the questionnaires, the interview invitation, and the admins' decisions.
+
+Callback data names the application, never trusts it: every handler checks
+who pressed and what step the application is at now.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.presenting import local_moment
+from core.applications import Application, Form, Step
+
+
+class Answer(CallbackData, prefix="qa"):
+    """A button answering one question of a questionnaire."""
+
+    form: Form
+    key: str
+    value: str
+
+
+class Nav(CallbackData, prefix="qn"):
+    """back · done · keep · skip · clear (the files of a question) · edit · send."""
+
+    form: Form
+    action: str
+    key: str = ""
+
+
+class StartApplying(CallbackData, prefix="apply"):
+    referral: str = ""
+
+
+class Continue(CallbackData, prefix="cont"):
+    form: Form
+
+
+class Discard(CallbackData, prefix="discard"):
+    sure: bool = False
+
+
+class InterviewReply(CallbackData, prefix="iv"):
+    application: int
+    invitation: int
+    choice: int  # index of the time picked; -1: none suits
+
+
+class Review(CallbackData, prefix="rv"):
+    """An admin's button: open · docs · invite · held · approve · publish · decline · queue."""
+
+    action: str
+    application: int = 0
+
+
+class InvitationStep(CallbackData, prefix="ivs"):
+    action: str  # done (all times in) · send · cancel
+
+
+class DeclineStep(CallbackData, prefix="dcl"):
+    action: str  # send · cancel
+
+
+OTHER_TIME = -1
+
+
+def start_applying(referral: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📝 Start the questionnaire"), callback_data=StartApplying(referral=referral))
+    return builder.as_markup()
+
+
+def continue_form(form: Form, *, discard: bool = False) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📝 Continue the questionnaire"), callback_data=Continue(form=form))
+    if discard:
+        builder.button(text=_("🗑 Discard my answers"), callback_data=Discard())
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def fill_second_questionnaire() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📝 Fill in the second questionnaire"), callback_data=Continue(form=Form.SECOND))
+    return builder.as_markup()
+
+
+def confirm_discard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, discard them"), callback_data=Discard(sure=True))
+    builder.button(text=_("No, keep them"), callback_data=Continue(form=Form.FIRST))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def interview_choices(application: Application, zone: str) -> InlineKeyboardMarkup:
+    """One time: confirm it. Several: pick one. Either way, "none suits me" asks for others."""
+    interview = application.interview
+    assert interview is not None and application.id is not None
+    builder = InlineKeyboardBuilder()
+    if len(interview.times) == 1:
+        builder.button(
+            text=_("✅ Confirm"),
+            callback_data=InterviewReply(application=application.id, invitation=interview.invitation_no, choice=0),
+        )
+    else:
+        for index, moment in enumerate(interview.times):
+            builder.button(
+                text=local_moment(moment, zone),
+                callback_data=InterviewReply(application=application.id, invitation=interview.invitation_no, choice=index),
+            )
+    builder.button(
+        text=_("🕓 I need another time"),
+        callback_data=InterviewReply(application=application.id, invitation=interview.invitation_no, choice=OTHER_TIME),
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def open_application(application_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📂 Open the application"), callback_data=Review(action="open", application=application_id))
+    return builder.as_markup()
+
+
+def decisions(application: Application) -> InlineKeyboardMarkup:
+    """What an admin can do at the application's step."""
+    assert application.id is not None
+    number = application.id
+    builder = InlineKeyboardBuilder()
+    step = application.step
+    if step in {Step.SUBMITTED, Step.INTERVIEW_INVITED}:
+        label = _("📅 Invite to an interview") if step is Step.SUBMITTED else _("📅 Send a new invitation")
+        builder.button(text=label, callback_data=Review(action="invite", application=number))
+    if step is Step.INTERVIEW_SCHEDULED:
+        builder.button(text=_("✅ Interview held: send the second questionnaire"), callback_data=Review(action="held", application=number))
+        builder.button(text=_("📅 Change the interview time"), callback_data=Review(action="invite", application=number))
+    if application.second_answers.get("education_documents") or application.second_answers.get("photo"):
+        builder.button(text=_("📎 Show the documents"), callback_data=Review(action="docs", application=number))
+    if step is Step.SECOND_SUBMITTED:
+        builder.button(text=_("👍 Approve: create the profile"), callback_data=Review(action="approve", application=number))
+    if step is Step.APPROVED:
+        builder.button(text=_("🚀 Publish the profile"), callback_data=Review(action="publish", application=number))
+    if step not in {Step.PUBLISHED, Step.DECLINED, Step.FIRST_DRAFT}:
+        builder.button(text=_("✖️ Decline"), callback_data=Review(action="decline", application=number))
+    builder.button(text=_("⬅️ To the queue"), callback_data=Review(action="queue"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def queue_buttons(applications: Sequence[Application], now: datetime, limit: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for application in applications[:limit]:
+        assert application.id is not None
+        days = max((now - application.updated_at).days, 0)
+        builder.button(
+            text=_("#{number} {name} · {days} d").format(number=application.id, name=application.display_name[:40], days=days),
+            callback_data=Review(action="open", application=application.id),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def invitation_times_done() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("➡️ That's all: on to the link"), callback_data=InvitationStep(action="done"))
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def invitation_cancel() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    return builder.as_markup()
+
+
+def invitation_confirm() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📨 Send the invitation"), callback_data=InvitationStep(action="send"))
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def decline_confirm() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📨 Send this answer"), callback_data=DeclineStep(action="send"))
+    builder.button(text=_("✖️ Cancel"), callback_data=DeclineStep(action="cancel"))
+    builder.adjust(1)
+    return builder.as_markup()
