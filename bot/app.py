@@ -22,10 +22,9 @@ from bot import access
 from bot.commands import publish_default_commands
 from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
-from bot.flows import decline_reason, first_questionnaire, interview_invitation, second_questionnaire
+from bot.flows import booking, decline_reason, first_questionnaire, interview_invitation, second_questionnaire, timezone
 from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
-from bot.flows import timezone
 from bot.fsm_storage import DatabaseStorage
 from bot.handlers import (
     admin_queue,
@@ -33,11 +32,13 @@ from bot.handlers import (
     applying,
     audit,
     chat,
+    directory,
     errors,
     help,
     preferences,
     privacy,
     rules,
+    sessions,
     staff,
     start,
     support,
@@ -48,6 +49,7 @@ from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
+from bot.notices import booking as booking_notices
 from bot.notices import chat as chat_notices
 from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
@@ -136,11 +138,14 @@ def topic_routers() -> list[Router]:
     """Fresh routers every time: a router can belong to one dispatcher only."""
     return [
         applying.links_router(),  # before start: ?start=apply and ?start=ref_<code> begin an application
+        directory.router(),  # before start: a share link's /start opens the therapist's profile
         start.router(),
         preferences.router(),
         timezone.router(),
         help.router(),
         rules.router(),
+        booking.router(),
+        sessions.router(),
         staff.router(),
         audit.router(),
         admin_queue.router(),
@@ -165,6 +170,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
     """Every kind of timed message: each topic's `bot/notices/<topic>.py: notice_kinds()` is listed here."""
     return merged_kinds(
         chat_notices.notice_kinds(),
+        booking_notices.notice_kinds(),
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),

@@ -17,14 +17,16 @@ BUTTON_HELP = __("🆘 Help")
 BUTTON_FAQ = __("❓ How it works")
 BUTTON_REQUIREMENTS = __("📋 Requirements")
 BUTTON_CHATS = __("💬 Chats")
+BUTTON_FIND = __("🔎 Find a therapist")
+BUTTON_SESSIONS = __("📅 My sessions")
 BUTTON_APPLY = __("🧑‍⚕️ Join as a therapist")
 BUTTON_STATUS = __("📍 My application")
 BUTTON_APPLICATIONS = __("🗂 Applications")
 
 MENU_ROWS: dict[Role, list[list[object]]] = {
-    Role.CLIENT: [[BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.CLIENT: [[BUTTON_FIND], [BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.APPLICANT: [[BUTTON_STATUS, BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
-    Role.THERAPIST: [[BUTTON_CHATS], [BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.THERAPIST: [[BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.ADMIN: [[BUTTON_APPLICATIONS], [BUTTON_SETTINGS, BUTTON_HELP]],
 }
 
@@ -38,9 +40,17 @@ COMMON_COMMANDS = [
     ("mydata", __("Your data: see it or delete it")),
 ]
 ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
-    Role.CLIENT: [("chats", __("Conversations with your therapists")), ("apply", __("Join the platform as a therapist"))],
+    Role.CLIENT: [
+        ("find", __("Find a therapist")),
+        ("sessions", __("Your sessions")),
+        ("chats", __("Conversations with your therapists")),
+        ("apply", __("Join the platform as a therapist")),
+    ],
     Role.APPLICANT: [("status", __("Where my application stands")), ("requirements", __("Requirements for therapists"))],
-    Role.THERAPIST: [("clients", __("Your clients: choose whom to write to"))],
+    Role.THERAPIST: [
+        ("sessions", __("Your sessions")),
+        ("clients", __("Your clients: choose whom to write to")),
+    ],
     Role.ADMIN: [("applications", __("Applications to join as a therapist"))],
 }
 
