@@ -105,7 +105,7 @@ class Delivery:
         """What to send, with the database let go of; None when the outcome is already recorded."""
         message = claim.message
         async with self._units() as uow:
-            recipient = await uow.users.get(message.recipient_id)
+            recipient = await uow.users.get(message.recipient_id) or self._group_chat(message.recipient_id)
             kind = self.kinds.get(message.kind)
             if recipient is None:
                 await claim.dropped(uow, "the recipient is not on the platform")
@@ -136,6 +136,16 @@ class Delivery:
                     await claim.dropped(uow, "its reason is gone")
             await uow.commit()
             return None
+
+    def _group_chat(self, chat_id: int) -> User | None:
+        """A group the bot posts to (the support chat) reads the platform's default language.
+
+        Telegram gives groups negative ids and people positive ones.
+        """
+        if chat_id >= 0:
+            return None
+        settings = self._settings
+        return User(chat_id, "", settings.default_locale, settings.default_timezone, self._clock.now())
 
     async def _send(self, chat_id: int, part: Outgoing) -> int:
         for turn in range(RETRY_AFTER_IN_PLACE):

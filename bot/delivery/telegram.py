@@ -11,7 +11,11 @@ async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
     """Send one part; returns the id of the message the reader sees."""
     if isinstance(part, Text):
         message = await bot.send_message(
-            chat_id, part.text, reply_markup=part.reply_markup, reply_parameters=_replying_to(part.reply_to_message_id)
+            chat_id,
+            part.text,
+            message_thread_id=part.message_thread_id,
+            reply_markup=part.reply_markup,
+            reply_parameters=_replying_to(part.reply_to_message_id),
         )
         return message.message_id
     if isinstance(part, Copy):
@@ -19,6 +23,7 @@ async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
             chat_id,
             from_chat_id=part.from_chat_id,
             message_id=part.message_id,
+            message_thread_id=part.message_thread_id,
             caption=part.caption,
             reply_parameters=_replying_to(part.reply_to_message_id),
         )

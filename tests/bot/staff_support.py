@@ -13,7 +13,8 @@ from core.staff import Authority, StaffRole
 from core.usecases.staff import grant_role
 from core.users import Role, User
 from tests.conftest import ADMIN_ID, START, _isolated_redis_storage
-from tests.support.recording_session import RecordingSession
+from tests.support.bot_client import BotClient
+from tests.support.recording_session import BOT_USER, RecordingSession
 from tests.support.sleeper import ManualSleeper
 
 CLIENT = 1001
@@ -85,3 +86,44 @@ def answers_in(replies: list[Any]) -> list[str]:
 
 def refused(replies: list[Any]) -> bool:
     return any(text in (REFUSED_TO_OUTSIDERS, REFUSED_TO_STAFF) for text in answers_in(replies))
+
+
+def sent(session: RecordingSession, chat_id: int, kind: type | None = None) -> list[tuple[Any, Any]]:
+    """(call, result) of what the bot sent to a chat, optionally of one method type."""
+    return [
+        (call, result)
+        for call, result in zip(session.calls, session.results, strict=True)
+        if getattr(call, "chat_id", None) == chat_id and (kind is None or isinstance(call, kind))
+    ]
+
+
+def bot_message(chat: dict[str, Any], message_id: int) -> dict[str, Any]:
+    return {
+        "message_id": message_id, "date": int(START.timestamp()), "chat": chat,
+        "from": BOT_USER.model_dump(mode="json", exclude_none=True), "text": "…",
+    }
+
+
+async def reply(client: BotClient, message_id: int, text: str, **extra: Any) -> list[Any]:
+    """A Telegram reply (swipe, "Reply") to the bot's message in the client's private chat."""
+    message = client._message(text=text, **extra)
+    message["reply_to_message"] = bot_message(message["chat"], message_id)
+    return await client.feed({"message": message})
+
+
+def group_chat(chat_id: int, *, forum: bool) -> dict[str, Any]:
+    return {"id": chat_id, "type": "supergroup", "title": "Support", **({"is_forum": True} if forum else {})}
+
+
+async def in_group(
+    client: BotClient, chat: dict[str, Any], text: str, *, thread: int | None = None, replying_to: int | None = None
+) -> list[Any]:
+    """A message the client writes in a group: in a forum topic, and/or as a reply to the bot's message."""
+    message = client._message(text=text)
+    message["chat"] = chat
+    if thread is not None:
+        message["message_thread_id"] = thread
+        message["is_topic_message"] = True
+    if replying_to is not None:
+        message["reply_to_message"] = bot_message(chat, replying_to)
+    return await client.feed({"message": message})

@@ -1,0 +1,96 @@
+"""/audit: staff actions on people's data and money, newest first, paged, by person, in the reader's time zone."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.usecases.audit import record
+from core.usecases.users import choose_timezone
+from tests.bot import staff_support
+from tests.bot.staff_support import CLIENT, OTHER_CLIENT, add_person
+from tests.conftest import ADMIN_ID
+from tests.support.bot_client import BotClient
+
+# Fixtures: the app whose delivery moves the test's clock.
+app, sleeper = staff_support.app, staff_support.sleeper
+
+
+async def admin_in(app, make_client, zone: str) -> BotClient:  # type: ignore[no-untyped-def]
+    admin = make_client(ADMIN_ID, "Admin")
+    await admin.send("/start")
+    async with app.unit_of_work() as uow:
+        person = await uow.users.get(ADMIN_ID)
+        await choose_timezone(uow, person, zone)
+    return admin
+
+
+async def note(app, action: str, subject: int | None, **details: object) -> None:  # type: ignore[no-untyped-def]
+    async with app.unit_of_work() as uow:
+        await record(uow, app.clock, ADMIN_ID, action, subject, **details)
+        await uow.commit()
+
+
+async def test_entries_read_as_sentences_in_the_readers_zone_newest_first(app, make_client, clock):
+    admin = await admin_in(app, make_client, "America/New_York")
+    await add_person(app, CLIENT, "Olena")
+    await note(app, "staff.role_granted", CLIENT, role="support")
+    clock.advance(timedelta(hours=2))
+    await note(app, "support.ticket_closed", CLIENT, ticket=4)
+    await note(app, "payments.refund_decided", CLIENT, booking=12, refund="full")
+
+    replies = await admin.send("/audit")
+
+    assert replies[0].text == (
+        "📜 Журнал дій, сторінка 1 з 1. Час — за America/New_York.\n"
+        f"\nВт, 24 лист 05:00 · Admin ({ADMIN_ID}): payments.refund_decided · Olena ({CLIENT}) · booking=12, refund=full\n"
+        f"\nВт, 24 лист 05:00 · Admin ({ADMIN_ID}): закрив(-ла) звернення #4 від Olena ({CLIENT})\n"
+        f"\nВт, 24 лист 03:00 · Admin ({ADMIN_ID}): надав(-ла) Olena ({CLIENT}) роль «підтримка»"
+    )
+    assert replies[0].buttons == []
+
+
+async def test_pages_turn_and_a_person_can_be_picked_out(app, make_client):
+    admin = await admin_in(app, make_client, "Europe/Kyiv")
+    await add_person(app, CLIENT, "Olena")
+    await add_person(app, OTHER_CLIENT, "Petro")
+    for ticket in range(1, 12):
+        await note(app, "support.ticket_closed", CLIENT, ticket=ticket)
+    await note(app, "privacy.data_exported", OTHER_CLIENT)
+
+    first = await admin.send("/audit")
+    second = await admin.click("Старіші ▶️")
+    back = await admin.click("◀️ Новіші")
+    petro = await admin.send(f"/audit {OTHER_CLIENT}")
+    wrong = await admin.send("/audit Petro")
+
+    assert first[0].text.startswith("📜 Журнал дій, сторінка 1 з 2.")
+    assert first[0].text.count("\n\n") == 10
+    assert first[0].buttons == ["Старіші ▶️"]
+    page_two = BotClient.texts_of(second)[0]
+    assert page_two.startswith("📜 Журнал дій, сторінка 2 з 2.")
+    assert page_two.endswith(f"закрив(-ла) звернення #1 від Olena ({CLIENT})")
+    assert BotClient.texts_of(back)[0] == first[0].text
+    assert petro[0].text == (
+        f"📜 Журнал дій щодо Petro ({OTHER_CLIENT}), сторінка 1 з 1. Час — за Europe/Kyiv.\n"
+        f"\nВт, 24 лист 10:00 · Admin ({ADMIN_ID}): завантажив(-ла) дані, які платформа зберігає про Petro ({OTHER_CLIENT})"
+    )
+    assert wrong[0].text.startswith("Як користуватися: /audit — увесь журнал")
+
+
+async def test_an_empty_log_says_so_and_a_deleted_person_shows_as_their_id(app, make_client):
+    admin = await admin_in(app, make_client, "Europe/Kyiv")
+    empty = await admin.send("/audit")
+    await note(app, "privacy.data_erased", 4242)
+    after = await admin.send("/audit")
+
+    assert empty[0].text.endswith("Поки нічого не записано.")
+    assert after[0].text.endswith(f"Admin ({ADMIN_ID}): видалив(-ла) дані #4242")
+
+
+async def test_the_log_reads_in_english_for_an_english_speaking_admin(app, make_client):
+    admin = make_client(ADMIN_ID, "Admin", language_code="en")
+    await admin.send("/start")
+    await note(app, "staff.role_revoked", ADMIN_ID, role="finance")
+
+    replies = await admin.send("/audit")
+
+    assert replies[0].text.endswith(f"Admin ({ADMIN_ID}): took the role «finance» from Admin ({ADMIN_ID})")
