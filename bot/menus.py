@@ -51,12 +51,13 @@ ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
         ("sessions", __("Your sessions")),
         ("clients", __("Your clients: choose whom to write to")),
     ],
-    Role.ADMIN: [("applications", __("Applications to join as a therapist"))],
+    Role.ADMIN: [],
 }
 
 
 # Console commands, each listed for those whose staff roles allow it.
 STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
+    ("applications", __("Applications to join as a therapist"), Permission.REVIEW_APPLICATIONS),
     ("staff", __("Staff and their roles"), Permission.MANAGE_STAFF),
     ("audit", __("Audit log"), Permission.AUDIT),
     ("testimonials", __("Therapists' testimonials"), Permission.MANAGE_TESTIMONIALS),

@@ -1,14 +1,17 @@
-"""Who reviews applications: the admins, and how long an application may wait for them."""
+"""Who reviews applications: the full admins and staff whose role includes it (community managers)."""
 from __future__ import annotations
 
+from bot.access import allowed
 from bot.settings import Settings
+from core.ports import UnitOfWork
+from core.staff import Permission
 from core.usecases.vetting import Reviewers
-from core.users import Role, User
+from core.users import User
 
 
-def is_admin(user: User | None, settings: Settings) -> bool:
-    """An admin named in the settings, or a person given the admin role."""
-    return user is not None and (user.telegram_id in settings.admin_ids or Role.ADMIN in user.roles)
+async def may_review(user: User | None, uow: UnitOfWork, settings: Settings) -> bool:
+    """The one check every vetting command and button for admins goes through."""
+    return await allowed(user, Permission.REVIEW_APPLICATIONS, uow, settings)
 
 
 def reviewers(settings: Settings) -> Reviewers:

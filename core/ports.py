@@ -17,7 +17,7 @@ from core.staff import StaffRepository
 from core.support import SupportRepository
 from core.testimonials import TestimonialRepository
 from core.therapists import TherapistProfile
-from core.users import Role, User
+from core.users import User
 
 
 class UserRepository(Protocol):
@@ -28,8 +28,6 @@ class UserRepository(Protocol):
     async def save(self, user: User) -> None: ...
 
     async def mark_unreachable(self, telegram_id: int) -> None: ...
-
-    async def with_role(self, role: Role) -> list[User]: ...
 
 
 class TherapistRepository(Protocol):

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import decline_template, polite_decline, step_name
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, decline_confirm
-from bot.reviewers import is_admin, reviewers
+from bot.reviewers import may_review, reviewers
 from bot.settings import Settings
 from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
@@ -87,7 +87,7 @@ async def on_step(
     settings: Settings,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not is_admin(user, settings):
+    if not await may_review(user, uow, settings):
         await query.answer(_("Only administrators can do this."), show_alert=True)
         return
     if await state.get_state() != DeclineFlow.reason.state:

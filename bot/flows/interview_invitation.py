@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import step_name
 from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
 from bot.presenting import local_moment
-from bot.reviewers import is_admin, reviewers
+from bot.reviewers import may_review, reviewers
 from bot.settings import Settings
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
@@ -136,7 +136,7 @@ async def on_step(
     settings: Settings,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not is_admin(user, settings):
+    if not await may_review(user, uow, settings):
         await query.answer(_("Only administrators can do this."), show_alert=True)
         return
     data = await state.get_data()

@@ -1,7 +1,8 @@
 """The community manager's side of vetting: the queue, an application in full, and the decisions.
 
-Only admins act here (`is_admin`); anyone else pressing a forged or forwarded
-button is refused without learning anything about the application.
+Only reviewers act here (`may_review`: full admins and community managers);
+anyone else pressing a forged or forwarded button is refused without
+learning anything about the application.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import publish_own_commands
 from bot.application_texts import (
     answers_block,
     chunks,
@@ -20,18 +22,17 @@ from bot.application_texts import (
     step_name,
     title,
 )
-from bot.commands import publish_commands_for
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
 from bot.presenting import local_day, local_moment, local_time
-from bot.reviewers import is_admin, reviewers
+from bot.reviewers import may_review, reviewers
 from bot.settings import Settings
 from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases import vetting
-from core.users import Role, User
+from core.users import User
 
 QUEUE_BUTTONS = 40
 DOCUMENT_ITEMS = ("education_documents", "certificates", "photo")
@@ -49,7 +50,7 @@ async def show_queue(
     message: Message, uow: UnitOfWork, user: User, settings: Settings, clock: Clock, command: CommandObject | None = None
 ) -> None:
     """The queue; `/applications 12` opens application #12."""
-    if not is_admin(user, settings):
+    if not await may_review(user, uow, settings):
         await message.answer(_("Applications are for the platform's administrators."))
         return
     wanted = (command.args or "").strip().lstrip("#") if command else ""
@@ -74,7 +75,7 @@ async def on_review(
     bot: Bot,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not is_admin(user, settings):
+    if not await may_review(user, uow, settings):
         await query.answer(_("Only administrators can do this."), show_alert=True)
         return
     action, number = callback_data.action, callback_data.application
@@ -111,7 +112,8 @@ async def on_review(
             )
         elif action == "publish":
             application, therapist = await vetting.publish(uow, clock, user, number, reviewers(settings))
-            await publish_commands_for(bot, i18n, therapist, Role.THERAPIST)
+            # Their own command menu changes now; the reply keyboard on their next /start.
+            await publish_own_commands(bot, i18n, uow, settings, therapist)
             await query.answer()
             await query.message.answer(
                 _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(

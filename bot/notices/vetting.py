@@ -15,7 +15,7 @@ from bot.application_texts import live_range, polite_decline, step_name
 from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, open_application
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
 from bot.presenting import local_moment
-from bot.reviewers import is_admin
+from bot.reviewers import may_review
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.rules.requirements import Requirement, check_requirements
 
@@ -49,9 +49,9 @@ def _current_invitation(context: NoticeContext, application: Application) -> boo
     return interview is not None and interview.invitation_no == context.params["invitation_no"]
 
 
-def _for_admin(context: NoticeContext, text: str, application: Application) -> list[Outgoing]:
-    """Admin notices are only for admins still; they open the application with one tap."""
-    if not is_admin(context.recipient, context.settings):
+async def _for_admin(context: NoticeContext, text: str, application: Application) -> list[Outgoing]:
+    """Reviewers' notices go to those who still review; they open the application with one tap."""
+    if not await may_review(context.recipient, context.uow, context.settings):
         return []
     assert application.id is not None
     return [Text(text, reply_markup=open_application(application.id))]
@@ -68,7 +68,7 @@ class Submitted(NoticeKind):
         text = _("📝 A new application, #{number}, from {name}: {met} of {total} requirements met.").format(
             number=application.id, name=application.display_name, met=met, total=len(Requirement)
         )
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class SecondSubmitted(NoticeKind):
@@ -81,7 +81,7 @@ class SecondSubmitted(NoticeKind):
         text = _("📎 {name} (#{number}) has sent the second questionnaire with documents: it waits for approval.").format(
             number=application.id, name=application.display_name
         )
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class Untouched(NoticeKind):
@@ -97,7 +97,7 @@ class Untouched(NoticeKind):
             "⏰ Application #{number} ({name}) has waited {count} business days: {step}.",
             days,
         ).format(number=application.id, name=application.display_name, count=days, step=step_name(application.step))
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class InterviewInvitation(NoticeKind):
@@ -136,7 +136,7 @@ class InterviewConfirmed(NoticeKind):
             number=application.id,
             when=local_moment(application.interview.at, context.recipient.timezone),
         )
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class OtherTimesAsked(NoticeKind):
@@ -149,7 +149,7 @@ class OtherTimesAsked(NoticeKind):
         text = _("🕓 {name} (#{number}) asks for other interview times. Send a new invitation from the application.").format(
             name=application.display_name, number=application.id
         )
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class InterviewReminder(NoticeKind):
@@ -176,7 +176,7 @@ class InterviewReminder(NoticeKind):
         text = _("⏰ Interview with {name} (#{number}) {soon}: {when}.\nLink: {link}").format(
             name=application.display_name, number=application.id, soon=soon, when=when, link=interview.link
         )
-        return _for_admin(context, text, application)
+        return await _for_admin(context, text, application)
 
 
 class SecondQuestionnaire(NoticeKind):

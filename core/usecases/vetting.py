@@ -35,6 +35,7 @@ from core.applications import (
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.business_days import add_business_days, business_days_range
+from core.staff import ROLE_PERMISSIONS, Permission
 from core.therapists import APPROACHES, TherapistProfile
 from core.usecases.notices import cancel_all, notify, schedule
 from core.usecases.users import UnknownTimezone, resolve_timezone
@@ -55,7 +56,7 @@ CODE_LENGTH = 8
 class Reviewers:
     """Who reviews applications, and how long an application may wait for them."""
 
-    configured_ids: frozenset[int]  # admins named in the settings
+    configured_ids: frozenset[int]  # full admins, named in the settings
     remind_after_business_days: int
 
 
@@ -513,11 +514,11 @@ def reminder_due(application: Application, now: datetime, business_days: int) ->
 
 
 async def admin_recipients(uow: UnitOfWork, reviewers: Reviewers) -> list[int]:
-    """Admins from the settings who have started the bot, and people holding the admin role."""
-    known = {user.telegram_id for user in await uow.users.with_role(Role.ADMIN)}
-    for admin_id in reviewers.configured_ids:
-        if await uow.users.get(admin_id) is not None:
-            known.add(admin_id)
+    """Who hears about applications: full admins who have started the bot, and staff whose role reviews them."""
+    known = {admin_id for admin_id in reviewers.configured_ids if await uow.users.get(admin_id) is not None}
+    for role, permissions in ROLE_PERMISSIONS.items():
+        if Permission.REVIEW_APPLICATIONS in permissions:
+            known.update(await uow.staff.holders(role))
     return sorted(known)
 
 

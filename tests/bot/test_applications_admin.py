@@ -9,6 +9,7 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto, SetMyCommands
 from sqlalchemy import select
 
 from bot.keyboards.vetting import InterviewReply, Review
+from core.staff import StaffGrant, StaffRole
 from core.users import Role
 from storage.tables import ApplicationEventRow, TherapistRow, UserRoleRow
 from tests.bot.vetting_support import (  # noqa: F401 (app and sleeper are fixtures)
@@ -122,7 +123,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     published = await admin.click("🚀 Опублікувати профіль")
     assert BotClient.texts_of(published) == ["Опубліковано: Olena Koval тепер терапевт платформи й отримує запрошення до кабінету."]
     menus = [c for c in session.calls[before:] if isinstance(c, SetMyCommands) and c.scope.chat_id == OLENA]
-    assert [c.command for c in menus[-1].commands][-1] == "clients"
+    assert "clients" in [c.command for c in menus[-1].commands]  # the therapist's own commands
     await deliver(app)
     assert client.texts()[-1].startswith("Вітаємо на платформі, Olena Koval! Ваш профіль опубліковано")
     cabinet = await client.send("/start")
@@ -212,6 +213,29 @@ async def test_a_declined_applicant_hears_the_edited_reason_politely_in_their_la
     async with app.sessions() as db:
         event = await db.scalar(select(ApplicationEventRow).where(ApplicationEventRow.action == "declined"))
     assert (event.actor_id, event.note) == (ADMIN_ID, "We need at least two years of practice and a ФОП of the 3rd group.")
+
+
+async def grant(app, person_id: int, role: StaffRole) -> None:
+    async with app.unit_of_work() as uow:
+        await uow.staff.add(StaffGrant(person_id, role, ADMIN_ID, START))
+        await uow.commit()
+
+
+async def test_a_community_manager_reviews_and_other_staff_do_not(app, make_client, client):
+    manager, support = make_client(1006, "Maria"), make_client(1007, "Sofia")
+    await manager.send("/start")
+    await support.send("/start")
+    await grant(app, 1006, StaffRole.COMMUNITY_MANAGER)
+    await grant(app, 1007, StaffRole.SUPPORT)
+    await send_first(client)
+    await deliver(app)
+
+    assert manager.texts()[-1] == "📝 Нова заявка #1 від Olena Koval: виконано вимог — 6 з 6."
+    assert not any("Нова заявка" in text for text in support.texts())
+    opened = await manager.click("📂 Відкрити заявку")
+    refused = await support.press(Review(action="open", application=1).pack())
+    assert BotClient.texts_of(opened)[0].startswith("Заявка #1 · Olena Koval")
+    assert BotClient.alerts(refused) == ["Це можуть робити лише адміністратори."]
 
 
 async def test_only_admins_see_and_act_on_applications(app, make_client, client):

@@ -12,12 +12,13 @@ from core.applications import Form as F
 from core.clock import ManualClock
 from core.notices import TimedMessage
 from core.questionnaires import FIRST_QUESTIONS, InvalidAnswer, StalePosition, UploadedFile
+from core.staff import StaffRole
 from core.therapists import TherapistProfile
 from core.usecases import vetting
 from core.users import Role, User
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Kyiv
-ADMIN, SECOND_ADMIN, OLENA, IRYNA = 900, 901, 1001, 7001
+ADMIN, SECOND_ADMIN, SUPPORT, OLENA, IRYNA = 900, 901, 902, 1001, 7001
 REVIEWERS = vetting.Reviewers(frozenset({ADMIN}), 2)
 MB = 1024 * 1024
 
@@ -33,9 +34,6 @@ class FakeUsers:
 
     async def save(self, user: User) -> None:
         self.rows[user.telegram_id] = user
-
-    async def with_role(self, role: Role) -> list[User]:
-        return [user for user in self.rows.values() if role in user.roles]
 
 
 class FakeTimedMessages:
@@ -114,14 +112,25 @@ class FakeApplications:
         return [e for e in self.events if e.application_id == application_id]
 
 
+class FakeStaff:
+    def __init__(self, grants: dict[StaffRole, list[int]]) -> None:
+        self.grants = grants
+
+    async def holders(self, role: StaffRole) -> list[int]:
+        return self.grants.get(role, [])
+
+
 class FakeConversations:
     async def of_client(self, client_id: int) -> list[object]:
         return []
 
 
 class FakeUnitOfWork:
-    def __init__(self, *users: User, therapists: tuple[TherapistProfile, ...] = ()) -> None:
+    def __init__(
+        self, *users: User, therapists: tuple[TherapistProfile, ...] = (), staff: dict[StaffRole, list[int]] | None = None
+    ) -> None:
         self.users = FakeUsers(*users)
+        self.staff = FakeStaff(staff or {})
         self.timed_messages = FakeTimedMessages()
         self.therapists = FakeTherapists(*therapists)
         self.applications = FakeApplications()
@@ -156,7 +165,11 @@ def olena() -> User:
 
 @pytest.fixture
 def uow(olena) -> FakeUnitOfWork:
-    return FakeUnitOfWork(olena, person(ADMIN), person(SECOND_ADMIN, Role.ADMIN))
+    # A full admin from the settings, a community manager, and a support person who does not review applications.
+    return FakeUnitOfWork(
+        olena, person(ADMIN), person(SECOND_ADMIN, Role.ADMIN), person(SUPPORT, Role.ADMIN),
+        staff={StaffRole.COMMUNITY_MANAGER: [SECOND_ADMIN], StaffRole.SUPPORT: [SUPPORT]},
+    )
 
 
 FIRST_ANSWERS_TYPED = {
@@ -309,7 +322,7 @@ async def test_sending_before_the_summary_is_refused(uow, clock, olena):
 
 # -- sending and the admins ------------------------------------------------------
 
-async def test_sending_tells_every_admin_and_arms_the_forgotten_reminder(uow, clock, olena):
+async def test_sending_tells_every_reviewer_and_arms_the_forgotten_reminder(uow, clock, olena):
     await fill_first(uow, clock, olena)
     application = await vetting.submit_first(uow, clock, olena, REVIEWERS)
 
