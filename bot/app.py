@@ -22,7 +22,16 @@ from bot import access
 from bot.commands import publish_default_commands
 from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
-from bot.flows import booking, decline_reason, first_questionnaire, interview_invitation, second_questionnaire, timezone
+from bot.flows import (
+    booking,
+    decline_reason,
+    first_questionnaire,
+    interview_invitation,
+    money_notes,
+    refund_request,
+    second_questionnaire,
+    timezone,
+)
 from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
 from bot.fsm_storage import DatabaseStorage
@@ -35,8 +44,11 @@ from bot.handlers import (
     directory,
     errors,
     help,
+    payments,
+    payouts,
     preferences,
     privacy,
+    refunds,
     rules,
     sessions,
     staff,
@@ -51,6 +63,7 @@ from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import booking as booking_notices
 from bot.notices import chat as chat_notices
+from bot.notices import payments as payment_notices
 from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
 from bot.notices import vetting as vetting_notices
@@ -137,6 +150,7 @@ def build_app(
 def topic_routers() -> list[Router]:
     """Fresh routers every time: a router can belong to one dispatcher only."""
     return [
+        payments.router(),  # first: a payment is recorded whatever step of a conversation its payer is in
         applying.links_router(),  # before start: ?start=apply and ?start=ref_<code> begin an application
         directory.router(),  # before start: a share link's /start opens the therapist's profile
         start.router(),
@@ -146,6 +160,10 @@ def topic_routers() -> list[Router]:
         rules.router(),
         booking.router(),
         sessions.router(),
+        refund_request.router(),
+        refunds.router(),
+        payouts.router(),
+        money_notes.router(),
         staff.router(),
         audit.router(),
         admin_queue.router(),
@@ -174,6 +192,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),
+        payment_notices.notice_kinds(),
     )
 
 

@@ -22,11 +22,12 @@ BUTTON_SESSIONS = __("📅 My sessions")
 BUTTON_APPLY = __("🧑‍⚕️ Join as a therapist")
 BUTTON_STATUS = __("📍 My application")
 BUTTON_APPLICATIONS = __("🗂 Applications")
+BUTTON_EARNINGS = __("💰 Earnings")
 
 MENU_ROWS: dict[Role, list[list[object]]] = {
     Role.CLIENT: [[BUTTON_FIND], [BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.APPLICANT: [[BUTTON_STATUS, BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
-    Role.THERAPIST: [[BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.THERAPIST: [[BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_EARNINGS, BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.ADMIN: [[BUTTON_APPLICATIONS], [BUTTON_SETTINGS, BUTTON_HELP]],
 }
 
@@ -50,6 +51,7 @@ ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
     Role.THERAPIST: [
         ("sessions", __("Your sessions")),
         ("clients", __("Your clients: choose whom to write to")),
+        ("earnings", __("Your earnings and payouts")),
     ],
     Role.ADMIN: [],
 }
@@ -62,6 +64,9 @@ STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
     ("audit", __("Audit log"), Permission.AUDIT),
     ("testimonials", __("Therapists' testimonials"), Permission.MANAGE_TESTIMONIALS),
     ("queue", __("Delivery queue of timed messages"), Permission.WATCH_DELIVERY),
+    ("refunds", __("Refunds to decide and carry out"), Permission.SEE_REFUNDS),
+    ("payouts", __("Payouts due to therapists"), Permission.MARK_PAYOUTS),
+    ("pending_payments", __("Sessions waiting for payment (confirm transfers)"), Permission.MARK_PAYOUTS),
 ]
 
 

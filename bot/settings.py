@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.payments import STARS, UAH, PaymentMethod, PaymentPolicy
 from core.usecases.booking import BookingPolicy
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -62,6 +64,14 @@ class Settings(BaseSettings):
     booking_request_ttl_hours: int = Field(default=12, ge=1)
     session_reminders_hours: Annotated[tuple[int, ...], NoDecode] = (24, 1)
 
+    # Payments (see .env.example): a provider's token takes cards in UAH; XTR takes Telegram Stars;
+    # with neither, clients are shown MANUAL_PAYMENT_INSTRUCTIONS and finance confirms transfers.
+    payment_provider_token: str | None = None
+    payment_currency: str = UAH
+    manual_payment_instructions: str = ""
+    platform_fee_percent: Decimal = Field(default=Decimal(20), ge=0, le=100, decimal_places=2)
+    stars_per_uah: Decimal = Field(default=Decimal("1.5"), gt=0, le=1000, decimal_places=2)
+
     vetting_max_document_mb: int = Field(default=20, ge=1, le=2000)
     vetting_remind_after_business_days: int = Field(default=2, ge=1, le=30)
 
@@ -86,6 +96,39 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("payment_provider_token", mode="before")
+    @classmethod
+    def _no_token_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("payment_currency", mode="before")
+    @classmethod
+    def _known_currency(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().upper() or UAH
+            if value not in (UAH, STARS):
+                raise ValueError(f"PAYMENT_CURRENCY is {UAH} (a provider's cards, or manual) or {STARS} (Telegram Stars)")
+        return value
+
+    @model_validator(mode="after")
+    def _stars_take_no_provider(self) -> Settings:
+        if self.payment_currency == STARS and self.payment_provider_token:
+            raise ValueError("Telegram Stars (PAYMENT_CURRENCY=XTR) take no PAYMENT_PROVIDER_TOKEN: leave it empty")
+        return self
+
+    def payment_policy(self) -> PaymentPolicy:
+        if self.payment_currency == STARS:
+            method = PaymentMethod.STARS
+        elif self.payment_provider_token:
+            method = PaymentMethod.PROVIDER
+        else:
+            method = PaymentMethod.MANUAL
+        return PaymentPolicy(
+            method=method,
+            fee_basis_points=int(self.platform_fee_percent * 100),
+            stars_per_100_uah=int(self.stars_per_uah * 100),
+        )
 
     def booking_policy(self) -> BookingPolicy:
         return BookingPolicy(

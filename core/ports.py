@@ -12,6 +12,7 @@ from core.audit import AuditLog
 from core.bookings import BookingRepository
 from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
+from core.payments import PaymentRepository, PayoutRepository, RefundRepository
 from core.privacy import PersonalData
 from core.staff import StaffRepository
 from core.support import SupportRepository
@@ -49,6 +50,9 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     bookings: BookingRepository
     applications: ApplicationRepository
+    payments: PaymentRepository
+    refunds: RefundRepository
+    payouts: PayoutRepository
 
     staff: StaffRepository
     audit: AuditLog

@@ -12,6 +12,7 @@ from storage.privacy import personal_data
 from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.payments import SqlPaymentRepository, SqlPayoutRepository, SqlRefundRepository
 from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
 from storage.repositories.support import SqlSupportRepository
 from storage.repositories.testimonials import SqlTestimonialRepository
@@ -52,6 +53,9 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self._session)
         self.bookings = SqlBookingRepository(self._session)
         self.applications = SqlApplicationRepository(self._session)
+        self.payments = SqlPaymentRepository(self._session)
+        self.refunds = SqlRefundRepository(self._session)
+        self.payouts = SqlPayoutRepository(self._session)
         return self
 
     async def __aexit__(

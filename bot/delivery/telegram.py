@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import ReplyParameters
 
-from bot.notices.kinds import Copy, Invoice, Outgoing, Text
+from bot.notices.kinds import Copy, Invoice, Outgoing, StarRefund, Text
 
 
 async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
@@ -39,6 +39,9 @@ async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
             provider_token=part.provider_token,
         )
         return invoice.message_id
+    if isinstance(part, StarRefund):
+        await bot.refund_star_payment(part.user_id, part.telegram_payment_charge_id)
+        return 0  # no message appears in the chat
     raise TypeError(f"a notice kind rendered something delivery cannot send: {part!r}")
 
 

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.payments import payment_buttons
 from bot.presenting import local_day, local_moment, local_time
 from core.bookings import Action
 from core.usecases.booking import SessionView
@@ -180,6 +181,8 @@ def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineK
         else:
             data = SessionAsk(booking_id=booking.id, version=booking.version, action=action.value)
         builder.row(_button(text, data))
+    for button in payment_buttons(view):  # payments: pay now, or ask for a refund
+        builder.row(button)
     if back:
         builder.row(_button(_("‹ All sessions"), SessionList()))
     return builder.as_markup()

@@ -59,7 +59,19 @@ class Invoice:
     provider_token: str | None = None
 
 
-Outgoing = Text | Copy | Invoice
+@dataclass(frozen=True)
+class StarRefund:
+    """Not a message: Telegram Stars given back to a payer (refundStarPayment).
+
+    Sent through delivery like a message, so a refund gets its retries, its
+    lease and its record, and is never given twice.
+    """
+
+    user_id: int
+    telegram_payment_charge_id: str
+
+
+Outgoing = Text | Copy | Invoice | StarRefund
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,11 @@ from core.ports import UnitOfWork
 from core.rules.slots import free_slots
 from core.rules.windows import payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
+from core.usecases.checkout import offer_payment
 from core.usecases.conversations import open_conversation
 from core.usecases.directory import TherapistUnavailable, listed_therapist
 from core.usecases.notices import cancel_all, notify, schedule
+from core.usecases.refunds import after_cancellation
 
 # How many next free times a client who lost a slot is offered.
 ALTERNATIVES = 6
@@ -242,6 +244,7 @@ async def cancel_booking(
     side = booking.side_of(person_id)
     assert side is not None
     booking.cancel(side, clock.now())
+    await after_cancellation(uow, clock, booking)  # payments: the refund due, in the same transaction
     await _close(uow, clock, booking, BookingNotice.CANCELLED)
     return booking, terms
 
@@ -418,6 +421,7 @@ async def _set_timers(uow: UnitOfWork, clock: Clock, booking: Booking, policy: B
         await at(BookingNotice.PAYMENT_REMINDER, reminder, booking.client_id, "pay-reminder")
         for recipient in both:
             await at(BookingNotice.EXPIRED, booking.payment_due_at, recipient, "expiry")
+        await offer_payment(uow, clock, booking)  # payments: the invoice for this version of the booking
     elif booking.status is BookingStatus.PAID:
         for lead in policy.reminders:
             moment = booking.starts_at - lead

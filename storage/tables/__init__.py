@@ -8,6 +8,7 @@ from storage.tables.base import Base, UtcDateTime
 from storage.tables.bookings import BookingRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 from storage.tables.outbox import TimedMessageRow
+from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
 from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
 from storage.tables.staff import AuditRow, StaffRoleRow
 from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
@@ -21,9 +22,13 @@ __all__ = [
     "Base",
     "BookingRow",
     "ChatFocusRow",
+    "ClawbackRow",
     "ConversationRow",
     "FsmStateRow",
+    "PaymentRow",
+    "PayoutRow",
     "ProcessedUpdateRow",
+    "RefundRow",
     "RelayedMessageRow",
     "StaffRoleRow",
     "SupportRelayRow",

@@ -1,0 +1,151 @@
+"""Staff type one line about money: a refund decision's reason, a refund or payout reference, a settlement note.
+
+One short step: a button starts it (approve, decline, mark refunded, mark a
+payout paid, settle a clawback, confirm a transfer), the next text message is
+the note, and the use case runs with it. Anything but text is answered and
+the step stays; "Cancel" leaves everything as it was. The use case checks the
+staff member's role again, so a step begun before a role was taken away does
+nothing.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot import access
+from bot.keyboards.payments import APPROVE, DECLINE, DONE, NoteCancel, cancel_note
+from bot.payment_texts import amount
+from bot.presenting import money
+from bot.settings import Settings
+from core.clock import Clock
+from core.payments import MAX_NOTE, MAX_REFERENCE, PayoutRefused, RefundRefused, UnusableText
+from core.ports import UnitOfWork
+from core.usecases.payments import PaymentOutcome, UnknownBooking, confirm_manual_payment
+from core.usecases.payouts import PayoutNotFound, mark_payout_paid, settle_clawback
+from core.usecases.refunds import NotAllowed, RefundNotFound, decide_refund, refund_carried_out
+from core.users import User
+
+PAYOUT, CLAWBACK, MANUAL = "payout", "clawback", "manual"
+LIMITS = {APPROVE: MAX_NOTE, DECLINE: MAX_NOTE, DONE: MAX_NOTE, PAYOUT: MAX_REFERENCE, CLAWBACK: MAX_NOTE, MANUAL: MAX_REFERENCE}
+
+
+class MoneyNote(StatesGroup):
+    text = State()
+
+
+def router() -> Router:
+    router = Router(name="money-notes")
+    router.message.register(on_note, MoneyNote.text, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, MoneyNote.text, ~F.text)
+    router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(MoneyNote.text))
+    return router
+
+
+async def ask_for_note(message: Message, state: FSMContext, what: str, target_id: int, prompt: str) -> None:
+    await state.set_state(MoneyNote.text)
+    await state.set_data({"what": what, "id": target_id})
+    await message.answer(prompt, reply_markup=cancel_note())
+
+
+async def on_note(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert message.text is not None
+    data = await state.get_data()
+    what, target = data["what"], int(data["id"])
+    text = message.text.strip()
+    if len(text) > LIMITS[what]:
+        await message.answer(
+            _("That is too long: {limit} characters at most, and this is {length}. Please shorten it.").format(
+                limit=LIMITS[what], length=len(text)
+            ),
+            reply_markup=cancel_note(),
+        )
+        return
+    if what == MANUAL:
+        await state.clear()
+        await confirm_manual(message, uow, clock, user, settings, target, text)
+        return
+    actor = await access.authority(user, uow, settings)
+    try:
+        if what in (APPROVE, DECLINE):
+            await decide_refund(uow, clock, actor=actor, refund_id=target, approve=what == APPROVE, note=text)
+            done = _("Decided. Both the client and the therapist are told, with your reason.")
+        elif what == DONE:
+            await refund_carried_out(uow, clock, actor=actor, refund_id=target, note=text)
+            done = _("Marked as refunded. The client is told.")
+        elif what == PAYOUT:
+            payout = await mark_payout_paid(uow, clock, actor=actor, payout_id=target, reference=text)
+            done = _("Payout #{number} of {amount} is marked paid. The therapist is told.").format(
+                number=payout.id, amount=money(payout.amount_minor)
+            )
+        else:
+            await settle_clawback(uow, clock, actor=actor, clawback_id=target, note=text)
+            done = _("Clawback #{number} is settled.").format(number=target)
+    except UnusableText:
+        await message.answer(_("Please type a few words (not empty)."), reply_markup=cancel_note())
+        return
+    except NotAllowed:
+        await state.clear()
+        await message.answer(_("Your role doesn't include this. A full administrator can give you the role if you need it."))
+        return
+    except (RefundNotFound, PayoutNotFound, RefundRefused, PayoutRefused):
+        await state.clear()
+        await message.answer(_("This has changed in the meantime (someone else may have done it). Nothing was changed now."))
+        return
+    await state.clear()
+    await message.answer(done)
+
+
+async def confirm_manual(
+    message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int, reference: str
+) -> None:
+    """Finance confirms a transfer: recorded once, whatever the booking's state; say what it meant."""
+    actor = await access.authority(user, uow, settings)
+    try:
+        recorded = await confirm_manual_payment(
+            uow,
+            clock,
+            actor=actor,
+            booking_id=booking_id,
+            reference=reference,
+            policy=settings.payment_policy(),
+            booking_policy=settings.booking_policy(),
+        )
+    except UnknownBooking:
+        await message.answer(_("There is no booking #{number}.").format(number=booking_id))
+        return
+    except UnusableText:
+        await message.answer(_("The reference is 1 to {limit} characters.").format(limit=MAX_REFERENCE))
+        return
+    except NotAllowed:
+        await message.answer(_("Your role doesn't include this. A full administrator can give you the role if you need it."))
+        return
+    if recorded.outcome is PaymentOutcome.DUPLICATE:
+        text = _("The payment for booking #{number} was confirmed before; nothing changed.").format(number=booking_id)
+    elif recorded.outcome is PaymentOutcome.APPLIED:
+        text = _("Recorded: booking #{number} is paid. Both sides read «Оплата пройшла успішно».").format(
+            number=booking_id
+        )
+    else:
+        assert recorded.payment is not None
+        text = _(
+            "Recorded, but booking #{number} could no longer be paid (it was cancelled, expired or already paid). "
+            "{amount} is queued to be returned to the client: see /refunds."
+        ).format(number=booking_id, amount=amount(recorded.payment.amount_minor, recorded.payment.currency))
+    await message.answer(text)
+
+
+async def not_text(message: Message) -> None:
+    await message.answer(_("Please type it as text, or press Cancel."), reply_markup=cancel_note())
+
+
+async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await query.answer(_("Cancelled: nothing was changed."))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)

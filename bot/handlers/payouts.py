@@ -1,0 +1,104 @@
+"""Payouts for finance, earnings for therapists.
+
+/payouts lists, per therapist, every payout not yet made (overdue ones
+marked) and every clawback still open; a payout is marked made with the
+transfer's reference, and its therapist is told. Therapists see their month
+with /earnings or the 💰 Earnings button.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import HasPermission
+from bot.flows.money_notes import CLAWBACK, PAYOUT, ask_for_note
+from bot.keyboards.payments import ClawbackSettle, PayoutMark, payout_buttons
+from bot.menus import BUTTON_EARNINGS
+from bot.payment_texts import clawback_button, earnings_text, payout_board_text, payout_button
+from bot.presenting import money
+from bot.settings import Settings
+from core.clock import Clock
+from core.payments import PayoutStatus
+from core.ports import UnitOfWork
+from core.staff import Permission
+from core.usecases.payouts import PayoutNotFound, due_payout, earnings, payout_board
+from core.users import Role, User
+
+
+def router() -> Router:
+    router = Router(name="payouts")
+    finance = HasPermission(Permission.MARK_PAYOUTS)
+    router.message.register(show_board, Command("payouts"), finance)
+    router.callback_query.register(mark_paid, PayoutMark.filter(), finance)
+    router.callback_query.register(settle, ClawbackSettle.filter(), finance)
+    router.message.register(show_earnings, Command("earnings"))
+    router.message.register(show_earnings, F.text == BUTTON_EARNINGS)
+    return router
+
+
+async def show_board(message: Message, uow: UnitOfWork, clock: Clock) -> None:
+    text, markup = await _board(uow, clock)
+    await message.answer(text, reply_markup=markup)
+
+
+async def mark_paid(query: CallbackQuery, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork) -> None:
+    try:
+        item = await due_payout(uow, callback_data.payout_id)
+    except PayoutNotFound:
+        await query.answer(_("There is no such payout."), show_alert=True)
+        return
+    if item.payout.status is not PayoutStatus.DUE:
+        await query.answer(_("This payout is no longer due (it was paid or withdrawn)."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_for_note(
+        query.message,
+        state,
+        PAYOUT,
+        item.payout.id,
+        _("Payout #{number}: {amount}. Once it is sent, type the transfer's reference:").format(
+            number=item.payout.id, amount=money(item.payout.amount_minor)
+        ),
+    )
+
+
+async def settle(query: CallbackQuery, callback_data: ClawbackSettle, state: FSMContext) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_for_note(
+        query.message,
+        state,
+        CLAWBACK,
+        callback_data.clawback_id,
+        _("Clawback #{number}: how was it settled? (e.g. returned by transfer, set off against the next payout)").format(
+            number=callback_data.clawback_id
+        ),
+    )
+
+
+async def show_earnings(message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+    if Role.THERAPIST not in user.roles:
+        await message.answer(_("Earnings are for therapists of the platform."))
+        return
+    figures = await earnings(uow, clock, therapist_id=user.telegram_id, zone=user.timezone)
+    fee = format(settings.platform_fee_percent.normalize(), "f")
+    await message.answer(earnings_text(figures, fee))
+
+
+async def _board(uow: UnitOfWork, clock: Clock) -> tuple[str, InlineKeyboardMarkup | None]:
+    board = await payout_board(uow, clock)
+    payouts = [
+        (item.payout.id, payout_button(therapist.name, item.payout))
+        for therapist in board.therapists
+        for item in therapist.payouts
+    ]
+    clawbacks = [
+        (clawback.id, clawback_button(therapist.name, clawback.id))
+        for therapist in board.therapists
+        for clawback in therapist.clawbacks
+    ]
+    return payout_board_text(board), payout_buttons(payouts, clawbacks)

@@ -1,0 +1,192 @@
+"""Refunds: the therapist's answer about force majeure, and the staff's queue.
+
+/refunds (support and the ethics commission) lists the refunds waiting for the
+therapist, a decision, or carrying out. A refund's card shows the booking,
+the payment, the client's reason, the therapist's answer and the booking's
+system messages with their times. The commission approves or declines with a
+written reason; a card or transfer refund is marked done with a note once it
+was given back in the provider's dashboard; a Stars refund that failed can be
+sent again from here.
+"""
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot import access
+from bot.access import HasPermission
+from bot.editing import replace_message
+from bot.flows.money_notes import ask_for_note
+from bot.keyboards.payments import (
+    APPROVE,
+    DECLINE,
+    DONE,
+    RETRY,
+    RefundAct,
+    RefundList,
+    RefundOpen,
+    TherapistAnswer,
+    refund_actions,
+    refund_list,
+)
+from bot.payment_texts import refund_card, refund_line
+from bot.settings import Settings
+from core.clock import Clock
+from core.payments import RefundRefused, RefundStatus
+from core.ports import UnitOfWork
+from core.staff import Permission
+from core.usecases.refunds import (
+    ALREADY_REFUNDED,
+    RefundCase,
+    RefundNotFound,
+    refund_case,
+    refund_queue,
+    stars_sent_by_staff,
+    stars_to_retry,
+    therapist_answers,
+)
+from core.users import User
+
+LISTED = 30
+
+
+def router() -> Router:
+    router = Router(name="refunds")
+    router.callback_query.register(therapist_answer, TherapistAnswer.filter())
+    see = HasPermission(Permission.SEE_REFUNDS)
+    router.message.register(show_queue, Command("refunds"), see)
+    router.callback_query.register(queue_again, RefundList.filter(), see)
+    router.callback_query.register(open_refund, RefundOpen.filter(), see)
+    router.callback_query.register(act, RefundAct.filter(), HasPermission(Permission.DECIDE_REFUNDS))
+    return router
+
+
+async def therapist_answer(
+    query: CallbackQuery, callback_data: TherapistAnswer, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    try:
+        await therapist_answers(
+            uow,
+            clock,
+            therapist_id=user.telegram_id,
+            refund_id=callback_data.refund_id,
+            agrees=callback_data.agrees,
+            full_admins=settings.admin_ids,
+        )
+    except RefundNotFound:
+        await query.answer(_("This request was not found among your clients'."), show_alert=True)
+        return
+    except RefundRefused:
+        await query.answer(_("You have already answered this request."), show_alert=True)
+        return
+    await query.answer(_("Thank you. The platform will decide and tell you both."))
+    assert isinstance(query.message, Message)
+    answer = _("You agreed to the refund.") if callback_data.agrees else _("You did not agree to the refund.")
+    await replace_message(query.message, (query.message.text or "") + "\n\n" + answer)
+
+
+async def show_queue(message: Message, uow: UnitOfWork, user: User) -> None:
+    text, markup = await _queue(uow, user)
+    await message.answer(text, reply_markup=markup)
+
+
+async def queue_again(query: CallbackQuery, uow: UnitOfWork, user: User) -> None:
+    text, markup = await _queue(uow, user)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, text, markup)
+
+
+async def open_refund(
+    query: CallbackQuery, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings
+) -> None:
+    try:
+        case = await refund_case(uow, callback_data.refund_id)
+    except RefundNotFound:
+        await query.answer(_("There is no such refund."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    may_decide = (await access.authority(user, uow, settings)).may(Permission.DECIDE_REFUNDS)
+    await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
+
+
+async def act(
+    query: CallbackQuery,
+    callback_data: RefundAct,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        case = await refund_case(uow, callback_data.refund_id)
+    except RefundNotFound:
+        await query.answer(_("There is no such refund."), show_alert=True)
+        return
+    if callback_data.act not in _acts(case, may_decide=True):
+        await query.answer(_("This refund has moved on since; here is how it stands now."), show_alert=True)
+        await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
+        return
+    if callback_data.act == RETRY:
+        await _send_stars_back(query, uow, clock, user, settings, bot, case)
+        return
+    prompts = {
+        APPROVE: _("Approving refund #{number}. Type the reason both sides will read:"),
+        DECLINE: _("Declining refund #{number}. Type the reason both sides will read:"),
+        DONE: _(
+            "Refund #{number}: once the money is returned in the provider's dashboard, type a note for the client "
+            "(e.g. the provider's refund reference):"
+        ),
+    }
+    await query.answer()
+    await ask_for_note(
+        query.message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
+    )
+
+
+async def _send_stars_back(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase
+) -> None:
+    actor = await access.authority(user, uow, settings)
+    refund, payment = await stars_to_retry(uow, actor=actor, refund_id=case.refund.id)
+    try:
+        await bot.refund_star_payment(payment.payer_id, payment.telegram_payment_charge_id)
+    except TelegramBadRequest as error:
+        if ALREADY_REFUNDED not in error.message:
+            await query.answer(_("Telegram refused: {error}").format(error=error.message)[:200], show_alert=True)
+            return
+    await stars_sent_by_staff(uow, clock, actor=actor, refund_id=refund.id)
+    await query.answer(_("The stars are back with the client, who is told."), show_alert=True)
+    assert isinstance(query.message, Message)
+    case = await refund_case(uow, refund.id)
+    await replace_message(query.message, refund_card(case, user.timezone), refund_actions(refund.id, []))
+
+
+async def _queue(uow: UnitOfWork, user: User) -> tuple[str, InlineKeyboardMarkup | None]:
+    cases = (await refund_queue(uow))[:LISTED]
+    if not cases:
+        return _("↩️ No refunds are waiting."), None
+    text = _("↩️ Refunds waiting for the therapist, a decision or carrying out:") + "\n\n"
+    text += "\n\n".join(refund_line(case, user.timezone) for case in cases)
+    return text[:4000], refund_list([case.refund.id for case in cases])
+
+
+def _acts(case: RefundCase, may_decide: bool) -> list[str]:
+    refund = case.refund
+    if not may_decide:
+        return []
+    if refund.status is RefundStatus.AWAITING_DECISION:
+        return [APPROVE, DECLINE]
+    if refund.status is RefundStatus.APPROVED and not refund.automatic:
+        return [DONE]
+    if refund.status is RefundStatus.APPROVED and refund.failure:
+        return [RETRY]
+    return []

@@ -1,0 +1,144 @@
+"""Buttons of paying, refunds and payouts.
+
+Callback data carries ids only; every handler checks them against the person
+pressing (a client's own booking, a therapist's own client, staff's role), so
+a forged or replayed button is answered, never acted on.
+"""
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from core.bookings import BookingStatus
+from core.conversations import Side
+from core.usecases.booking import SessionView
+
+
+class PayNow(CallbackData, prefix="pay"):
+    booking_id: int
+
+
+class RefundAsk(CallbackData, prefix="rfa"):
+    """A client asks for their money back (force majeure, or after a session)."""
+
+    booking_id: int
+
+
+class TherapistAnswer(CallbackData, prefix="rft"):
+    refund_id: int
+    agrees: bool
+
+
+class RefundList(CallbackData, prefix="rfl"):
+    pass
+
+
+class RefundOpen(CallbackData, prefix="rfo"):
+    refund_id: int
+
+
+class RefundAct(CallbackData, prefix="rfx"):
+    refund_id: int
+    act: str  # approve | decline | done | retry
+
+
+class PayoutMark(CallbackData, prefix="pom"):
+    payout_id: int
+
+
+class ClawbackSettle(CallbackData, prefix="cbs"):
+    clawback_id: int
+
+
+class PendingConfirm(CallbackData, prefix="ppc"):
+    booking_id: int
+
+
+class NoteCancel(CallbackData, prefix="ntc"):
+    pass
+
+
+APPROVE, DECLINE, DONE, RETRY = "approve", "decline", "done", "retry"
+
+
+def payment_buttons(view: SessionView) -> list[InlineKeyboardButton]:
+    """What a client may do about money from a session's card."""
+    booking = view.booking
+    if view.side is not Side.CLIENT:
+        return []
+    if booking.status is BookingStatus.AWAITING_PAYMENT:
+        return [_button(_("💳 Pay"), PayNow(booking_id=booking.id))]
+    if booking.paid_minor and booking.status in (BookingStatus.CANCELLED_LATE, BookingStatus.NO_SHOW):
+        return [_button(_("🆘 Force majeure: ask for a refund"), RefundAsk(booking_id=booking.id))]
+    if booking.paid_minor and booking.status is BookingStatus.HELD:
+        return [_button(_("↩️ Ask for a refund"), RefundAsk(booking_id=booking.id))]
+    return []
+
+
+def force_majeure_offer(booking_id: int) -> InlineKeyboardMarkup:
+    return _one(_("🆘 Ask for a refund"), RefundAsk(booking_id=booking_id))
+
+
+def therapist_answer(refund_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree"), callback_data=TherapistAnswer(refund_id=refund_id, agrees=True))
+    builder.button(text=_("✖️ I don't agree"), callback_data=TherapistAnswer(refund_id=refund_id, agrees=False))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def open_refund(refund_id: int) -> InlineKeyboardMarkup:
+    return _one(_("Open the refund"), RefundOpen(refund_id=refund_id))
+
+
+def refund_list(refund_ids: list[int]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for refund_id in refund_ids:
+        builder.button(text=_("Refund #{number}").format(number=refund_id), callback_data=RefundOpen(refund_id=refund_id))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def refund_actions(refund_id: int, acts: list[str]) -> InlineKeyboardMarkup:
+    labels = {
+        APPROVE: _("✅ Approve"),
+        DECLINE: _("✖️ Decline"),
+        DONE: _("✅ Mark as refunded"),
+        RETRY: _("↩️ Send the Stars back now"),
+    }
+    builder = InlineKeyboardBuilder()
+    for act in acts:
+        builder.row(_button(labels[act], RefundAct(refund_id=refund_id, act=act)))
+    builder.row(_button(_("‹ All refunds"), RefundList()))
+    return builder.as_markup()
+
+
+def payout_buttons(payouts: list[tuple[int, str]], clawbacks: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """A button per payout to mark paid and per clawback to mark settled: (id, label)."""
+    builder = InlineKeyboardBuilder()
+    for payout_id, label in payouts:
+        builder.row(_button(label, PayoutMark(payout_id=payout_id)))
+    for clawback_id, label in clawbacks:
+        builder.row(_button(label, ClawbackSettle(clawback_id=clawback_id)))
+    return builder.as_markup() if payouts or clawbacks else None
+
+
+def pending_list(bookings: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    for booking_id, label in bookings:
+        builder.row(_button(label, PendingConfirm(booking_id=booking_id)))
+    return builder.as_markup() if bookings else None
+
+
+def cancel_note() -> InlineKeyboardMarkup:
+    return _one(_("‹ Cancel"), NoteCancel())
+
+
+def _one(text: str, data: CallbackData) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(text, data)]])
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
