@@ -14,10 +14,11 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from core.bookings import Booking
+from core.bookings import Booking, BookingStatus
 from core.clock import ManualClock
 from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
+from core.usecases.booking import accept_request, booking_paid, request_booking
 from core.users import Role, User
 from storage.tables import BookingRow
 from tests.conftest import START, _isolated_redis_storage
@@ -133,3 +134,24 @@ async def stored(app: App, booking_id: int) -> Booking:
 
 def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+async def booked(
+    app: App, client_id: int, starts_at: datetime, *, therapist_id: int = IRYNA, accepted: bool = True, paid: bool = False
+) -> Booking:
+    """A booking made through the use cases, as the buttons would make it."""
+    policy = app.settings.booking_policy()
+    async with app.unit_of_work() as uow:
+        booking = await request_booking(
+            uow, app.clock, client_id=client_id, therapist_id=therapist_id, starts_at=starts_at, policy=policy
+        )
+    if accepted and booking.status is BookingStatus.REQUESTED:
+        async with app.unit_of_work() as uow:
+            booking = await accept_request(
+                uow, app.clock, therapist_id=therapist_id, booking_id=booking.id, version=booking.version, policy=policy
+            )
+    if paid:
+        async with app.unit_of_work() as uow:
+            booking = await booking_paid(uow, app.clock, booking.id, policy=policy)
+            await uow.commit()
+    return booking

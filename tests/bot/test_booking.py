@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.bookings import BookingStatus
-from core.usecases.booking import booking_paid
+from core.usecases.booking import booking_paid, cancel_booking
 from tests.bot import booking_support
-from tests.bot.booking_support import IRYNA, OLENA, bookings, deliver, scene, sent_to, stored, utc
+from tests.bot.booking_support import IRYNA, OLENA, PETRO, booked, bookings, deliver, scene, sent_to, stored, utc
 from tests.support.bot_client import BotClient
 
 # The app whose delivery waits by moving the test's clock.
@@ -170,3 +170,145 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
         "🚫 Iryna Kovalenko marked that you did not come to the session on Thu, 3 Dec, 04:00 (America/New_York). "
         "It counts as held."
     )
+
+
+async def test_an_unanswered_request_lapses_frees_the_slot_and_offers_other_times(app, session, clock, make_client):
+    await scene(app)
+    request = await booked(app, OLENA, utc(2026, 11, 27, 10), accepted=False)
+    await deliver(app)
+    mark = len(session.calls)
+
+    clock.advance(12 * H - timedelta(seconds=1))
+    await deliver(app)
+    assert sent_to(session, OLENA, mark) == []
+    clock.advance(timedelta(seconds=1))
+    await deliver(app)
+
+    assert (await stored(app, request.id)).status is BookingStatus.LAPSED
+    assert sent_to(session, OLENA, mark) == [
+        "⌛ Iryna Kovalenko did not answer your request for Fri, 27 Nov, 05:00 (America/New_York) in time, "
+        "so it has lapsed. Choose another time or another therapist:"
+    ]
+    assert make_client(OLENA, "Olena", language_code="en").last_with_button("📅 Other times")
+    assert sent_to(session, IRYNA, mark) == [
+        "⌛ Запит Olena на Пт, 27 лист, 12:00 (Europe/Kyiv) залишився без відповіді й скасувався; цей час знову вільний."
+    ]
+    again = await booked(app, PETRO, utc(2026, 11, 27, 10), accepted=False)
+    assert again.status is BookingStatus.REQUESTED
+
+
+async def test_unpaid_the_client_is_reminded_the_day_before_and_at_the_deadline_the_booking_expires(app, session, clock):
+    await scene(app)
+    booking = await booked(app, OLENA, utc(2026, 11, 27, 10))  # payment due Thursday 10:00 UTC
+    await deliver(app)
+    mark = len(session.calls)
+
+    clock.set(utc(2026, 11, 25, 10))  # a day before the deadline
+    await deliver(app)
+    assert [text for text in sent_to(session, OLENA, mark) if text.startswith("💳 A reminder")] == [
+        "💳 A reminder: your session with Iryna Kovalenko on Fri, 27 Nov, 05:00 (America/New_York) is not paid yet. "
+        "Please pay 1 200 ₴ by Thu, 26 Nov, 05:00 (America/New_York), or the session is cancelled and the time released."
+    ]
+    mark = len(session.calls)
+    clock.set(utc(2026, 11, 27, 10) - 24 * H)
+    await deliver(app)
+
+    assert (await stored(app, booking.id)).status is BookingStatus.EXPIRED
+    assert sent_to(session, OLENA, mark)[0].startswith(
+        "⌛ The session on Fri, 27 Nov, 05:00 (America/New_York) with Iryna Kovalenko was not paid in time"
+    )
+    assert sent_to(session, IRYNA, mark) == [
+        "⌛ Сесію з Olena Пт, 27 лист, 12:00 (Europe/Kyiv) НЕ оплачено, її скасовано. Будь ласка, не чекайте цього "
+        "клієнта в цей час: немає оплати — немає сесії."
+    ]
+
+
+async def test_a_paid_session_is_reminded_24_and_1_hours_before_and_recorded_as_held_after(app, session, clock):
+    await scene(app)
+    booking = await booked(app, OLENA, utc(2026, 11, 27, 10), paid=True)
+    await deliver(app)
+    mark = len(session.calls)
+
+    clock.set(utc(2026, 11, 26, 10))
+    await deliver(app)
+    clock.set(utc(2026, 11, 27, 9))
+    await deliver(app)
+    assert sent_to(session, OLENA, mark) == [
+        "⏰ In 24 hours: your session with Iryna Kovalenko, Fri, 27 Nov, 05:00 (America/New_York).",
+        "⏰ In 1 hour: your session with Iryna Kovalenko, Fri, 27 Nov, 05:00 (America/New_York).",
+    ]
+    assert sent_to(session, IRYNA, mark) == [
+        "⏰ За 24 години: ваша сесія з Olena, Пт, 27 лист, 12:00 (Europe/Kyiv).",
+        "⏰ За 1 годину: ваша сесія з Olena, Пт, 27 лист, 12:00 (Europe/Kyiv).",
+    ]
+
+    mark = len(session.calls)
+    clock.set(utc(2026, 11, 27, 10, 50))
+    await deliver(app)
+    assert (await stored(app, booking.id)).status is BookingStatus.HELD
+    assert sent_to(session, IRYNA, mark) == [
+        "☑️ Сесія з Olena Пт, 27 лист, 12:00 (Europe/Kyiv) завершилася й записана як проведена. "
+        "Якщо клієнт не прийшов, позначте це:"
+    ]
+    assert sent_to(session, OLENA, mark) == []
+
+
+async def test_reminders_of_a_cancelled_session_are_never_sent(app, session, clock):
+    await scene(app)
+    booking = await booked(app, OLENA, utc(2026, 11, 27, 10), paid=True)
+    async with app.unit_of_work() as uow:
+        await cancel_booking(uow, clock, person_id=OLENA, booking_id=booking.id, version=1, expected_free=True)
+    await deliver(app)
+    mark = len(session.calls)
+
+    clock.set(utc(2026, 11, 28, 10))
+    await deliver(app)
+
+    assert sent_to(session, OLENA, mark) == sent_to(session, IRYNA, mark) == []
+
+
+async def test_text_or_a_sticker_mid_booking_keeps_the_step_and_shows_the_days_again(app, make_client):
+    await scene(app)
+    petro = make_client(PETRO, "Petro")
+    await petro.send("/start t_iryna")
+    await petro.click("📅 Обрати час")
+
+    typed = await petro.send("у четвер о 12?")
+    sticker = await petro.send_sticker()
+    picked = await petro.click("Чт, 26 лист", in_reply=sticker[0])
+
+    for replies in (typed, sticker):
+        text = BotClient.texts_of(replies)[0]
+        assert text.startswith("Будь ласка, оберіть кнопками: спершу день, потім час.")
+        assert "Чт, 26 лист" in replies[0].buttons
+    assert BotClient.texts_of(picked)[0].startswith("Чт, 26 лист: оберіть час.")
+    assert await bookings(app) == []
+
+
+async def test_a_time_taken_meanwhile_or_never_offered_is_refused_with_the_next_free_ones(app, make_client):
+    await scene(app)
+    olena = make_client(OLENA, "Olena", language_code="en")
+    await olena.send("/start t_iryna")
+    await olena.click("📅 Choose a time")
+    await olena.click("Thu, 26 Nov")
+    await olena.click("05:00")
+    await booked(app, PETRO, utc(2026, 11, 26, 10), accepted=False)  # Petro is quicker
+
+    taken = await olena.click("✅ Book")
+    invented = await olena.press(f"bc:{IRYNA}:{int(utc(2026, 11, 26, 10, 7).timestamp())}:0:0")
+
+    for replies in (taken, invented):
+        assert BotClient.texts_of(replies) == ["This time is no longer free. The next free times with Iryna Kovalenko:"]
+        assert replies[-1].buttons[:2] == [
+            "Thu, 26 Nov, 06:00 (America/New_York)",
+            "Thu, 26 Nov, 07:00 (America/New_York)",
+        ]
+    assert [row.client_id for row in await bookings(app)] == [PETRO]
+
+
+async def test_a_therapist_cannot_book_themselves(app, make_client):
+    await scene(app)
+    iryna = make_client(IRYNA, "Iryna")
+    replies = await iryna.press(f"bc:{IRYNA}:{int(utc(2026, 11, 26, 10).timestamp())}:0:0")
+    assert BotClient.alerts(replies) == ["Це ваш власний профіль: записатися на сесію до себе не можна."]
+    assert await bookings(app) == []
