@@ -39,6 +39,7 @@ RELAYABLE = {
     ContentType.ANIMATION,
 }
 TOPIC_NAME_LIMIT = 128
+NOT_A_COMMAND = ~F.text.startswith("/")
 
 
 class WritingToSupport(StatesGroup):
@@ -51,9 +52,9 @@ def router() -> Router:
     router.message.register(start, Command("support"))
     router.message.register(finish_by_command, WritingToSupport.writing, Command("cancel", "done"))
     router.callback_query.register(finish, SupportDone.filter())
-    router.message.register(a_command, WritingToSupport.writing, F.text.startswith("/"))
-    router.message.register(relay, WritingToSupport.writing, F.content_type.in_(RELAYABLE))
-    router.message.register(not_relayable, WritingToSupport.writing)
+    # Other commands pass through to their own handlers; the conversation stays open meanwhile.
+    router.message.register(relay, WritingToSupport.writing, F.content_type.in_(RELAYABLE), NOT_A_COMMAND)
+    router.message.register(not_relayable, WritingToSupport.writing, NOT_A_COMMAND)
     return router
 
 
@@ -139,13 +140,6 @@ async def _open_topic(bot: Bot, chat_id: int, person: User) -> int | None:
         log.warning("could not open a forum topic in the support chat %s", chat_id, exc_info=True)
         return None
     return topic.message_thread_id
-
-
-async def a_command(message: Message) -> None:
-    await message.answer(
-        _("That looks like a command, so I did not pass it to support. To stop writing to support, press Done."),
-        reply_markup=writing(),
-    )
 
 
 async def not_relayable(message: Message) -> None:

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import referral_line, status_text
 from bot.flows.first_questionnaire import FIRST
 from bot.flows.second_questionnaire import SECOND
+from bot.handlers.testimonials import testimonials_text
 from bot.keyboards.vetting import (
     OTHER_TIME,
     Continue,
@@ -94,7 +95,9 @@ async def offer(message: Message, uow: UnitOfWork, clock: Clock, user: User, sta
             application = await vetting.begin_application(uow, clock, user, referral)
         await _resume_or_status(message, state, application, user)
         return
-    await message.answer(why_join(), reply_markup=start_applying(referral))
+    # Then what therapists already here say about it (kept by community managers).
+    text = "\n\n".join(part for part in (why_join(), await testimonials_text(uow)) if part)
+    await message.answer(text, reply_markup=start_applying(referral))
 
 
 async def start(

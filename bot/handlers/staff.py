@@ -57,7 +57,8 @@ def router() -> Router:
     router.callback_query.register(ask_for_person, StaffAdd.filter(), MANAGE)
     router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"), MANAGE)
     router.message.register(person_picked, AddingStaff.naming_person, F.users_shared, MANAGE)
-    router.message.register(person_typed, AddingStaff.naming_person, MANAGE)
+    # Other commands pass through to their own handlers; the step waits meanwhile.
+    router.message.register(person_typed, AddingStaff.naming_person, ~F.text.startswith("/"), MANAGE)
     return router
 
 

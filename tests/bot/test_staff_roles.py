@@ -53,6 +53,8 @@ MATRIX = [
     ("testimonials: add", "press", testimonial_buttons.TestimonialAdd().pack(), {FULL, CM}),
     ("testimonials: edit", "press", testimonial_buttons.TestimonialEdit(id=1, part="text").pack(), {FULL, CM}),
     ("support: close a ticket", "press", "supclose:1", {FULL, SUPPORT}),
+    # Other topics' console commands, behind the same gate.
+    ("/queue (delivery)", "send", "/queue", {FULL}),
 ]
 
 

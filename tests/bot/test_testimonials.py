@@ -117,3 +117,12 @@ async def test_removal_asks_first_and_a_stale_button_is_answered(app, make_clien
 async def test_no_testimonials_means_nothing_to_show_applicants(app):
     async with app.unit_of_work() as uow:
         assert await screens.testimonials_text(uow) == ""
+
+
+async def test_applicants_read_the_testimonials_when_they_ask_why_join(app, make_client):
+    await seed(app, ("Iryna, CBT", "Clients find me here, and I choose whom to take."))
+    replies = await make_client(1009, "Oksana").send("/apply")
+
+    assert replies[0].text.endswith(
+        "Що кажуть терапевти про роботу з нами:\n\n«Clients find me here, and I choose whom to take.»\n— Iryna, CBT"
+    )
