@@ -20,7 +20,7 @@ import secrets
 import socket
 from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import Clock
 from scheduler.alarm import Alarm
@@ -70,6 +70,7 @@ class Courier:
         self._lanes: dict[int, deque[Claim]] = {}  # waiting to be sent, per chat
         self._lane_tasks: dict[int, asyncio.Task[None]] = {}
         self._backlog = False  # the last claim filled the window: more may be due
+        self._next_due: datetime | None = None  # when something becomes claimable, as of the last claim
         self._woken = asyncio.Event()
         self._alarm: Alarm | None = None
         self._loop: asyncio.Task[None] | None = None
@@ -156,17 +157,11 @@ class Courier:
             self._woken.clear()
             try:
                 await self._claim()
-                if not self._backlog:
-                    await self._set_alarm()
+                if not self._backlog and self._next_due is not None and self._alarm is not None:
+                    self._alarm.ring_at(max(self._next_due, self._clock.now() + SHORTEST_ALARM))
             except Exception:
                 log.exception("claiming due messages failed; trying again at the next alarm")
             await self._woken.wait()
-
-    async def _set_alarm(self) -> None:
-        async with self._units() as uow:
-            next_due = await uow.timed_messages.next_due_at()
-        if next_due is not None and self._alarm is not None:
-            self._alarm.ring_at(max(next_due, self._clock.now() + SHORTEST_ALARM))
 
     # -- claiming and the lanes ---------------------------------------------
     async def _claim(self) -> int:
@@ -177,8 +172,10 @@ class Courier:
         lease_until = now + self._lease
         async with self._units() as uow:
             messages = await uow.timed_messages.claim_due(now, self.worker, lease_until, room)
+            self._backlog = len(messages) == room
+            # In the same transaction: on a busy SQLite every round trip counts.
+            self._next_due = None if self._backlog else await uow.timed_messages.next_due_at()
             await uow.commit()
-        self._backlog = len(messages) == room
         for message in messages:
             claim = Claim(message, self.worker, lease_until, self._clock, self._policy)
             self._held[message.id] = claim

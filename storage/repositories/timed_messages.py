@@ -147,9 +147,9 @@ class SqlTimedMessageRepository:
 
     async def next_due_at(self) -> datetime | None:
         """When something next becomes claimable: a pending message, or a lease running out."""
-        pending = await self._session.scalar(select(func.min(Row.due_at)).where(Row.status == _PENDING))
-        leased = await self._session.scalar(select(func.min(Row.claimed_until)).where(Row.status == _SENDING))
-        moments = [moment for moment in (pending, leased) if moment is not None]
+        pending = select(func.min(Row.due_at)).where(Row.status == _PENDING).scalar_subquery()
+        leased = select(func.min(Row.claimed_until)).where(Row.status == _SENDING).scalar_subquery()
+        moments = [moment for moment in (await self._session.execute(select(pending, leased))).one() if moment is not None]
         return min(moments) if moments else None
 
     async def renew(self, message_ids: list[int], worker: str, until: datetime) -> set[int]:
@@ -188,6 +188,8 @@ class SqlTimedMessageRepository:
     async def reschedule(
         self, message_id: int, worker: str, *, due_at: datetime, reason: str, attempts: int, parts_sent: int
     ) -> bool:
+        # Waiting again, for a time the courier's alarm does not know yet: wake it on commit.
+        self._session.info[TIMED_MESSAGES_WRITTEN] = True
         return await self._settle(
             message_id,
             worker,

@@ -1,0 +1,304 @@
+"""Benchmarks of timed-message delivery (`make bench`; not collected by pytest).
+
+1. Delivery rate: messages due at once to many chats go through the real
+   delivery path (the courier, rendering, a real aiogram Bot over HTTP) to the
+   local Bot API server, which answers 429 past 30 messages a second overall or
+   1 a second per chat. Reported: the rate reached against the configured
+   limit (goal: at least 95 % of it) and how many 429s the server answered
+   (goal: none).
+2. The cost of one claim tick (claim what is due, commit, find the next due
+   time) with 10,000 and 1,000,000 pending messages, most of them not yet due
+   (goal: at most 10 ms), on SQLite and, when DATABASE_URL names one, on
+   PostgreSQL.
+
+    python -m tests.bench                               # scaled: 3,000 messages to 600 chats
+    python -m tests.bench --messages 10000 --chats 2000 # the full run (about 6 minutes)
+    python -m tests.bench --skip-delivery               # only the claim ticks
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.engine import make_url
+
+from bot.app import build_app
+from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
+from bot.settings import Settings
+from core.notices import NoticeStatus
+from storage.db import create_engine, is_sqlite, session_factory
+from storage.migrate import upgrade_to_head
+from storage.tables import TimedMessageRow, UserRow
+from storage.uow import SqlUnitOfWork
+from tests.support.fake_telegram import FakeTelegram
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz012345"
+GLOBAL_LIMIT = 30
+PER_CHAT_LIMIT = 1
+FIRST_CHAT = 10_000_000
+TICKS = 50
+DUE_PER_TICK = 100
+WINDOW = 120  # what the courier claims at most, at the default 30 messages a second
+
+
+class BenchNotice(NoticeKind):
+    """The benchmark's own kind: one short text, so that delivery, not rendering, is measured."""
+
+    async def render(self, context: NoticeContext) -> list[Outgoing]:
+        return [Text(f"Benchmark notice {context.params['n']}")]
+
+    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
+        """Nothing to remember."""
+
+
+# -- 1. delivery rate ---------------------------------------------------------------
+
+
+async def delivery_rate(database_url: str, messages: int, chats: int) -> dict[str, float]:
+    async with FakeTelegram() as fake:
+        fake.enforce_limits(global_per_second=GLOBAL_LIMIT, per_chat_per_second=PER_CHAT_LIMIT)
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=TOKEN,
+            database_url=database_url,
+            telegram_api_base=fake.base_url,
+            delivery_rate_per_second=GLOBAL_LIMIT,
+            delivery_rate_per_chat_seconds=1 / PER_CHAT_LIMIT,
+        )
+        app = build_app(settings)
+        await app.prepare()
+        app.delivery.kinds["bench"] = BenchNotice()
+        now = datetime.now(UTC)
+        async with app.engine.begin() as connection:
+            await connection.execute(
+                insert(UserRow),
+                [
+                    {"telegram_id": FIRST_CHAT + chat, "first_name": "Reader", "locale": "uk",
+                     "timezone": "Europe/Kyiv", "timezone_chosen": False, "reachable": True, "created_at": now}
+                    for chat in range(chats)
+                ],
+            )
+            # Round the chats, as several broadcasts queued one after another would.
+            await connection.execute(
+                insert(TimedMessageRow),
+                [
+                    {"kind": "bench", "recipient_id": FIRST_CHAT + n % chats, "due_at": now, "dedup_key": f"bench:{n}",
+                     "params": {"n": n}, "status": NoticeStatus.PENDING.value, "attempts": 0, "parts_sent": 0,
+                     "created_at": now}
+                    for n in range(messages)
+                ],
+            )
+        started = time.monotonic()
+        await app.courier.start()
+        # Counted twice a second: waking on every one of 10,000 calls would cost the bot its CPU.
+        while len(sent := fake.calls("sendMessage", ok=True)) < messages:  # noqa: ASYNC110
+            await asyncio.sleep(0.5)
+        finished = time.monotonic()
+        await app.courier.stop()
+        await app.close()
+    span = sent[-1].at - sent[0].at
+    rate = (len(sent) - 1) / span
+    return {
+        "messages": messages,
+        "chats": chats,
+        "seconds": finished - started,
+        "rate": rate,
+        "of_limit": rate / GLOBAL_LIMIT,
+        "too_many_requests": fake.too_many_requests_count,
+    }
+
+
+# -- 2. claim ticks -----------------------------------------------------------------
+
+
+def _rows(pending: int, now: datetime) -> list[tuple]:  # type: ignore[type-arg]
+    """`pending` waiting messages spread over the next 30 days; none due yet."""
+    spread = 30 * 24 * 3600
+    return [
+        (f"bench-{n % 7}", FIRST_CHAT + n % 5000, now + timedelta(seconds=60 + n * spread // pending), f"pending:{n}", "{}",
+         NoticeStatus.PENDING.value, 0, 0, now)
+        for n in range(pending)
+    ]
+
+
+COLUMNS = ("kind", "recipient_id", "due_at", "dedup_key", "params", "status", "attempts", "parts_sent", "created_at")
+
+
+async def fill_sqlite(path: Path, pending: int, now: datetime) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    await upgrade_to_head(engine)
+    await engine.dispose()
+    # The standard library's executemany: the quickest way to a million rows.
+    with sqlite3.connect(path) as connection:
+        rows = [(*row[:2], _sqlite_time(row[2]), *row[3:8], _sqlite_time(now)) for row in _rows(pending, now)]
+        connection.executemany(
+            f"INSERT INTO timed_messages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows
+        )
+        connection.execute("ANALYZE")
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """As SQLAlchemy stores it on SQLite (naive UTC, always with microseconds): compared as text."""
+    return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+async def fill_postgresql(url: str, pending: int, now: datetime) -> None:
+    import asyncpg
+
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    await engine.dispose()
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        await connection.copy_records_to_table("timed_messages", records=_rows(pending, now), columns=list(COLUMNS))
+        await connection.execute("ANALYZE timed_messages")
+    finally:
+        await connection.close()
+
+
+async def claim_ticks(url: str, now: datetime) -> dict[str, float]:
+    """Milliseconds per tick (median and 95th percentile): idle, and with messages due."""
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    try:
+        idle = [await _tick(sessions, now, due=0) for _ in range(TICKS)]
+        busy = [await _tick(sessions, now, due=DUE_PER_TICK) for _ in range(TICKS)]
+    finally:
+        await engine.dispose()
+    return {
+        "idle_median": statistics.median(idle),
+        "idle_p95": _p95(idle),
+        "busy_median": statistics.median(busy),
+        "busy_p95": _p95(busy),
+    }
+
+
+async def _tick(sessions, now: datetime, *, due: int) -> float:  # type: ignore[no-untyped-def]
+    if due:
+        async with SqlUnitOfWork(sessions) as uow:
+            for n in range(due):
+                row = {"kind": "bench", "recipient_id": FIRST_CHAT + n, "due_at": now - timedelta(seconds=1),
+                       "dedup_key": f"due:{time.monotonic_ns()}:{n}", "params": {}, "status": NoticeStatus.PENDING.value,
+                       "attempts": 0, "parts_sent": 0, "created_at": now}
+                uow.session.add(TimedMessageRow(**row))
+            await uow.commit()
+    started = time.perf_counter()
+    # What the courier does when woken (scheduler/courier.py): claim what is due, find when to wake next, commit.
+    async with SqlUnitOfWork(sessions) as uow:
+        claimed = await uow.timed_messages.claim_due(now, "bench", now + timedelta(minutes=1), WINDOW)
+        await uow.timed_messages.next_due_at()
+        await uow.commit()
+    elapsed = (time.perf_counter() - started) * 1000
+    assert len(claimed) == due, (len(claimed), due)
+    if claimed:
+        async with SqlUnitOfWork(sessions) as uow:
+            for message in claimed:
+                await uow.timed_messages.mark_sent(message.id, "bench", now)
+            await uow.commit()
+    return elapsed
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.95) - 1]
+
+
+async def claim_benchmarks(sizes: list[int], postgresql: str | None) -> list[dict[str, object]]:
+    results: list[dict[str, object]] = []
+    now = datetime.now(UTC)
+    for pending in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "bench.db"
+            started = time.monotonic()
+            await fill_sqlite(path, pending, now)
+            filled = time.monotonic() - started
+            results.append({"database": "SQLite", "pending": pending, "fill_seconds": filled,
+                            **await claim_ticks(f"sqlite+aiosqlite:///{path}", now)})
+        if postgresql:
+            started = time.monotonic()
+            await fill_postgresql(postgresql, pending, now)
+            filled = time.monotonic() - started
+            results.append({"database": "PostgreSQL", "pending": pending, "fill_seconds": filled,
+                            **await claim_ticks(postgresql, now)})
+    return results
+
+
+# -- running ------------------------------------------------------------------------
+
+
+class PostgresBench:
+    """A database of the benchmark's own on the server DATABASE_URL names, dropped at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        base = make_url(server_url)
+        self._admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.name = f"bench_{os.getpid()}"
+        self.url = base.set(database=self.name).render_as_string(hide_password=False)
+
+    async def __aenter__(self) -> str:
+        await self._admin_execute(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._admin_execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    async def _admin_execute(self, statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(self._admin)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--chats", type=int, default=600)
+    parser.add_argument("--pending", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--skip-delivery", action="store_true")
+    parser.add_argument("--skip-claims", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    figures: dict[str, object] = {}
+
+    if not args.skip_delivery:
+        with tempfile.TemporaryDirectory() as folder:
+            delivery = await delivery_rate(f"sqlite+aiosqlite:///{Path(folder) / 'delivery.db'}", args.messages, args.chats)
+        figures["delivery"] = delivery
+        print(
+            f"delivery: {delivery['messages']:,} messages due at once to {delivery['chats']:,} chats, "
+            f"delivered in {delivery['seconds']:.1f} s at {delivery['rate']:.2f} messages/s = "
+            f"{delivery['of_limit']:.1%} of the {GLOBAL_LIMIT}/s limit; 429 answers: {delivery['too_many_requests']}"
+        )
+    if not args.skip_claims:
+        server = os.environ.get("DATABASE_URL", "")
+        if server and not is_sqlite(server):
+            async with PostgresBench(server) as postgresql:
+                ticks = await claim_benchmarks(args.pending, postgresql)
+        else:
+            ticks = await claim_benchmarks(args.pending, None)
+        figures["claim_ticks"] = ticks
+        for tick in ticks:
+            print(
+                f"claim tick, {tick['database']}, {tick['pending']:,} pending (filled in {tick['fill_seconds']:.0f} s): "
+                f"idle {tick['idle_median']:.2f} ms (p95 {tick['idle_p95']:.2f}), "
+                f"claiming {DUE_PER_TICK} due {tick['busy_median']:.2f} ms (p95 {tick['busy_p95']:.2f})"
+            )
+    if args.json:
+        print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
