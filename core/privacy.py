@@ -24,6 +24,7 @@ FOR_ACCOUNTABILITY = "accountability"
 IN_SUPPORT_CHATS = "support_chats"  # copies in support's Telegram chats, beyond the bot's reach
 # What stands in the way of deletion.
 UPCOMING_SESSIONS = "upcoming_sessions"
+MONEY_UNSETTLED = "money_unsettled"  # a refund, payout or clawback still under way
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import decline_template, polite_decline, step_name
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, decline_confirm
-from bot.reviewers import may_review, reviewers
+from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
@@ -29,9 +29,9 @@ class DeclineFlow(StatesGroup):
 
 def router() -> Router:
     router = Router(name="decline-reason")
-    router.callback_query.register(on_step, DeclineStep.filter())
-    router.message.register(on_reason, DeclineFlow.reason, F.text, ~F.text.startswith("/"))
-    router.message.register(not_text, DeclineFlow.reason, ~F.text)
+    router.callback_query.register(on_step, DeclineStep.filter(), REVIEW)
+    router.message.register(on_reason, DeclineFlow.reason, F.text, ~F.text.startswith("/"), REVIEW)
+    router.message.register(not_text, DeclineFlow.reason, ~F.text, REVIEW)
     return router
 
 
@@ -87,9 +87,6 @@ async def on_step(
     settings: Settings,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not await may_review(user, uow, settings):
-        await query.answer(_("Only administrators can do this."), show_alert=True)
-        return
     if await state.get_state() != DeclineFlow.reason.state:
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return

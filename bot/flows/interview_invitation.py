@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import step_name
 from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
 from bot.presenting import local_moment
-from bot.reviewers import may_review, reviewers
+from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
@@ -39,12 +39,12 @@ class InvitationFlow(StatesGroup):
 
 def router() -> Router:
     router = Router(name="interview-invitation")
-    router.callback_query.register(on_step, InvitationStep.filter())
-    router.message.register(on_time, InvitationFlow.times, F.text, ~F.text.startswith("/"))
-    router.message.register(on_link, InvitationFlow.link, F.text, ~F.text.startswith("/"))
-    router.message.register(not_text, InvitationFlow.times)
-    router.message.register(not_text, InvitationFlow.link)
-    router.message.register(use_buttons, InvitationFlow.confirming)
+    router.callback_query.register(on_step, InvitationStep.filter(), REVIEW)
+    router.message.register(on_time, InvitationFlow.times, F.text, ~F.text.startswith("/"), REVIEW)
+    router.message.register(on_link, InvitationFlow.link, F.text, ~F.text.startswith("/"), REVIEW)
+    router.message.register(not_text, InvitationFlow.times, REVIEW)
+    router.message.register(not_text, InvitationFlow.link, REVIEW)
+    router.message.register(use_buttons, InvitationFlow.confirming, REVIEW)
     return router
 
 
@@ -136,9 +136,6 @@ async def on_step(
     settings: Settings,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not await may_review(user, uow, settings):
-        await query.answer(_("Only administrators can do this."), show_alert=True)
-        return
     data = await state.get_data()
     current = await state.get_state()
     if callback_data.action == "cancel":

@@ -1,6 +1,6 @@
 """The community manager's side of vetting: the queue, an application in full, and the decisions.
 
-Only reviewers act here (`may_review`: full admins and community managers);
+Only reviewers act here (`REVIEW`: full admins and community managers, checked by the staff gate);
 anyone else pressing a forged or forwarded button is refused without
 learning anything about the application.
 """
@@ -26,7 +26,7 @@ from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
 from bot.presenting import local_day, local_moment, local_time
-from bot.reviewers import may_review, reviewers
+from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
 from core.clock import Clock
@@ -40,9 +40,9 @@ DOCUMENT_ITEMS = ("education_documents", "certificates", "photo")
 
 def router() -> Router:
     router = Router(name="applications-admin")
-    router.message.register(show_queue, Command("applications"))
-    router.message.register(show_queue, F.text == BUTTON_APPLICATIONS)
-    router.callback_query.register(on_review, Review.filter())
+    router.message.register(show_queue, Command("applications"), REVIEW)
+    router.message.register(show_queue, F.text == BUTTON_APPLICATIONS, REVIEW)
+    router.callback_query.register(on_review, Review.filter(), REVIEW)
     return router
 
 
@@ -50,9 +50,6 @@ async def show_queue(
     message: Message, uow: UnitOfWork, user: User, settings: Settings, clock: Clock, command: CommandObject | None = None
 ) -> None:
     """The queue; `/applications 12` opens application #12."""
-    if not await may_review(user, uow, settings):
-        await message.answer(_("Applications are for the platform's administrators."))
-        return
     wanted = (command.args or "").strip().lstrip("#") if command else ""
     if wanted.isdigit():
         try:
@@ -75,9 +72,6 @@ async def on_review(
     bot: Bot,
 ) -> None:
     assert isinstance(query.message, Message)
-    if not await may_review(user, uow, settings):
-        await query.answer(_("Only administrators can do this."), show_alert=True)
-        return
     action, number = callback_data.action, callback_data.application
     try:
         if action == "queue":

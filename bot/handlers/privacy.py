@@ -35,7 +35,15 @@ from bot.keyboards.privacy import (
 from bot.presenting import local_day
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.privacy import FOR_ACCOUNTABILITY, FOR_ACCOUNTING, IN_SUPPORT_CHATS, UPCOMING_SESSIONS, Kept, Obstacle
+from core.privacy import (
+    FOR_ACCOUNTABILITY,
+    FOR_ACCOUNTING,
+    IN_SUPPORT_CHATS,
+    MONEY_UNSETTLED,
+    UPCOMING_SESSIONS,
+    Kept,
+    Obstacle,
+)
 from core.usecases.privacy import erase_personal_data, erasure_obstacles, export_personal_data
 from core.users import User
 
@@ -49,6 +57,8 @@ TOPICS = {
     "support_tickets": __("your conversations with support"),
     "therapist_profile": __("your therapist profile, weekly hours and vacations"),
     "bookings": __("your bookings"),
+    "payments": __("your payments, refunds and payouts"),
+    "applications": __("your application to join as a therapist"),
     "conversations": __("whom you talk with in the shared chat"),
     "audit_log": __("actions the platform's staff took on your account"),
     "unfinished_step": __("a step in the bot you have not finished"),
@@ -165,6 +175,17 @@ def _settle_first(obstacles: list[Obstacle]) -> str:
                     "and a paid session is refunded).",
                     "{count} sessions are still ahead. Cancel them first (24 hours or more before the start it is "
                     "free, and a paid session is refunded).",
+                    obstacle.count,
+                ).format(count=obstacle.count)
+            )
+        elif obstacle.reason == MONEY_UNSETTLED:
+            lines.append(
+                "• "
+                + ngettext(
+                    "{count} money matter is still under way (a refund to you, a payout to you, or a sum you owe "
+                    "back). Once it is settled, your data can be deleted.",
+                    "{count} money matters are still under way (refunds to you, payouts to you, or sums you owe "
+                    "back). Once they are settled, your data can be deleted.",
                     obstacle.count,
                 ).format(count=obstacle.count)
             )

@@ -14,6 +14,7 @@ from storage.privacy.audit import AuditData
 from storage.privacy.bookings import BookingData
 from storage.privacy.conversations import ConversationData
 from storage.privacy.outbox import OutboxData
+from storage.privacy.payments import PaymentData
 from storage.privacy.staff import StaffData
 from storage.privacy.support import SupportData
 from storage.privacy.therapist import TherapistData
@@ -21,6 +22,7 @@ from storage.privacy.therapist import TherapistData
 
 def personal_data(session: AsyncSession) -> list[DataSection]:
     return [
+        PaymentData(session),  # money records stay, re-pointed; they name bookings, not the other way round
         BookingData(session),  # before the profiles: kept bookings are re-pointed, the rest go
         ConversationData(session),
         ApplicationData(session),

@@ -235,7 +235,9 @@ async def test_a_community_manager_reviews_and_other_staff_do_not(app, make_clie
     opened = await manager.click("📂 Відкрити заявку")
     refused = await support.press(Review(action="open", application=1).pack())
     assert BotClient.texts_of(opened)[0].startswith("Заявка #1 · Olena Koval")
-    assert BotClient.alerts(refused) == ["Це можуть робити лише адміністратори."]
+    assert BotClient.alerts(refused) == [
+        "Ваша роль цього не передбачає. Якщо вам це потрібно, роль може надати адміністратор із повними правами."
+    ]
 
 
 async def test_only_admins_see_and_act_on_applications(app, make_client, client):
@@ -249,9 +251,9 @@ async def test_only_admins_see_and_act_on_applications(app, make_client, client)
     await invite(await started_admin(make_client), 1, "26.11 18:00")
     someone_elses = await stranger.press(InterviewReply(application=1, invitation=1, choice=0).pack())
 
-    assert BotClient.texts_of(queue) == ["Заявки доступні лише адміністраторам платформи."]
-    assert BotClient.alerts(forged) == ["Це можуть робити лише адміністратори."]
-    assert BotClient.alerts(forged_approve) == ["Це можуть робити лише адміністратори."]
+    assert BotClient.texts_of(queue) == ["Це лише для команди платформи."]
+    assert BotClient.alerts(forged) == ["Це лише для команди платформи."]
+    assert BotClient.alerts(forged_approve) == ["Це лише для команди платформи."]
     assert BotClient.alerts(someone_elses) == ["Це запрошення не для вас."]
     assert not [r for r in sent_to(stranger, 0) if isinstance(r.method, SendMessage) and "Olena" in (r.text or "")]
     assert (await application_row(app, client.user_id)).step == "interview_invited"

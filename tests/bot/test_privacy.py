@@ -9,8 +9,18 @@ from aiogram.types import ReplyKeyboardRemove
 from sqlalchemy import select
 
 from core.bookings import Booking, BookingStatus
+from core.payments import RefundStatus
 from core.staff import StaffRole
-from storage.tables import AuditRow, BookingRow, StaffRoleRow, SupportTicketRow, UserRoleRow, UserRow
+from storage.tables import (
+    AuditRow,
+    BookingRow,
+    PaymentRow,
+    RefundRow,
+    StaffRoleRow,
+    SupportTicketRow,
+    UserRoleRow,
+    UserRow,
+)
 from tests.bot import staff_support
 from tests.bot.booking_support import IRYNA, add_therapist
 from tests.bot.staff_support import CLIENT, give, sent
@@ -35,6 +45,25 @@ async def book(app, starts_at: datetime, status: BookingStatus, *, paid: bool) -
         await uow.commit()
 
 
+async def pay(app, *, refund: RefundStatus | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Olena's payment for her first booking, and a refund she asked for, in the given state."""
+    async with app.sessions() as db, db.begin():
+        payment = PaymentRow(
+            booking_id=1, payer_id=CLIENT, amount_minor=120_000, currency="UAH", telegram_payment_charge_id="tg-1",
+            method="provider", use="applied", recorded_at=LAST_WEEK - timedelta(days=2),
+        )
+        db.add(payment)
+        await db.flush()
+        if refund is not None:
+            db.add(
+                RefundRow(
+                    payment_id=payment.id, booking_id=1, amount_minor=120_000, currency="UAH", method="provider",
+                    reason="after_session", status=refund.value, created_at=LAST_WEEK + timedelta(days=1),
+                    requested_by=CLIENT, request_text="The therapist was an hour late.",
+                )
+            )
+
+
 async def olena_with_history(app, make_client) -> BotClient:  # type: ignore[no-untyped-def]
     """Olena: a client with a held paid session, an expired unpaid one, a support question, and a staff role."""
     await make_client(ADMIN_ID, "Admin").send("/start")
@@ -43,6 +72,7 @@ async def olena_with_history(app, make_client) -> BotClient:  # type: ignore[no-
     await add_therapist(app)
     await book(app, LAST_WEEK, BookingStatus.HELD, paid=True)
     await book(app, LAST_WEEK + timedelta(days=1), BookingStatus.EXPIRED, paid=False)
+    await pay(app, refund=RefundStatus.DECLINED)
     await olena.send("/support")
     await olena.send("Як змінити часовий пояс?")
     await olena.send("/cancel")
@@ -74,6 +104,11 @@ async def test_the_export_is_a_json_file_of_everything_held(app, make_client, se
         "ticket": 1, "opened_at": None, "status": "open", "closed_at": None,
         "messages_to_support": 1, "answers_from_support": 0,
     }
+    assert data["payments"]["paid"] == [
+        {"amount_minor_units": 120_000, "currency": "UAH", "method": "provider", "booking": 1,
+         "at": (LAST_WEEK - timedelta(days=2)).isoformat()}
+    ]
+    assert data["payments"]["refunds"][0]["your_request"] == "The therapist was an hour late."
     assert [entry["action"] for entry in data["audit_log"]] == ["staff.role_granted"]
     async with app.sessions() as db:
         assert (await db.scalars(select(AuditRow.action).where(AuditRow.subject_id == CLIENT))).all() == [
@@ -91,10 +126,12 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
     assert confirm[-1].text.startswith("Видалити ваші дані? Цю дію не можна скасувати.")
     final = [r.method for r in done if isinstance(r.method, SendMessage)][-1]
     assert isinstance(final.reply_markup, ReplyKeyboardRemove)
-    assert final.text.splitlines()[:6] == [
+    assert final.text.splitlines()[:7] == [
         "Ваші дані видалено.",
         "",
         "Що залишилося і чому:",
+        "• 1 запис про оплату (ваші оплати, повернення й виплати): закон зобов'язує нас зберігати його для "
+        "бухгалтерії. Тепер він вказує на анонімний номер, а не на вас.",
         "• 1 запис про оплату (ваші записи на сесії): закон зобов'язує нас зберігати його для бухгалтерії. "
         "Тепер він вказує на анонімний номер, а не на вас.",
         "• 1 повідомлення, яке ви надіслали в підтримку, залишається в Telegram-чаті команди підтримки; "
@@ -108,12 +145,21 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
         assert (await db.scalars(select(SupportTicketRow))).all() == []
         [kept] = (await db.scalars(select(BookingRow))).all()
         stand_in = await db.get(UserRow, kept.client_id)
+        payment = (await db.scalars(select(PaymentRow))).one()
+        refund = (await db.scalars(select(RefundRow))).one()
         erased = (await db.scalars(select(AuditRow).where(AuditRow.action == "privacy.data_erased"))).one()
     assert (kept.status, kept.paid_minor, kept.therapist_id) == ("held", 120_000, IRYNA)
     assert kept.client_id < -(2**53)
     assert (stand_in.first_name, stand_in.reachable) == ("—", False)
+    assert (payment.payer_id, payment.amount_minor, payment.booking_id) == (kept.client_id, 120_000, kept.id)
+    assert (refund.requested_by, refund.request_text, refund.status) == (kept.client_id, None, "declined")
     assert (erased.actor_id, erased.subject_id) == (CLIENT, CLIENT)
-    assert erased.details == {"kept": {"bookings:accounting": 1, "support_tickets:support_chats": 1, "audit_log:accountability": 1}}
+    assert erased.details == {
+        "kept": {
+            "payments:accounting": 1, "bookings:accounting": 1,
+            "support_tickets:support_chats": 1, "audit_log:accountability": 1,
+        }
+    }
 
     again = await olena.send("/start")
     assert again[0].text.startswith("Вітаємо, Olena! Тут можна знайти психотерапевта")
@@ -137,6 +183,24 @@ async def test_deletion_waits_while_a_session_is_ahead(app, make_client):
     async with app.sessions() as db:
         assert await db.get(UserRow, CLIENT) is not None
         assert len((await db.scalars(select(BookingRow))).all()) == 1
+
+
+async def test_deletion_waits_while_a_refund_is_on_its_way(app, make_client):
+    olena = make_client(CLIENT, "Olena")
+    await olena.send("/start")
+    await add_therapist(app)
+    await book(app, LAST_WEEK, BookingStatus.HELD, paid=True)
+    await pay(app, refund=RefundStatus.APPROVED)
+
+    await olena.send("/mydata")
+    refused = await olena.click("🗑 Видалити мої дані")
+
+    assert refused[-1].text.splitlines()[1] == (
+        "• 1 грошове питання ще не завершене (повернення вам, виплата вам або сума, яку ви маєте повернути). "
+        "Щойно його буде залагоджено, ваші дані можна буде видалити."
+    )
+    async with app.sessions() as db:
+        assert (await db.scalars(select(PaymentRow.payer_id))).all() == [CLIENT]
 
 
 async def test_an_old_confirmation_or_a_change_of_mind_deletes_nothing(app, make_client, clock):

@@ -6,6 +6,8 @@ from aiogram.methods import EditMessageText, SetMyCommands
 from sqlalchemy import select
 
 from bot.keyboards import testimonials as testimonial_buttons
+from bot.keyboards.payments import ClawbackSettle, PayoutMark, PendingConfirm, RefundAct, RefundOpen
+from bot.keyboards.vetting import Review
 from core.clock import ManualClock
 from core.staff import StaffRole
 from core.support import Desk
@@ -55,6 +57,18 @@ MATRIX = [
     ("support: close a ticket", "press", "supclose:1", {FULL, SUPPORT}),
     # Other topics' console commands, behind the same gate.
     ("/queue (delivery)", "send", "/queue", {FULL}),
+    ("/applications", "send", "/applications", {FULL, CM}),
+    ("applications: open one", "press", Review(action="open", application=1).pack(), {FULL, CM}),
+    ("applications: approve", "press", Review(action="approve", application=1).pack(), {FULL, CM}),
+    ("/refunds", "send", "/refunds", {FULL, SUPPORT, ETHICS}),
+    ("refunds: open one", "press", RefundOpen(refund_id=1).pack(), {FULL, SUPPORT, ETHICS}),
+    ("refunds: decide", "press", RefundAct(refund_id=1, act="approve").pack(), {FULL, ETHICS}),
+    ("/payouts", "send", "/payouts", {FULL, FINANCE}),
+    ("payouts: mark paid", "press", PayoutMark(payout_id=1).pack(), {FULL, FINANCE}),
+    ("payouts: clawback settled", "press", ClawbackSettle(clawback_id=1).pack(), {FULL, FINANCE}),
+    ("/pending_payments", "send", "/pending_payments", {FULL, FINANCE}),
+    ("pending payments: confirm", "press", PendingConfirm(booking_id=1).pack(), {FULL, FINANCE}),
+    ("/confirm_payment", "send", "/confirm_payment 1", {FULL, FINANCE}),
 ]
 
 
