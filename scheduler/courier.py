@@ -137,6 +137,7 @@ class Courier:
                 await uow.commit()
         self._lanes.clear()
         self._held.clear()
+        self._stopping = False
         log.info("delivery stopped; %d message(s) handed back unsent", len(waiting))
 
     async def keep_leases(self) -> None:

@@ -401,3 +401,40 @@ async def test_the_running_courier_sends_what_a_commit_just_scheduled_without_wa
     await asyncio.wait_for(said.wait(), timeout=5)
     await app.courier.stop()
     assert texts_to(session) == ["Головне меню #9"]
+
+
+async def test_stopping_hands_back_what_was_not_started_and_the_lease_covers_the_one_in_flight(app, session, clock, sleeper):
+    waiting, go_on = asyncio.Event(), asyncio.Event()
+
+    class HeldUp:
+        """Holds up the second message while it waits for its turn (no database lock held then)."""
+
+        def monotonic(self) -> float:
+            return sleeper.monotonic()
+
+        async def sleep(self, seconds: float) -> None:
+            waiting.set()
+            await go_on.wait()
+
+    app.delivery.limits.sleeper = HeldUp()
+    for n in range(1, 4):
+        await say(app, f"n{n}", n)
+    await app.courier.start()
+    await asyncio.wait_for(waiting.wait(), timeout=5)
+
+    clock.advance(timedelta(seconds=50))
+    await app.courier.keep_leases()  # what its alarm does every lease/3 while it holds messages
+    renewed = await stored(app, "n3")
+    await app.courier.stop(grace=0.1)
+    second, third = await stored(app, "n2"), await stored(app, "n3")
+
+    assert texts_to(session) == ["Головне меню #1"]
+    assert renewed.claimed_until == clock.now() + timedelta(seconds=60)
+    # The one in flight may or may not have reached Telegram: its lease brings it back. The rest goes back at once.
+    assert (second.status, third.status, third.claimed_by) == (NoticeStatus.SENDING, NoticeStatus.PENDING, None)
+    app.delivery.limits.sleeper = sleeper
+    await app.courier.drain()
+    assert texts_to(session) == ["Головне меню #1", "Головне меню #3"]
+    clock.advance(timedelta(seconds=60))
+    await app.courier.drain()
+    assert texts_to(session) == ["Головне меню #1", "Головне меню #3", "Головне меню #2"]
