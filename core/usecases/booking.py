@@ -11,7 +11,7 @@ the moment its booking lapses, whether or not its timed message has gone out.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -244,8 +244,8 @@ async def cancel_booking(
     side = booking.side_of(person_id)
     assert side is not None
     booking.cancel(side, clock.now())
-    await after_cancellation(uow, clock, booking)  # payments: the refund due, in the same transaction
-    await _close(uow, clock, booking, BookingNotice.CANCELLED)
+    # payments: the refund due, in the same transaction, told after the cancellation itself
+    await _close(uow, clock, booking, BookingNotice.CANCELLED, then=after_cancellation)
     return booking, terms
 
 
@@ -363,10 +363,18 @@ async def _settle_therapist(uow: UnitOfWork, clock: Clock, therapist_id: int) ->
             await uow.bookings.save(booking)
 
 
-async def _close(uow: UnitOfWork, clock: Clock, booking: Booking, event: BookingNotice) -> None:
+async def _close(
+    uow: UnitOfWork,
+    clock: Clock,
+    booking: Booking,
+    event: BookingNotice,
+    then: Callable[[UnitOfWork, Clock, Booking], Awaitable[None]] | None = None,
+) -> None:
     await uow.bookings.save(booking)
     await cancel_all(uow, _timer_prefix(booking))
     await _tell_both(uow, clock, booking, event)
+    if then is not None:
+        await then(uow, clock, booking)
     await uow.commit()
 
 

@@ -21,7 +21,7 @@ from core.bookings import Booking
 from core.staff import StaffGrant, StaffRole
 from core.usecases.booking import accept_request, request_booking
 from storage.tables import PaymentRow, PayoutRow, RefundRow, TimedMessageRow
-from tests.bot.booking_support import IRYNA, OLENA, add_person, utc
+from tests.bot.booking_support import IRYNA, OLENA, add_person, deliver, utc
 from tests.conftest import START, make_settings
 from tests.support.bot_client import BotClient, Reply
 from tests.support.recording_session import RecordingSession
@@ -145,3 +145,12 @@ async def pending_kinds(app: App, booking_id: int) -> list[str]:
 
 def alerts(replies: list[Reply]) -> list[str]:
     return [r.method.text for r in replies if isinstance(r.method, AnswerCallbackQuery) and r.method.text]
+
+
+async def pay_for(app: App, session: RecordingSession, client: BotClient, booking: Booking, charge_id: str = "tg-1") -> None:
+    """The client pays the booking's latest invoice the whole way (pre-checkout, then the payment), and it is delivered."""
+    await deliver(app)
+    invoice = [call for call in invoices(session, client.user_id) if call.payload.startswith(f"b{booking.id}v")][-1]
+    assert (await pre_checkout(client, invoice)).ok
+    await paid(client, invoice, charge_id=charge_id)
+    await deliver(app)
