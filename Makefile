@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint locales missing-translations bench clean
+.PHONY: run demo-data test test-fast lint locales missing-translations bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ locales: $(STAMP)
 run: locales
 	mkdir -p data
 	$(BIN)/python -m bot
+
+# A handful of fictional therapists to find and book at once; running it again changes nothing.
+demo-data: $(STAMP)
+	$(BIN)/python -m bot demo-data
 
 test: locales
 	$(BIN)/ruff check bot core storage scheduler tests

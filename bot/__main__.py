@@ -8,22 +8,32 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.i18n import compile_catalogues, missing_translations, po_skeleton
 from bot.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The platform's Telegram bot.")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "compile-locales", "missing-translations"])
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "compile-locales", "missing-translations", "demo-data"]
+    )
     args = parser.parse_args(argv)
 
+    # Imported per command: loading demo data needs neither aiogram nor a token.
     if args.command == "compile-locales":
+        from bot.i18n import compile_catalogues
+
         compile_catalogues(force=True)
         return 0
     if args.command == "missing-translations":
+        from bot.i18n import missing_translations, po_skeleton
+
         missing = missing_translations("uk")
         print(po_skeleton(missing))
         return 1 if missing else 0
+    if args.command == "demo-data":
+        from bot.demo_data import main as load_demo_data
+
+        return load_demo_data()
 
     settings = load_settings()
     if settings is None:
