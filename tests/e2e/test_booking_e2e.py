@@ -1,0 +1,123 @@
+"""Booking end to end: the real bot process, a client in New York and her therapist in Kyiv, over HTTP.
+
+The process runs on the wall clock, so the days offered are whatever is free
+from tomorrow on; the test picks by position and checks the times against
+the database.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from core.bookings import Booking, BookingStatus
+from core.clock import SystemClock
+from core.schedule import WorkingHours
+from core.therapists import TherapistProfile
+from core.usecases.booking import booking_paid
+from core.users import Role, User
+from storage.db import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+
+OLENA, IRYNA = 1001, 2001
+STARTUP = 60  # starting Python and migrating takes seconds on a loaded machine
+
+
+async def in_database(database_url: str, work) -> object:  # type: ignore[no-untyped-def]
+    engine = create_engine(database_url)
+    try:
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            return await work(uow)
+    finally:
+        await engine.dispose()
+
+
+async def a_client_and_a_therapist(uow: SqlUnitOfWork) -> None:
+    now = datetime.now(UTC)
+    await uow.users.add(User(OLENA, "Olena", "en", "America/New_York", now, roles={Role.CLIENT}, timezone_chosen=True))
+    await uow.users.add(
+        User(IRYNA, "Ірина", "uk", "Europe/Kyiv", now, roles={Role.CLIENT, Role.THERAPIST}, timezone_chosen=True)
+    )
+    await uow.therapists.add(
+        TherapistProfile(
+            telegram_id=IRYNA, full_name="Iryna Kovalenko", about="Anxiety and loss.", education="KNU, psychology.",
+            experience_years=8, price_minor=120_000, timezone="Europe/Kyiv", topics=["anxiety"], approaches=["cbt"],
+            languages=["uk", "en"], share_code="iryna", verified=True,
+            hours=[WorkingHours(day, time(9), time(20)) for day in range(7)],
+        )
+    )
+    await uow.commit()
+
+
+async def the_booking(database_url: str) -> Booking:
+    async def read(uow: SqlUnitOfWork) -> Booking:
+        booking = await uow.bookings.get(1)
+        assert booking is not None
+        return booking
+
+    return await in_database(database_url, read)  # type: ignore[return-value]
+
+
+async def step(user: FakeUser, action, expected: str) -> dict:  # type: ignore[no-untyped-def]
+    action()
+    return await user.wait_message(expected, timeout=20)
+
+
+def shown(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M") + f" ({zone})"
+
+
+async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTelegram, bot_process_factory, e2e_database_url):
+    await in_database(e2e_database_url, a_client_and_a_therapist)
+    bot = bot_process_factory()
+    await bot.start(timeout=STARTUP)
+    olena = fake_telegram.user(OLENA, "Olena", language_code="en")
+    iryna = fake_telegram.user(IRYNA, "Ірина", language_code="uk")
+
+    # find → profile → a day, a time → book
+    await step(olena, lambda: olena.send("/find"), "Found: 1")
+    await step(olena, lambda: olena.click("Iryna Kovalenko · 1 200 ₴"), "Link to this profile")
+    await step(olena, lambda: olena.click("📅 Choose a time"), "Times are shown in your time zone, America/New_York.")
+    day = olena.buttons()[0]
+    await step(olena, lambda: olena.click(day), "choose a time")
+    first_time = olena.buttons()[0]
+    await step(olena, lambda: olena.click(first_time), "Session with Iryna Kovalenko")
+    await step(olena, lambda: olena.click("✅ Book"), "Your request for")
+
+    # the therapist gets the request in Ukrainian and her zone, and accepts with one tap
+    request = await iryna.wait_message("Новий клієнт, Olena", timeout=20)
+    booking = await the_booking(e2e_database_url)
+    assert booking.status is BookingStatus.REQUESTED
+    assert shown(booking.starts_at, "Europe/Kyiv") in request["text"]
+    iryna.click(request, "✅ Прийняти")
+    to_iryna = await iryna.wait_message("підтверджено", timeout=20)
+    to_olena = await olena.wait_message("is confirmed", timeout=20)
+    assert shown(booking.starts_at, "Europe/Kyiv") in to_iryna["text"]
+    assert f"{day}, {shown(booking.starts_at, 'America/New_York')}" in to_olena["text"]
+
+    # the client moves it to the day's second time
+    await step(olena, lambda: olena.send("/sessions"), "Your sessions")
+    await step(olena, lambda: olena.click(olena.buttons()[0]), "Status:")
+    await step(olena, lambda: olena.click("🔁 Move to another time"), "Moving your session")
+    await step(olena, lambda: olena.click(day), "choose a time")
+    second_time = olena.buttons()[1]
+    await step(olena, lambda: olena.click(second_time), "Instead of")
+    await step(olena, lambda: olena.click("✅ Move here"), "is moved from")
+    moved = await the_booking(e2e_database_url)
+    assert (moved.version, shown(moved.starts_at, "America/New_York")[:5]) == (2, second_time)
+    await iryna.wait_message("сесію перенесено", timeout=20)
+
+    # paid, then cancelled a day or more ahead: free, and the refund is recorded as due
+    async def pay(uow: SqlUnitOfWork) -> None:
+        await booking_paid(uow, SystemClock(), 1)  # as payments does on a successful payment
+        await uow.commit()
+
+    await in_database(e2e_database_url, pay)
+    await step(olena, lambda: olena.send("/sessions"), "Your sessions")
+    await step(olena, lambda: olena.click(olena.buttons()[0]), "Status: ✅ paid")
+    await step(olena, lambda: olena.click("✖️ Cancel the session"), "You will get a full refund of 1 200 ₴.")
+    await step(olena, lambda: olena.click("Yes, cancel"), "will be refunded to you in full")
+    await iryna.wait_message("Клієнт отримає повне повернення коштів.", timeout=20)
+    cancelled = await the_booking(e2e_database_url)
+    assert (cancelled.status, cancelled.refund_due_minor) == (BookingStatus.CANCELLED_IN_TIME, 120_000)
+    assert fake_telegram.calls("forwardMessage") == []
