@@ -133,9 +133,7 @@ async def resume(message: Message, draft: Application, state: FSMContext) -> Non
     await flow.begin(message, state, draft, _("Welcome back! Your answers are saved; here is where you stopped."))
 
 
-async def discard(
-    query: CallbackQuery, callback_data: Discard, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
-) -> None:
+async def discard(query: CallbackQuery, callback_data: Discard, uow: UnitOfWork, user: User, state: FSMContext) -> None:
     assert isinstance(query.message, Message)
     if not callback_data.sure:
         await query.answer()
@@ -144,7 +142,7 @@ async def discard(
         )
         return
     try:
-        await vetting.discard_draft(uow, clock, user)
+        await vetting.discard_draft(uow, user)
     except (ApplicationNotFound, WrongStep):
         await query.answer(_("There is nothing to discard: the questionnaire was already sent or removed."), show_alert=True)
         return

@@ -258,7 +258,7 @@ async def remove_files(uow: UnitOfWork, clock: Clock, applicant: User, form: For
     return application
 
 
-async def discard_draft(uow: UnitOfWork, clock: Clock, applicant: User) -> None:
+async def discard_draft(uow: UnitOfWork, applicant: User) -> None:
     """An unsent first questionnaire the applicant no longer wants: gone, nothing kept."""
     application = await open_draft(uow, applicant.telegram_id, Form.FIRST)
     await uow.applications.delete(application)

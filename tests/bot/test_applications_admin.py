@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, SetMyCommands
 from sqlalchemy import select
 
+from bot.flows.interview_invitation import parse_local_time
 from bot.keyboards.vetting import InterviewReply, Review
 from core.staff import StaffGrant, StaffRole
 from core.users import Role
@@ -285,3 +287,22 @@ async def test_the_status_says_the_step_what_comes_next_and_how_long(app, make_c
         "Ваша анкета — у нашої ком'юніті-менеджерки.\nДалі: якщо ваш досвід відповідає тому, що потрібно нашим "
         "клієнтам, вас запросять на коротку онлайн-співбесіду.\nЗазвичай це займає до 2 робочих днів."
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("26.11 18:00", datetime(2026, 11, 26, 16, 0, tzinfo=UTC)),  # Kyiv in winter: UTC+2
+        ("24.11 09:00", datetime(2027, 11, 24, 7, 0, tzinfo=UTC)),  # already passed this year: the next one
+        ("15.06.2027 18:00", datetime(2027, 6, 15, 15, 0, tzinfo=UTC)),  # Kyiv in summer: UTC+3
+        ("2026-12-01 09:30", datetime(2026, 12, 1, 7, 30, tzinfo=UTC)),
+    ],
+)
+def test_an_interview_time_is_read_in_the_admins_zone(typed, expected):
+    assert parse_local_time(typed, "Europe/Kyiv", START) == expected
+
+
+@pytest.mark.parametrize("typed", ["tomorrow at six", "31.02 18:00", "26.11", "26.11 25:00"])
+def test_an_unreadable_interview_time_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_local_time(typed, "Europe/Kyiv", START)

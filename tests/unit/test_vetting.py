@@ -536,5 +536,5 @@ async def test_the_forgotten_reminder_is_rearmed_on_every_change(uow, clock, ole
 
 async def test_an_unsent_draft_can_be_discarded(uow, clock, olena):
     await vetting.begin_application(uow, clock, olena, None)
-    await vetting.discard_draft(uow, clock, olena)
+    await vetting.discard_draft(uow, olena)
     assert uow.applications.rows == {}
