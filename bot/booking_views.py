@@ -15,6 +15,7 @@ from core.therapists import TherapistProfile
 from core.usecases.booking import SessionView
 
 MESSAGE_LIMIT = 4096
+EDUCATION_LIMIT = 1500  # the rest of a message is the therapist's own words about their work
 CARD_TOPICS = 3
 
 STATUS = {
@@ -73,7 +74,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
         nearest=nearest_line,
     )
     tail = _("Link to this profile: {link}").format(link=share_link)
-    education = _("🎓 Education:\n{education}").format(education=therapist.education)
+    education = _("🎓 Education:\n{education}").format(education=clip(therapist.education, EDUCATION_LIMIT))
     room = MESSAGE_LIMIT - len(head) - len(tail) - len(education) - 12
     about = clip(therapist.about, max(room, 0))
     return "\n\n".join(part for part in (head, about, education, tail) if part)

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -31,6 +32,7 @@ from bot.keyboards.booking import (
     times_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
+from bot.menus import MENU_ROWS
 from bot.presenting import local_day, local_moment, money
 from bot.settings import Settings
 from core.bookings import Booking, BookingRefused
@@ -197,7 +199,13 @@ async def book(
 
 
 async def buttons_expected(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
-    """Typed text or a sticker mid-booking: say what is expected and show the days again."""
+    """Typed text or a sticker mid-booking: say what is expected and show the days again.
+
+    A command or a main-menu button is someone leaving the booking: it goes where it was meant to.
+    """
+    if message.text and (message.text.startswith("/") or message.text in menu_labels()):
+        await state.clear()
+        raise SkipHandler
     data = await state.get_data()
     try:
         therapist = await listed_therapist(uow, clock, therapist_id=int(data.get("therapist_id", 0)))
@@ -215,10 +223,18 @@ async def buttons_expected(message: Message, state: FSMContext, uow: UnitOfWork,
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
     base = Days(therapist_id=therapist.telegram_id, booking_id=int(data.get("booking_id", 0)), version=int(data.get("version", 0)))
     text, markup = _days_view(therapist, moving, free, user, settings, base)
-    await message.answer(_("Please choose with the buttons: first a day, then a time.") + "\n\n" + text, reply_markup=markup)
+    await message.answer(
+        _("Please choose with the buttons: first a day, then a time. To stop booking, send /start.") + "\n\n" + text,
+        reply_markup=markup,
+    )
 
 
 # -- inside ------------------------------------------------------------------------
+
+
+def menu_labels() -> set[str]:
+    """The main-menu buttons of every role, in the reader's language."""
+    return {str(label) for rows in MENU_ROWS.values() for row in rows for label in row}
 
 
 async def _subject(
@@ -226,6 +242,9 @@ async def _subject(
 ) -> tuple[TherapistProfile, Booking | None]:
     """The therapist to book, and the booking being moved if any: checked for this person, now."""
     if not booking_id:
+        if therapist_id == user.telegram_id:
+            await _refuse(query, BookingRefused("own_profile"))
+            raise _Stop
         try:
             return await listed_therapist(uow, clock, therapist_id=therapist_id), None
         except TherapistUnavailable as refused:

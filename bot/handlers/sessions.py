@@ -45,6 +45,7 @@ from core.usecases.booking import (
 from core.users import User
 
 PAST_LISTED = 5
+PAGE_SIZE = 8  # sessions per page: the list stays readable and within a message
 
 
 def router() -> Router:
@@ -63,8 +64,8 @@ async def show_sessions(message: Message, uow: UnitOfWork, clock: Clock, user: U
     await message.answer(text, reply_markup=markup)
 
 
-async def list_again(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    text, markup = await _overview(uow, clock, user)
+async def list_again(query: CallbackQuery, callback_data: SessionList, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    text, markup = await _overview(uow, clock, user, callback_data.page)
     await query.answer()
     assert isinstance(query.message, Message)
     await replace_message(query.message, text, markup)
@@ -156,22 +157,29 @@ async def act(
 # -- inside ----------------------------------------------------------------------
 
 
-async def _overview(uow: UnitOfWork, clock: Clock, user: User) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _overview(
+    uow: UnitOfWork, clock: Clock, user: User, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Upcoming sessions, soonest first, then the last few past ones; a page at a time."""
     now = clock.now()
     views = await my_sessions(uow, clock, user.telegram_id)
     upcoming = [v for v in views if v.booking.active or v.booking.starts_at >= now]
     past = [v for v in views if v not in upcoming][-PAST_LISTED:][::-1]
     if not upcoming and not past:
         return _("You have no sessions yet."), find_again_keyboard()
+    listed = upcoming + past
+    pages = (len(listed) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 0), pages - 1)
+    shown = listed[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     parts = [_("📅 Your sessions")]
-    if upcoming:
-        parts.append(_("Upcoming:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in upcoming))
-    else:
+    if page == 0 and not upcoming:
         parts.append(_("No upcoming sessions."))
-    if past:
-        parts.append(_("Past:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in past))
+    if soon := [v for v in shown if v in upcoming]:
+        parts.append(_("Upcoming:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in soon))
+    if before := [v for v in shown if v in past]:
+        parts.append(_("Past:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in before))
     parts.append(_("Open a session for details and what you can do now:"))
-    return "\n\n".join(parts), sessions_keyboard(upcoming + past, user.timezone)
+    return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages)
 
 
 async def _show_card(query: CallbackQuery, view: SessionView, user: User) -> None:

@@ -54,7 +54,7 @@ class Confirm(CallbackData, prefix="bc"):
 
 
 class SessionList(CallbackData, prefix="sl"):
-    pass
+    page: int = 0
 
 
 class SessionOpen(CallbackData, prefix="so"):
@@ -216,14 +216,22 @@ def no_show_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def sessions_keyboard(views: list[SessionView], zone: str) -> InlineKeyboardMarkup:
+def sessions_keyboard(views: list[SessionView], zone: str, page: int, pages: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for view in views:
-        builder.button(
-            text=f"{local_moment(view.booking.starts_at, zone)} · {view.counterpart_name}",
-            callback_data=SessionOpen(booking_id=view.booking.id),
+        builder.row(
+            _button(
+                f"{local_moment(view.booking.starts_at, zone)} · {view.counterpart_name}",
+                SessionOpen(booking_id=view.booking.id),
+            )
         )
-    builder.adjust(1)
+    nav = []
+    if page > 0:
+        nav.append(_button(_("‹ Earlier"), SessionList(page=page - 1)))
+    if page < pages - 1:
+        nav.append(_button(_("Later ›"), SessionList(page=page + 1)))
+    if nav:
+        builder.row(*nav)
     return builder.as_markup()
 
 

@@ -10,7 +10,20 @@ from datetime import timedelta
 from core.bookings import BookingStatus
 from core.usecases.booking import booking_paid, cancel_booking
 from tests.bot import booking_support
-from tests.bot.booking_support import IRYNA, OLENA, PETRO, booked, bookings, deliver, scene, sent_to, stored, utc
+from tests.bot.booking_support import (
+    IRYNA,
+    OLENA,
+    PETRO,
+    add_person,
+    add_therapist,
+    booked,
+    bookings,
+    deliver,
+    scene,
+    sent_to,
+    stored,
+    utc,
+)
 from tests.support.bot_client import BotClient
 
 # The app whose delivery waits by moving the test's clock.
@@ -312,3 +325,33 @@ async def test_a_therapist_cannot_book_themselves(app, make_client):
     replies = await iryna.press(f"bc:{IRYNA}:{int(utc(2026, 11, 26, 10).timestamp())}:0:0")
     assert BotClient.alerts(replies) == ["Це ваш власний профіль: записатися на сесію до себе не можна."]
     assert await bookings(app) == []
+
+
+async def test_a_command_or_menu_button_mid_booking_leaves_the_booking(app, make_client):
+    await scene(app)
+    petro = make_client(PETRO, "Petro")
+    await petro.send("/start t_iryna")
+    await petro.click("📅 Обрати час")
+
+    sessions = await petro.send("📅 Мої сесії")
+    later = await petro.send("Добрий день!")
+
+    assert BotClient.texts_of(sessions) == ["У вас поки що немає сесій."]
+    assert not any(text.startswith("Будь ласка, оберіть кнопками") for text in BotClient.texts_of(later))
+
+
+async def test_a_therapist_opening_their_own_profile_cannot_start_booking_themselves(app, make_client):
+    await scene(app)
+    iryna = make_client(IRYNA, "Iryna")
+    await iryna.send("/start t_iryna")
+    replies = await iryna.click("📅 Обрати час")
+    assert BotClient.alerts(replies) == ["Це ваш власний профіль: записатися на сесію до себе не можна."]
+
+
+async def test_a_long_profile_still_fits_one_message(app, make_client):
+    await add_therapist(app, 2009, "Verbose Therapist", about="Слово " * 2000, education="Диплом " * 1000, share_code="long")
+    await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
+    replies = await make_client(PETRO, "Petro").send("/start t_long")
+    profile = BotClient.texts_of(replies)[-1]
+    assert len(profile) <= 4096
+    assert profile.endswith("Посилання на цей профіль: https://t.me/therapy_test_bot?start=t_long")

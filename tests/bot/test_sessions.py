@@ -199,3 +199,17 @@ async def test_past_sessions_are_listed_after_the_upcoming_ones(app, make_client
         "Past:\nThu, 26 Nov, 05:00 (America/New_York) · Iryna Kovalenko\n☑️ held\n\n"
         "Open a session for details and what you can do now:"
     )
+
+
+async def test_many_sessions_are_listed_a_page_at_a_time(app, make_client):
+    await scene(app)
+    for day in range(10):
+        await booked(app, PETRO, utc(2026, 12, 1, 8 + day % 7) + timedelta(days=day // 7 * 7), accepted=False)
+    iryna = make_client(IRYNA, "Iryna")
+
+    first = await iryna.send("/sessions")
+    second = await iryna.click("Пізніше ›")
+
+    assert first[0].buttons[-1] == "Пізніше ›" and len(first[0].buttons) == 9
+    assert second[-1].buttons[-1] == "‹ Раніше" and len(second[-1].buttons) == 3
+    assert all(len(reply.text or "") <= 4096 for reply in first + second)
