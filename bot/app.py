@@ -24,13 +24,17 @@ from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
 from bot.flows import (
     booking,
+    change_rejection,
     decline_reason,
     first_questionnaire,
     interview_invitation,
     money_notes,
+    profile_edit,
     refund_request,
     second_questionnaire,
     timezone,
+    vacation,
+    working_hours,
 )
 from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
@@ -40,6 +44,7 @@ from bot.handlers import (
     applications_admin,
     applying,
     audit,
+    cabinet,
     chat,
     directory,
     errors,
@@ -48,6 +53,7 @@ from bot.handlers import (
     payouts,
     preferences,
     privacy,
+    profile_changes_admin,
     refunds,
     rules,
     sessions,
@@ -62,6 +68,7 @@ from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import booking as booking_notices
+from bot.notices import cabinet as cabinet_notices
 from bot.notices import chat as chat_notices
 from bot.notices import payments as payment_notices
 from bot.notices import staff as staff_notices
@@ -164,6 +171,12 @@ def topic_routers() -> list[Router]:
         refunds.router(),
         payouts.router(),
         money_notes.router(),
+        cabinet.router(),  # the therapist's cabinet, before the shared chat that would relay its typed steps
+        working_hours.router(),
+        vacation.router(),
+        profile_edit.router(),
+        profile_changes_admin.router(),
+        change_rejection.router(),
         staff.router(),
         audit.router(),
         admin_queue.router(),
@@ -189,6 +202,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
     return merged_kinds(
         chat_notices.notice_kinds(),
         booking_notices.notice_kinds(),
+        cabinet_notices.notice_kinds(),
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),

@@ -23,11 +23,21 @@ BUTTON_APPLY = __("🧑‍⚕️ Join as a therapist")
 BUTTON_STATUS = __("📍 My application")
 BUTTON_APPLICATIONS = __("🗂 Applications")
 BUTTON_EARNINGS = __("💰 Earnings")
+BUTTON_HOURS = __("🗓 Hours")
+BUTTON_VACATION = __("🏖 Vacation")
+BUTTON_PROFILE = __("👤 Profile")
+BUTTON_MONTH = __("📊 This month")
 
 MENU_ROWS: dict[Role, list[list[object]]] = {
     Role.CLIENT: [[BUTTON_FIND], [BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.APPLICANT: [[BUTTON_STATUS, BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
-    Role.THERAPIST: [[BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_EARNINGS, BUTTON_FAQ], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.THERAPIST: [
+        [BUTTON_SESSIONS, BUTTON_CHATS],
+        [BUTTON_HOURS, BUTTON_VACATION],
+        [BUTTON_PROFILE, BUTTON_MONTH],
+        [BUTTON_EARNINGS, BUTTON_FAQ],
+        [BUTTON_SETTINGS, BUTTON_HELP],
+    ],
     Role.ADMIN: [[BUTTON_APPLICATIONS], [BUTTON_SETTINGS, BUTTON_HELP]],
 }
 
@@ -52,6 +62,10 @@ ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
         ("sessions", __("Your sessions")),
         ("clients", __("Your clients: choose whom to write to")),
         ("earnings", __("Your earnings and payouts")),
+        ("cabinet", __("Your cabinet: hours, vacation, profile, figures")),
+        ("hours", __("Weekly working hours")),
+        ("vacation", __("Vacation dates")),
+        ("profile", __("Your profile: see it, edit it, pause new clients")),
     ],
     Role.ADMIN: [],
 }
@@ -67,6 +81,7 @@ STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
     ("refunds", __("Refunds to decide and carry out"), Permission.SEE_REFUNDS),
     ("payouts", __("Payouts due to therapists"), Permission.MARK_PAYOUTS),
     ("pending_payments", __("Sessions waiting for payment (confirm transfers)"), Permission.MARK_PAYOUTS),
+    ("profile_changes", __("Therapists' profile changes to approve"), Permission.MANAGE_THERAPISTS),
 ]
 
 

@@ -14,6 +14,7 @@ from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
 from core.payments import PaymentRepository, PayoutRepository, RefundRepository
 from core.privacy import PersonalData
+from core.profile_changes import ProfileChangeRepository
 from core.staff import StaffRepository
 from core.support import SupportRepository
 from core.testimonials import TestimonialRepository
@@ -32,7 +33,8 @@ class UserRepository(Protocol):
 
 
 class TherapistRepository(Protocol):
-    async def get(self, telegram_id: int) -> TherapistProfile | None: ...
+    async def get(self, telegram_id: int, *, for_update: bool = False) -> TherapistProfile | None:
+        """`for_update` locks the profile until commit, so two changes to it queue up."""
 
     async def by_share_code(self, code: str) -> TherapistProfile | None: ...
 
@@ -53,6 +55,7 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     refunds: RefundRepository
     payouts: PayoutRepository
+    profile_changes: ProfileChangeRepository
 
     staff: StaffRepository
     audit: AuditLog

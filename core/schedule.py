@@ -27,6 +27,8 @@ class WorkingHours:
 class Vacation:
     first_day: date
     last_day: date  # inclusive
+    note: str | None = None  # the therapist's own reminder, never shown to clients
+    id: int = 0  # given by storage; stays the same when the dates or note change
 
     def __post_init__(self) -> None:
         if self.first_day > self.last_day:

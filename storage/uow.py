@@ -13,6 +13,7 @@ from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.payments import SqlPaymentRepository, SqlPayoutRepository, SqlRefundRepository
+from storage.repositories.profile_changes import SqlProfileChangeRepository
 from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
 from storage.repositories.support import SqlSupportRepository
 from storage.repositories.testimonials import SqlTestimonialRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(self._session)
         self.refunds = SqlRefundRepository(self._session)
         self.payouts = SqlPayoutRepository(self._session)
+        self.profile_changes = SqlProfileChangeRepository(self._session)
         return self
 
     async def __aexit__(

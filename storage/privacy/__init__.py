@@ -15,6 +15,7 @@ from storage.privacy.bookings import BookingData
 from storage.privacy.conversations import ConversationData
 from storage.privacy.outbox import OutboxData
 from storage.privacy.payments import PaymentData
+from storage.privacy.profile_changes import ProfileChangeData
 from storage.privacy.staff import StaffData
 from storage.privacy.support import SupportData
 from storage.privacy.therapist import TherapistData
@@ -28,6 +29,7 @@ def personal_data(session: AsyncSession) -> list[DataSection]:
         ApplicationData(session),
         StaffData(session),
         SupportData(session),
+        ProfileChangeData(session),  # before the profile they point to
         TherapistData(session),
         OutboxData(session),
         AuditData(session),

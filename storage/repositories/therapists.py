@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -14,8 +15,12 @@ class SqlTherapistRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, telegram_id: int) -> TherapistProfile | None:
-        row = await self._session.get(TherapistRow, telegram_id)
+    async def get(self, telegram_id: int, *, for_update: bool = False) -> TherapistProfile | None:
+        """`for_update` locks the profile until commit, so two changes to it queue up instead of overwriting."""
+        statement = select(TherapistRow).where(TherapistRow.telegram_id == telegram_id)
+        if for_update:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        row = await self._session.scalar(statement)
         return await self._to_profile(row) if row else None
 
     async def by_share_code(self, code: str) -> TherapistProfile | None:
@@ -42,16 +47,33 @@ class SqlTherapistRepository:
 
     async def _replace_schedule(self, profile: TherapistProfile) -> None:
         await self._session.execute(delete(WorkingHoursRow).where(WorkingHoursRow.therapist_id == profile.telegram_id))
-        await self._session.execute(delete(VacationRow).where(VacationRow.therapist_id == profile.telegram_id))
         self._session.add_all(
             WorkingHoursRow(therapist_id=profile.telegram_id, weekday=h.weekday, start=h.start, end=h.end)
             for h in profile.hours
         )
-        self._session.add_all(
-            VacationRow(therapist_id=profile.telegram_id, first_day=v.first_day, last_day=v.last_day)
-            for v in profile.vacations
-        )
+        await self._sync_vacations(profile)
         await self._session.flush()
+
+    async def _sync_vacations(self, profile: TherapistProfile) -> None:
+        """Vacations keep their ids: a changed one is updated in place, a new one (id 0) is given its id."""
+        rows = {
+            row.id: row
+            for row in await self._session.scalars(
+                select(VacationRow).where(VacationRow.therapist_id == profile.telegram_id)
+            )
+        }
+        kept = {vacation.id for vacation in profile.vacations if vacation.id}
+        for vacation_id, row in rows.items():
+            if vacation_id not in kept:
+                await self._session.delete(row)
+        for index, vacation in enumerate(profile.vacations):
+            row = rows.get(vacation.id)
+            if row is None:
+                row = VacationRow(therapist_id=profile.telegram_id)
+                self._session.add(row)
+            row.first_day, row.last_day, row.note = vacation.first_day, vacation.last_day, vacation.note
+            await self._session.flush()
+            profile.vacations[index] = replace(vacation, id=row.id)
 
     async def _to_profile(self, row: TherapistRow) -> TherapistProfile:
         hours = await self._session.scalars(
@@ -81,7 +103,7 @@ class SqlTherapistRepository:
             session=SessionFormat(timedelta(minutes=row.session_minutes), timedelta(minutes=row.gap_minutes)),
             min_notice=timedelta(minutes=row.min_notice_minutes),
             hours=[WorkingHours(h.weekday, h.start, h.end) for h in hours],
-            vacations=[Vacation(v.first_day, v.last_day) for v in vacations],
+            vacations=[Vacation(v.first_day, v.last_day, v.note, v.id) for v in vacations],
             hide_during_vacation=row.hide_during_vacation,
             media_opt_in=row.media_opt_in,
             published_at=row.published_at,

@@ -10,6 +10,7 @@ from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedM
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
 from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
+from storage.tables.profile_changes import ProfileChangeRow
 from storage.tables.staff import AuditRow, StaffRoleRow
 from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
 from storage.tables.testimonials import TestimonialRow
@@ -28,6 +29,7 @@ __all__ = [
     "PaymentRow",
     "PayoutRow",
     "ProcessedUpdateRow",
+    "ProfileChangeRow",
     "RefundRow",
     "RelayedMessageRow",
     "StaffRoleRow",

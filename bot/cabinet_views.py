@@ -1,0 +1,78 @@
+"""How the cabinet reads: days, vacations, profile fields and their values, the profile's state."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.booking_views import clip
+from bot.presenting import MONTHS, money
+from bot.therapist_labels import APPROACHES, TOPICS, labels
+from core.profile_changes import ProfileField
+from core.schedule import Vacation
+from core.therapists import TherapistProfile
+from core.usecases.cabinet import vacation_today
+
+FULL_WEEKDAYS = (
+    __("Monday"), __("Tuesday"), __("Wednesday"), __("Thursday"), __("Friday"), __("Saturday"), __("Sunday"),
+)
+FIELD_NAMES = {
+    ProfileField.ABOUT: __("About me"),
+    ProfileField.PRICE: __("Price"),
+    ProfileField.TOPICS: __("Topics"),
+    ProfileField.APPROACHES: __("Approaches"),
+    ProfileField.PHOTO: __("Photo"),
+}
+VALUE_PREVIEW = 1500  # the longest text about oneself the questionnaire allows: an admin reads it whole
+
+
+def weekday_name(weekday: int) -> str:
+    return str(FULL_WEEKDAYS[weekday])
+
+
+def calendar_day(day: date) -> str:
+    """"20 Dec 2026": vacations may cross a year, so the year is always there."""
+    return _("{day} {month} {year}").format(day=day.day, month=str(MONTHS[day.month - 1]), year=day.year)
+
+
+def vacation_dates(vacation: Vacation) -> str:
+    if vacation.first_day == vacation.last_day:
+        return calendar_day(vacation.first_day)
+    return _("{first} – {last}").format(first=calendar_day(vacation.first_day), last=calendar_day(vacation.last_day))
+
+
+def field_name(field: ProfileField) -> str:
+    return str(FIELD_NAMES[field])
+
+
+def shown_value(field: ProfileField, value: Any) -> str:
+    """A field's value as an admin or the therapist reads it in a message (a photo is sent on its own)."""
+    if field is ProfileField.PRICE:
+        return money(int(value))
+    if field is ProfileField.TOPICS:
+        return labels(TOPICS, value)
+    if field is ProfileField.APPROACHES:
+        return labels(APPROACHES, value)
+    if field is ProfileField.PHOTO:
+        return _("a photo") if value else _("no photo")
+    return clip(str(value), VALUE_PREVIEW)
+
+
+def profile_state(profile: TherapistProfile, now: datetime) -> str:
+    """One line on whether clients find the therapist now, and why not."""
+    if profile.hidden:
+        return _("🙈 Hidden by the platform's team: clients don't see your profile now. Questions: /support")
+    if not profile.accepting_clients:
+        return _(
+            "⏸ Paused: you are not listed and nobody can book a new session. Sessions already booked stay."
+        )
+    away_until = vacation_today(profile, now)
+    if away_until is not None:
+        if profile.hide_during_vacation:
+            return _("🏖 On vacation until {day}: your profile is hidden meanwhile.").format(day=calendar_day(away_until))
+        return _("🏖 On vacation until {day}: your profile stays visible, but nobody can book these days.").format(
+            day=calendar_day(away_until)
+        )
+    return _("🟢 Live: clients find you in the directory and can book a session.")

@@ -1,0 +1,132 @@
+"""Rejecting a therapist's profile change: a note for them first (or none), then the decision."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot import access
+from bot.access import HasPermission
+from bot.cabinet_views import field_name
+from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
+from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.profile_changes import MAX_NOTE, ChangeRefused
+from core.staff import Permission
+from core.usecases.profile_changes import ChangeNotFound, check_decidable, reject, under_review
+from core.users import User
+
+MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
+
+
+class ChangeRejection(StatesGroup):
+    note = State()  # data: change
+
+
+def router() -> Router:
+    router = Router(name="change-rejection")
+    router.callback_query.register(ask_note, ChangeReject.filter(~F.plain), MANAGE)
+    router.callback_query.register(reject_plainly, ChangeReject.filter(F.plain), MANAGE)
+    router.message.register(stop, StateFilter(ChangeRejection), Command("cancel"), MANAGE)
+    # Other commands pass through to their own handlers; the step waits meanwhile.
+    router.message.register(typed_note, ChangeRejection.note, F.text & ~F.text.startswith("/"), MANAGE)
+    router.message.register(not_text, ChangeRejection.note, ~F.text, MANAGE)
+    return router
+
+
+async def ask_note(
+    query: CallbackQuery, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings
+) -> None:
+    try:
+        review = await under_review(uow, callback_data.id)
+        check_decidable(await access.authority(user, uow, settings), review.change)
+    except ChangeNotFound:
+        await query.answer(_("There is no such change."), show_alert=True)
+        return
+    except ChangeRefused as refused:
+        await refusal(query, uow, callback_data.id, refused)
+        return
+    await state.set_state(ChangeRejection.note)
+    await state.set_data({"change": review.change.id})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _ask(review.therapist.full_name, field_name(review.change.field)), reply_markup=reject_plainly_keyboard(review.change.id)
+    )
+
+
+async def reject_plainly(
+    query: CallbackQuery, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
+    settings: Settings,
+) -> None:
+    try:
+        await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=callback_data.id, note=None)
+    except ChangeNotFound:
+        await query.answer(_("There is no such change."), show_alert=True)
+        return
+    except ChangeRefused as refused:
+        await refusal(query, uow, callback_data.id, refused)
+        return
+    await state.clear()
+    await query.answer(_("Rejected. The therapist is told."))
+    assert isinstance(query.message, Message)
+    await close_card(query.message, "✖️ " + _("Rejected by you, without a note."))
+    await next_waiting(query.message, uow)
+
+
+async def typed_note(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert message.text is not None
+    change_id = int((await state.get_data())["change"])
+    if len(message.text.strip()) > MAX_NOTE:
+        await message.answer(
+            _("That is {length} characters; the limit is {limit}. Please make it shorter.").format(
+                length=len(message.text.strip()), limit=MAX_NOTE
+            ),
+            reply_markup=reject_plainly_keyboard(change_id),
+        )
+        return
+    try:
+        review = await reject(
+            uow, clock, actor=await access.authority(user, uow, settings), change_id=change_id, note=message.text
+        )
+    except ChangeNotFound:
+        await state.clear()
+        await message.answer(_("There is no such change."))
+        return
+    except ChangeRefused:
+        await state.clear()
+        await message.answer(_("This change was decided meanwhile; nothing was done. /profile_changes shows the current ones."))
+        return
+    await state.clear()
+    await message.answer(
+        _("✖️ Rejected: the change of {name} to «{field}». They are told, with your note.").format(
+            field=field_name(review.change.field), name=review.therapist.full_name
+        )
+    )
+    await next_waiting(message, uow)
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped; the change still waits. /profile_changes shows it."))
+
+
+async def not_text(message: Message, state: FSMContext) -> None:
+    change_id = int((await state.get_data())["change"])
+    await message.answer(
+        _("Please type the note as text, or press «Reject without a note»."), reply_markup=reject_plainly_keyboard(change_id)
+    )
+
+
+def _ask(name: str, field: str) -> str:
+    return _(
+        "Why not approve the change of {name} to «{field}»? Type a note: they will read it, so be kind and "
+        "specific. /cancel to leave the change waiting."
+    ).format(field=field, name=name)

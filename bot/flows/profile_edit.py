@@ -1,0 +1,236 @@
+"""Editing the profile: the text about oneself, the price, topics, approaches, the photo.
+
+Every edit becomes a proposal for the platform's team to approve; the live
+profile changes only then (core/usecases/profile_changes.py). Typed values obey
+the same rules as the questionnaire the profile was built from; a value that
+can't be taken is explained, and the step waits for another try.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.cabinet_gate import guard
+from bot.cabinet_views import field_name
+from bot.editing import replace_message
+from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
+from bot.presenting import money
+from bot.settings import Settings
+from bot.therapist_labels import APPROACHES, TOPICS
+from core.applications import Form
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.profile_changes import ProfileField, chosen_codes, photo_value, typed_value
+from core.questionnaires import InvalidAnswer, question
+from core.therapists import TherapistProfile
+from core.usecases.profile_changes import Proposal, propose
+
+PICKABLE = {ProfileField.TOPICS: TOPICS, ProfileField.APPROACHES: APPROACHES}
+
+
+class CabinetProfile(StatesGroup):
+    about = State()
+    price = State()
+    picking = State()  # data: field, picked
+    photo = State()
+
+
+def router() -> Router:
+    router = guard(Router(name="profile-edit"))
+    router.callback_query.register(start_editing, ProfileEdit.filter())
+    router.callback_query.register(toggle, PickToggle.filter(), CabinetProfile.picking)
+    router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking)
+    router.callback_query.register(closed_list, PickToggle.filter())
+    router.callback_query.register(closed_list, PickDone.filter())
+    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
+    # Other commands pass through to their own handlers; the step waits meanwhile.
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(typed_about, CabinetProfile.about, typed)
+    router.message.register(typed_price, CabinetProfile.price, typed)
+    router.message.register(sent_photo, CabinetProfile.photo, F.photo)
+    router.message.register(photo_expected, CabinetProfile.photo, typed)
+    router.message.register(photo_expected, CabinetProfile.photo, ~F.text)
+    router.message.register(buttons_expected, CabinetProfile.picking, typed)
+    router.message.register(buttons_expected, CabinetProfile.picking, ~F.text)
+    router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text)
+    return router
+
+
+async def start_editing(
+    query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext, therapist: TherapistProfile
+) -> None:
+    try:
+        field = ProfileField(callback_data.field)
+    except ValueError:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    if field in PICKABLE:
+        picked = list(getattr(therapist, field.value))
+        await state.set_state(CabinetProfile.picking)
+        await state.set_data({"field": field.value, "picked": picked})
+        await query.message.answer(_ask_pick(field), reply_markup=picker_keyboard(PICKABLE[field], picked))
+        return
+    await state.set_state({ProfileField.ABOUT: CabinetProfile.about, ProfileField.PRICE: CabinetProfile.price}.get(field, CabinetProfile.photo))
+    await state.set_data({"field": field.value})
+    await query.message.answer(_ask(field, therapist))
+
+
+async def typed_about(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+) -> None:
+    await _typed(message, state, uow, clock, settings, therapist, ProfileField.ABOUT)
+
+
+async def typed_price(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+) -> None:
+    await _typed(message, state, uow, clock, settings, therapist, ProfileField.PRICE)
+
+
+async def _typed(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings,
+    therapist: TherapistProfile, field: ProfileField,
+) -> None:
+    assert message.text is not None
+    try:
+        value = typed_value(field, message.text)
+    except InvalidAnswer as invalid:
+        await message.answer(_invalid(field, invalid) + "\n\n" + _ask(field, therapist))
+        return
+    await _propose(message, state, uow, clock, settings, therapist, field, value)
+
+
+async def sent_photo(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+) -> None:
+    assert message.photo
+    largest = max(message.photo, key=lambda size: size.width * size.height)
+    await _propose(message, state, uow, clock, settings, therapist, ProfileField.PHOTO, photo_value(largest.file_id))
+
+
+async def toggle(query: CallbackQuery, callback_data: PickToggle, state: FSMContext) -> None:
+    data = await state.get_data()
+    field = ProfileField(data["field"])
+    if callback_data.code not in PICKABLE[field]:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    picked: list[str] = list(data["picked"])
+    if callback_data.code in picked:
+        picked.remove(callback_data.code)
+    else:
+        picked.append(callback_data.code)
+    await state.update_data(picked=picked)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
+
+
+async def done(
+    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+) -> None:
+    data = await state.get_data()
+    field = ProfileField(data["field"])
+    try:
+        value = chosen_codes(field, list(data["picked"]))
+    except ValueError:
+        await query.answer(_("Please choose at least one."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _propose(query.message, state, uow, clock, settings, therapist, field, value)
+
+
+async def closed_list(query: CallbackQuery) -> None:
+    await query.answer(_("This list is closed. Open your profile to edit it again: /profile"), show_alert=True)
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped; nothing was sent for approval. /profile shows your profile."))
+
+
+async def photo_expected(message: Message, therapist: TherapistProfile) -> None:
+    hint = (
+        _("Please send it as a photo, not as a file: then clients see it right.")
+        if message.document
+        else _("I need a photo here.")
+    )
+    await message.answer(hint + "\n\n" + _ask(ProfileField.PHOTO, therapist))
+
+
+async def buttons_expected(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    field = ProfileField(data["field"])
+    await message.answer(
+        _("Please tick with the buttons, then press Done."), reply_markup=picker_keyboard(PICKABLE[field], data["picked"])
+    )
+
+
+async def text_expected(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
+    field = ProfileField((await state.get_data())["field"])
+    await message.answer(_("Please type it as text.") + "\n\n" + _ask(field, therapist))
+
+
+async def _propose(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings,
+    therapist: TherapistProfile, field: ProfileField, value: object,
+) -> None:
+    proposal = await propose(
+        uow, clock, therapist_id=therapist.telegram_id, field=field, value=value, full_admins=settings.admin_ids
+    )
+    await state.clear()
+    await message.answer(_proposed(proposal, field), reply_markup=my_profile_keyboard())
+
+
+def _proposed(proposal: Proposal, field: ProfileField) -> str:
+    if proposal.change is None:
+        text = _("That is what your profile shows already, so there is nothing to approve.")
+        if proposal.replaced:
+            text += " " + _("Your earlier proposal for it is withdrawn.")
+        return text
+    text = _(
+        "✅ Sent for approval: «{field}». Clients will see it once the platform's team approves it; I will let you know."
+    ).format(field=field_name(field))
+    if proposal.replaced:
+        text += " " + _("It replaces your earlier proposal, which was still waiting.")
+    return text
+
+
+def _ask(field: ProfileField, therapist: TherapistProfile) -> str:
+    if field is ProfileField.ABOUT:
+        about = question(Form.SECOND, "about")
+        return _(
+            "Send the new text about you, as clients will read it: {low}–{high} characters. /cancel to stop."
+        ).format(low=about.low, high=about.high)
+    if field is ProfileField.PRICE:
+        price = question(Form.SECOND, "price")
+        return _(
+            "The new price per session, in hryvnias ({low}–{high}), e.g. 1300. Now it is {price}. /cancel to stop."
+        ).format(low=price.low, high=f"{price.high:,}".replace(",", " "), price=money(therapist.price_minor))
+    return _("Send the new photo for your profile, as a photo. /cancel to stop.")
+
+
+def _ask_pick(field: ProfileField) -> str:
+    if field is ProfileField.TOPICS:
+        return _("Which topics do you work with? Tap to tick or untick, then press Done.")
+    return _("Which approaches do you work in? Tap to tick or untick, then press Done.")
+
+
+def _invalid(field: ProfileField, invalid: InvalidAnswer) -> str:
+    details = invalid.details
+    if invalid.reason == "too_short":
+        return _("That is {length} characters; at least {low} are needed.").format(**details)
+    if invalid.reason == "too_long":
+        return _("That is {length} characters; the limit is {high}.").format(**details)
+    if invalid.reason == "no_letters":
+        return _("That has no words in it.")
+    return _("Please type a whole number of hryvnias from {low} to {high}, e.g. 1300.").format(
+        low=details.get("low", ""), high=details.get("high", "")
+    )

@@ -1,0 +1,518 @@
+"""Vacations: the list, adding one (first day, last day, a note), changing or removing one, and
+deciding on the sessions already booked inside it.
+
+Dates are typed (20.12.2026 or 2026-12-20) and checked one step at a time, so a
+wrong date is explained at its own step and nothing typed before is lost. Once a
+vacation is saved, the sessions inside it are listed, each with its own buttons:
+cancel it (free for the client, told and offered other times) or keep it. That
+list carries its own state: a decided session's buttons leave it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.booking_views import status_label
+from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_views import calendar_day, vacation_dates
+from bot.editing import replace_message
+from bot.keyboards.cabinet import (
+    InsideVacation,
+    NoteSkip,
+    Section,
+    VacationAdd,
+    VacationDates,
+    VacationNote,
+    VacationOpen,
+    VacationRemove,
+    VacationVisibility,
+    after_vacation_saved,
+    confirm_removal_keyboard,
+    inside_vacation_keyboard,
+    skip_note_keyboard,
+    vacation_card_keyboard,
+    vacations_keyboard,
+)
+from bot.menus import BUTTON_VACATION
+from bot.presenting import local_day, local_time
+from core.bookings import Booking, BookingRefused
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.rules.vacation_dates import MAX_DAYS, MAX_NOTE, DateProblem, VacationRefused, parse_day
+from core.schedule import Vacation
+from core.therapists import TherapistProfile
+from core.usecases.booking import BookingChanged, BookingNotFound
+from core.usecases.vacations import (
+    Conflict,
+    Removal,
+    VacationGone,
+    VacationOver,
+    VacationSaved,
+    add_vacation,
+    cancel_for_vacation,
+    change_dates,
+    change_note,
+    check_range,
+    check_start,
+    kept_booking,
+    remove_vacation,
+    set_hidden_during_vacations,
+    today_of,
+    vacation_of,
+)
+from core.users import User
+
+PAST_SHOWN = 5
+SESSIONS_PER_LIST = 20
+EXAMPLES = "20.12.2026 / 2026-12-20"
+
+
+class CabinetVacation(StatesGroup):
+    first_day = State()  # data: vacation (0 for a new one)
+    last_day = State()  # data: vacation, first
+    note = State()  # data: vacation, and for a new one first and last
+
+
+def router() -> Router:
+    router = guard(Router(name="vacation"))
+    router.message.register(show_vacations, Command("vacation"))
+    router.message.register(show_vacations, F.text == BUTTON_VACATION)
+    router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"))
+    router.callback_query.register(start_adding, VacationAdd.filter())
+    router.callback_query.register(open_vacation, VacationOpen.filter())
+    router.callback_query.register(start_changing_dates, VacationDates.filter())
+    router.callback_query.register(start_changing_note, VacationNote.filter())
+    router.callback_query.register(remove, VacationRemove.filter())
+    router.callback_query.register(switch_visibility, VacationVisibility.filter())
+    router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note)
+    router.callback_query.register(skip_note_too_late, NoteSkip.filter())
+    router.callback_query.register(decide_session, InsideVacation.filter())
+    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
+    # Other commands pass through to their own handlers; the step waits meanwhile.
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(typed_first_day, CabinetVacation.first_day, typed)
+    router.message.register(typed_last_day, CabinetVacation.last_day, typed)
+    router.message.register(typed_note, CabinetVacation.note, typed)
+    router.message.register(not_text, StateFilter(CabinetVacation), ~F.text)
+    return router
+
+
+# -- the list and one vacation ---------------------------------------------------------------
+
+
+async def show_vacations(message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
+    await leave_cabinet_steps(state)
+    text, markup = _overview(therapist, today_of(therapist, clock))
+    await message.answer(text, reply_markup=markup)
+
+
+async def vacations_again(query: CallbackQuery, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
+    await leave_cabinet_steps(state)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    text, markup = _overview(therapist, today_of(therapist, clock))
+    await replace_message(query.message, text, markup)
+
+
+def _overview(therapist: TherapistProfile, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    ahead = [v for v in therapist.vacations if v.last_day >= today]
+    past = [v for v in therapist.vacations if v.last_day < today][-PAST_SHOWN:][::-1]
+    parts = [_("🏖 Your vacations")]
+    if ahead:
+        parts.append(_("Now and ahead:") + "\n" + "\n".join(_line(v) for v in ahead))
+    else:
+        parts.append(_("No vacation planned. Add one, and nobody can book you on its days."))
+    if past:
+        parts.append(_("Past (kept as they were):") + "\n" + "\n".join(_line(v) for v in past))
+    parts.append(_visibility(therapist.hide_during_vacation))
+    return "\n\n".join(parts), vacations_keyboard([(v, vacation_dates(v)) for v in ahead], therapist.hide_during_vacation)
+
+
+async def open_vacation(
+    query: CallbackQuery, callback_data: VacationOpen, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    therapist: TherapistProfile,
+) -> None:
+    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    if vacation is None:
+        return
+    await leave_cabinet_steps(state)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, _card(vacation), vacation_card_keyboard(vacation))
+
+
+def _card(vacation: Vacation) -> str:
+    lines = [_("🏖 Vacation: {dates}").format(dates=vacation_dates(vacation))]
+    if vacation.note:
+        lines.append(_("Note: {note}").format(note=vacation.note))
+    return "\n".join(lines)
+
+
+async def switch_visibility(
+    query: CallbackQuery, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+) -> None:
+    profile = await set_hidden_during_vacations(uow, therapist_id=therapist.telegram_id, hide=callback_data.hide)
+    await query.answer(_("Saved."))
+    assert isinstance(query.message, Message)
+    text, markup = _overview(profile, today_of(profile, clock))
+    await replace_message(query.message, text, markup)
+
+
+# -- adding and changing ----------------------------------------------------------------------
+
+
+async def start_adding(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(CabinetVacation.first_day)
+    await state.set_data({"vacation": 0})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_ask_first_day())
+
+
+async def start_changing_dates(
+    query: CallbackQuery, callback_data: VacationDates, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    therapist: TherapistProfile,
+) -> None:
+    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    if vacation is None:
+        return
+    await state.set_state(CabinetVacation.first_day)
+    await state.set_data({"vacation": vacation.id})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
+    )
+
+
+async def start_changing_note(
+    query: CallbackQuery, callback_data: VacationNote, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    therapist: TherapistProfile,
+) -> None:
+    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    if vacation is None:
+        return
+    await state.set_state(CabinetVacation.note)
+    await state.set_data({"vacation": vacation.id})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_ask_note(), reply_markup=skip_note_keyboard())
+
+
+async def typed_first_day(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+) -> None:
+    data = await state.get_data()
+    assert message.text is not None
+    try:
+        first = parse_day(message.text)
+        await check_start(uow, clock, therapist_id=therapist.telegram_id, first_day=first, vacation_id=data["vacation"] or None)
+    except VacationRefused as refused:
+        await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
+        return
+    except (VacationGone, VacationOver):
+        await _vacation_gone(message, state, clock, therapist)
+        return
+    await state.update_data(first=first.isoformat())
+    await state.set_state(CabinetVacation.last_day)
+    await message.answer(_ask_last_day(first))
+
+
+async def typed_last_day(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile
+) -> None:
+    data = await state.get_data()
+    first = date.fromisoformat(data["first"])
+    vacation_id = int(data["vacation"])
+    assert message.text is not None
+    try:
+        last = parse_day(message.text)
+        if vacation_id:
+            saved = await change_dates(
+                uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id, first_day=first, last_day=last
+            )
+        else:
+            await check_range(uow, clock, therapist_id=therapist.telegram_id, first_day=first, last_day=last)
+    except VacationRefused as refused:
+        await message.answer(_date_refusal(refused, therapist, clock, first) + "\n\n" + _ask_last_day(first))
+        return
+    except (VacationGone, VacationOver):
+        await _vacation_gone(message, state, clock, therapist)
+        return
+    if vacation_id:
+        await state.clear()
+        await _report(message, uow, saved, user, _("✅ The vacation is now {dates}."))
+        return
+    await state.update_data(last=last.isoformat())
+    await state.set_state(CabinetVacation.note)
+    await message.answer(_ask_note(), reply_markup=skip_note_keyboard())
+
+
+async def typed_note(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
+    assert message.text is not None
+    await _with_note(message, state, uow, clock, user, therapist, message.text)
+
+
+async def skip_note(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _with_note(query.message, state, uow, clock, user, therapist, None)
+
+
+async def skip_note_too_late(query: CallbackQuery) -> None:
+    await query.answer(_("This step is over already. /vacation shows your vacations."), show_alert=True)
+
+
+async def _with_note(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile,
+    note: str | None,
+) -> None:
+    data = await state.get_data()
+    vacation_id = int(data["vacation"])
+    try:
+        if vacation_id:
+            vacation = await change_note(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id, note=note)
+        else:
+            saved = await add_vacation(
+                uow, clock, therapist_id=therapist.telegram_id,
+                first_day=date.fromisoformat(data["first"]), last_day=date.fromisoformat(data["last"]), note=note,
+            )
+    except VacationRefused as refused:
+        if refused.problem is DateProblem.NOTE_TOO_LONG:
+            await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_note(), reply_markup=skip_note_keyboard())
+            return
+        # The dates were fine a moment ago; another vacation was saved meanwhile.
+        await state.set_state(CabinetVacation.first_day)
+        await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
+        return
+    except (VacationGone, VacationOver):
+        await _vacation_gone(message, state, clock, therapist)
+        return
+    await state.clear()
+    if vacation_id:
+        await message.answer(_("✅ Note saved.") + "\n\n" + _card(vacation), reply_markup=vacation_card_keyboard(vacation))
+        return
+    await _report(message, uow, saved, user, _("✅ Vacation saved: {dates}. Nobody can book you on these days."))
+
+
+async def _report(message: Message, uow: UnitOfWork, saved: VacationSaved, user: User, headline: str) -> None:
+    profile = await uow.therapists.get(user.telegram_id)
+    assert profile is not None
+    text = headline.format(dates=vacation_dates(saved.vacation)) + "\n\n" + _visibility(profile.hide_during_vacation)
+    await message.answer(text, reply_markup=after_vacation_saved(profile.hide_during_vacation))
+    # A list per message short enough for its outcomes to be added to it, and for Telegram's button limit.
+    for start in range(0, len(saved.conflicts), SESSIONS_PER_LIST):
+        some = saved.conflicts[start : start + SESSIONS_PER_LIST]
+        await message.answer(
+            _inside_text(saved.vacation, some, user.timezone),
+            reply_markup=inside_vacation_keyboard(
+                [(c.booking.id, c.booking.version, _session_label(c.booking, c.client_name, user.timezone)) for c in some]
+            ),
+        )
+
+
+# -- removing -------------------------------------------------------------------------------
+
+
+async def remove(
+    query: CallbackQuery, callback_data: VacationRemove, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    therapist: TherapistProfile,
+) -> None:
+    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    if vacation is None:
+        return
+    await leave_cabinet_steps(state)
+    assert isinstance(query.message, Message)
+    today = today_of(therapist, clock)
+    if not callback_data.confirmed:
+        await query.answer()
+        question = (
+            _("End this vacation now? Its days so far stay on record; from today clients can book you again.")
+            if vacation.first_day < today
+            else _("Remove the vacation {dates}? Clients will be able to book you on those days again.").format(
+                dates=vacation_dates(vacation)
+            )
+        )
+        await replace_message(query.message, question, confirm_removal_keyboard(vacation))
+        return
+    outcome = await remove_vacation(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation.id)
+    await query.answer(_("Vacation ended.") if outcome is Removal.ENDED else _("Vacation removed."))
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None
+    text, markup = _overview(profile, today)
+    await replace_message(query.message, text, markup)
+
+
+# -- sessions inside a vacation ----------------------------------------------------------------
+
+
+def _inside_text(vacation: Vacation, conflicts: list[Conflict], zone: str) -> str:
+    head = _(
+        "These sessions were booked before and fall inside your vacation {dates}. For each, choose: keep it, "
+        "or cancel it. Cancelling costs the client nothing: they are told and offered other times, and a paid "
+        "session is refunded in full."
+    ).format(dates=vacation_dates(vacation))
+    lines = [
+        "• " + _("{session} — {status}").format(
+            session=_session_label(c.booking, c.client_name, zone), status=status_label(c.booking.status)
+        )
+        for c in conflicts
+    ]
+    return head + "\n\n" + "\n".join(lines)
+
+
+async def decide_session(
+    query: CallbackQuery, callback_data: InsideVacation, uow: UnitOfWork, clock: Clock, user: User,
+    therapist: TherapistProfile,
+) -> None:
+    me, booking_id = therapist.telegram_id, callback_data.booking_id
+    try:
+        if callback_data.keep:
+            booking = await kept_booking(uow, therapist_id=me, booking_id=booking_id)
+        else:
+            booking = await cancel_for_vacation(uow, clock, therapist_id=me, booking_id=booking_id, version=callback_data.version)
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    except (BookingChanged, BookingRefused) as refused:
+        booking = refused.booking if isinstance(refused, BookingChanged) else await uow.bookings.get(booking_id)
+        assert booking is not None
+        await query.answer(
+            _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands."),
+            show_alert=True,
+        )
+        await _decided(query, booking_id, "• " + _("{session}: changed meanwhile, see /sessions").format(
+            session=await _label(uow, booking, user.timezone)
+        ))
+        return
+    label = await _label(uow, booking, user.timezone)
+    if callback_data.keep:
+        await query.answer(_("Kept."))
+        await _decided(query, booking_id, "✅ " + _("Kept: {session}").format(session=label))
+    else:
+        await query.answer(_("Cancelled. The client is told and offered other times."))
+        await _decided(query, booking_id, "✖️ " + _("Cancelled: {session}").format(session=label))
+
+
+async def _decided(query: CallbackQuery, booking_id: int, outcome: str) -> None:
+    """The list loses the session's buttons and gains a line saying what became of it."""
+    message = query.message
+    if not isinstance(message, Message) or message.text is None:
+        return
+    rows = []
+    for row in message.reply_markup.inline_keyboard if message.reply_markup else []:
+        named = [InsideVacation.unpack(b.callback_data) for b in row if b.callback_data and b.callback_data.startswith("kvb:")]
+        if any(button.booking_id == booking_id for button in named):
+            continue
+        rows.append(row)
+    text = message.text + "\n" + outcome
+    if not rows:
+        text += "\n\n" + _("All decided.")
+    await replace_message(message, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
+
+
+async def _label(uow: UnitOfWork, booking: Booking, zone: str) -> str:
+    client = await uow.users.get(booking.client_id)
+    return _session_label(booking, client.shown_name if client else "—", zone)
+
+
+def _session_label(booking: Booking, client_name: str, zone: str) -> str:
+    return _("{day}, {time} · {client}").format(
+        day=local_day(booking.starts_at, zone), time=local_time(booking.starts_at, zone), client=client_name
+    )
+
+
+# -- leaving, and what is not a date --------------------------------------------------------------
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped; your vacations are as they were. /vacation shows them."))
+
+
+async def not_text(message: Message, state: FSMContext) -> None:
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == CabinetVacation.note.state:
+        await message.answer(_("Please type the note as text, or press Skip.") + "\n\n" + _ask_note(), reply_markup=skip_note_keyboard())
+    elif current == CabinetVacation.last_day.state:
+        await message.answer(_("Please type the date as text.") + "\n\n" + _ask_last_day(date.fromisoformat(data["first"])))
+    else:
+        await message.answer(_("Please type the date as text.") + "\n\n" + _ask_first_day())
+
+
+# -- inside ------------------------------------------------------------------------------------
+
+
+async def _changeable(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, vacation_id: int
+) -> Vacation | None:
+    """The therapist's own vacation, still ahead or ongoing; otherwise the button is answered and None returned."""
+    try:
+        return await vacation_of(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id)
+    except VacationGone:
+        await query.answer(_("This vacation is no longer there. /vacation shows your vacations."), show_alert=True)
+    except VacationOver:
+        await query.answer(_("This vacation is over; past vacations are kept as they were."), show_alert=True)
+    return None
+
+
+async def _vacation_gone(message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
+    await state.clear()
+    text, markup = _overview(therapist, today_of(therapist, clock))
+    await message.answer(_("This vacation was removed or has ended meanwhile; nothing was saved.") + "\n\n" + text, reply_markup=markup)
+
+
+def _line(vacation: Vacation) -> str:
+    if vacation.note:
+        return "• " + _("{dates} · {note}").format(dates=vacation_dates(vacation), note=vacation.note)
+    return "• " + vacation_dates(vacation)
+
+
+def _visibility(hide: bool) -> str:
+    if hide:
+        return _("During a vacation nobody can book you, and your profile is hidden from the directory.")
+    return _("During a vacation nobody can book you, but your profile stays in the directory.")
+
+
+def _ask_first_day() -> str:
+    return _("First day of the vacation? Type a date, like {examples}. /cancel to stop.").format(examples=EXAMPLES)
+
+
+def _ask_last_day(first: date) -> str:
+    return _("Starting {first}. Last day of the vacation (it is included)? Type a date, like {examples}.").format(
+        first=calendar_day(first), examples=EXAMPLES
+    )
+
+
+def _ask_note() -> str:
+    return _("A note for yourself, e.g. «Winter holidays» (clients don't see it), or press Skip.")
+
+
+def _date_refusal(refused: VacationRefused, therapist: TherapistProfile, clock: Clock, first: date | None = None) -> str:
+    problem = refused.problem
+    if problem is DateProblem.FORMAT:
+        return _("I can't read that as a date. Please type it like {examples}.").format(examples=EXAMPLES)
+    if problem is DateProblem.PAST:
+        return _("That day has passed. A vacation can start today, {today}, or later.").format(
+            today=calendar_day(today_of(therapist, clock))
+        )
+    if problem is DateProblem.ORDER:
+        assert first is not None
+        return _("The last day can't come before the first, {first}.").format(first=calendar_day(first))
+    if problem is DateProblem.TOO_LONG:
+        return _(
+            "That is longer than {days} days. For a longer break, pause new clients in your profile instead."
+        ).format(days=MAX_DAYS)
+    if problem is DateProblem.NOTE_TOO_LONG:
+        return _("The note can be up to {limit} characters.").format(limit=MAX_NOTE)
+    assert refused.clash is not None
+    return _("That overlaps your vacation {dates}. Change that one instead, or choose other days.").format(
+        dates=vacation_dates(refused.clash)
+    )

@@ -1,0 +1,374 @@
+"""Weekly hours: the week at a glance, a day's intervals, adding and changing one by typing it, the session format.
+
+An interval is typed as "09:00-13:00" in the therapist's own zone. A typed
+interval that can't be taken (the form, the order, too short for a session,
+overlapping another) is explained and the step waits for another try.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_views import weekday_name
+from bot.editing import replace_message
+from bot.keyboards.cabinet import (
+    FormatSet,
+    FormatView,
+    HoursAdd,
+    HoursChange,
+    HoursDay,
+    HoursRemove,
+    Preview,
+    Section,
+    back_to_week,
+    clock_time,
+    day_keyboard,
+    format_keyboard,
+    span,
+    week_keyboard,
+)
+from bot.menus import BUTTON_HOURS
+from bot.presenting import WEEKDAYS, local_day, local_time
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.rules.working_hours import IntervalProblem, IntervalRefused, parse_interval
+from core.schedule import WorkingHours
+from core.therapists import TherapistProfile
+from core.usecases.working_hours import (
+    IntervalGone,
+    NotAChoice,
+    add_hours,
+    change_hours,
+    next_free_times,
+    remove_hours,
+    set_session_format,
+)
+
+PREVIEW_DAYS = 7
+EXAMPLE = "09:00-13:00"
+
+
+class CabinetHours(StatesGroup):
+    adding = State()  # data: weekday
+    changing = State()  # data: weekday, start, end (minutes) of the interval being changed
+
+
+def router() -> Router:
+    router = guard(Router(name="working-hours"))
+    router.message.register(show_week, Command("hours"))
+    router.message.register(show_week, F.text == BUTTON_HOURS)
+    router.callback_query.register(week_again, Section.filter(F.name == "hours"))
+    router.callback_query.register(open_day, HoursDay.filter())
+    router.callback_query.register(start_adding, HoursAdd.filter())
+    router.callback_query.register(start_changing, HoursChange.filter())
+    router.callback_query.register(remove, HoursRemove.filter())
+    router.callback_query.register(show_format, FormatView.filter())
+    router.callback_query.register(choose_format, FormatSet.filter())
+    router.callback_query.register(preview, Preview.filter())
+    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
+    # Other commands pass through to their own handlers; the step waits meanwhile.
+    typed = F.text & ~F.text.startswith("/")
+    router.message.register(typed_new, CabinetHours.adding, typed)
+    router.message.register(typed_change, CabinetHours.changing, typed)
+    router.message.register(not_text, StateFilter(CabinetHours), ~F.text)
+    return router
+
+
+# -- the week and a day ---------------------------------------------------------------
+
+
+async def show_week(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
+    await leave_cabinet_steps(state)
+    await message.answer(week_text(therapist), reply_markup=week_keyboard())
+
+
+async def week_again(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile) -> None:
+    await leave_cabinet_steps(state)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, week_text(therapist), week_keyboard())
+
+
+def week_text(therapist: TherapistProfile) -> str:
+    lines = [_("🗓 Your weekly hours, in your time zone ({zone}):").format(zone=therapist.timezone)]
+    for weekday, name in enumerate(WEEKDAYS):
+        intervals = _of_day(therapist, weekday)
+        lines.append(f"{name}: " + (", ".join(span(i) for i in intervals) if intervals else "—"))
+    lines.append("")
+    lines.append(_format_line(therapist))
+    if not therapist.hours:
+        lines.append(_("No hours yet, so clients can't book you. Pick a day to add its hours."))
+    else:
+        lines.append(_("Pick a day to add, change or remove its hours."))
+    return "\n".join(lines)
+
+
+async def open_day(query: CallbackQuery, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile) -> None:
+    if not 0 <= callback_data.weekday <= 6:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await leave_cabinet_steps(state)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    text, markup = _day(therapist, callback_data.weekday)
+    await replace_message(query.message, text, markup)
+
+
+def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    intervals = _of_day(therapist, weekday)
+    name = weekday_name(weekday)
+    if intervals:
+        body = _("{day}: {intervals}").format(day=name, intervals=", ".join(span(i) for i in intervals))
+        body += "\n" + _("✏️ changes an interval, 🗑 removes it. Sessions already booked stay either way.")
+    else:
+        body = _("{day}: no hours. Add some so clients can book this day.").format(day=name)
+    text = f"{note}\n\n{body}" if note else body
+    return text, day_keyboard(weekday, intervals)
+
+
+# -- adding, changing, removing ----------------------------------------------------------
+
+
+async def start_adding(query: CallbackQuery, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile) -> None:
+    if not 0 <= callback_data.weekday <= 6:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await state.set_state(CabinetHours.adding)
+    await state.set_data({"weekday": callback_data.weekday})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_ask_new(callback_data.weekday, therapist))
+
+
+async def start_changing(
+    query: CallbackQuery, callback_data: HoursChange, state: FSMContext, therapist: TherapistProfile
+) -> None:
+    interval = _named(callback_data)
+    if interval is None or interval not in therapist.hours:
+        await _interval_gone(query, therapist, callback_data.weekday)
+        return
+    await state.set_state(CabinetHours.changing)
+    await state.set_data({"weekday": interval.weekday, "start": callback_data.start, "end": callback_data.end})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_ask_change(interval, therapist))
+
+
+async def typed_new(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+    weekday = int((await state.get_data())["weekday"])
+    assert message.text is not None
+    try:
+        start, end = parse_interval(message.text)
+        interval = await add_hours(uow, therapist_id=therapist.telegram_id, weekday=weekday, start=start, end=end)
+    except IntervalRefused as refused:
+        await message.answer(_refusal(refused, weekday, therapist) + "\n\n" + _ask_new(weekday, therapist))
+        return
+    await state.clear()
+    await _saved(message, uow, therapist, interval)
+
+
+async def typed_change(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+    data = await state.get_data()
+    old = _named(HoursChange(weekday=data["weekday"], start=data["start"], end=data["end"]))
+    assert old is not None and message.text is not None
+    try:
+        start, end = parse_interval(message.text)
+        interval = await change_hours(uow, therapist_id=therapist.telegram_id, old=old, start=start, end=end)
+    except IntervalRefused as refused:
+        await message.answer(_refusal(refused, old.weekday, therapist) + "\n\n" + _ask_change(old, therapist))
+        return
+    except IntervalGone:
+        await state.clear()
+        text, markup = _day(therapist, old.weekday, _("These hours were changed meanwhile; nothing was saved."))
+        await message.answer(text, reply_markup=markup)
+        return
+    await state.clear()
+    await _saved(message, uow, therapist, interval)
+
+
+async def remove(
+    query: CallbackQuery, callback_data: HoursRemove, uow: UnitOfWork, therapist: TherapistProfile
+) -> None:
+    interval = _named(callback_data)
+    try:
+        if interval is None:
+            raise IntervalGone(callback_data)
+        await remove_hours(uow, therapist_id=therapist.telegram_id, interval=interval)
+    except IntervalGone:
+        await _interval_gone(query, therapist, callback_data.weekday)
+        return
+    await query.answer(_("Removed: {span}.").format(span=span(interval)))
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None and isinstance(query.message, Message)
+    text, markup = _day(profile, interval.weekday)
+    await replace_message(query.message, text, markup)
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped; your hours are as they were. /hours shows them."))
+
+
+async def not_text(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
+    data = await state.get_data()
+    weekday = int(data["weekday"])
+    if await state.get_state() == CabinetHours.changing.state:
+        old = _named(HoursChange(weekday=weekday, start=data["start"], end=data["end"]))
+        assert old is not None
+        prompt = _ask_change(old, therapist)
+    else:
+        prompt = _ask_new(weekday, therapist)
+    await message.answer(_("Please type the hours as text.") + "\n\n" + prompt)
+
+
+async def _saved(message: Message, uow: UnitOfWork, therapist: TherapistProfile, interval: WorkingHours) -> None:
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None
+    note = _("✅ Saved: {day}, {span}.").format(day=weekday_name(interval.weekday), span=span(interval))
+    text, markup = _day(profile, interval.weekday, note)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, weekday: int) -> None:
+    await query.answer(_("These hours have changed since this button was made. Here is the day as it is now."), show_alert=True)
+    if 0 <= weekday <= 6 and isinstance(query.message, Message):
+        text, markup = _day(therapist, weekday)
+        await replace_message(query.message, text, markup)
+
+
+# -- the session format and the preview ---------------------------------------------------
+
+
+async def show_format(query: CallbackQuery, therapist: TherapistProfile) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, _format_text(therapist), format_keyboard(therapist.session))
+
+
+async def choose_format(
+    query: CallbackQuery, callback_data: FormatSet, uow: UnitOfWork, therapist: TherapistProfile
+) -> None:
+    try:
+        await set_session_format(
+            uow, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
+        )
+    except NotAChoice:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None and isinstance(query.message, Message)
+    await query.answer(_("Saved."))
+    await replace_message(query.message, _format_text(profile), format_keyboard(profile.session))
+
+
+def _format_text(therapist: TherapistProfile) -> str:
+    return "\n\n".join(
+        [
+            _format_line(therapist),
+            _(
+                "Free times follow each other by the session and the break: with 50 minutes and a 10-minute break, "
+                "a 10:00–13:00 interval gives 10:00, 11:00 and 12:00. Sessions already booked keep their length."
+            ),
+        ]
+    )
+
+
+async def preview(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+) -> None:
+    policy = settings.booking_policy()
+    profile, free = await next_free_times(uow, clock, therapist_id=therapist.telegram_id, policy=policy)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    notice_hours = int(policy.notice_for(profile).total_seconds() // 3600)
+    text = _preview_text(profile, free, clock.now(), notice_hours, policy.horizon.days)
+    await replace_message(query.message, text, back_to_week())
+
+
+def _preview_text(
+    profile: TherapistProfile, free: list[datetime], now: datetime, notice_hours: int, horizon_days: int
+) -> str:
+    zone = profile.timezone
+    head = _(
+        "👀 Your next free times, as clients see them (here in your zone, {zone}; each client sees them in their own):"
+    ).format(zone=zone)
+    by_day: dict[str, list[str]] = {}
+    for start in free:
+        day = local_day(start, zone)
+        if day not in by_day and len(by_day) == PREVIEW_DAYS:
+            break
+        by_day.setdefault(day, []).append(local_time(start, zone))
+    if not by_day:
+        body = _("No free times in the next {days} days. Add weekly hours, or look at your vacations.").format(
+            days=horizon_days
+        )
+    else:
+        body = "\n".join(f"{day}: {', '.join(times)}" for day, times in by_day.items())
+    parts = [head, body]
+    if not profile.accepting_clients or profile.hidden:
+        parts.append(_("While your profile is paused or hidden, clients can't see or book these times."))
+    local_now = now.astimezone(ZoneInfo(zone))
+    parts.append(
+        _("Clients book from {hours} hours ahead; it is {time} for you now.").format(
+            hours=notice_hours, time=f"{local_now:%H:%M}"
+        )
+    )
+    return "\n\n".join(parts)
+
+
+# -- inside ---------------------------------------------------------------------------------
+
+
+def _of_day(therapist: TherapistProfile, weekday: int) -> list[WorkingHours]:
+    return sorted((i for i in therapist.hours if i.weekday == weekday), key=lambda i: i.start)
+
+
+def _named(button: HoursChange | HoursRemove) -> WorkingHours | None:
+    start, end = clock_time(button.start), clock_time(button.end)
+    if start is None or end is None or not 0 <= button.weekday <= 6 or not start < end:
+        return None
+    return WorkingHours(button.weekday, start, end)
+
+
+def _format_line(therapist: TherapistProfile) -> str:
+    return _("Sessions last {length} min, with a {gap}-minute break after each.").format(
+        length=int(therapist.session.length.total_seconds() // 60), gap=int(therapist.session.gap.total_seconds() // 60)
+    )
+
+
+def _ask_new(weekday: int, therapist: TherapistProfile) -> str:
+    return _(
+        "Type the hours to add on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
+    ).format(day=weekday_name(weekday), example=EXAMPLE, zone=therapist.timezone)
+
+
+def _ask_change(interval: WorkingHours, therapist: TherapistProfile) -> str:
+    return _(
+        "Type the new hours instead of {span} on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
+    ).format(span=span(interval), day=weekday_name(interval.weekday), example=EXAMPLE, zone=therapist.timezone)
+
+
+def _refusal(refused: IntervalRefused, weekday: int, therapist: TherapistProfile) -> str:
+    if refused.problem is IntervalProblem.FORMAT:
+        return _("I can't read that as hours. Please type a start and an end on the 24-hour clock, like {example}.").format(
+            example=EXAMPLE
+        )
+    if refused.problem is IntervalProblem.ORDER:
+        return _("The start has to come before the end.")
+    if refused.problem is IntervalProblem.TOO_SHORT:
+        return _("That is shorter than one session ({minutes} min), so nobody could book it.").format(
+            minutes=int(therapist.session.length.total_seconds() // 60)
+        )
+    assert refused.clash is not None
+    return _("That overlaps your hours {span} on {day}. Change those instead, or type hours that don't overlap.").format(
+        span=span(refused.clash), day=weekday_name(weekday)
+    )

@@ -1,0 +1,163 @@
+"""/profile_changes: community managers approve or reject what therapists changed in their profiles.
+
+A card shows the field as clients see it now and as proposed (a photo is sent
+as the photo). Approving applies it to the live profile at once; rejecting
+asks for a note for the therapist first (bot/flows/change_rejection.py).
+Either way the therapist is told and the audit log keeps who decided and when.
+"""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot import access
+from bot.access import HasPermission
+from bot.cabinet_views import field_name, shown_value
+from bot.editing import replace_message
+from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
+from bot.presenting import local_moment
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.profile_changes import ChangeRefused, ChangeStatus, ProfileField
+from core.staff import Permission
+from core.usecases.profile_changes import ChangeNotFound, ChangeUnderReview, approve, pending_changes, under_review
+from core.users import User
+
+MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
+LISTED = 50
+
+
+def router() -> Router:
+    router = Router(name="profile-changes")
+    router.message.register(show_list, Command("profile_changes"), MANAGE)
+    router.callback_query.register(list_again, ChangeList.filter(), MANAGE)
+    router.callback_query.register(open_change, ChangeOpen.filter(), MANAGE)
+    router.callback_query.register(approve_change, ChangeApprove.filter(), MANAGE)
+    return router
+
+
+async def show_list(message: Message, uow: UnitOfWork) -> None:
+    await send_list(message, uow)
+
+
+async def list_again(query: CallbackQuery, uow: UnitOfWork) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    if query.message.text is None:  # a photo's card: a list can't take its place
+        await send_list(query.message, uow)
+        return
+    text, changes = await _list(uow)
+    await replace_message(query.message, text, change_list_keyboard(changes))
+
+
+async def send_list(message: Message, uow: UnitOfWork) -> None:
+    text, changes = await _list(uow)
+    await message.answer(text, reply_markup=change_list_keyboard(changes))
+
+
+async def _list(uow: UnitOfWork) -> tuple[str, list[tuple[int, str]]]:
+    waiting = await pending_changes(uow)
+    if not waiting:
+        return _("No profile changes are waiting for approval."), []
+    text = _("✏️ Profile changes waiting for approval: {count}. The oldest first; open one to decide.").format(
+        count=len(waiting)
+    )
+    return text, [
+        (change.id, _("{name} · {field}").format(name=name, field=field_name(change.field)))
+        for change, name in waiting[:LISTED]
+    ]
+
+
+async def open_change(query: CallbackQuery, callback_data: ChangeOpen, uow: UnitOfWork, user: User) -> None:
+    try:
+        review = await under_review(uow, callback_data.id)
+    except ChangeNotFound:
+        await query.answer(_("There is no such change."), show_alert=True)
+        return
+    if not review.change.pending:
+        await query.answer(_decided_already(review), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await send_card(query.message, review, user, in_place=True)
+
+
+async def send_card(message: Message, review: ChangeUnderReview, user: User, *, in_place: bool = False) -> None:
+    change = review.change
+    markup = change_card_keyboard(change.id)
+    if change.field is ProfileField.PHOTO:
+        await message.answer_photo(change.value, caption=card_text(review, user), reply_markup=markup)
+    elif in_place and message.text is not None:
+        await replace_message(message, card_text(review, user), markup)
+    else:
+        await message.answer(card_text(review, user), reply_markup=markup)
+
+
+def card_text(review: ChangeUnderReview, user: User) -> str:
+    change = review.change
+    head = _("✏️ {name} ({id}) proposes a change to «{field}». Sent {moment}.").format(
+        name=review.therapist.full_name,
+        id=change.therapist_id,
+        field=field_name(change.field),
+        moment=local_moment(change.proposed_at, user.timezone),
+    )
+    if change.field is ProfileField.PHOTO:
+        return head + "\n\n" + _("Above: the proposed photo. Now the profile has {current}.").format(
+            current=shown_value(change.field, review.current)
+        )
+    return "\n\n".join(
+        [
+            head,
+            _("Now:") + "\n" + shown_value(change.field, review.current),
+            _("Proposed:") + "\n" + shown_value(change.field, change.value),
+        ]
+    )
+
+
+async def approve_change(
+    query: CallbackQuery, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    actor = await access.authority(user, uow, settings)
+    try:
+        await approve(uow, clock, actor=actor, change_id=callback_data.id)
+    except ChangeNotFound:
+        await query.answer(_("There is no such change."), show_alert=True)
+        return
+    except ChangeRefused as refused:
+        await refusal(query, uow, callback_data.id, refused)
+        return
+    await query.answer(_("Approved: clients see it now. The therapist is told."))
+    assert isinstance(query.message, Message)
+    await close_card(query.message, "✅ " + _("Approved by you."))
+    await next_waiting(query.message, uow)
+
+
+async def refusal(query: CallbackQuery, uow: UnitOfWork, change_id: int, refused: ChangeRefused) -> None:
+    if refused.reason == "own_change":
+        await query.answer(_("This is your own profile: another admin decides on it."), show_alert=True)
+        return
+    await query.answer(_decided_already(await under_review(uow, change_id)), show_alert=True)
+
+
+async def close_card(message: Message, verdict: str) -> None:
+    """The card keeps what was decided on it, without its buttons."""
+    if message.text is not None:
+        await replace_message(message, f"{message.text}\n\n{verdict}")
+    else:
+        await message.edit_caption(caption=f"{message.caption or ''}\n\n{verdict}", reply_markup=None)
+
+
+async def next_waiting(message: Message, uow: UnitOfWork) -> None:
+    if await pending_changes(uow):
+        await send_list(message, uow)
+
+
+def _decided_already(review: ChangeUnderReview) -> str:
+    return {
+        ChangeStatus.APPROVED: _("This change has been approved already."),
+        ChangeStatus.REJECTED: _("This change has been rejected already."),
+        ChangeStatus.WITHDRAWN: _("The therapist has replaced or taken back this change; open /profile_changes for the current ones."),
+    }.get(review.change.status, _("This change is still waiting."))

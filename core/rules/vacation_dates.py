@@ -1,0 +1,97 @@
+"""Vacation dates as a therapist types them, and which ranges a vacation may take.
+
+Days are calendar dates in the therapist's own zone; "today" is theirs too.
+A vacation may not start in the past (an ongoing one keeps the start it had),
+may not end before it starts, and may not overlap another vacation.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from enum import StrEnum
+
+from core.schedule import Vacation
+
+# Longer than this is a pause of the profile, not a vacation.
+MAX_DAYS = 366
+MAX_NOTE = 200
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DOTTED = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
+
+
+class DateProblem(StrEnum):
+    FORMAT = "format"
+    PAST = "past"
+    ORDER = "order"  # the last day is before the first
+    TOO_LONG = "too_long"
+    OVERLAP = "overlap"
+    NOTE_TOO_LONG = "note_too_long"
+
+
+class VacationRefused(ValueError):
+    def __init__(self, problem: DateProblem, clash: Vacation | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.clash = clash
+
+
+def parse_day(text: str) -> date:
+    """2026-12-20, 20.12.2026 or 20/12/2026."""
+    if match := _ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DOTTED.match(text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise VacationRefused(DateProblem.FORMAT)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise VacationRefused(DateProblem.FORMAT) from None
+
+
+def check_first_day(
+    first_day: date, *, today: date, others: Sequence[Vacation], changing: Vacation | None = None
+) -> None:
+    """What can be said of a start before the end is known."""
+    kept_start = changing is not None and first_day == changing.first_day
+    if first_day < today and not kept_start:
+        raise VacationRefused(DateProblem.PAST)
+    for other in _others(others, changing):
+        if other.covers(first_day):
+            raise VacationRefused(DateProblem.OVERLAP, other)
+
+
+def checked_range(
+    first_day: date,
+    last_day: date,
+    *,
+    today: date,
+    others: Sequence[Vacation],
+    changing: Vacation | None = None,
+    note: str | None = None,
+) -> Vacation:
+    """The vacation these dates make, or why they can't be one; a changed vacation keeps its id."""
+    check_first_day(first_day, today=today, others=others, changing=changing)
+    if last_day < first_day:
+        raise VacationRefused(DateProblem.ORDER)
+    if last_day < today:
+        raise VacationRefused(DateProblem.PAST)
+    if (last_day - first_day) >= timedelta(days=MAX_DAYS):
+        raise VacationRefused(DateProblem.TOO_LONG)
+    for other in _others(others, changing):
+        if first_day <= other.last_day and other.first_day <= last_day:
+            raise VacationRefused(DateProblem.OVERLAP, other)
+    return Vacation(first_day, last_day, clean_note(note), changing.id if changing else 0)
+
+
+def clean_note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise VacationRefused(DateProblem.NOTE_TOO_LONG)
+    return note or None
+
+
+def _others(vacations: Sequence[Vacation], changing: Vacation | None) -> list[Vacation]:
+    return [vacation for vacation in vacations if changing is None or vacation.id != changing.id]

@@ -1,0 +1,84 @@
+"""A therapist's weekly hours and session format, and the free times they give clients.
+
+Intervals are wall-clock times in the therapist's zone, the same every week.
+Changing them never touches sessions already booked: those stay.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.rules.working_hours import fitted
+from core.schedule import SessionFormat, WorkingHours
+from core.therapists import TherapistProfile
+from core.usecases.booking import BookingPolicy, free_times
+from core.usecases.cabinet import own_profile
+
+# What a therapist can choose, in minutes.
+SESSION_LENGTHS = (45, 50, 60, 90)
+BREAKS = (0, 5, 10, 15, 20, 30)
+
+
+class IntervalGone(LookupError):
+    """The interval to change or remove is not in the week any more (changed meanwhile, or a forged button)."""
+
+
+class NotAChoice(ValueError):
+    pass
+
+
+async def add_hours(uow: UnitOfWork, *, therapist_id: int, weekday: int, start: time, end: time) -> WorkingHours:
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    interval = fitted(weekday, start, end, week=profile.hours, session=profile.session)
+    profile.hours = _ordered([*profile.hours, interval])
+    await _save(uow, profile)
+    return interval
+
+
+async def change_hours(
+    uow: UnitOfWork, *, therapist_id: int, old: WorkingHours, start: time, end: time
+) -> WorkingHours:
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    if old not in profile.hours:
+        raise IntervalGone(old)
+    interval = fitted(old.weekday, start, end, week=profile.hours, session=profile.session, replacing=old)
+    profile.hours = _ordered([interval if hours == old else hours for hours in profile.hours])
+    await _save(uow, profile)
+    return interval
+
+
+async def remove_hours(uow: UnitOfWork, *, therapist_id: int, interval: WorkingHours) -> None:
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    if interval not in profile.hours:
+        raise IntervalGone(interval)
+    profile.hours = [hours for hours in profile.hours if hours != interval]
+    await _save(uow, profile)
+
+
+async def set_session_format(
+    uow: UnitOfWork, *, therapist_id: int, length_minutes: int, break_minutes: int
+) -> SessionFormat:
+    if length_minutes not in SESSION_LENGTHS or break_minutes not in BREAKS:
+        raise NotAChoice((length_minutes, break_minutes))
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    profile.session = SessionFormat(timedelta(minutes=length_minutes), timedelta(minutes=break_minutes))
+    await _save(uow, profile)
+    return profile.session
+
+
+async def next_free_times(
+    uow: UnitOfWork, clock: Clock, *, therapist_id: int, policy: BookingPolicy
+) -> tuple[TherapistProfile, list[datetime]]:
+    """The starts clients can book now, exactly as the booking flow offers them."""
+    profile = await own_profile(uow, therapist_id)
+    return profile, await free_times(uow, clock, profile, policy)
+
+
+def _ordered(hours: list[WorkingHours]) -> list[WorkingHours]:
+    return sorted(hours, key=lambda interval: (interval.weekday, interval.start))
+
+
+async def _save(uow: UnitOfWork, profile: TherapistProfile) -> None:
+    await uow.therapists.save(profile)
+    await uow.commit()
