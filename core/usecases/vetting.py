@@ -37,6 +37,7 @@ from core.ports import UnitOfWork
 from core.rules.business_days import add_business_days, business_days_range
 from core.staff import ROLE_PERMISSIONS, Permission
 from core.therapists import APPROACHES, TherapistProfile
+from core.usecases.audit import record
 from core.usecases.notices import cancel_all, notify, schedule
 from core.usecases.users import UnknownTimezone, resolve_timezone
 from core.users import Role, User
@@ -585,6 +586,12 @@ async def _save(uow: UnitOfWork, clock: Clock, application: Application) -> None
 async def _log(uow: UnitOfWork, clock: Clock, application: Application, actor_id: int, action: Action, note: str = "") -> None:
     assert application.id is not None
     await uow.applications.log(ApplicationEvent(application.id, actor_id, action, clock.now(), note))
+    if action in STAFF_DECISIONS:
+        # A reviewer's decision on a person's application belongs in the platform's audit log too.
+        await record(uow, clock, actor_id, f"vetting.{action.value}", application.applicant_id, application=application.id)
+
+
+STAFF_DECISIONS = frozenset({Action.INVITED, Action.HELD, Action.APPROVED, Action.PUBLISHED, Action.DECLINED})
 
 
 async def _record(

@@ -9,6 +9,7 @@ import pytest
 
 from core.applications import FINISHED, SUMMARY, Application, ApplicationEvent, NotYours, Step, WrongStep
 from core.applications import Form as F
+from core.audit import AuditEntry
 from core.clock import ManualClock
 from core.notices import TimedMessage
 from core.questionnaires import FIRST_QUESTIONS, InvalidAnswer, StalePosition, UploadedFile
@@ -120,6 +121,14 @@ class FakeStaff:
         return self.grants.get(role, [])
 
 
+class FakeAudit:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    async def add(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+
 class FakeConversations:
     async def of_client(self, client_id: int) -> list[object]:
         return []
@@ -135,6 +144,7 @@ class FakeUnitOfWork:
         self.therapists = FakeTherapists(*therapists)
         self.applications = FakeApplications()
         self.conversations = FakeConversations()
+        self.audit = FakeAudit()
         self.commits = 0
 
     async def commit(self) -> None:
@@ -522,6 +532,9 @@ async def test_a_decline_cancels_what_was_waiting_and_a_stale_decision_is_refuse
     assert stale.value.step is Step.DECLINED
     history = uow.applications.events[-1]
     assert (history.actor_id, history.note, history.at) == (SECOND_ADMIN, "Not now.", NOW)
+    assert [(e.actor_id, e.action, e.subject_id) for e in uow.audit.entries] == [
+        (ADMIN, "vetting.invited", OLENA), (SECOND_ADMIN, "vetting.declined", OLENA)
+    ]
 
 
 async def test_the_forgotten_reminder_is_rearmed_on_every_change(uow, clock, olena):
