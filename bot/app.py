@@ -36,6 +36,7 @@ from bot.flows import (
     vacation,
     working_hours,
 )
+from bot.flows import broadcast as broadcast_flow
 from bot.flows import support as support_conversation
 from bot.flows import testimonials as testimonial_editing
 from bot.fsm_storage import DatabaseStorage
@@ -44,6 +45,7 @@ from bot.handlers import (
     applications_admin,
     applying,
     audit,
+    broadcasts,
     cabinet,
     chat,
     directory,
@@ -55,10 +57,12 @@ from bot.handlers import (
     privacy,
     profile_changes_admin,
     refunds,
+    roster,
     rules,
     sessions,
     staff,
     start,
+    stats,
     support,
     testimonials,
 )
@@ -68,9 +72,11 @@ from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import booking as booking_notices
+from bot.notices import broadcast as broadcast_notices
 from bot.notices import cabinet as cabinet_notices
 from bot.notices import chat as chat_notices
 from bot.notices import payments as payment_notices
+from bot.notices import roster as roster_notices
 from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
 from bot.notices import vetting as vetting_notices
@@ -179,6 +185,11 @@ def topic_routers() -> list[Router]:
         change_rejection.router(),
         staff.router(),
         audit.router(),
+        # The console's figures, therapists and broadcasts.
+        stats.router(),
+        roster.router(),
+        broadcasts.router(),
+        broadcast_flow.router(),
         admin_queue.router(),
         testimonials.router(),
         testimonial_editing.router(),
@@ -207,6 +218,8 @@ def notice_kinds() -> dict[str, NoticeKind]:
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),
         payment_notices.notice_kinds(),
+        broadcast_notices.notice_kinds(),
+        roster_notices.notice_kinds(),
     )
 
 

@@ -81,6 +81,10 @@ STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
     ("refunds", __("Refunds to decide and carry out"), Permission.SEE_REFUNDS),
     ("payouts", __("Payouts due to therapists"), Permission.MARK_PAYOUTS),
     ("pending_payments", __("Sessions waiting for payment (confirm transfers)"), Permission.MARK_PAYOUTS),
+    ("stats", __("Platform figures this month"), Permission.SEE_STATS),
+    ("therapists", __("Therapists: find, view, pause, hide"), Permission.MANAGE_THERAPISTS),
+    ("broadcast", __("Send a message to a group of people"), Permission.BROADCAST),
+    ("broadcasts", __("Broadcasts and how they went"), Permission.BROADCAST),
     ("profile_changes", __("Therapists' profile changes to approve"), Permission.MANAGE_THERAPISTS),
 ]
 

@@ -10,12 +10,15 @@ from typing import Protocol
 from core.applications import ApplicationRepository
 from core.audit import AuditLog
 from core.bookings import BookingRepository
+from core.broadcasts import BroadcastRepository
 from core.conversations import ConversationRepository
 from core.notices import TimedMessageRepository
 from core.payments import PaymentRepository, PayoutRepository, RefundRepository
 from core.privacy import PersonalData
 from core.profile_changes import ProfileChangeRepository
+from core.roster import TherapistRoster
 from core.staff import StaffRepository
+from core.stats import StatsRepository
 from core.support import SupportRepository
 from core.testimonials import TestimonialRepository
 from core.therapists import TherapistProfile
@@ -62,6 +65,9 @@ class UnitOfWork(Protocol):
     support: SupportRepository
     testimonials: TestimonialRepository
     personal_data: PersonalData
+    stats: StatsRepository
+    broadcasts: BroadcastRepository
+    roster: TherapistRoster
 
     async def commit(self) -> None: ...
 

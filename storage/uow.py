@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.privacy import personal_data
 from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
+from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.payments import SqlPaymentRepository, SqlPayoutRepository, SqlRefundRepository
 from storage.repositories.profile_changes import SqlProfileChangeRepository
+from storage.repositories.roster import SqlTherapistRoster
 from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
+from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.support import SqlSupportRepository
 from storage.repositories.testimonials import SqlTestimonialRepository
 from storage.repositories.therapists import SqlTherapistRepository
@@ -51,6 +54,9 @@ class SqlUnitOfWork:
         self.support = SqlSupportRepository(self._session)
         self.testimonials = SqlTestimonialRepository(self._session)
         self.personal_data = personal_data(self._session)
+        self.stats = SqlStatsRepository(self._session)
+        self.broadcasts = SqlBroadcastRepository(self._session)
+        self.roster = SqlTherapistRoster(self._session)
         self.conversations = SqlConversationRepository(self._session)
         self.bookings = SqlBookingRepository(self._session)
         self.applications = SqlApplicationRepository(self._session)

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.application_texts import referral_line, status_text
 from bot.flows.first_questionnaire import FIRST
 from bot.flows.second_questionnaire import SECOND
+from bot.handlers.stats import public_figures_text
 from bot.handlers.testimonials import testimonials_text
 from bot.keyboards.vetting import (
     OTHER_TIME,
@@ -74,17 +75,27 @@ class DraftToResume(Filter):
 # -- ways in -----------------------------------------------------------------
 
 async def apply_by_link(
-    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    state: FSMContext,
+    settings: Settings,
 ) -> None:
     referral = (command.args or "").removeprefix("ref_") if (command.args or "").startswith("ref_") else ""
-    await offer(message, uow, clock, user, state, referral)
+    await offer(message, uow, clock, user, state, referral, settings)
 
 
-async def apply(message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-    await offer(message, uow, clock, user, state, "")
+async def apply(
+    message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+) -> None:
+    await offer(message, uow, clock, user, state, "", settings)
 
 
-async def offer(message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, referral: str) -> None:
+async def offer(
+    message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, referral: str, settings: Settings
+) -> None:
     """Why join and how it goes, or the application already in progress."""
     if Role.THERAPIST in user.roles:
         await message.answer(_("You are already a therapist on the platform: your cabinet is in /start."))
@@ -95,8 +106,9 @@ async def offer(message: Message, uow: UnitOfWork, clock: Clock, user: User, sta
             application = await vetting.begin_application(uow, clock, user, referral)
         await _resume_or_status(message, state, application, user)
         return
-    # Then what therapists already here say about it (kept by community managers).
-    text = "\n\n".join(part for part in (why_join(), await testimonials_text(uow)) if part)
+    # Then the platform's figures this month, and what therapists already here say about it.
+    figures = await public_figures_text(uow, clock, settings)
+    text = "\n\n".join(part for part in (why_join(), figures, await testimonials_text(uow)) if part)
     await message.answer(text, reply_markup=start_applying(referral))
 
 

@@ -6,6 +6,7 @@ Every topic module is imported here so that one metadata knows all tables.
 from storage.tables.applications import ApplicationEventRow, ApplicationRow
 from storage.tables.base import Base, UtcDateTime
 from storage.tables.bookings import BookingRow
+from storage.tables.broadcasts import BroadcastRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
@@ -22,6 +23,7 @@ __all__ = [
     "AuditRow",
     "Base",
     "BookingRow",
+    "BroadcastRow",
     "ChatFocusRow",
     "ClawbackRow",
     "ConversationRow",

@@ -5,8 +5,11 @@ import pytest
 from aiogram.methods import EditMessageText, SetMyCommands
 from sqlalchemy import select
 
+from bot.keyboards import broadcast as broadcast_buttons
+from bot.keyboards import roster as roster_buttons
 from bot.keyboards import testimonials as testimonial_buttons
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, PendingConfirm, RefundAct, RefundOpen
+from bot.keyboards.stats import StatsRefresh
 from bot.keyboards.vetting import Review
 from core.clock import ManualClock
 from core.staff import StaffRole
@@ -69,6 +72,26 @@ MATRIX = [
     ("/pending_payments", "send", "/pending_payments", {FULL, FINANCE}),
     ("pending payments: confirm", "press", PendingConfirm(booking_id=1).pack(), {FULL, FINANCE}),
     ("/confirm_payment", "send", "/confirm_payment 1", {FULL, FINANCE}),
+    ("/stats", "send", "/stats", {FULL, CM}),
+    ("stats: refresh", "press", StatsRefresh().pack(), {FULL, CM}),
+    ("/therapists", "send", "/therapists", {FULL, CM}),
+    ("/therapists <name>", "send", "/therapists Olena", {FULL, CM}),
+    ("therapists: a page", "press", roster_buttons.RosterPageTurn(page=1, q="ol").pack(), {FULL, CM}),
+    ("therapists: open one", "press", roster_buttons.RosterOpen(id=CLIENT).pack(), {FULL, CM}),
+    ("therapists: the card", "press", roster_buttons.RosterCard(id=CLIENT).pack(), {FULL, CM}),
+    *[
+        (f"therapists: {action.value}", "press", roster_buttons.RosterAct(id=CLIENT, action=action, sure=True).pack(), {FULL, CM})
+        for action in roster_buttons.RosterAction
+    ],
+    ("/broadcasts", "send", "/broadcasts", {FULL, CM}),
+    ("broadcasts: a report", "press", broadcast_buttons.BroadcastReportOpen(id=1).pack(), {FULL, CM}),
+    ("broadcasts: stop one", "press", broadcast_buttons.BroadcastStop(id=1, sure=True).pack(), {FULL, CM}),
+    ("/broadcast", "send", "/broadcast", {FULL, CM}),
+    ("broadcast: confirm", "press", broadcast_buttons.BroadcastConfirm(token="0").pack(), {FULL, CM}),
+    ("broadcast: another message", "press", broadcast_buttons.BroadcastRedo().pack(), {FULL, CM}),
+    ("broadcast: cancel", "press", broadcast_buttons.BroadcastCancel().pack(), {FULL, CM}),
+    ("broadcast: a segment", "press", broadcast_buttons.BroadcastSegment(code="clients").pack(), {FULL, CM}),
+    ("therapists: find by name", "press", roster_buttons.RosterFind().pack(), {FULL, CM}),
 ]
 
 

@@ -1,0 +1,206 @@
+"""/broadcast: choose a segment, send the message, see it exactly as they will, confirm.
+
+Nothing is written until Confirm: cancelling at any step leaves no trace. The
+author's message stays in their chat and every recipient gets a copy of it
+(text, or a photo or document with its caption) through timed messages, so
+delivery paces them within Telegram's limits.
+"""
+from __future__ import annotations
+
+import secrets
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import HasPermission, authority
+from bot.application_texts import step_name
+from bot.editing import replace_message
+from bot.handlers.broadcasts import report_text, segment_name
+from bot.keyboards.broadcast import (
+    APPLICANTS_MENU,
+    BroadcastCancel,
+    BroadcastConfirm,
+    BroadcastRedo,
+    BroadcastSegment,
+    preview_answer,
+    report_buttons,
+    segments,
+)
+from bot.settings import Settings
+from core.applications import Step
+from core.broadcasts import Audience, DuplicateBroadcast, Segment
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.staff import Permission
+from core.usecases.broadcasts import NobodyToTell, audience_size, broadcast_report, send_broadcast
+from core.users import User
+
+BROADCAST = HasPermission(Permission.BROADCAST)
+NOT_A_COMMAND = ~F.text.startswith("/")
+
+
+class BroadcastFlow(StatesGroup):
+    composing = State()  # waiting for the message to broadcast
+    confirming = State()  # its preview is shown
+
+
+def router() -> Router:
+    router = Router(name="broadcast")
+    router.message.register(begin, Command("broadcast"), BROADCAST)
+    router.callback_query.register(choose_segment, BroadcastSegment.filter(), BROADCAST)
+    router.message.register(stop, StateFilter(BroadcastFlow), Command("cancel"), BROADCAST)
+    router.callback_query.register(cancel, BroadcastCancel.filter(), BROADCAST)
+    router.callback_query.register(another_message, BroadcastRedo.filter(), BROADCAST)
+    router.callback_query.register(confirm, BroadcastConfirm.filter(), BROADCAST)
+    # A new message while the preview is shown replaces the one to send.
+    for step in (BroadcastFlow.composing, BroadcastFlow.confirming):
+        router.message.register(message_to_send, step, F.text, NOT_A_COMMAND, BROADCAST)
+        router.message.register(message_to_send, step, F.photo | F.document, BROADCAST)
+        router.message.register(not_sendable, step, NOT_A_COMMAND, BROADCAST)
+    return router
+
+
+# -- the segment ---------------------------------------------------------------------------
+
+
+async def begin(message: Message, state: FSMContext, uow: UnitOfWork, user: User) -> None:
+    await state.clear()
+    everyone = [Segment(Audience.THERAPISTS), Segment(Audience.CLIENTS)]
+    choices = [(segment_name(s), s, await audience_size(uow, s, author_id=user.telegram_id)) for s in everyone]
+    choices.append((_("Applicants at a step…"), None, None))
+    await message.answer(_("📣 Broadcast. Who should receive it?"), reply_markup=segments(choices))
+
+
+async def choose_segment(
+    query: CallbackQuery, callback_data: BroadcastSegment, state: FSMContext, uow: UnitOfWork, user: User
+) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    if callback_data.code == APPLICANTS_MENU:
+        steps = [Segment(Audience.APPLICANTS, step) for step in Step]
+        choices = [
+            (step_name(s.step), s, await audience_size(uow, s, author_id=user.telegram_id))
+            for s in steps
+            if s.step is not None
+        ]
+        await query.answer()
+        await replace_message(query.message, _("📣 Broadcast to applicants at which step?"), segments(choices))
+        return
+    try:
+        segment = Segment.parse(callback_data.code)
+    except ValueError:
+        await query.answer(_("This button is out of date. Start again with /broadcast."), show_alert=True)
+        return
+    count = await audience_size(uow, segment, author_id=user.telegram_id)
+    if count == 0:
+        await query.answer(_("Nobody is in this group right now. Choose another."), show_alert=True)
+        return
+    await state.set_state(BroadcastFlow.composing)
+    await state.set_data({"segment": segment.code})
+    await query.answer()
+    await replace_message(query.message, _ask_for_message(segment, count))
+
+
+def _ask_for_message(segment: Segment, count: int) -> str:
+    return _(
+        "To: {segment} ({count}).\n\nNow send the message to broadcast: text, or a photo or a document with a "
+        "caption. You will see it exactly as they will before anything is sent. /cancel to stop."
+    ).format(segment=segment_name(segment), count=count)
+
+
+# -- the message and its preview ---------------------------------------------------------------
+
+
+async def message_to_send(message: Message, state: FSMContext, uow: UnitOfWork, user: User, bot: Bot) -> None:
+    data = await state.get_data()
+    segment = Segment.parse(data["segment"])
+    count = await audience_size(uow, segment, author_id=user.telegram_id)
+    token = secrets.token_hex(4)
+    await state.set_state(BroadcastFlow.confirming)
+    await state.update_data(from_chat_id=message.chat.id, message_id=message.message_id, token=token)
+    await bot.copy_message(message.chat.id, from_chat_id=message.chat.id, message_id=message.message_id)
+    await message.answer(
+        _(
+            "⬆️ This is exactly what they will get: {segment}, {count} in all. Send it?\n\n"
+            "Keep your original message until sending is over: they get copies of it."
+        ).format(count=count, segment=segment_name(segment)),
+        reply_markup=preview_answer(token, count),
+    )
+
+
+async def not_sendable(message: Message, state: FSMContext) -> None:
+    await message.answer(_("A broadcast can be text, or a photo or a document with a caption. Please send one of these, or /cancel."))
+
+
+async def another_message(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, user: User) -> None:
+    data = await state.get_data()
+    if await state.get_state() != BroadcastFlow.confirming.state or "segment" not in data:
+        await _stale(query)
+        return
+    segment = Segment.parse(data["segment"])
+    await state.set_state(BroadcastFlow.composing)
+    await state.set_data({"segment": segment.code})
+    await query.answer()
+    if isinstance(query.message, Message):
+        count = await audience_size(uow, segment, author_id=user.telegram_id)
+        await replace_message(query.message, _ask_for_message(segment, count))
+
+
+# -- confirming or not -----------------------------------------------------------------------------
+
+
+async def confirm(
+    query: CallbackQuery,
+    callback_data: BroadcastConfirm,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+) -> None:
+    data = await state.get_data()
+    if await state.get_state() != BroadcastFlow.confirming.state or data.get("token") != callback_data.token:
+        await _stale(query)
+        return
+    # Cleared with the broadcast's own transaction: a second tap finds nothing to confirm.
+    await state.clear()
+    try:
+        broadcast = await send_broadcast(
+            uow, clock, actor=await authority(user, uow, settings), segment=Segment.parse(data["segment"]),
+            from_chat_id=data["from_chat_id"], message_id=data["message_id"],
+        )
+    except DuplicateBroadcast:
+        await query.answer(_("This message has already been broadcast to this group."), show_alert=True)
+        return
+    except NobodyToTell:
+        await query.answer(_("Nobody is in this group any more; nothing was sent. /broadcast starts again."), show_alert=True)
+        return
+    await query.answer(_("Sent to the delivery queue."))
+    if isinstance(query.message, Message):
+        report = await broadcast_report(uow, broadcast.id)
+        await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))
+
+
+async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await replace_message(query.message, _("Cancelled; nothing was sent."))
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Cancelled; nothing was sent."))
+
+
+async def _stale(query: CallbackQuery) -> None:
+    await query.answer(
+        _("This preview is no longer current: it was sent, cancelled or replaced. /broadcast starts a new one."),
+        show_alert=True,
+    )
+

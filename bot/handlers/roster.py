@@ -1,0 +1,267 @@
+"""/therapists: staff find a therapist, see their profile as clients do and where it stands, pause or hide it."""
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import HasPermission, authority
+from bot.booking_views import clip, profile_text
+from bot.editing import replace_message
+from bot.handlers.directory import CAPTION_LIMIT, share_link
+from bot.keyboards.roster import (
+    RosterAct,
+    RosterAction,
+    RosterCard,
+    RosterFind,
+    RosterOpen,
+    RosterPageTurn,
+    confirm_action,
+    roster_page,
+    therapist_actions,
+)
+from bot.presenting import money
+from bot.settings import Settings
+from bot.therapist_labels import APPROACHES, TOPICS, labels
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.profile_changes import ProfileChange, ProfileField
+from core.staff import Permission
+from core.usecases.booking import free_times
+from core.usecases.roster import (
+    NothingToChange,
+    RosterPage,
+    Standing,
+    UnknownTherapist,
+    find_therapists,
+    pause_therapist,
+    publish_pending_changes,
+    set_therapist_hidden,
+    standing,
+)
+from core.users import User
+
+MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
+CHANGE_PREVIEW = 80
+
+
+class RosterSearch(StatesGroup):
+    naming = State()
+
+
+def router() -> Router:
+    router = Router(name="roster")
+    router.message.register(show_roster, Command("therapists"), MANAGE)
+    router.callback_query.register(turn_page, RosterPageTurn.filter(), MANAGE)
+    router.callback_query.register(ask_for_name, RosterFind.filter(), MANAGE)
+    router.message.register(stop_searching, RosterSearch.naming, Command("cancel"), MANAGE)
+    router.message.register(name_typed, RosterSearch.naming, F.text, ~F.text.startswith("/"), MANAGE)
+    router.message.register(not_a_name, RosterSearch.naming, ~F.text, MANAGE)
+    router.callback_query.register(open_therapist, RosterOpen.filter(), MANAGE)
+    router.callback_query.register(back_to_card, RosterCard.filter(), MANAGE)
+    router.callback_query.register(act, RosterAct.filter(), MANAGE)
+    return router
+
+
+# -- the list -------------------------------------------------------------------------------
+
+
+async def show_roster(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
+    page = await find_therapists(uow, command.args or "")
+    await message.answer(list_text(page), reply_markup=roster_page(page))
+
+
+async def turn_page(query: CallbackQuery, callback_data: RosterPageTurn, uow: UnitOfWork) -> None:
+    page = await find_therapists(uow, callback_data.q, callback_data.page)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await replace_message(query.message, list_text(page), roster_page(page))
+
+
+def list_text(page: RosterPage) -> str:
+    if page.query and not page.found:
+        return _("No therapist's name has «{query}» in it. Try part of the name, or see everyone.").format(
+            query=page.query
+        )
+    if not page.found:
+        return _("There are no therapists on the platform yet.")
+    if page.query:
+        head = _("Therapists whose name has «{query}»: {count}. Page {number} of {pages}.")
+    else:
+        head = _("All therapists: {count}. Page {number} of {pages}.")
+    lines = [head.format(query=page.query, count=page.found, number=page.number + 1, pages=page.pages), ""]
+    lines += [f"• {entry.full_name} — {_marks(entry.verified, entry.accepting_clients, entry.hidden)}" for entry in page.entries]
+    lines += ["", _("Tap a name to see the profile and act on it.")]
+    return "\n".join(lines)
+
+
+def _marks(verified: bool, accepting: bool, hidden: bool) -> str:
+    marks = [_("verified") if verified else _("not verified")]
+    if not accepting:
+        marks.append(_("paused"))
+    if hidden:
+        marks.append(_("hidden"))
+    return ", ".join(marks)
+
+
+# -- finding by name --------------------------------------------------------------------------
+
+
+async def ask_for_name(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(RosterSearch.naming)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Type the therapist's name, or a part of it. /cancel to stop."))
+
+
+async def name_typed(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
+    page = await find_therapists(uow, message.text or "")
+    if not page.query:
+        await message.answer(_("Type at least one letter of the name, or /cancel."))
+        return
+    await state.clear()
+    await message.answer(list_text(page), reply_markup=roster_page(page))
+
+
+async def not_a_name(message: Message) -> None:
+    await message.answer(_("Please type the name as text, or /cancel."))
+
+
+async def stop_searching(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped searching. /therapists lists everyone."))
+
+
+# -- one therapist ------------------------------------------------------------------------------
+
+
+async def open_therapist(
+    query: CallbackQuery,
+    callback_data: RosterOpen,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    try:
+        found = await standing(uow, clock, callback_data.id)
+    except UnknownTherapist:
+        await _gone(query)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    profile = found.profile
+    free = await free_times(uow, clock, profile, settings.booking_policy())
+    as_clients_see = profile_text(profile, free[0] if free else None, user.timezone, await share_link(bot, profile))
+    if profile.photo_file_id:
+        await query.message.answer_photo(profile.photo_file_id, caption=clip(profile.full_name, CAPTION_LIMIT))
+    await query.message.answer(as_clients_see)
+    await query.message.answer(card_text(found), reply_markup=therapist_actions(profile, len(found.pending_changes)))
+
+
+async def back_to_card(query: CallbackQuery, callback_data: RosterCard, uow: UnitOfWork, clock: Clock) -> None:
+    await _show_card(query, uow, clock, callback_data.id)
+
+
+async def act(
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    therapist_id, action = callback_data.id, callback_data.action
+    if action is not RosterAction.SHOW and not callback_data.sure:
+        await _ask_to_confirm(query, uow, clock, therapist_id, action)
+        return
+    actor = await authority(user, uow, settings)
+    try:
+        if action is RosterAction.PAUSE:
+            await pause_therapist(uow, clock, actor=actor, therapist_id=therapist_id)
+            done = _("Paused; the therapist is told.")
+        elif action is RosterAction.PUBLISH:
+            count = await publish_pending_changes(uow, clock, actor=actor, therapist_id=therapist_id)
+            done = _("Published: {count}; the therapist is told.").format(count=count)
+        else:
+            await set_therapist_hidden(uow, clock, actor=actor, therapist_id=therapist_id, hidden=action is RosterAction.HIDE)
+            done = _("Hidden; the therapist is told.") if action is RosterAction.HIDE else _("Shown again; the therapist is told.")
+    except UnknownTherapist:
+        await _gone(query)
+        return
+    except NothingToChange:
+        done = _("It was already so; nothing changed.")
+    await _show_card(query, uow, clock, therapist_id, done)
+
+
+async def _ask_to_confirm(query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist_id: int, action: RosterAction) -> None:
+    try:
+        found = await standing(uow, clock, therapist_id)
+    except UnknownTherapist:
+        await _gone(query)
+        return
+    name = found.profile.full_name
+    if action is RosterAction.PAUSE:
+        text = _(
+            "Pause {name}'s profile? New clients won't be able to book them; booked sessions stay. They will be told, "
+            "and can take clients again from their cabinet."
+        ).format(name=name)
+    elif action is RosterAction.HIDE:
+        text = _(
+            "Hide {name}'s profile? Clients won't find it and its link will lead nowhere; booked sessions stay. "
+            "They will be told."
+        ).format(name=name)
+    else:
+        if not found.pending_changes:
+            await _show_card(query, uow, clock, therapist_id, _("Nothing is waiting to be published."))
+            return
+        changes = "\n".join(f"• {describe_change(change)}" for change in found.pending_changes)
+        text = _("Publish these changes to {name}'s profile? Clients see them at once; {name} is told.\n\n{changes}").format(
+            name=name, changes=changes
+        )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await replace_message(query.message, text, confirm_action(therapist_id, action))
+
+
+async def _show_card(query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist_id: int, note: str | None = None) -> None:
+    try:
+        found = await standing(uow, clock, therapist_id)
+    except UnknownTherapist:
+        await _gone(query)
+        return
+    await query.answer(note)
+    if isinstance(query.message, Message):
+        await replace_message(
+            query.message, card_text(found), therapist_actions(found.profile, len(found.pending_changes))
+        )
+
+
+async def _gone(query: CallbackQuery) -> None:
+    await query.answer(_("There is no such therapist any more. /therapists shows the current list."), show_alert=True)
+
+
+def card_text(found: Standing) -> str:
+    profile = found.profile
+    lines = [
+        _("👤 {name} · id {id}").format(name=profile.full_name, id=profile.telegram_id),
+        _("Verified: yes") if profile.verified else _("Verified: not yet"),
+        _("Taking new clients: yes") if profile.accepting_clients else _("Taking new clients: ⏸ paused"),
+        _("Hidden by the team: 🙈 yes") if profile.hidden else _("Hidden by the team: no"),
+        _("In the directory right now: yes") if found.listed_now else _("In the directory right now: no"),
+        _("Profile changes waiting for approval: {count}").format(count=len(found.pending_changes)),
+    ]
+    return "\n".join(lines)
+
+
+def describe_change(change: ProfileChange) -> str:
+    field, value = change.field, change.value
+    if field is ProfileField.ABOUT:
+        return _("About: «{text}»").format(text=clip(str(value), CHANGE_PREVIEW))
+    if field is ProfileField.PRICE:
+        return _("Price: {price}").format(price=money(int(value)))
+    if field is ProfileField.TOPICS:
+        return _("Topics: {topics}").format(topics=labels(TOPICS, value))
+    if field is ProfileField.APPROACHES:
+        return _("Approaches: {approaches}").format(approaches=labels(APPROACHES, value))
+    return _("A new photo")

@@ -1,0 +1,129 @@
+"""/stats: the platform's figures computed live, and the same four figures as applicants read them."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.access import HasPermission
+from bot.application_texts import step_name
+from bot.editing import replace_message
+from bot.keyboards.stats import StatsRefresh, refresh_button
+from bot.presenting import local_day, money
+from bot.settings import Settings
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.rules.platform_figures import PlatformFigures
+from core.staff import Permission
+from core.usecases.stats import StaffStats, figures_now, staff_stats
+
+SEE = HasPermission(Permission.SEE_STATS)
+
+
+def router() -> Router:
+    router = Router(name="stats")
+    router.message.register(show_stats, Command("stats"), SEE)
+    router.callback_query.register(refresh_stats, StatsRefresh.filter(), SEE)
+    return router
+
+
+async def show_stats(message: Message, uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
+    stats = await staff_stats(uow, clock, settings.default_timezone)
+    await message.answer(staff_text(stats, settings.default_timezone, clock.now()), reply_markup=refresh_button())
+
+
+async def refresh_stats(query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
+    stats = await staff_stats(uow, clock, settings.default_timezone)
+    await query.answer(_("Updated."))
+    if isinstance(query.message, Message):
+        await replace_message(query.message, staff_text(stats, settings.default_timezone, clock.now()), refresh_button())
+
+
+async def public_figures_text(uow: UnitOfWork, clock: Clock, settings: Settings) -> str:
+    """The four figures as an applicant reads them in «why join»; "" while no therapist is active to speak for."""
+    figures = await figures_now(uow, clock, settings.default_timezone)
+    if not figures.worth_showing:
+        return ""
+    return "\n".join(
+        [
+            _("The platform this month, so far:"),
+            _("• New bookings a day, on average: {value}").format(value=number(figures.new_bookings_per_day)),
+            _("• Sessions per specialist, on average: {value}").format(value=number(figures.sessions_per_therapist)),
+            _("• New clients per specialist, on average: {value}").format(
+                value=number(figures.new_clients_per_therapist)
+            ),
+            _("• Expected earnings per specialist, on average: {value}").format(
+                value=earnings(figures.earnings_per_therapist_minor)
+            ),
+        ]
+    )
+
+
+def staff_text(stats: StaffStats, zone: str, now: datetime) -> str:
+    figures = stats.figures
+    lines = [
+        _("📊 The platform this month: {first} – {today} ({zone}).").format(
+            first=local_day(figures.month.start, zone), today=local_day(now, zone), zone=zone
+        ),
+        "",
+        *_four_figures(figures),
+        _("Specialists counted: {count} (verified, and taking clients now or with a paid session this month).").format(
+            count=figures.active_therapists
+        ),
+        "",
+        _("Applications by step:"),
+        *(f"• {step_name(step)}: {count}" for step, count in stats.funnel),
+        "",
+        _refunds_line(stats),
+        "",
+        _(
+            "How they are counted: bookings made this month, except requests declined or left unanswered; sessions "
+            "paid and held (late cancellations and no-shows count as held); a new client first paid that specialist "
+            "this month; earnings are the specialists' share of paid sessions this month, refunded ones excluded."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _four_figures(figures: PlatformFigures) -> list[str]:
+    return [
+        _("• New bookings a day, on average: {value} ({count} this month)").format(
+            value=number(figures.new_bookings_per_day), count=figures.new_bookings
+        ),
+        _("• Sessions held per specialist: {value} ({count} in all)").format(
+            value=number(figures.sessions_per_therapist), count=figures.sessions_held
+        ),
+        _("• New clients per specialist: {value} ({count} in all)").format(
+            value=number(figures.new_clients_per_therapist), count=figures.new_clients
+        ),
+        _("• Expected earnings per specialist: {value} ({total} in all)").format(
+            value=earnings(figures.earnings_per_therapist_minor), total=earnings(figures.earnings_minor)
+        ),
+    ]
+
+
+def _refunds_line(stats: StaffStats) -> str:
+    if not stats.refunds:
+        return _("Refunds granted this month: none.")
+    parts = [
+        _("{count} for {amount}").format(count=total.count, amount=money(total.amount_minor, total.currency))
+        for total in stats.refunds
+    ]
+    return _("Refunds granted this month: {parts}.").format(parts="; ".join(parts))
+
+
+def number(value: Decimal | None) -> str:
+    """An average, to two decimals; a dash when there is nothing to average."""
+    return "—" if value is None else f"{value:.2f}"
+
+
+def earnings(minor: int | None) -> str:
+    """Kopiyky as hryvnias to two decimals: 162501 → "1 625.01 ₴"."""
+    if minor is None:
+        return "—"
+    whole, kopiyky = divmod(minor, 100)
+    return "{whole}.{kopiyky:02d} ₴".format(whole=f"{whole:,}".replace(",", " "), kopiyky=kopiyky)
