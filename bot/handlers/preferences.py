@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.commands import publish_commands_for
+from bot.access import publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
@@ -63,7 +63,7 @@ async def set_language(
         await query.answer()
         assert isinstance(query.message, Message)
         await query.message.answer(_("Done: I will speak English with you."), reply_markup=main_menu(role))
-    await publish_commands_for(bot, i18n, user, role)
+    await publish_own_commands(bot, i18n, uow, settings, user)  # with the console commands their roles allow
 
 
 async def ask_timezone(message: Message, state: FSMContext, user: User) -> None:

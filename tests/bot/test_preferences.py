@@ -3,6 +3,7 @@ from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat
 
 from bot.app import build_app
+from tests.conftest import ADMIN_ID
 from tests.support.bot_client import BotClient
 
 
@@ -61,3 +62,13 @@ async def test_an_unfinished_step_and_the_language_survive_a_restart(client, app
     replies = await again.send("Lisbon")
     assert replies[0].text.startswith("Done: times will be shown for Europe/Lisbon")
     await restarted.engine.dispose()
+
+
+async def test_a_staff_member_keeps_their_console_commands_in_the_new_language(app, make_client, session):
+    admin = make_client(ADMIN_ID, "Admin")
+    await admin.send("/language")
+    await admin.click("English")
+
+    menus = [call for call in session.calls if isinstance(call, SetMyCommands)]
+    listed = {command.command: command.description for command in menus[-1].commands}
+    assert listed["audit"] == "Audit log" and listed["staff"] == "Staff and their roles"
