@@ -14,7 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import guard
+from bot.cabinet_gate import TYPED, guard
 from bot.cabinet_views import field_name
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
@@ -27,7 +27,7 @@ from core.ports import UnitOfWork
 from core.profile_changes import ProfileField, chosen_codes, photo_value, typed_value
 from core.questionnaires import InvalidAnswer, question
 from core.therapists import TherapistProfile
-from core.usecases.profile_changes import Proposal, propose
+from core.usecases.profile_changes import Proposal, propose, waiting_of
 
 PICKABLE = {ProfileField.TOPICS: TOPICS, ProfileField.APPROACHES: APPROACHES}
 
@@ -47,21 +47,19 @@ def router() -> Router:
     router.callback_query.register(closed_list, PickToggle.filter())
     router.callback_query.register(closed_list, PickDone.filter())
     router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
-    # Other commands pass through to their own handlers; the step waits meanwhile.
-    typed = F.text & ~F.text.startswith("/")
-    router.message.register(typed_about, CabinetProfile.about, typed)
-    router.message.register(typed_price, CabinetProfile.price, typed)
+    router.message.register(typed_about, CabinetProfile.about, TYPED)
+    router.message.register(typed_price, CabinetProfile.price, TYPED)
     router.message.register(sent_photo, CabinetProfile.photo, F.photo)
-    router.message.register(photo_expected, CabinetProfile.photo, typed)
+    router.message.register(photo_expected, CabinetProfile.photo, TYPED)
     router.message.register(photo_expected, CabinetProfile.photo, ~F.text)
-    router.message.register(buttons_expected, CabinetProfile.picking, typed)
+    router.message.register(buttons_expected, CabinetProfile.picking, TYPED)
     router.message.register(buttons_expected, CabinetProfile.picking, ~F.text)
     router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text)
     return router
 
 
 async def start_editing(
-    query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext, therapist: TherapistProfile
+    query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
 ) -> None:
     try:
         field = ProfileField(callback_data.field)
@@ -71,7 +69,9 @@ async def start_editing(
     await query.answer()
     assert isinstance(query.message, Message)
     if field in PICKABLE:
-        picked = list(getattr(therapist, field.value))
+        # Ticks start from what she sent last, if it still waits, else from the live profile.
+        waiting = [c for c in await waiting_of(uow, therapist_id=therapist.telegram_id) if c.field is field]
+        picked = list(waiting[-1].value if waiting else getattr(therapist, field.value))
         await state.set_state(CabinetProfile.picking)
         await state.set_data({"field": field.value, "picked": picked})
         await query.message.answer(_ask_pick(field), reply_markup=picker_keyboard(PICKABLE[field], picked))

@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import status_label
-from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
 from bot.cabinet_views import calendar_day, vacation_dates
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
@@ -94,11 +94,9 @@ def router() -> Router:
     router.callback_query.register(skip_note_too_late, NoteSkip.filter())
     router.callback_query.register(decide_session, InsideVacation.filter())
     router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
-    # Other commands pass through to their own handlers; the step waits meanwhile.
-    typed = F.text & ~F.text.startswith("/")
-    router.message.register(typed_first_day, CabinetVacation.first_day, typed)
-    router.message.register(typed_last_day, CabinetVacation.last_day, typed)
-    router.message.register(typed_note, CabinetVacation.note, typed)
+    router.message.register(typed_first_day, CabinetVacation.first_day, TYPED)
+    router.message.register(typed_last_day, CabinetVacation.last_day, TYPED)
+    router.message.register(typed_note, CabinetVacation.note, TYPED)
     router.message.register(not_text, StateFilter(CabinetVacation), ~F.text)
     return router
 

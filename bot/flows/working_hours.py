@@ -16,7 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
 from bot.cabinet_views import weekday_name
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
@@ -75,10 +75,8 @@ def router() -> Router:
     router.callback_query.register(choose_format, FormatSet.filter())
     router.callback_query.register(preview, Preview.filter())
     router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
-    # Other commands pass through to their own handlers; the step waits meanwhile.
-    typed = F.text & ~F.text.startswith("/")
-    router.message.register(typed_new, CabinetHours.adding, typed)
-    router.message.register(typed_change, CabinetHours.changing, typed)
+    router.message.register(typed_new, CabinetHours.adding, TYPED)
+    router.message.register(typed_change, CabinetHours.changing, TYPED)
     router.message.register(not_text, StateFilter(CabinetHours), ~F.text)
     return router
 

@@ -156,3 +156,17 @@ async def test_an_english_reader_gets_the_week_in_english(app, make_client):
     iryna = await iryna_in_cabinet(app, make_client, locale="en")
     replies = await iryna.send("/hours")
     assert replies[0].text.startswith("🗓 Your weekly hours, in your time zone (Europe/Kyiv):\nMon: 10:00–18:00")
+
+
+async def test_a_menu_button_mid_step_opens_its_part_and_the_step_ends(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client)
+    await iryna.send("/hours")
+    await iryna.click("Сб")
+    await iryna.click("➕ Додати години")
+
+    vacation = await iryna.send("🏖 Відпустка")
+    stray = await iryna.send("9-13")
+
+    assert vacation[0].text.startswith("🏖 Ваші відпустки")
+    assert not any("Збережено" in text for text in answers(stray))
+    assert (5, "09:00", "13:00") not in await hours_rows(app)

@@ -1,0 +1,95 @@
+"""The cabinet's overview, pausing new clients, and the personal brand."""
+from __future__ import annotations
+
+from bot.keyboards.booking import Confirm, unix
+from core.usecases.booking import accept_request, request_booking
+from tests.bot import booking_support
+from tests.bot.booking_support import IRYNA, OLENA, PETRO, add_person, stored, utc
+from tests.bot.cabinet_support import answers, iryna_in_cabinet, profile_of
+from tests.support.bot_client import BotClient
+
+app, sleeper = booking_support.app, booking_support.sleeper
+
+
+async def booked(app, client_id: int, starts_at):  # type: ignore[no-untyped-def]
+    policy = app.settings.booking_policy()
+    async with app.unit_of_work() as uow:
+        booking = await request_booking(uow, app.clock, client_id=client_id, therapist_id=IRYNA, starts_at=starts_at, policy=policy)
+    async with app.unit_of_work() as uow:
+        return await accept_request(uow, app.clock, therapist_id=IRYNA, booking_id=booking.id, version=1, policy=policy)
+
+
+async def test_the_overview_opens_every_part_of_the_cabinet(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client, hours=[])
+
+    overview = await iryna.send("/cabinet")
+    hours = await iryna.click("🗓 Години")
+    back = await iryna.send("/cabinet")
+    month = await iryna.click("📊 Цей місяць", in_reply=back[0])
+
+    assert overview[0].text == (
+        "🧑‍⚕️ Ваш кабінет, Iryna Kovalenko\n\n"
+        "🟢 Профіль активний: клієнти знаходять вас у каталозі й можуть записатися на сесію.\n\n"
+        "🗓 Робочі години ще не задано. Клієнти зможуть записуватися, щойно ви їх додасте.\n\n"
+        "🏖 Відпустку не заплановано."
+    )
+    assert overview[0].buttons == ["🗓 Години", "🏖 Відпустка", "👤 Профіль", "📊 Цей місяць"]
+    assert hours[-1].text.startswith("🗓 Ваші робочі години на тиждень")
+    assert BotClient.texts_of(month)[0].startswith("📊 Ваш місяць від 1 лист 2026 (Europe/Kyiv)\nПроведено сесій: 0")
+    assert "Нічого не чекає на виплату." in BotClient.texts_of(month)[0]
+
+
+async def test_pausing_stops_new_clients_keeps_booked_sessions_and_resuming_brings_them_back(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client)
+    await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
+    await add_person(app, OLENA, "Olena", locale="en", zone="America/New_York")
+    existing = await booked(app, OLENA, utc(2026, 11, 26, 10))
+    petro = make_client(PETRO, "Petro")
+    await petro.send("/start t_iryna")
+    days = await petro.click("📅 Обрати час")
+
+    await iryna.send("/profile")
+    paused = await iryna.click("⏸ Призупинити нових клієнтів")
+    directory = await petro.send("/find")
+    link = await petro.send("/start t_iryna")
+    slot = utc(2026, 11, 25, 10)
+    forged = await petro.press(Confirm(therapist_id=IRYNA, at=unix(slot)).pack(), days[-1])
+    overview = await iryna.send("/cabinet")
+
+    assert BotClient.alerts(paused) == ["Пауза. Заплановані сесії лишаються."]
+    assert "⏸ Пауза: вас немає в каталозі, і ніхто не може записатися на нову сесію." in paused[-1].text
+    assert "▶️ Знову приймати нових клієнтів" in paused[-1].buttons
+    assert (await profile_of(app)).accepting_clients is False
+    assert "Iryna" not in directory[0].text
+    assert answers(link)[0].startswith("За цим посиланням немає терапевта, який зараз приймає клієнтів.")
+    assert "Цей терапевт зараз не приймає нових клієнтів." in " ".join(answers(forged))
+    assert (await stored(app, existing.id)).active
+    assert "⏸ Пауза" in overview[0].text
+
+    resumed = await iryna.click("▶️ Знову приймати нових клієнтів", in_reply=paused[-1])
+    listed = await petro.send("/find")
+    assert BotClient.alerts(resumed) == ["Ви знову приймаєте нових клієнтів."]
+    assert "Знайдено: 1" in listed[0].text
+
+
+async def test_her_link_invites_clients_and_colleagues_and_media_is_her_choice(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client)
+    await iryna.send("/profile")
+    brand = await iryna.click("🔗 Моє посилання, відео й подкасти")
+    joined = await iryna.click("🎬 Брати участь у відео, подкастах і статтях")
+    left = await iryna.click("🚫 Більше не брати участі в медіа")
+
+    assert brand[-1].text == (
+        "🔗 Ваша власна сторінка на платформі: https://t.me/therapy_test_bot?start=t_iryna\n\n"
+        "Поширюйте її на своєму сайті, у соцмережах чи в підписі листа: хто її відкриє, потрапить у ваш профіль "
+        "і зможе записатися до вас.\n\n"
+        "Знаєте колегу, якому підійде платформа? Це посилання починає його заявку: "
+        "https://t.me/therapy_test_bot?start=ref_iryna\n\n"
+        "🎬 Відео, подкасти й статті: зараз ви не берете участі. Участь добровільна й безкоштовна."
+    )
+    assert BotClient.alerts(joined) == ["Записали: запросимо, щойно буде проєкт для вас."]
+    assert joined[-1].text.endswith("🎬 Відео, подкасти й статті: ви берете участь. Запросимо, щойно буде проєкт для вас.")
+    assert BotClient.alerts(left) == ["Записали: запрошень не буде."]
+    assert (await profile_of(app)).media_opt_in is False
+    await iryna.click("🎬 Брати участь у відео, подкастах і статтях", in_reply=left[-1])
+    assert (await profile_of(app)).media_opt_in is True
