@@ -206,6 +206,9 @@ async def test_an_unanswered_request_lapses_frees_the_slot_and_offers_other_time
     assert sent_to(session, IRYNA, mark) == [
         "⌛ Запит Olena на Пт, 27 лист, 12:00 (Europe/Kyiv) залишився без відповіді й скасувався; цей час знову вільний."
     ]
+    late_answer = await make_client(IRYNA, "Iryna").click("✅ Прийняти")
+    assert BotClient.alerts(late_answer) == ["З цією сесією цього вже не можна зробити. Ось як вона виглядає зараз."]
+    assert "Статус: ⌛ запит залишився без відповіді" in BotClient.texts_of(late_answer)[0]
     again = await booked(app, PETRO, utc(2026, 11, 27, 10), accepted=False)
     assert again.status is BookingStatus.REQUESTED
 
