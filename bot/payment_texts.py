@@ -13,10 +13,11 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from bot.booking_views import status_label
 from bot.notices.kinds import Invoice
 from bot.presenting import local_day, local_moment, money
 from core.bookings import Booking
-from core.payments import STARS, Payout, RefundReason, RefundStatus
+from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
 from core.usecases.checkout import CheckoutRefusal, Payable
 from core.usecases.payouts import Earnings, PayoutBoard
 from core.usecases.refunds import RefundCase
@@ -131,6 +132,14 @@ def reason_title(reason: RefundReason) -> str:
     }[reason]
 
 
+def method_title(method: PaymentMethod) -> str:
+    return {
+        PaymentMethod.PROVIDER: _("card, through the payment provider"),
+        PaymentMethod.STARS: _("Telegram Stars"),
+        PaymentMethod.MANUAL: _("transfer, confirmed by finance"),
+    }[method]
+
+
 def status_title(status: RefundStatus) -> str:
     return {
         RefundStatus.AWAITING_THERAPIST: _("waiting for the therapist"),
@@ -161,7 +170,7 @@ def refund_card(case: RefundCase, zone: str) -> str:
     if booking is not None:
         parts.append(
             _("Booking #{number}: {status}, price {price}.").format(
-                number=booking.id, status=booking.status.value, price=money(booking.price_minor)
+                number=booking.id, status=status_label(booking.status), price=money(booking.price_minor)
             )
         )
     charge = payment.provider_payment_charge_id or payment.reference or payment.telegram_payment_charge_id
@@ -169,7 +178,7 @@ def refund_card(case: RefundCase, zone: str) -> str:
         _("Paid {amount} on {moment} ({method}); charge: {charge}").format(
             amount=amount(payment.amount_minor, payment.currency),
             moment=local_moment(payment.recorded_at, zone),
-            method=payment.method.value,
+            method=method_title(payment.method),
             charge=charge,
         )
     )
