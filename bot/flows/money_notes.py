@@ -26,7 +26,8 @@ from core.payments import MAX_NOTE, MAX_REFERENCE, PayoutRefused, RefundRefused,
 from core.ports import UnitOfWork
 from core.usecases.payments import PaymentOutcome, UnknownBooking, confirm_manual_payment
 from core.usecases.payouts import PayoutNotFound, mark_payout_paid, settle_clawback
-from core.usecases.refunds import NotAllowed, RefundNotFound, decide_refund, refund_carried_out
+from core.usecases.refunds import RefundNotFound, decide_refund, refund_carried_out
+from core.usecases.staff import NotAllowed
 from core.users import User
 
 PAYOUT, CLAWBACK, MANUAL = "payout", "clawback", "manual"

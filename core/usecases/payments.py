@@ -24,7 +24,8 @@ from core.usecases.audit import record
 from core.usecases.booking import BookingPolicy, booking_paid
 from core.usecases.checkout import CheckoutRefusal, refusal_for
 from core.usecases.notices import notify
-from core.usecases.refunds import NotAllowed, refund_stray
+from core.usecases.refunds import refund_stray
+from core.usecases.staff import NotAllowed
 
 # Notice kinds (bot/notices/payments.py).
 PAID = "payments.paid"  # to both sides: «Оплата пройшла успішно»

@@ -20,7 +20,7 @@ from core.ports import UnitOfWork
 from core.staff import Authority, Permission
 from core.usecases.audit import record
 from core.usecases.notices import notify
-from core.usecases.refunds import NotAllowed
+from core.usecases.staff import NotAllowed
 
 # Notice kind (bot/notices/payments.py): the therapist hears their payout was made.
 PAYOUT_PAID = "payments.payout_paid"

@@ -43,6 +43,7 @@ from core.ports import UnitOfWork
 from core.staff import Authority, Permission, StaffRole
 from core.usecases.audit import record
 from core.usecases.notices import notify
+from core.usecases.staff import NotAllowed
 
 # Notice kinds (bot/notices/payments.py).
 STARS_REFUND = "payments.stars_refund"  # to the client: not a message, the stars given back
@@ -73,10 +74,6 @@ class RequestRefused(Exception):
         self.reason = reason
 
 
-class NotAllowed(Exception):
-    pass
-
-
 # -- by the rules ----------------------------------------------------------------
 
 
@@ -94,7 +91,7 @@ async def after_cancellation(uow: UnitOfWork, clock: Clock, booking: Booking) ->
         if await uow.refunds.of_payment(payment.id) is None:
             refund = _refund_of(payment, RefundReason.CANCELLED_IN_TIME, RefundStatus.APPROVED, clock.now())
             await uow.refunds.add(refund)
-            await approved(uow, clock, refund)
+            await _give_back(uow, clock, refund)
     elif booking.status is BookingStatus.CANCELLED_LATE:
         await notify(
             uow,
@@ -110,11 +107,11 @@ async def refund_stray(uow: UnitOfWork, clock: Clock, payment: Payment) -> Refun
     """A payment that could not pay its booking is given back in full (joins the caller's transaction)."""
     refund = _refund_of(payment, RefundReason.STRAY_PAYMENT, RefundStatus.APPROVED, clock.now())
     await uow.refunds.add(refund)
-    await approved(uow, clock, refund)
+    await _give_back(uow, clock, refund)
     return refund
 
 
-async def approved(uow: UnitOfWork, clock: Clock, refund: Refund) -> None:
+async def _give_back(uow: UnitOfWork, clock: Clock, refund: Refund) -> None:
     """The money goes back: settle the therapist's payout, then start returning it."""
     payout = await uow.payouts.of_payment(refund.payment_id)
     if payout is not None and payout.status is PayoutStatus.DUE:
@@ -261,7 +258,7 @@ async def decide_refund(
     refund.decide(approve=approve, by=actor.telegram_id, note=note, now=clock.now())
     await uow.refunds.save(refund)
     if approve:
-        await approved(uow, clock, refund)
+        await _give_back(uow, clock, refund)
     payment = await _payment(uow, refund)
     booking = await uow.bookings.get(refund.booking_id) if refund.booking_id else None
     for recipient in (payment.payer_id, booking.therapist_id if booking else None):
