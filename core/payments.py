@@ -262,8 +262,6 @@ class PaymentRepository(Protocol):
     async def applied_to(self, booking_id: int) -> Payment | None:
         """The payment that paid this booking, if any."""
 
-    async def of_booking(self, booking_id: int) -> list[Payment]: ...
-
     async def awaiting_payment(self) -> list[int]:
         """Ids of bookings waiting for payment, by payment deadline (finance's manual-payment list)."""
 
@@ -276,8 +274,6 @@ class RefundRepository(Protocol):
     async def get(self, refund_id: int, *, for_update: bool = False) -> Refund | None: ...
 
     async def of_payment(self, payment_id: int) -> Refund | None: ...
-
-    async def of_booking(self, booking_id: int) -> list[Refund]: ...
 
     async def open(self) -> list[Refund]:
         """Awaiting the therapist, a decision, or carrying out; oldest first."""

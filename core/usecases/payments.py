@@ -57,8 +57,6 @@ class Receipt:
 class Recorded:
     outcome: PaymentOutcome
     payment: Payment | None  # None for a duplicate
-    booking: Booking | None
-    why_stray: CheckoutRefusal | None = None
 
 
 class UnknownBooking(LookupError):
@@ -86,21 +84,25 @@ async def record_payment(
     payment.booking_id = booking.id if booking else None
     if not await uow.payments.record(payment):
         await uow.rollback()
-        return Recorded(PaymentOutcome.DUPLICATE, None, booking)
+        return Recorded(PaymentOutcome.DUPLICATE, None)
     why = refusal_for(booking, clock, payer_id=receipt.payer_id, version=reference.version if reference else 0)
-    # A booking moved after its invoice was paid is still the session the client paid for.
-    if why in (None, CheckoutRefusal.CHANGED) and booking is not None:
+    if why is CheckoutRefusal.CHANGED:
+        why = None  # a booking moved after its invoice was paid is still the session the client paid for
+    if why is None:
+        assert booking is not None
         if (receipt.currency, receipt.amount) != (policy.currency, policy.charge_for(booking.price_minor)):
             why = CheckoutRefusal.WRONG_AMOUNT
-        else:
-            why = None
-    if booking is not None and why is None:
-        booking = await _apply(uow, clock, payment, booking, policy, booking_policy)
+    if why is None:
+        assert booking is not None
+        await _apply(uow, clock, payment, booking, policy, booking_policy)
         outcome = PaymentOutcome.APPLIED
     else:
         payment.use = PaymentUse.STRAY
         await uow.payments.save(payment)
-        recipients = (payment.payer_id,) if booking is None else (booking.client_id, booking.therapist_id)
+        # The payer hears of it, and the therapist of their own client's payment; nobody else.
+        recipients = [payment.payer_id]
+        if booking is not None and booking.client_id == payment.payer_id:
+            recipients.append(booking.therapist_id)
         for recipient in recipients:
             await notify(
                 uow, clock, kind=STRAY, recipient_id=recipient, key=f"{_base(payment)}:stray:{recipient}",
@@ -111,7 +113,7 @@ async def record_payment(
     if receipt.recorded_by is not None:
         await record(uow, clock, receipt.recorded_by, money.MANUAL_PAYMENT_CONFIRMED, payment.payer_id, payment=payment.id)
     await uow.commit()
-    return Recorded(outcome, payment, booking, why)
+    return Recorded(outcome, payment)
 
 
 async def confirm_manual_payment(
@@ -173,10 +175,10 @@ async def pending_payments(uow: UnitOfWork, clock: Clock) -> list[PendingPayment
 
 async def _apply(
     uow: UnitOfWork, clock: Clock, payment: Payment, booking: Booking, policy: PaymentPolicy, booking_policy: BookingPolicy
-) -> Booking:
+) -> None:
     now = clock.now()
     # The booking keeps its price in kopiyky whatever the currency paid in; the payment keeps what moved.
-    paid = await booking_paid(uow, clock, booking.id, amount_minor=booking.price_minor, policy=booking_policy)
+    await booking_paid(uow, clock, booking.id, amount_minor=booking.price_minor, policy=booking_policy)
     await uow.payouts.add(
         Payout(
             therapist_id=booking.therapist_id,
@@ -192,7 +194,6 @@ async def _apply(
         await notify(
             uow, clock, kind=PAID, recipient_id=recipient, key=f"{_base(payment)}:paid:{recipient}", payment_id=payment.id
         )
-    return paid
 
 
 async def _locked(uow: UnitOfWork, clock: Clock, booking_id: int) -> Booking | None:

@@ -66,12 +66,6 @@ class SqlPaymentRepository:
         )
         return _payment(row) if row else None
 
-    async def of_booking(self, booking_id: int) -> list[Payment]:
-        rows = await self._session.scalars(
-            select(PaymentRow).where(PaymentRow.booking_id == booking_id).order_by(PaymentRow.id)
-        )
-        return [_payment(row) for row in rows]
-
     async def awaiting_payment(self) -> list[int]:
         ids = await self._session.scalars(
             select(BookingRow.id)
@@ -108,12 +102,6 @@ class SqlRefundRepository:
     async def of_payment(self, payment_id: int) -> Refund | None:
         row = await self._session.scalar(select(RefundRow).where(RefundRow.payment_id == payment_id))
         return _refund(row) if row else None
-
-    async def of_booking(self, booking_id: int) -> list[Refund]:
-        rows = await self._session.scalars(
-            select(RefundRow).where(RefundRow.booking_id == booking_id).order_by(RefundRow.id)
-        )
-        return [_refund(row) for row in rows]
 
     async def open(self) -> list[Refund]:
         rows = await self._session.scalars(

@@ -292,3 +292,23 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
 async def add_person_admin(app) -> None:  # type: ignore[no-untyped-def]
     """The full admin from the settings, known to the bot (they have started it)."""
     await add_person(app, ADMIN_ID, "Admin", locale="uk", zone="Europe/Kyiv")
+
+
+async def test_a_payment_for_someone_elses_invoice_is_refunded_to_the_payer_alone(app, session, make_client):
+    await scene(app)
+    petro = make_client(PETRO, "Petro")
+    booking = await confirmed_booking(app)
+    await deliver(app)
+    (invoice,) = invoices(session, OLENA)
+
+    mark = len(session.calls)
+    await paid(petro, invoice, charge_id="tg-petro")  # however it came to be paid, the money is Petro's
+    await deliver(app)
+
+    (payment,) = await payments(app)
+    assert (payment.payer_id, payment.use) == (PETRO, "stray")
+    (refund,) = await refunds(app)
+    assert (refund.payment_id, refund.status) == (payment.id, "approved")
+    assert texts(session, PETRO, mark)[0].startswith("⚠️ Вашу оплату 1 200 ₴ не вдалося пов'язати з жодною вашою сесією.")
+    assert texts(session, OLENA, mark) == [] and texts(session, IRYNA, mark) == []
+    assert (await stored(app, booking.id)).status is BookingStatus.AWAITING_PAYMENT
