@@ -26,6 +26,7 @@ from core.therapists import TherapistProfile
 from core.usecases.audit import record
 from core.usecases.cabinet import own_profile
 from core.usecases.notices import notify
+from core.usecases.staff import NotAllowed
 
 # Notice kinds (bot/notices/cabinet.py).
 CHANGE_PROPOSED_NOTICE = "cabinet.change_proposed"
@@ -33,10 +34,6 @@ CHANGE_DECIDED_NOTICE = "cabinet.change_decided"
 
 
 class ChangeNotFound(LookupError):
-    pass
-
-
-class NotAllowed(Exception):
     pass
 
 

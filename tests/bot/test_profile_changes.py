@@ -258,3 +258,24 @@ async def test_only_community_managers_decide_and_never_on_their_own_profile(app
     assert BotClient.alerts(own) == ["Це ваш власний профіль: рішення ухвалить інший адміністратор."]
     assert [row[2] for row in await changes(app)] == ["pending", "pending"]
     assert field == "price"
+
+
+async def test_the_admins_notice_is_dropped_if_the_change_is_decided_before_it_goes_out(app, make_client, session):
+    iryna = await iryna_in_cabinet(app, make_client)
+    maria = make_client(STAFFER, "Maria")
+    await maria.send("/start")
+    await give(app, STAFFER, StaffRole.COMMUNITY_MANAGER)
+    await admin(app, make_client)
+    await deliver(app)
+    await iryna.send("/profile")
+    await iryna.click("💰 Ціна")
+    await iryna.send("1300")  # written for both; delivered only when the test lets it
+    await maria.send("/profile_changes")
+    await maria.click("Iryna Kovalenko · Ціна")
+    mark = len(session.calls)
+    await maria.click("✅ Схвалити")
+
+    await deliver(app)
+
+    assert sent_to(session, ADMIN_ID, mark) == []
+    assert sent_to(session, IRYNA, mark) == ["✅ Вашу зміну «Ціна» схвалено: тепер клієнти бачать її у вашому профілі."]
