@@ -25,9 +25,6 @@ class Section(CallbackData, prefix="ko"):
     name: str
 
 
-SECTIONS = ("overview", "hours", "vacation", "profile", "month", "brand")
-
-
 # -- weekly hours -------------------------------------------------------------------
 
 

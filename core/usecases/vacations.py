@@ -54,12 +54,6 @@ def today_of(profile: TherapistProfile, clock: Clock) -> date:
     return clock.now().astimezone(ZoneInfo(profile.timezone)).date()
 
 
-async def vacations(uow: UnitOfWork, clock: Clock, *, therapist_id: int) -> tuple[TherapistProfile, date]:
-    """The profile with its vacations, and today in the therapist's zone (what is past, what is ahead)."""
-    profile = await own_profile(uow, therapist_id)
-    return profile, today_of(profile, clock)
-
-
 async def vacation_of(uow: UnitOfWork, clock: Clock, *, therapist_id: int, vacation_id: int) -> Vacation:
     """One of the therapist's own vacations that can still be changed."""
     profile = await own_profile(uow, therapist_id)

@@ -34,7 +34,7 @@ CABINET = [
     ("send", "🏖 Відпустка"),
     ("send", "👤 Профіль"),
     ("send", "📊 Цей місяць"),
-    *[("press", buttons.Section(name=name).pack()) for name in buttons.SECTIONS],
+    *[("press", buttons.Section(name=name).pack()) for name in ("overview", "hours", "vacation", "profile", "month", "brand")],
     ("press", buttons.HoursDay(weekday=0).pack()),
     ("press", buttons.HoursAdd(weekday=0).pack()),
     ("press", buttons.HoursChange(weekday=0, start=600, end=1080).pack()),

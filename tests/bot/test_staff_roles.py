@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.keyboards import broadcast as broadcast_buttons
 from bot.keyboards import roster as roster_buttons
 from bot.keyboards import testimonials as testimonial_buttons
+from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, ChangeReject
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, PendingConfirm, RefundAct, RefundOpen
 from bot.keyboards.stats import StatsRefresh
 from bot.keyboards.vetting import Review
@@ -92,6 +93,12 @@ MATRIX = [
     ("broadcast: cancel", "press", broadcast_buttons.BroadcastCancel().pack(), {FULL, CM}),
     ("broadcast: a segment", "press", broadcast_buttons.BroadcastSegment(code="clients").pack(), {FULL, CM}),
     ("therapists: find by name", "press", roster_buttons.RosterFind().pack(), {FULL, CM}),
+    ("/profile_changes", "send", "/profile_changes", {FULL, CM}),
+    ("profile changes: the list", "press", ChangeList().pack(), {FULL, CM}),
+    ("profile changes: a card", "press", ChangeOpen(id=1).pack(), {FULL, CM}),
+    ("profile changes: approve", "press", ChangeApprove(id=1).pack(), {FULL, CM}),
+    ("profile changes: reject", "press", ChangeReject(id=1).pack(), {FULL, CM}),
+    ("profile changes: reject without a note", "press", ChangeReject(id=1, plain=True).pack(), {FULL, CM}),
 ]
 
 
