@@ -234,11 +234,11 @@ def _conversation_state(
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        storage = RedisStorage.from_url(
-            settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        )
-        # Replicas behind a load balancer must serialise one person's updates together.
-        return storage, RedisEventIsolation(storage.redis)
+        keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
+        # Replicas behind a load balancer must serialise one person's updates together. The lock's key
+        # names the bot too: without it, other bots on the same Redis would hold up this person's updates.
+        return storage, RedisEventIsolation(storage.redis, key_builder=keys)
     return DatabaseStorage(sessions, clock), SimpleEventIsolation()
 
 
