@@ -61,6 +61,7 @@ TOPICS = {
     "applications": __("your application to join as a therapist"),
     "conversations": __("whom you talk with in the shared chat"),
     "audit_log": __("actions the platform's staff took on your account"),
+    "broadcasts": __("messages you broadcast as the platform's staff"),
     "unfinished_step": __("a step in the bot you have not finished"),
 }
 

@@ -12,6 +12,7 @@ from storage.privacy.account import AccountData
 from storage.privacy.applications import ApplicationData
 from storage.privacy.audit import AuditData
 from storage.privacy.bookings import BookingData
+from storage.privacy.broadcasts import BroadcastData
 from storage.privacy.conversations import ConversationData
 from storage.privacy.outbox import OutboxData
 from storage.privacy.payments import PaymentData
@@ -29,6 +30,7 @@ def personal_data(session: AsyncSession) -> list[DataSection]:
         ApplicationData(session),
         StaffData(session),
         SupportData(session),
+        BroadcastData(session),
         ProfileChangeData(session),  # before the profile they point to
         TherapistData(session),
         OutboxData(session),

@@ -6,6 +6,7 @@ from aiogram.methods import CopyMessage, EditMessageText
 from sqlalchemy import func, select
 
 from core.staff import StaffRole
+from core.usecases.privacy import erase_personal_data, export_personal_data
 from core.users import Role
 from storage.tables import AuditRow, BroadcastRow, TimedMessageRow
 from tests.bot import staff_support
@@ -264,3 +265,26 @@ async def test_only_staff_with_the_broadcast_permission_may_broadcast(app, make_
 
 def _edited(replies):  # type: ignore[no-untyped-def]
     return next(reply for reply in replies if isinstance(reply.method, EditMessageText))
+
+
+async def test_an_author_who_has_their_data_deleted_leaves_the_record_but_not_their_name(app, make_client, session):
+    await people(app)
+    manager = make_client(STAFFER, "Taras")
+    await manager.send("/start")
+    await give(app, STAFFER, StaffRole.COMMUNITY_MANAGER)
+    await manager.send("/broadcast")
+    await manager.click("усі клієнти (3)")
+    preview = await manager.send("Зустріч спільноти в четвер.")
+    await manager.click("✅ Надіслати (3)", in_reply=preview[1])
+
+    async with app.unit_of_work() as uow:
+        exported = await export_personal_data(uow, app.clock, STAFFER)
+    async with app.unit_of_work() as uow:
+        await erase_personal_data(uow, app.clock, STAFFER)
+    await app.courier.drain()
+
+    assert exported["broadcasts"] == [{"segment": "clients", "created_at": "2026-11-24T08:00:00+00:00", "recipients": 3}]
+    async with app.sessions() as db:
+        row = (await db.scalars(select(BroadcastRow))).one()
+    assert row.author_id < 0 and row.from_chat_id < 0 and row.recipients == 3
+    assert all(copies_to(session, person) == [] for person in (OLENA, PETRO, MARTA))
