@@ -157,6 +157,9 @@ def build_app(
     dispatcher.include_routers(*topic_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
+    # aiogram closes the FSM storage in its own shutdown handler, registered first;
+    # handlers still running need it (a Redis lock to release), so drain before that.
+    dispatcher.shutdown.handlers.insert(0, dispatcher.shutdown.handlers.pop())
     return app
 
 
