@@ -176,6 +176,7 @@ async def fill_sqlite(path: Path, pending: int, now: datetime) -> None:
             f"INSERT INTO timed_messages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows
         )
         connection.execute("ANALYZE")
+        connection.commit()
         # A running bot's write-ahead log stays small; a million rows written at once would not.
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -13,13 +13,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 # Turns are spaced 3 % wider than the limit, which leaves 30 ms of every
-# second: Telegram counts a message when it arrives, we when we send it.
+# second for jitter: Telegram counts a message when it arrives, we when we
+# send it. Lateness is never made up: a busy event loop slows sending down
+# rather than bunching messages into one second (measured on a loaded
+# machine: making up even 5 ms of it brought 429s).
 HEADROOM = 1.03
-# Of those 30 ms, up to 5 ms of lateness (a busy event loop woke the sender
-# late) is made up at the next turn, and 25 ms are left for network jitter:
-# n turns always span at least n gaps less 5 ms, so no second holds more
-# than the limit. (Making up 10 ms earned 429s on a heavily loaded machine.)
-CATCH_UP_SECONDS = 0.005
 # Past this many chats, forget the ones that may send again anyway.
 REMEMBERED_CHATS = 10_000
 
@@ -57,7 +55,7 @@ class SendLimits:
         async with self._turns:
             await self._wait_until(lambda: max(self._next_send, self._paused_until))
             now = self.sleeper.monotonic()
-            self._next_send = max(self._next_send, now - CATCH_UP_SECONDS) + self._gap
+            self._next_send = now + self._gap
             self._chat_next[chat_id] = now + self._chat_gap
         if len(self._chat_next) > REMEMBERED_CHATS:
             self._chat_next = {chat: ready for chat, ready in self._chat_next.items() if ready > now}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal_column, select, update
+from sqlalchemy import and_, case, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,14 +110,16 @@ class SqlTimedMessageRepository:
             expired = expired.with_for_update(skip_locked=True)
             due = due.with_for_update(skip_locked=True)
         ids = list(await self._session.scalars(expired))
+        chosen = Row.id.in_(ids)
         if len(ids) < limit:
-            ids += list(await self._session.scalars(due.limit(limit - len(ids))))
-        if not ids:
-            return []
+            # The due rows are chosen inside the UPDATE itself: one round trip less per tick.
+            chosen = or_(chosen, Row.id.in_(due.limit(limit - len(ids)).scalar_subquery())) if ids else Row.id.in_(
+                due.limit(limit).scalar_subquery()
+            )
         taken_over = Row.status == NoticeStatus.SENDING.value
         claimed = await self._session.execute(
             update(Row)
-            .where(Row.id.in_(ids))
+            .where(chosen)
             .values(
                 status=NoticeStatus.SENDING.value,
                 claimed_by=worker,

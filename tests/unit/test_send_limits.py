@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,12 +47,12 @@ async def test_sends_are_spaced_within_the_overall_limit_and_keep_its_pace():
     assert 299 / granted[-1] > 0.97 * 30
 
 
-async def test_a_loop_a_little_late_every_time_costs_no_pace():
-    sleeper = LateSleeper([0.004] * 300)
+async def test_a_late_event_loop_slows_sending_down_rather_than_bunching_it():
+    sleeper = LateSleeper([0.005] * 300)
     granted = await turns(SendLimits(30, 1, sleeper), sleeper, list(range(300)))
 
-    assert busiest_second(granted) <= 30
-    assert 299 / granted[-1] > 0.97 * 30
+    assert busiest_second(granted) <= 26
+    assert min(later - earlier for earlier, later in pairwise(granted)) >= 1.03 / 30
 
 
 @settings(max_examples=60, deadline=None)
@@ -64,8 +65,8 @@ def test_no_second_ever_holds_more_than_the_limit(rate, lateness):
     granted = asyncio.run(turns(SendLimits(rate, 0, sleeper), sleeper, list(range(120))))
 
     assert busiest_second(granted) <= rate
-    # And 25 ms of network jitter still cannot push a second over it.
-    assert all(later - earlier >= 1.025 - 1e-9 for earlier, later in zip(granted, granted[rate:], strict=False))
+    # And 30 ms of network jitter still cannot push a second over it.
+    assert all(later - earlier >= 1.03 - 1e-9 for earlier, later in zip(granted, granted[rate:], strict=False))
 
 
 async def test_one_chat_gets_a_message_a_second_at_most():
