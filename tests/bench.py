@@ -38,11 +38,11 @@ from bot.app import App, build_app
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.settings import Settings
 from core.notices import NoticeStatus
+from playground.bot_api import FakeTelegram
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_to_head
 from storage.tables import TimedMessageRow, UserRow
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz012345"
 GLOBAL_LIMIT = 30

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from playground.bot_api import FakeTelegram
 from tests.support.bot_process import BotProcess, sqlite_url
-from tests.support.fake_telegram import FakeTelegram
 
 
 @pytest.fixture

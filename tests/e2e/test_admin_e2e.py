@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from core.users import Role, User
+from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
 from storage.tables import TimedMessageRow
 from storage.uow import SqlUnitOfWork
 from tests.support import platform_month
-from tests.support.fake_telegram import FakeTelegram
 
 ADMIN = 900
 OLENA, PETRO, MARTA = 1001, 1002, 1003

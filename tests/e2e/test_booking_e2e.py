@@ -15,9 +15,9 @@ from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.booking import booking_paid
 from core.users import Role, User
+from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 OLENA, IRYNA = 1001, 2001
 STARTUP = 60  # starting Python and migrating takes seconds on a loaded machine

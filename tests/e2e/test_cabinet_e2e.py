@@ -13,9 +13,9 @@ from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingPolicy, accept_request, free_times, request_booking
 from core.users import Role, User
+from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 ADMIN, OLENA, IRYNA = 900, 1001, 2001
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from core.therapists import TherapistProfile
 from core.usecases.conversations import open_conversation
 from core.users import Role, User
+from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram
 
 OLENA, IRYNA = 1001, 2001
 

@@ -32,8 +32,8 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
+from playground.bot_api import FakeTelegram, WaitTimeout, parse_html, parse_markdown_v2, update_type
 from tests.support.bot_process import DEFAULT_BOT_TOKEN, BotProcess
-from tests.support.fake_telegram import FakeTelegram, WaitTimeout, parse_html, parse_markdown_v2, update_type
 
 TOKEN = DEFAULT_BOT_TOKEN
 

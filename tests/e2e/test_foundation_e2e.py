@@ -8,7 +8,7 @@ import sys
 
 import aiohttp
 
-from tests.support.fake_telegram import FakeTelegram
+from playground.bot_api import FakeTelegram
 
 
 async def test_a_newcomer_gets_the_ukrainian_greeting_and_menu(fake_telegram: FakeTelegram, bot_process_factory):

@@ -29,10 +29,10 @@ from core.staff import StaffGrant, StaffRole
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingPolicy, accept_request
 from core.users import Role, User
+from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.tables import BookingRow, PaymentRow, PayoutRow, RefundRow, TimedMessageRow
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 OLENA = 1001
 IRYNA = 2001

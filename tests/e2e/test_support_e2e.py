@@ -1,7 +1,7 @@
 """Support end to end: the real bot process, a person, and an admin answering in a forum support chat, over HTTP."""
 from __future__ import annotations
 
-from tests.support.fake_telegram import FakeTelegram
+from playground.bot_api import FakeTelegram
 
 ADMIN, OLENA = 900, 1001
 SUPPORT_CHAT = -1009876543210

@@ -16,10 +16,10 @@ from core.notices import NoticeStatus
 from core.therapists import TherapistProfile
 from core.usecases.conversations import open_conversation
 from core.users import Role, User
+from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
 from storage.tables import ProcessedUpdateRow, TimedMessageRow, UserRow
 from storage.uow import SqlUnitOfWork
-from tests.support.fake_telegram import FakeTelegram
 
 OLENA, IRYNA = 1001, 2001
 # Short leases and alarms, so that a restart takes over a dead process's messages within seconds.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.support.fake_telegram import FakeTelegram, FakeUser
+from playground.bot_api import FakeTelegram, FakeUser
 
 ADMIN = 900
 ANNA, PETRO = 1002, 1003

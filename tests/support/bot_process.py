@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from tests.support.fake_telegram import FakeTelegram, WaitTimeout
+from playground.bot_api import FakeTelegram, WaitTimeout
 
 __all__ = ["DEFAULT_BOT_TOKEN", "REPO_ROOT", "BotProcess", "BotProcessError", "sqlite_url"]
 

@@ -1,4 +1,4 @@
-"""A local Telegram Bot API server for end-to-end tests.
+"""A local Telegram Bot API server: what the end-to-end tests (and the playground) talk to instead of Telegram.
 
 The real bot process talks to it over HTTP exactly as it would talk to
 api.telegram.org (``TELEGRAM_API_BASE=fake.base_url``), while the test drives
