@@ -24,7 +24,7 @@ demo-data: $(STAMP)
 	$(BIN)/python -m bot demo-data
 
 test: locales
-	$(BIN)/ruff check bot core storage scheduler playground tests
+	$(BIN)/ruff check bot core storage scheduler playground web tests
 	$(BIN)/python -m tests.layers
 	$(BIN)/pytest
 

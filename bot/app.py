@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -16,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
+from aiohttp.web import Application
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import access
@@ -81,12 +83,14 @@ from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
 from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
+from bot.photos import TelegramPhotoCache
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from scheduler import Courier
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.uow import SqlUnitOfWork, on_timed_messages_committed
+from web import Site, build_web_app
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +165,27 @@ def build_app(
     # handlers still running need it (a Redis lock to release), so drain before that.
     dispatcher.shutdown.handlers.insert(0, dispatcher.shutdown.handlers.pop())
     return app
+
+
+def web_pages(app: App) -> Application:
+    """The public pages, reading the same database through the same use cases as the bot's handlers."""
+
+    async def bot_username() -> str:
+        return (await app.bot.me()).username or ""
+
+    settings = app.settings
+    site = Site(
+        unit_of_work=app.unit_of_work,
+        clock=app.clock,
+        translations=app.i18n.locales,
+        bot_username=bot_username,
+        photos=TelegramPhotoCache(app.bot, Path(settings.photo_cache_dir)),
+        public_base_url=settings.public_url(),
+        booking_policy=settings.booking_policy(),
+        zone=settings.default_timezone,
+        default_locale=settings.default_locale,
+    )
+    return build_web_app(site)
 
 
 def topic_routers() -> list[Router]:

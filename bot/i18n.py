@@ -57,20 +57,26 @@ def build_i18n(default_locale: str) -> I18n:
 
 # -- keeping catalogues complete (used by tests and `make missing-translations`)
 
-SOURCE_DIR = Path(__file__).parent
+PROJECT_DIR = Path(__file__).parent.parent
 KEYWORDS = {"_": None, "__": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+# Where people's text is written: the bot's code, the web pages' code and templates, and the names in core.
+SOURCES = (
+    ("bot", [("**.py", "python")], KEYWORDS),
+    ("web", [("**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")], KEYWORDS),
+    ("core", [("**.py", "python")], {"N_": None}),
+)
 
 
 def extracted_messages() -> dict[str | tuple[str, str], list[str]]:
-    """Every translatable string in the bot's code, with where it is used."""
+    """Every translatable string in the code and templates, with where it is used."""
     from babel.messages.extract import extract_from_dir
 
     found: dict[str | tuple[str, str], list[str]] = {}
-    method_map = [("**.py", "python")]
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(SOURCE_DIR), method_map=method_map, keywords=KEYWORDS
-    ):
-        found.setdefault(message, []).append(f"bot/{filename}:{lineno}")
+    for directory, method_map, keywords in SOURCES:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(PROJECT_DIR / directory), method_map=method_map, keywords=keywords
+        ):
+            found.setdefault(message, []).append(f"{directory}/{filename}:{lineno}")
     return found
 
 

@@ -6,7 +6,7 @@ import logging
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import App
+from bot.app import App, web_pages
 from bot.settings import RunMode
 
 log = logging.getLogger(__name__)
@@ -18,20 +18,33 @@ async def run(app: App) -> None:
         if app.settings.run_mode is RunMode.WEBHOOK:
             await _serve_webhook(app)
         else:
-            await app.dispatcher.start_polling(
-                app.bot,
-                allowed_updates=app.dispatcher.resolve_used_update_types(),
-                close_bot_session=False,
-            )
+            await _poll_and_serve_pages(app)
     finally:
         await app.close()
+
+
+async def _poll_and_serve_pages(app: App) -> None:
+    settings = app.settings
+    pages = web.AppRunner(web_pages(app), access_log=None)
+    await pages.setup()
+    try:
+        await web.TCPSite(pages, settings.web_host, settings.web_port).start()
+        log.info("serving the web pages on %s:%s (%s)", settings.web_host, settings.web_port, settings.public_url())
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            close_bot_session=False,
+        )
+    finally:
+        await pages.cleanup()
 
 
 async def _serve_webhook(app: App) -> None:
     settings = app.settings
     if not settings.webhook_base_url:
         raise SystemExit("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
-    web_app = web.Application()
+    # One server: the webhook and the web pages.
+    web_app = web_pages(app)
     SimpleRequestHandler(app.dispatcher, app.bot, secret_token=settings.webhook_secret).register(
         web_app, path=settings.webhook_path
     )

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
 
+    # The web pages (therapists' landings, the directory, the page for specialists). In polling mode they
+    # are served on WEB_HOST:WEB_PORT; in webhook mode by the webhook's own server. PUBLIC_BASE_URL is the
+    # address people reach them at, for absolute links and previews.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    public_base_url: str | None = None
+    photo_cache_dir: str = "data/photos"
+
     log_level: str = "INFO"
     shutdown_grace_seconds: float = Field(default=20.0, gt=0)
 
@@ -154,7 +162,24 @@ class Settings(BaseSettings):
             raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", mode="before")
+    def public_url(self) -> str:
+        """Where people open the pages: PUBLIC_BASE_URL, else the webhook's public address, else this machine."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        if self.run_mode is RunMode.WEBHOOK and self.webhook_base_url:
+            return self.webhook_base_url.rstrip("/")
+        return f"http://{self.web_host}:{self.web_port}"
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL is an http(s) address, such as https://therapy.example.org")
+        return value
+
+    @field_validator(
+        "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

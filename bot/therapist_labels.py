@@ -7,39 +7,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.presenting import money
+from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
 from core.usecases.directory import PRICE_BANDS
 
-TOPICS = {
-    "anxiety": __("Anxiety"),
-    "depression": __("Depression"),
-    "relationships": __("Relationships"),
-    "family": __("Family"),
-    "trauma": __("Trauma"),
-    "grief": __("Grief and loss"),
-    "self_esteem": __("Self-esteem"),
-    "burnout": __("Burnout"),
-    "addiction": __("Addiction"),
-    "eating": __("Eating"),
-    "sexuality": __("Sexuality"),
-    "parenting": __("Parenting"),
-}
-APPROACHES = {
-    "cbt": __("CBT"),
-    "psychodynamic": __("Psychodynamic"),
-    "gestalt": __("Gestalt"),
-    "existential": __("Existential"),
-    "schema": __("Schema therapy"),
-    "emdr": __("EMDR"),
-    "family_systems": __("Family systems"),
-    "person_centred": __("Person-centred"),
-}
-LANGUAGES = {
-    "uk": __("Ukrainian"),
-    "en": __("English"),
-    "pl": __("Polish"),
-    "de": __("German"),
-    "ru": __("Russian"),
-}
+# One name per code for every reader: the English msgids live in core, translated here when shown.
+TOPICS = {code: __(name) for code, name in TOPIC_NAMES.items()}
+APPROACHES = {code: __(name) for code, name in APPROACH_NAMES.items()}
+LANGUAGES = {code: __(name) for code, name in LANGUAGE_NAMES.items()}
 
 
 def label(labels: Mapping[str, object], code: str) -> str:

@@ -229,6 +229,30 @@ async def buttons_expected(message: Message, state: FSMContext, uow: UnitOfWork,
     )
 
 
+async def offer_time(
+    message: Message,
+    therapist: TherapistProfile,
+    start: datetime,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    state: FSMContext,
+) -> bool:
+    """A time picked on the therapist's web page: its confirmation, as if picked here; False if it is not free now."""
+    free = await free_times(uow, clock, therapist, settings.booking_policy())
+    if start not in free:
+        return False
+    await state.set_state(BookingFlow.choosing)
+    await state.update_data(therapist_id=therapist.telegram_id, booking_id=0, version=0)
+    chosen = Time(therapist_id=therapist.telegram_id, at=int(start.timestamp()))
+    text = _confirmation_text(
+        therapist, None, start, user, clock, first=await _is_first(uow, user, therapist, None), settings=settings
+    )
+    await message.answer(text, reply_markup=confirm_keyboard(chosen, user.timezone, False))
+    return True
+
+
 # -- inside ------------------------------------------------------------------------
 
 

@@ -5,12 +5,15 @@ import re
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import clip, profile_text, short_card
 from bot.editing import replace_message
+from bot.flows.booking import offer_time
 from bot.handlers.start import greeting
+from bot.keyboards.booking import from_unix
 from bot.keyboards.directory import (
     FIELDS,
     OpenProfile,
@@ -34,6 +37,8 @@ from core.users import User
 PAGE_SIZE = 5
 SHARE_PREFIX = "t_"
 SHARE_PAYLOAD = re.compile(r"^t_[A-Za-z0-9_-]{1,32}$")
+# A time picked on the therapist's web page: b_<share code>_<start in Unix seconds>.
+BOOKING_PAYLOAD = re.compile(r"^b_([A-Za-z0-9_-]{1,32})_(\d{1,11})$")
 CAPTION_LIMIT = 1024
 
 
@@ -41,6 +46,7 @@ def router() -> Router:
     router = Router(name="directory")
     # Before the plain /start: a share link opens the therapist's profile.
     router.message.register(open_shared_profile, CommandStart(deep_link=True, magic=F.args.regexp(SHARE_PAYLOAD)))
+    router.message.register(open_time_from_page, CommandStart(deep_link=True, magic=F.args.regexp(BOOKING_PAYLOAD)))
     router.message.register(show_directory, Command("find"))
     router.message.register(show_directory, F.text == BUTTON_FIND)
     router.callback_query.register(show_results, Search.filter())
@@ -111,6 +117,41 @@ async def open_shared_profile(
             reply_markup=find_again_keyboard(),
         )
         return
+    await _send_profile(message, therapist, uow, clock, user, settings, bot)
+
+
+async def open_time_from_page(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    bot: Bot,
+    state: FSMContext,
+    is_new_user: bool = False,
+) -> None:
+    """From a time on the therapist's web page: booking at that very time, or their profile if it was taken."""
+    if is_new_user:
+        role = user.main_role(settings.admin_ids)
+        await message.answer(greeting(user, role), reply_markup=main_menu(role))
+    found = BOOKING_PAYLOAD.match(command.args or "")
+    assert found is not None
+    try:
+        therapist = await listed_therapist(uow, clock, share_code=found.group(1))
+    except TherapistUnavailable:
+        await message.answer(
+            _("This link leads to no therapist who is taking clients right now. Have a look at the others:"),
+            reply_markup=find_again_keyboard(),
+        )
+        return
+    if therapist.telegram_id == user.telegram_id:
+        await message.answer(_("This is your own profile: you cannot book a session with yourself."))
+        return
+    start = from_unix(int(found.group(2)))
+    if await offer_time(message, therapist, start, uow, clock, user, settings, state):
+        return
+    await message.answer(_("This time is no longer free. Here is the profile, with the times that are:"))
     await _send_profile(message, therapist, uow, clock, user, settings, bot)
 
 

@@ -1,0 +1,288 @@
+"""Every page over HTTP: status, language, deep links into the bot, escaping, who is shown and who is not."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.schedule import Vacation
+from core.usecases.testimonials import add_testimonial
+from tests.bot.booking_support import IRYNA, add_therapist
+from tests.conftest import START
+from tests.support import platform_month
+from tests.web.conftest import BOT, FIRST_FREE, PUBLIC
+from tests.web.page import Page
+
+NBSP = "\xa0"
+
+
+def plain(text: str) -> str:
+    """Babel groups digits with non-breaking spaces; compare as a reader sees them."""
+    return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+async def get(pages, path: str, **headers: str) -> tuple[int, Page, dict[str, str]]:
+    response = await pages.get(path, headers=headers, allow_redirects=False)
+    return response.status, Page(await response.text()), dict(response.headers)
+
+
+# -- a therapist's landing --------------------------------------------------------------------
+
+
+async def test_a_landing_shows_the_profile_in_ukrainian_with_deep_links_into_the_bot(app, pages):
+    await add_therapist(app)
+
+    status, page, headers = await get(pages, "/t/iryna")
+
+    assert status == 200
+    assert page.one("html").attrs["lang"] == "uk" and headers["Content-Language"] == "uk"
+    assert page.text("h1") == "Iryna Kovalenko"
+    assert plain(page.text("p", class_="price")) == "1 200 ₴ за 50-хвилинну сесію"
+    assert "8 років практики" in page.visible_text
+    for shown in ("Тривога", "Горе і втрата", "КПТ", "Українська, Англійська", "I help adults with anxiety",
+                  "Taras Shevchenko National University of Kyiv"):
+        assert shown in page.visible_text, shown
+    assert page.one("a", id="book").attrs["href"] == f"https://t.me/{BOT}?start=t_iryna"
+    times = [a.attrs["href"] for a in page.find("a") if "start=b_" in a.attrs["href"]]
+    assert times[0] == f"https://t.me/{BOT}?start=b_iryna_{int(FIRST_FREE.timestamp())}"
+    assert len(times) == 8
+    first = page.find("time")[0]
+    assert first.attrs["datetime"] == "2026-11-25T09:00:00+00:00"
+    assert first.text == "ср, 25 лист., 11:00"  # in the platform's zone until the script shows the visitor's own
+    assert "Часовий пояс: Київ, GMT+02:00." in page.visible_text
+    assert len(page.find("h1")) == 1
+
+
+async def test_a_landing_carries_a_preview_for_shared_links_with_absolute_addresses(app, pages):
+    await add_therapist(app, photo_file_id="photo-of-iryna")
+
+    _status, page, _headers = await get(pages, "/t/iryna")
+
+    assert page.meta("og:title") == "Iryna Kovalenko"
+    assert page.meta("og:url") == f"{PUBLIC}/t/iryna"
+    assert page.meta("og:image").startswith(f"{PUBLIC}/t/iryna/photo?v=")
+    assert page.meta("twitter:card") == "summary_large_image"
+    assert plain(page.meta("og:description")).startswith("Тривога, Горе і втрата. 1 200 ₴ за 50-хвилинну сесію.")
+    assert page.one("link", rel="canonical").attrs["href"] == f"{PUBLIC}/t/iryna"
+    portrait = page.one("img", class_="portrait")
+    assert portrait.attrs["alt"] == "Фото: Iryna Kovalenko"
+    assert "photo-of-iryna" not in str(page.elements) and "api.telegram.org" not in str(page.elements)
+
+
+async def test_a_landing_in_english_by_address_or_by_the_browsers_language(app, pages):
+    await add_therapist(app)
+
+    _status, by_address, _headers = await get(pages, "/t/iryna?lang=en")
+    _status, by_browser, headers = await get(pages, "/t/iryna", **{"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"})
+
+    for page in (by_address, by_browser):
+        assert page.one("html").attrs["lang"] == "en"
+        assert plain(page.text("p", class_="price")) == "1,200 UAH per 50-minute session"
+        assert "8 years of practice" in page.visible_text
+        assert "Anxiety" in page.visible_text and "Grief and loss" in page.visible_text
+        assert page.one("a", id="book").text == "Book in Telegram"
+    assert "/therapists?lang=en" in by_address.hrefs()  # a language chosen in the address stays chosen
+    assert "/therapists" in by_browser.hrefs() and headers["Vary"] == "Accept-Language"
+    assert "/t/iryna?lang=uk" in by_address.hrefs()
+
+
+async def test_a_profile_text_is_shown_as_text_never_run_as_code(app, pages):
+    await add_therapist(app, full_name="Iryna <b>Kovalenko</b>", about="<script>alert(1)</script> I listen.",
+                        education='"><img src=x onerror=alert(2)>')
+
+    response = await pages.get("/t/iryna")
+    html = await response.text()
+
+    assert "<script>alert(1)</script>" not in html and "<b>Kovalenko</b>" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; I listen." in html
+    page = Page(html)
+    assert page.text("h1") == "Iryna <b>Kovalenko</b>"
+    assert page.find("script") == [page.one("script", src="/static/local-times.js")]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+async def test_a_paused_hidden_or_vacationing_therapist_has_a_kind_page_pointing_to_the_directory(app, pages):
+    await add_therapist(app, IRYNA, "Iryna Kovalenko", accepting_clients=False)
+    await add_therapist(app, 2003, "Oksana Melnyk", hidden=True)
+    await add_therapist(app, 2004, "Natalia Shevchuk", vacations=[Vacation(date(2026, 11, 20), date(2026, 12, 1))])
+
+    for code, name in (("iryna", "Iryna Kovalenko"), ("oksana", "Oksana Melnyk"), ("natalia", "Natalia Shevchuk")):
+        status, page, _headers = await get(pages, f"/t/{code}")
+        assert status == 200
+        assert page.text("h1") == name
+        assert "Зараз не приймає нових клієнтів." in page.visible_text
+        assert "/therapists" in page.hrefs()
+        assert not [href for href in page.hrefs() if "t.me" in href]
+        assert page.meta("robots") == "noindex"
+
+    _status, english, _headers = await get(pages, "/t/iryna?lang=en")
+    assert "Not taking new clients right now." in english.visible_text
+
+
+async def test_a_vacation_that_keeps_the_profile_shown_keeps_the_landing_without_those_days(app, pages):
+    away = Vacation(date(2026, 11, 20), date(2026, 11, 27))
+    await add_therapist(app, vacations=[away], hide_during_vacation=False)
+
+    status, page, _headers = await get(pages, "/t/iryna")
+
+    assert status == 200 and page.one("a", id="book")
+    assert page.find("time")[0].attrs["datetime"] == "2026-11-30T08:00:00+00:00"  # Monday after the vacation, 10:00 Kyiv
+
+
+async def test_unknown_and_unpublished_codes_are_not_found(app, pages):
+    await add_therapist(app, 2004, "Taras Bondar", verified=False)
+
+    for path in ("/t/nobody", "/t/taras", "/t/%3Cscript%3E", "/t/taras/photo", "/nowhere"):
+        status, page, _headers = await get(pages, path)
+        assert status == 404, path
+        assert page.text("h1") == "Сторінку не знайдено"
+        assert "/therapists" in page.hrefs()
+    status, page, _headers = await get(pages, "/t/nobody", **{"Accept-Language": "en"})
+    assert status == 404 and page.text("h1") == "Page not found"
+
+
+async def test_a_photo_is_only_served_for_a_listed_therapist_who_has_one(app, pages):
+    await add_therapist(app, IRYNA, "Iryna Kovalenko")
+    await add_therapist(app, 2003, "Oksana Melnyk", photo_file_id="photo-of-oksana", accepting_clients=False)
+
+    assert (await pages.get("/t/iryna/photo")).status == 404
+    assert (await pages.get("/t/oksana/photo")).status == 404
+
+
+# -- the directory ------------------------------------------------------------------------
+
+
+async def test_the_directory_lists_who_takes_clients_with_links_to_their_pages(app, pages):
+    await add_therapist(app)
+    await add_therapist(app, 2003, "Oksana Melnyk", price_minor=90_000, topics=["relationships"], languages=["uk"])
+    await add_therapist(app, 2004, "Taras Bondar", verified=False)
+    await add_therapist(app, 2005, "Yulia Savchenko", accepting_clients=False)
+    await add_therapist(app, 2006, "Andrii Kravets", hidden=True)
+    await add_therapist(app, 2007, "Natalia Shevchuk", vacations=[Vacation(date(2026, 11, 20), date(2026, 12, 1))])
+
+    status, page, _headers = await get(pages, "/therapists")
+
+    assert status == 200
+    assert page.text("h1") == "Знайти терапевта"
+    assert page.text("h2", id="results-title") == "Знайдено 2 терапевти"
+    names = [" ".join(e.text.split()) for e in page.find("span", class_="card-name")]
+    assert names == ["Iryna Kovalenko", "Oksana Melnyk"]
+    assert "/t/iryna" in page.hrefs() and "/t/oksana" in page.hrefs()
+    for hidden in ("Taras", "Yulia", "Andrii", "Natalia"):
+        assert hidden not in page.visible_text
+    assert "900 ₴" in plain(page.visible_text)
+
+
+async def test_the_directorys_filters_are_plain_links(app, pages):
+    await add_therapist(app)
+    await add_therapist(app, 2003, "Oksana Melnyk", price_minor=90_000, topics=["relationships"], languages=["uk", "pl"],
+                        approaches=["gestalt"])
+
+    _status, everyone, _headers = await get(pages, "/therapists?lang=en")
+    assert "/therapists?topic=relationships&lang=en" in everyone.hrefs()
+
+    _status, relationships, _headers = await get(pages, "/therapists?topic=relationships&lang=en")
+    assert relationships.text("h2", id="results-title") == "1 therapist found"
+    current = [e.text for e in relationships.find("a", aria_current="true")]
+    assert current == ["Relationships", "All", "All", "All"]  # the chosen topic, and "all" of the other filters
+    assert "/therapists?topic=relationships&language=pl&lang=en" in relationships.hrefs()  # the others are kept
+
+    for query, found in (("approach=gestalt", ["Oksana Melnyk"]), ("language=en", ["Iryna Kovalenko"]),
+                         ("price=0", ["Oksana Melnyk"]), ("price=1", ["Iryna Kovalenko"]), ("price=2", []),
+                         ("topic=relationships&approach=cbt", [])):
+        _status, page, _headers = await get(pages, f"/therapists?{query}&lang=en")
+        assert [" ".join(e.text.split()) for e in page.find("span", class_="card-name")] == found, query
+    _status, nobody, _headers = await get(pages, "/therapists?price=2")
+    assert "Нікого не знайдено за всіма цими фільтрами." in nobody.visible_text
+    assert "/therapists" in nobody.hrefs()  # clear the filters
+
+
+async def test_the_directory_reads_a_filter_it_does_not_know_as_any(app, pages):
+    await add_therapist(app)
+
+    for query in ("topic=%3Cscript%3E", "price=99", "price=-1", "approach=", "page=abc", "page=99999999999"):
+        status, page, _headers = await get(pages, f"/therapists?{query}")
+        assert status == 200, query
+        assert page.text("h2", id="results-title") == "Знайдено 1 терапевта", query
+
+
+async def test_the_directory_pages_through_many_therapists(app, pages):
+    for number in range(14):
+        await add_therapist(app, 3000 + number, f"Therapist{number:02d} Test")
+
+    _status, first, _headers = await get(pages, "/therapists")
+    _status, second, _headers = await get(pages, "/therapists?page=2")
+
+    assert len(first.find("li", class_="card")) == 12 and len(second.find("li", class_="card")) == 2
+    assert "/therapists?page=2" in first.hrefs()
+    assert "Сторінка 2 з 2" in second.visible_text
+
+
+# -- the page for specialists -----------------------------------------------------------------
+
+
+async def test_the_page_for_specialists_shows_the_live_figures_of_a_known_month(app, pages):
+    async with app.unit_of_work() as uow:
+        await platform_month.seed(uow, START)
+        await uow.commit()
+        await add_testimonial(uow, app.clock, author="Iryna, CBT", text="Here I have <em>clients</em> and time for them.")
+
+    _status, page, _headers = await get(pages, "/for-specialists")
+
+    text = plain(page.visible_text)
+    per_day = platform_month.per_day(START).replace(".", ",")
+    assert f"Нових записів на день у середньому {per_day}" in text
+    assert "Сесій на фахівця в середньому 1,33" in text
+    assert "Нових клієнтів на фахівця в середньому 1,33" in text
+    assert "Очікуваний заробіток фахівця в середньому 1 526,67 ₴" in text
+    assert "Here I have <em>clients</em> and time for them." in text  # shown as text
+    assert "Iryna, CBT" in text
+    assert "7–10 робочих днів" in text
+    assert "щонайменше 2 роки" in text and "щонайменше 400 годин" in text
+    # Nothing about a single therapist's clients: no client ids, no one therapist's earnings.
+    for private in ("1101", "960", "Maksym", "Oksana"):
+        assert private not in text
+
+    _status, english, _headers = await get(pages, "/for-specialists?lang=en")
+    assert "Expected earnings per specialist, on average 1,526.67 UAH" in plain(english.visible_text)
+    assert english.one("html").attrs["lang"] == "en"
+
+
+async def test_the_page_for_specialists_waits_with_figures_until_someone_is_active(app, pages):
+    _status, page, _headers = await get(pages, "/for-specialists")
+
+    assert "Показники з’являться тут" in page.visible_text
+    assert len(page.find("h1")) == 1
+
+
+async def test_apply_in_telegram_passes_a_referral_through(app, pages):
+    _status, plain_page, _headers = await get(pages, "/for-specialists")
+    _status, referred, _headers = await get(pages, "/for-specialists?ref=iryna2026")
+    _status, forged, _headers = await get(pages, "/for-specialists?ref=x%22%3E%3Cscript%3E")
+
+    def apply_links(page: Page) -> set[str]:
+        return {e.attrs["href"] for e in page.find("a") if e.text == "Подати заявку в Telegram"}
+
+    assert apply_links(plain_page) == {f"https://t.me/{BOT}?start=apply"}
+    assert apply_links(referred) == {f"https://t.me/{BOT}?start=ref_iryna2026"}
+    assert apply_links(forged) == {f"https://t.me/{BOT}?start=apply"}
+
+
+# -- the rest -----------------------------------------------------------------------------
+
+
+async def test_the_home_address_leads_to_the_directory_and_the_stylesheet_is_served(app, pages):
+    response = await pages.get("/?lang=en", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/therapists?lang=en"
+
+    style = await pages.get("/static/site.css")
+    assert style.status == 200 and "text/css" in style.headers["Content-Type"]
+    assert (await pages.get("/static/local-times.js")).status == 200
+
+
+async def test_times_shown_are_only_bookable_ones(app, pages, clock):
+    await add_therapist(app)
+    clock.advance(timedelta(days=1))
+
+    _status, page, _headers = await get(pages, "/t/iryna")
+
+    assert page.find("time")[0].attrs["datetime"] == "2026-11-26T09:00:00+00:00"  # 25 hours from the new now

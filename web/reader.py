@@ -1,0 +1,92 @@
+"""The visitor of a page: their language (from ?lang= or Accept-Language) and how text reads for them.
+
+Dates, times, numbers and money are formatted by Babel for the visitor's locale; times are shown
+in the platform's zone on the server and turned into the visitor's own zone by the page's script.
+"""
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_skeleton, format_time, get_timezone_location
+from babel.numbers import format_currency, format_decimal
+
+from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
+
+LOCALES = ("uk", "en")
+
+
+def choose_locale(asked: str | None, accept_language: str | None, default: str) -> tuple[str, bool]:
+    """The page's language, and whether the visitor chose it in the address (links then keep it)."""
+    if asked in LOCALES:
+        return asked, True
+    for tag in _preferred(accept_language or ""):
+        primary = tag.split("-")[0]
+        if primary in LOCALES:
+            return primary, False
+    return default, False
+
+
+def _preferred(header: str) -> list[str]:
+    """Accept-Language's tags, most wanted first (ties keep their order)."""
+    weighted = []
+    for index, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, index, tag.lower()))
+    return [tag for *_key, tag in sorted(weighted)]
+
+
+@dataclass(frozen=True)
+class Reader:
+    locale: str
+    translations: gettext.NullTranslations
+    zone: str  # the platform's zone: what times read in before the page's script shows the visitor's own
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    def money(self, minor_units: int) -> str:
+        amount = Decimal(minor_units) / 100
+        pattern = "#,##0 ¤" if minor_units % 100 == 0 else "#,##0.00 ¤"
+        return format_currency(amount, "UAH", format=pattern, currency_digits=False, locale=self.locale)
+
+    def number(self, value: Decimal | int | None) -> str:
+        return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
+
+    def day(self, moment: datetime) -> str:
+        return format_skeleton("MMMEd", moment, tzinfo=ZoneInfo(self.zone), locale=self.locale)
+
+    def time(self, moment: datetime) -> str:
+        return format_time(moment, "short", tzinfo=ZoneInfo(self.zone), locale=self.locale)
+
+    def zone_name(self, now: datetime) -> str:
+        """«Київ, GMT+02:00»: the zone by its city in the reader's language, with its offset now."""
+        zone = ZoneInfo(self.zone)
+        city = get_timezone_location(zone, locale=self.locale, return_city=True)
+        return f"{city}, {format_datetime(now, 'ZZZZ', tzinfo=zone, locale=self.locale)}"
+
+    def topics(self, codes: Iterable[str]) -> list[str]:
+        return self._names(TOPIC_NAMES, codes)
+
+    def approaches(self, codes: Iterable[str]) -> list[str]:
+        return self._names(APPROACH_NAMES, codes)
+
+    def languages(self, codes: Iterable[str]) -> list[str]:
+        return self._names(LANGUAGE_NAMES, codes)
+
+    def _names(self, names: Mapping[str, str], codes: Iterable[str]) -> list[str]:
+        return [self.gettext(names[code]) if code in names else code for code in codes]
