@@ -17,7 +17,6 @@ from core.usecases.booking import BookingPolicy
 from web.reader import Reader
 
 
-
 class PhotoSource(Protocol):
     async def local_copy(self, file_id: str) -> Path | None:
         """A copy on disk of a Telegram photo, fetched once; None when Telegram cannot give it."""
