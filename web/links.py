@@ -12,6 +12,11 @@ from datetime import datetime
 REFERRAL_CODE = re.compile(r"^[a-z0-9]{4,16}$")
 
 
+def landing_path(share_code: str) -> str:
+    """The therapist's own page on the web (PUBLIC_BASE_URL in front makes it absolute)."""
+    return f"/t/{share_code}"
+
+
 def bot_link(username: str, payload: str) -> str:
     return f"https://t.me/{username}?start={payload}"
 

@@ -15,7 +15,7 @@ from core.rules.requirements import MIN_CERTIFIED_HOURS, MIN_PRACTICE_YEARS
 from core.therapists import APPROACHES, LANGUAGES, TOPICS, TherapistProfile
 from core.usecases.directory import PRICE_BANDS, Filters, find_therapists
 from core.usecases.public_pages import Standing, specialists_page, therapist_landing
-from web.links import apply_link, booking_link, profile_link
+from web.links import apply_link, booking_link, landing_path, profile_link
 from web.reader import Reader
 from web.site import page_url, reader_of, site_of
 
@@ -131,7 +131,7 @@ def photo_path(therapist: TherapistProfile) -> str | None:
     if not therapist.photo_file_id:
         return None
     version = hashlib.sha256(therapist.photo_file_id.encode()).hexdigest()[:12]
-    return f"/t/{therapist.share_code}/photo?v={version}"
+    return f"{landing_path(therapist.share_code)}/photo?v={version}"
 
 
 def _description(therapist: TherapistProfile, reader: Reader) -> str:
@@ -155,7 +155,7 @@ def _card(request: web.Request, reader: Reader, therapist: TherapistProfile) -> 
         "topics": reader.topics(therapist.topics[:CARD_TOPICS]),
         "languages": reader.languages(therapist.languages),
         "approaches": reader.approaches(therapist.approaches),
-        "url": page_url(request, f"/t/{therapist.share_code}"),
+        "url": page_url(request, landing_path(therapist.share_code)),
         "photo_url": photo_path(therapist),
     }
 

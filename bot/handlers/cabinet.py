@@ -39,6 +39,7 @@ from core.usecases.cabinet import MonthFigures, month_figures, set_accepting_cli
 from core.usecases.profile_changes import waiting_of
 from core.usecases.vacations import today_of
 from core.users import User
+from web.links import landing_path
 
 
 def router() -> Router:
@@ -174,25 +175,29 @@ async def switch_accepting(
 # -- the personal brand ----------------------------------------------------------------
 
 
-async def show_brand(query: CallbackQuery, bot: Bot, therapist: TherapistProfile) -> None:
+async def show_brand(query: CallbackQuery, bot: Bot, therapist: TherapistProfile, settings: Settings) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
-    await replace_message(query.message, await _brand(bot, therapist), brand_keyboard(therapist.media_opt_in))
+    await replace_message(query.message, await _brand(bot, therapist, settings), brand_keyboard(therapist.media_opt_in))
 
 
-async def switch_media(query: CallbackQuery, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile) -> None:
+async def switch_media(
+    query: CallbackQuery, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile, settings: Settings
+) -> None:
     profile = await set_media_opt_in(uow, therapist_id=therapist.telegram_id, taking_part=callback_data.on)
     await query.answer(
         _("Noted: we will invite you when there is a project for you.") if profile.media_opt_in else _("Noted: no invitations.")
     )
     assert isinstance(query.message, Message)
-    await replace_message(query.message, await _brand(bot, profile), brand_keyboard(profile.media_opt_in))
+    await replace_message(query.message, await _brand(bot, profile, settings), brand_keyboard(profile.media_opt_in))
 
 
-async def _brand(bot: Bot, therapist: TherapistProfile) -> str:
+async def _brand(bot: Bot, therapist: TherapistProfile, settings: Settings) -> str:
     link = await share_link(bot, therapist)
     parts = [
-        _("🔗 Your own page on the platform: {link}").format(link=link),
+        _("🔗 Your own page on the platform: {page}\nIn Telegram: {link}").format(
+            page=settings.public_url() + landing_path(therapist.share_code), link=link
+        ),
         _(
             "Share it on your site, in social networks or in your e-mail signature: whoever opens it lands on "
             "your profile and can book a time with you."

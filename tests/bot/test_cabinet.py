@@ -80,7 +80,8 @@ async def test_her_link_invites_clients_and_colleagues_and_media_is_her_choice(a
     left = await iryna.click("🚫 Більше не брати участі в медіа")
 
     assert brand[-1].text == (
-        "🔗 Ваша власна сторінка на платформі: https://t.me/therapy_test_bot?start=t_iryna\n\n"
+        "🔗 Ваша власна сторінка на платформі: http://127.0.0.1:8080/t/iryna\n"
+        "У Telegram: https://t.me/therapy_test_bot?start=t_iryna\n\n"
         "Поширюйте її на своєму сайті, у соцмережах чи в підписі листа: хто її відкриє, потрапить у ваш профіль "
         "і зможе записатися до вас.\n\n"
         "Знаєте колегу, якому підійде платформа? Це посилання починає його заявку: "
