@@ -117,7 +117,7 @@ async def for_specialists(request: web.Request) -> web.StreamResponse:
             (reader.money(earnings) if earnings is not None else "—", reader.gettext("Expected earnings per specialist, on average")),
         ],
         "figures_shown": figures.worth_showing,
-        "month_start": reader.day(figures.month.start),
+        "month_start": reader.date(figures.month.start),
         "testimonials": page.testimonials,
         "apply_href": apply_link(username, request.query.get("ref")),
         "min_years": MIN_PRACTICE_YEARS,
@@ -189,14 +189,12 @@ def _filter_groups(request: web.Request, reader: Reader, chosen: dict[str, str])
         ("language", reader.gettext("Language"), list(zip(LANGUAGES, reader.languages(LANGUAGES), strict=True))),
         ("price", reader.gettext("Price per session"), [(str(index), name) for index, name in enumerate(price_names)]),
     ]
-    return [
-        {
-            "field": field,
-            "title": title,
-            "options": [option(field, "", reader.gettext("All")), *(option(field, code, name) for code, name in options)],
-        }
-        for field, title, options in groups
-    ]
+    listed = []
+    for field, title, options in groups:
+        links = [option(field, "", reader.gettext("All")), *(option(field, code, name) for code, name in options)]
+        current = next(link["text"] for link in links if link["current"])
+        listed.append({"field": field, "title": title, "options": links, "current": current, "chosen": bool(chosen[field])})
+    return listed
 
 
 def _price_band(reader: Reader, index: int) -> str:

@@ -67,6 +67,10 @@ class Reader:
     def number(self, value: Decimal | int | None) -> str:
         return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
 
+    def date(self, moment: datetime) -> str:
+        """«1 листопада», «November 1»: a date in the case a sentence needs after «з»/"since"."""
+        return format_skeleton("MMMMd", moment, tzinfo=ZoneInfo(self.zone), locale=self.locale)
+
     def day(self, moment: datetime) -> str:
         return format_skeleton("MMMEd", moment, tzinfo=ZoneInfo(self.zone), locale=self.locale)
 
