@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -52,6 +53,8 @@ class BotProcess:
         self.command = list(command) if command is not None else [sys.executable, "-m", "bot"]
         self.cwd = cwd
         self.extra_env = dict(env or {})
+        # Its own port for the web pages, kept across restarts: processes of parallel runs never share one.
+        self.web_port = int(self.extra_env.get("WEB_PORT") or _free_port())
         self.stdout_path = self.workdir / "bot.stdout.log"
         self.stderr_path = self.workdir / "bot.stderr.log"
         self._process: asyncio.subprocess.Process | None = None
@@ -65,6 +68,8 @@ class BotProcess:
             "BOT_TOKEN": self.token,
             "TELEGRAM_API_BASE": self.fake.base_url,
             "DATABASE_URL": self.database_url,
+            "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(self.web_port),
             "PYTHONUNBUFFERED": "1",
         })
         for key, value in self.extra_env.items():
@@ -73,6 +78,10 @@ class BotProcess:
             else:
                 env[key] = str(value)
         return env
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     @property
     def pid(self) -> int | None:
@@ -187,6 +196,12 @@ class BotProcess:
 
     def __repr__(self) -> str:
         return f"BotProcess(pid={self.pid}, returncode={self.returncode})"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _read(path: Path) -> str:
