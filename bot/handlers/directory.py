@@ -105,19 +105,10 @@ async def open_shared_profile(
     bot: Bot,
     is_new_user: bool = False,
 ) -> None:
-    if is_new_user:
-        role = user.main_role(settings.admin_ids)
-        await message.answer(greeting(user, role), reply_markup=main_menu(role))
     assert command.args is not None
-    try:
-        therapist = await listed_therapist(uow, clock, share_code=command.args.removeprefix(SHARE_PREFIX))
-    except TherapistUnavailable:
-        await message.answer(
-            _("This link leads to no therapist who is taking clients right now. Have a look at the others:"),
-            reply_markup=find_again_keyboard(),
-        )
-        return
-    await _send_profile(message, therapist, uow, clock, user, settings, bot)
+    therapist = await _therapist_of_link(message, command.args.removeprefix(SHARE_PREFIX), uow, clock, user, settings, is_new_user)
+    if therapist is not None:
+        await _send_profile(message, therapist, uow, clock, user, settings, bot)
 
 
 async def open_time_from_page(
@@ -132,18 +123,10 @@ async def open_time_from_page(
     is_new_user: bool = False,
 ) -> None:
     """From a time on the therapist's web page: booking at that very time, or their profile if it was taken."""
-    if is_new_user:
-        role = user.main_role(settings.admin_ids)
-        await message.answer(greeting(user, role), reply_markup=main_menu(role))
     found = BOOKING_PAYLOAD.match(command.args or "")
     assert found is not None
-    try:
-        therapist = await listed_therapist(uow, clock, share_code=found.group(1))
-    except TherapistUnavailable:
-        await message.answer(
-            _("This link leads to no therapist who is taking clients right now. Have a look at the others:"),
-            reply_markup=find_again_keyboard(),
-        )
+    therapist = await _therapist_of_link(message, found.group(1), uow, clock, user, settings, is_new_user)
+    if therapist is None:
         return
     if therapist.telegram_id == user.telegram_id:
         await message.answer(_("This is your own profile: you cannot book a session with yourself."))
@@ -153,6 +136,23 @@ async def open_time_from_page(
         return
     await message.answer(_("This time is no longer free. Here is the profile, with the times that are:"))
     await _send_profile(message, therapist, uow, clock, user, settings, bot)
+
+
+async def _therapist_of_link(
+    message: Message, share_code: str, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, is_new_user: bool
+) -> TherapistProfile | None:
+    """The listed therapist a link names; a newcomer is greeted first, and an unlisted one is said so."""
+    if is_new_user:
+        role = user.main_role(settings.admin_ids)
+        await message.answer(greeting(user, role), reply_markup=main_menu(role))
+    try:
+        return await listed_therapist(uow, clock, share_code=share_code)
+    except TherapistUnavailable:
+        await message.answer(
+            _("This link leads to no therapist who is taking clients right now. Have a look at the others:"),
+            reply_markup=find_again_keyboard(),
+        )
+        return None
 
 
 async def share_link(bot: Bot, therapist: TherapistProfile) -> str:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import App, web_pages
+from bot.app import App, build_app, web_pages
 from bot.settings import Settings
 from tests.conftest import make_settings
 
@@ -33,3 +34,17 @@ async def pages(app: App) -> AsyncIterator[TestClient]:
         yield client
     finally:
         await client.close()
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock) -> AsyncIterator[tuple[App, TestClient]]:  # type: ignore[no-untyped-def]
+    """The production app and its pages, its bot talking to whatever TELEGRAM_API_BASE names."""
+    app = build_app(settings, clock=clock)
+    await app.prepare()
+    pages = TestClient(TestServer(web_pages(app)))
+    await pages.start_server()
+    try:
+        yield app, pages
+    finally:
+        await pages.close()
+        await app.close()

@@ -11,13 +11,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
-from bot.app import App, build_app, web_pages
+from bot.app import App
 from playground.bot_api import FakeTelegram
 from tests.bot.booking_support import add_therapist
 from tests.conftest import make_settings
-from tests.web.conftest import BOT, FIRST_FREE
+from tests.web.conftest import BOT, FIRST_FREE, serving
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -47,11 +46,7 @@ async def site(database_url, clock, tmp_path: Path, browser: Browser) -> AsyncIt
     async with FakeTelegram() as telegram:
         telegram.add_file("photo-of-iryna", len(portrait), kind="photo", content=portrait)
         settings = make_settings(database_url, telegram_api_base=telegram.base_url, photo_cache_dir=str(tmp_path / "photos"))
-        app = build_app(settings, clock=clock)
-        await app.prepare()
-        server = TestServer(web_pages(app), host="127.0.0.1")
-        await server.start_server()
-        try:
+        async with serving(settings, clock) as (app, pages):
             await add_therapist(
                 app,
                 photo_file_id="photo-of-iryna",
@@ -61,10 +56,7 @@ async def site(database_url, clock, tmp_path: Path, browser: Browser) -> AsyncIt
                 approaches=["cbt", "schema"],
             )
             await add_therapist(app, 2003, "Oksana Melnyk", price_minor=90_000, topics=["relationships"], languages=["uk"])
-            yield app, str(server.make_url("")).rstrip("/")
-        finally:
-            await server.close()
-            await app.close()
+            yield app, str(pages.make_url("")).rstrip("/")
 
 
 async def _portrait(browser: Browser) -> bytes:

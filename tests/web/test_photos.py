@@ -4,12 +4,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.app import build_app, web_pages
 from playground.bot_api import FakeTelegram
 from tests.bot.booking_support import add_therapist
 from tests.conftest import make_settings
+from tests.web.conftest import serving
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"a portrait" * 100 + b"\xff\xd9"
 
@@ -19,11 +17,7 @@ async def test_the_photo_is_fetched_once_kept_on_disk_and_never_linked_with_the_
         telegram.add_file("photo-of-iryna", len(PHOTO), kind="photo", content=PHOTO)
         cache = tmp_path / "photos"
         settings = make_settings(database_url, telegram_api_base=telegram.base_url, photo_cache_dir=str(cache))
-        app = build_app(settings, clock=clock)
-        await app.prepare()
-        pages = TestClient(TestServer(web_pages(app)))
-        await pages.start_server()
-        try:
+        async with serving(settings, clock) as (app, pages):
             await add_therapist(app, photo_file_id="photo-of-iryna")
 
             landing = await (await pages.get("/t/iryna")).text()
@@ -36,34 +30,18 @@ async def test_the_photo_is_fetched_once_kept_on_disk_and_never_linked_with_the_
             assert len(telegram.calls("getFile")) == 1  # five visitors at once, one fetch
             assert [path.read_bytes() for path in cache.iterdir()] == [PHOTO]  # no half-written part left beside it
             assert settings.bot_token not in landing and "/file/bot" not in landing
-        finally:
-            await pages.close()
-            await app.close()
 
     # Telegram gone: the copy on disk still serves the page.
-    app = build_app(settings, clock=clock)
-    pages = TestClient(TestServer(web_pages(app)))
-    await pages.start_server()
-    try:
+    async with serving(settings, clock) as (_app, pages):
         answer = await pages.get("/t/iryna/photo")
         assert answer.status == 200 and await answer.read() == PHOTO
-    finally:
-        await pages.close()
-        await app.close()
 
 
 async def test_a_photo_telegram_cannot_give_is_not_found_and_the_page_still_shows(database_url, clock, tmp_path: Path):
     async with FakeTelegram() as telegram:
         settings = make_settings(database_url, telegram_api_base=telegram.base_url, photo_cache_dir=str(tmp_path / "photos"))
-        app = build_app(settings, clock=clock)
-        await app.prepare()
-        pages = TestClient(TestServer(web_pages(app)))
-        await pages.start_server()
-        try:
+        async with serving(settings, clock) as (app, pages):
             await add_therapist(app, photo_file_id="no-such-file")
 
             assert (await pages.get("/t/iryna/photo")).status == 404
             assert (await pages.get("/t/iryna")).status == 200
-        finally:
-            await pages.close()
-            await app.close()
