@@ -2,6 +2,7 @@
 therapist's page opens booking at that time in the chat."""
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import aiohttp
@@ -73,3 +74,31 @@ async def test_the_process_serves_the_pages_and_a_time_on_the_page_books_in_the_
     await marta.wait_message("You chose")
     starts = datetime.fromtimestamp(int(payload.rsplit("_", 1)[1]), UTC)
     assert starts - now >= timedelta(hours=25)
+
+
+async def test_in_webhook_mode_the_webhooks_server_serves_the_pages(
+    fake_telegram: FakeTelegram, bot_process_factory, unused_tcp_port
+):
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    bot = bot_process_factory(
+        {"RUN_MODE": "webhook", "WEBHOOK_BASE_URL": base, "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(unused_tcp_port)}
+    )
+    await bot.start(wait_ready=False)
+    await fake_telegram.wait_for("setWebhook", timeout=30)
+
+    async with aiohttp.ClientSession() as http:
+        page = await _get_when_listening(http, f"{base}/for-specialists")
+        assert page.status == 200
+        html = Page(await page.text())
+    assert html.one("html").attrs["lang"] == "uk"
+    assert html.one("link", rel="canonical").attrs["href"] == f"{base}/for-specialists"  # the webhook's public address
+
+
+async def _get_when_listening(http: aiohttp.ClientSession, url: str) -> aiohttp.ClientResponse:
+    """The webhook is registered just before the server starts listening."""
+    for _ in range(100):
+        try:
+            return await http.get(url)
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing listens on {url}")
