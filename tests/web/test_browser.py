@@ -68,7 +68,9 @@ async def _portrait(browser: Browser) -> bytes:
     return picture
 
 
-async def _open(browser: Browser, url: str, viewport: dict[str, int], zone: str, locale: str = "uk-UA") -> tuple[Page, list[str]]:
+async def _open(
+    browser: Browser, url: str, viewport: dict[str, int], zone: str, locale: str = "uk-UA", status: int = 200
+) -> tuple[Page, list[str]]:
     context = await browser.new_context(viewport=viewport, timezone_id=zone, locale=locale, is_mobile=viewport["width"] < 500)
     page = await context.new_page()
     problems: list[str] = []
@@ -76,7 +78,7 @@ async def _open(browser: Browser, url: str, viewport: dict[str, int], zone: str,
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
     response = await page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200, url
+    assert response is not None and response.status == status, url
     return page, problems
 
 
@@ -139,3 +141,23 @@ async def test_the_directory_and_the_page_for_specialists(site, browser: Browser
     assert not await _scrolls_sideways(specialists)
     await specialists.screenshot(path=str(tmp_path / f"for-specialists-{device}.png"), full_page=True)
     assert problems == [] and more == []
+
+
+async def test_the_kind_page_and_the_page_not_found(site, browser: Browser, tmp_path: Path):
+    app, base = site
+    async with app.unit_of_work() as uow:
+        oksana = await uow.therapists.get(2003)
+        assert oksana is not None
+        oksana.accepting_clients = False
+        await uow.therapists.save(oksana)
+        await uow.commit()
+
+    away, problems = await _open(browser, f"{base}/t/oksana", VIEWPORTS["phone"], "Europe/Kyiv")
+    assert "Зараз не приймає нових клієнтів" in await away.locator("main").inner_text()
+    await away.screenshot(path=str(tmp_path / "away-phone.png"), full_page=True)
+    missing, more = await _open(browser, f"{base}/t/nobody?lang=en", VIEWPORTS["phone"], "Europe/Kyiv", status=404)
+    assert await missing.locator("h1").inner_text() == "Page not found"
+    await missing.screenshot(path=str(tmp_path / "not-found-phone.png"), full_page=True)
+    assert problems == []
+    # The browser itself reports the 404 of the page it was asked for; nothing else may fail.
+    assert [problem for problem in more if "404" not in problem] == []
