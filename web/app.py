@@ -46,6 +46,8 @@ def build_web_app(site: Site) -> web.Application:
     app.router.add_get("/t/{code}/photo", pages.photo, name="photo")
     app.router.add_get("/therapists", pages.directory, name="directory")
     app.router.add_get("/for-specialists", pages.for_specialists, name="for_specialists")
+    app.router.add_get("/robots.txt", pages.robots, name="robots")
+    app.router.add_get("/sitemap.xml", pages.sitemap, name="sitemap")
     app.router.add_static("/static", HERE / "static", name="static")
     return app
 

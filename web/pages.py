@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape
 from typing import Any
 
 import aiohttp_jinja2
@@ -124,6 +125,22 @@ async def for_specialists(request: web.Request) -> web.StreamResponse:
         "min_hours": MIN_CERTIFIED_HOURS,
     }
     return aiohttp_jinja2.render_template("for_specialists.html", request, context)
+
+
+async def robots(request: web.Request) -> web.StreamResponse:
+    site = site_of(request)
+    return web.Response(text=f"User-agent: *\nAllow: /\nSitemap: {site.absolute('/sitemap.xml')}\n")
+
+
+async def sitemap(request: web.Request) -> web.StreamResponse:
+    """The pages a search engine may list: the directory, the page for specialists, every listed therapist's page."""
+    site = site_of(request)
+    async with site.unit_of_work() as uow:
+        listed = await find_therapists(uow, site.clock, Filters())
+    paths = ["/therapists", "/for-specialists", *(landing_path(therapist.share_code) for therapist in listed)]
+    entries = "".join(f"<url><loc>{escape(site.absolute(path))}</loc></url>" for path in paths)
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
+    return web.Response(text=body, content_type="application/xml")
 
 
 def photo_path(therapist: TherapistProfile) -> str | None:

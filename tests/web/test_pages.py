@@ -170,6 +170,7 @@ async def test_the_directory_lists_who_takes_clients_with_links_to_their_pages(a
     for hidden in ("Taras", "Yulia", "Andrii", "Natalia"):
         assert hidden not in page.visible_text
     assert "900 ₴" in plain(page.visible_text)
+    assert len(page.find("h1")) == 1 and page.one("html").attrs["lang"] == "uk"
 
 
 async def test_the_directorys_filters_are_plain_links(app, pages):
@@ -286,3 +287,18 @@ async def test_times_shown_are_only_bookable_ones(app, pages, clock):
     _status, page, _headers = await get(pages, "/t/iryna")
 
     assert page.find("time")[0].attrs["datetime"] == "2026-11-26T09:00:00+00:00"  # 25 hours from the new now
+
+
+async def test_search_engines_are_pointed_at_every_listed_page_and_no_other(app, pages):
+    await add_therapist(app)
+    await add_therapist(app, 2005, "Yulia Savchenko", accepting_clients=False)
+
+    robots = await (await pages.get("/robots.txt")).text()
+    sitemap = await pages.get("/sitemap.xml")
+    body = await sitemap.text()
+
+    assert f"Sitemap: {PUBLIC}/sitemap.xml" in robots
+    assert sitemap.headers["Content-Type"].startswith("application/xml")
+    for path in ("/therapists", "/for-specialists", "/t/iryna"):
+        assert f"<loc>{PUBLIC}{path}</loc>" in body
+    assert "yulia" not in body
