@@ -8,11 +8,11 @@ from __future__ import annotations
 import gettext
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_skeleton, format_time, get_timezone_location
+from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.numbers import format_currency, format_decimal
 
 from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
@@ -47,6 +47,15 @@ def _preferred(header: str) -> list[str]:
     return [tag for *_key, tag in sorted(weighted)]
 
 
+def utc_offset(offset: timedelta | None) -> str:
+    """«UTC+2», «UTC−3:30», «UTC»: as the page's script writes the visitor's own."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '−'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 @dataclass(frozen=True)
 class Reader:
     locale: str
@@ -78,10 +87,10 @@ class Reader:
         return format_time(moment, "short", tzinfo=ZoneInfo(self.zone), locale=self.locale)
 
     def zone_name(self, now: datetime) -> str:
-        """«Київ, GMT+02:00»: the zone by its city in the reader's language, with its offset now."""
+        """«Київ, UTC+2»: the zone by its city in the reader's language, with its offset now."""
         zone = ZoneInfo(self.zone)
         city = get_timezone_location(zone, locale=self.locale, return_city=True)
-        return f"{city}, {format_datetime(now, 'ZZZZ', tzinfo=zone, locale=self.locale)}"
+        return f"{city}, {utc_offset(now.astimezone(zone).utcoffset())}"
 
     def topics(self, codes: Iterable[str]) -> list[str]:
         return self._names(TOPIC_NAMES, codes)

@@ -47,7 +47,7 @@ async def test_a_landing_shows_the_profile_in_ukrainian_with_deep_links_into_the
     first = page.find("time")[0]
     assert first.attrs["datetime"] == "2026-11-25T09:00:00+00:00"
     assert first.text == "ср, 25 лист., 11:00"  # in the platform's zone until the script shows the visitor's own
-    assert "Часовий пояс: Київ, GMT+02:00." in page.visible_text
+    assert "Часовий пояс: Київ, UTC+2." in page.visible_text
     assert len(page.find("h1")) == 1
 
 

@@ -8,9 +8,10 @@
   });
   var note = document.getElementById("zone-note");
   if (note && zone) {
-    var offset = new Intl.DateTimeFormat(lang, { timeZoneName: "shortOffset" }).formatToParts(new Date())
-      .filter(function (part) { return part.type === "timeZoneName"; }).map(function (part) { return part.value; })[0];
+    var minutes = -new Date().getTimezoneOffset();
+    var whole = Math.floor(Math.abs(minutes) / 60), rest = Math.abs(minutes) % 60;
+    var offset = minutes === 0 ? "UTC" : "UTC" + (minutes > 0 ? "+" : "\u2212") + whole + (rest ? ":" + String(rest).padStart(2, "0") : "");
     var city = zone.split("/").pop().replace(/_/g, " ");
-    note.textContent = note.dataset.localTemplate.replace("{zone}", offset ? city + ", " + offset : city);
+    note.textContent = note.dataset.localTemplate.replace("{zone}", city + ", " + offset);
   }
 })();
