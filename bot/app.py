@@ -24,6 +24,7 @@ from bot import access
 from bot.commands import publish_default_commands
 from bot.delivery import Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
+from bot.demo_clock import DemoClockSource
 from bot.flows import (
     booking,
     change_rejection,
@@ -85,7 +86,7 @@ from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.photos import TelegramPhotoCache
 from bot.settings import Settings
-from core.clock import Clock, SystemClock
+from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -107,6 +108,7 @@ class App:
     inflight: InFlightUpdates
     delivery: Delivery
     courier: Courier
+    demo_clock: DemoClockSource | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
     def unit_of_work(self) -> SqlUnitOfWork:
@@ -131,7 +133,8 @@ def build_app(
     fsm_storage: BaseStorage | None = None,
     sleeper: Sleeper | None = None,
 ) -> App:
-    clock = clock or SystemClock()
+    demo_clock = ShiftedClock() if settings.demo_clock_file and clock is None else None
+    clock = clock or demo_clock or SystemClock()
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bot = Bot(
@@ -149,6 +152,9 @@ def build_app(
     # A relay or a notice written by a handler goes out as soon as its transaction commits.
     on_timed_messages_committed(sessions, courier.wake)
     app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier)
+    if demo_clock is not None and settings.demo_clock_file is not None:
+        # Demo mode only (settings refuse it beside a real token): the playground moves this clock.
+        app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.wake)
 
     dispatcher.workflow_data.update(settings=settings, clock=clock, i18n=i18n, app=app)
     dispatcher.update.outer_middleware(inflight)
@@ -275,6 +281,8 @@ async def _on_startup(bot: Bot, app: App) -> None:
     async with app.unit_of_work() as uow:
         await access.publish_console_commands(bot, app.i18n, uow, app.settings)
     # Started here, not in build_app: tests build apps without timers or network.
+    if app.demo_clock is not None:
+        await app.demo_clock.start()
     await app.courier.start()
 
 
@@ -283,3 +291,5 @@ async def _on_shutdown(app: App) -> None:
         log.warning("shutting down with %d update(s) still being handled", app.inflight.running)
     # After the handlers: what they scheduled is committed, and is sent now or after the restart.
     await app.courier.stop(app.settings.shutdown_grace_seconds)
+    if app.demo_clock is not None:
+        await app.demo_clock.stop()

@@ -5,11 +5,14 @@ The variable names are a contract with operators and outside tests; see
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -19,6 +22,8 @@ from core.payments import STARS, UAH, PaymentMethod, PaymentPolicy
 from core.usecases.booking import BookingPolicy
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# The demo's own tokens: BotFather never issues a secret that begins with "DEMO-".
+DEMO_TOKEN_PATTERN = re.compile(r"^\d{3,}:DEMO-[A-Za-z0-9_-]{25,}$")
 SUPPORTED_LOCALES = ("uk", "en")
 
 
@@ -80,6 +85,10 @@ class Settings(BaseSettings):
     platform_fee_percent: Decimal = Field(default=Decimal(20), ge=0, le=100, decimal_places=2)
     stars_per_uah: Decimal = Field(default=Decimal("1.5"), gt=0, le=1000, decimal_places=2)
 
+    # The demo only (`make demo`): a file whose offset moves the platform's clock ahead. Refused
+    # together with a real token, a Bot API beyond this computer or a live payment provider.
+    demo_clock_file: Path | None = None
+
     vetting_max_document_mb: int = Field(default=20, ge=1, le=2000)
     vetting_remind_after_business_days: int = Field(default=2, ge=1, le=30)
 
@@ -123,6 +132,18 @@ class Settings(BaseSettings):
     def _stars_take_no_provider(self) -> Settings:
         if self.payment_currency == STARS and self.payment_provider_token:
             raise ValueError("Telegram Stars (PAYMENT_CURRENCY=XTR) take no PAYMENT_PROVIDER_TOKEN: leave it empty")
+        return self
+
+    @model_validator(mode="after")
+    def _demo_stays_local(self) -> Settings:
+        if self.demo_clock_file is None:
+            return self
+        if not DEMO_TOKEN_PATTERN.match(self.bot_token):
+            raise ValueError("DEMO_CLOCK_FILE is for the demo only: it runs with a demo token, never a bot's real one")
+        if not is_loopback_url(self.telegram_api_base):
+            raise ValueError("DEMO_CLOCK_FILE is for the demo only: TELEGRAM_API_BASE must be on this computer")
+        if self.payment_provider_token and ":TEST:" not in self.payment_provider_token:
+            raise ValueError("DEMO_CLOCK_FILE is for the demo only: PAYMENT_PROVIDER_TOKEN must be a test token")
         return self
 
     def payment_policy(self) -> PaymentPolicy:
@@ -178,8 +199,20 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", mode="before"
+        "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", "demo_clock_file",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether an address names this computer (127.0.0.0/8, ::1 or localhost)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -38,3 +38,28 @@ class ManualClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+
+class ShiftedClock:
+    """The system clock moved ahead by an offset that can grow (the demo's clock).
+
+    Time keeps flowing as on the wall; `shift_to` jumps it forward, never back,
+    so nothing already decided by time is undone.
+    """
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self._offset = max(offset, timedelta(0))
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def shift_to(self, offset: timedelta) -> bool:
+        """Set the offset if it moves time forward; returns whether it did."""
+        if offset <= self._offset:
+            return False
+        self._offset = offset
+        return True

@@ -658,6 +658,8 @@ class FakeTelegram:
         self.refunds: list[dict[str, Any]] = []
         # Exceptions inside the emulator itself (answered as 400); a test may assert it is empty.
         self.internal_errors: list[str] = []
+        # Called with every call the bot made, once answered (the demo page follows the chats so).
+        self.call_listeners: list[Callable[[Call], None]] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -1011,6 +1013,8 @@ class FakeTelegram:
         self._seq += 1
         self._calls.append(call)
         self._calls_signal.fire()
+        for listener in self.call_listeners:
+            listener(call)
 
     # ------------------------------------------------------------------ fault injection
 
@@ -1347,6 +1351,11 @@ class FakeTelegram:
             kind, file_size, file_id=file_id, mime_type=mime_type, file_name=file_name, content=content,
         )
         return _file_object(stored)
+
+    def stored_file(self, file_id: str) -> tuple[str | None, str | None, bytes] | None:
+        """(file name, MIME type, bytes) of a file the bot or a user sent, or None if unknown."""
+        stored = self._files.get(file_id)
+        return None if stored is None else (stored.file_name, stored.mime_type, stored.read())
 
     # ------------------------------------------------------------------ API: getting updates
 
@@ -2181,7 +2190,17 @@ class FakeUser:
         if target is None:
             raise LookupError(f"{self!r} has no message with an inline keyboard to click {button_text!r}")
         buttons = [b for row in target.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
-        button = _pick_button(buttons, button_text, target)
+        return self._push_callback(target, _pick_button(buttons, button_text, target))
+
+    def click_at(self, message: Mapping[str, Any], row: int, column: int) -> dict[str, Any]:
+        """Press the inline button at (row, column) of a message, as it stands now (the demo page's clicks)."""
+        target = self._keyboard_message(message)
+        rows = (target or {}).get("reply_markup", {}).get("inline_keyboard", [])
+        if not (0 <= row < len(rows) and 0 <= column < len(rows[row])):
+            raise LookupError(f"message {message.get('message_id')} has no button at row {row}, column {column}")
+        return self._push_callback(target, rows[row][column])  # type: ignore[arg-type]
+
+    def _push_callback(self, target: dict[str, Any], button: Mapping[str, Any]) -> dict[str, Any]:
         if "callback_data" not in button:
             raise LookupError(f"button {button['text']!r} is not a callback button: {button}")
         self.since = self.fake.call_count

@@ -51,10 +51,15 @@ class Alarm:
         )
         self._scheduler.start()
 
-    def ring_at(self, moment: datetime) -> None:
-        """Ring once at `moment` (replacing the previous one-shot), besides the safety interval."""
+    def ring_in(self, delay: timedelta) -> None:
+        """Ring once after `delay` (replacing the previous one-shot), besides the safety interval.
+
+        A delay, not a moment: the platform's clock may run ahead of the wall clock
+        APScheduler keeps (the demo moves it), while a delay means the same on both.
+        """
         if self._scheduler is None:
             return
+        moment = datetime.now(UTC) + delay
         self._scheduler.add_job(self._rung, DateTrigger(run_date=moment), id=NEXT_DUE, replace_existing=True)
 
     def stop(self) -> None:

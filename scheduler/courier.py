@@ -159,7 +159,7 @@ class Courier:
             try:
                 await self._claim()
                 if not self._backlog and self._next_due is not None and self._alarm is not None:
-                    self._alarm.ring_at(max(self._next_due, self._clock.now() + SHORTEST_ALARM))
+                    self._alarm.ring_in(max(self._next_due - self._clock.now(), SHORTEST_ALARM))
             except Exception:
                 log.exception("claiming due messages failed; trying again at the next alarm")
             await self._woken.wait()

@@ -1,0 +1,311 @@
+// The demo page: one chat per person, live over server-sent events. No build step, no framework.
+"use strict";
+
+const LABELS = {
+  uk: {
+    title: "Платформа без Telegram",
+    note: "Справжній бот, локальний сервер Bot API, вигадані люди. Сторінка доступна лише з цього комп’ютера (127.0.0.1).",
+    clock: "Час платформи",
+    plusHour: "+1 година",
+    plusDay: "+1 день",
+    dayBefore: "До дня перед сесією",
+    ahead: "попереду на",
+    hours: "год",
+    days: "д",
+    noSession: "Немає запланованої сесії: спершу забронюйте час.",
+    withinADay: "До найближчої сесії вже менше доби.",
+    offline: "Зв’язок зі сторінкою демо втрачено. Чи працює ще make demo?",
+    send: "Надіслати",
+    message: "Повідомлення",
+    attach: "Надіслати файл",
+    start: "Почати",
+    pay: "Сплатити (тест)",
+    paid: "Оплачено ✓",
+    paying: "Оплата…",
+    payment: "Ви сплатили",
+    contact: "Контакт",
+    edited: "змінено",
+    roles: { client: "клієнт", therapist: "терапевтка", applicant: "кандидат у терапевти", admin: "адміністраторка" },
+    language: { uk: "українська", en: "англійська" },
+    failed: "Не вдалося",
+  },
+  en: {
+    title: "The platform without Telegram",
+    note: "The real bot, a local Bot API server, made-up people. The page is reachable from this computer only (127.0.0.1).",
+    clock: "Platform time",
+    plusHour: "+1 hour",
+    plusDay: "+1 day",
+    dayBefore: "To the day before the session",
+    ahead: "ahead by",
+    hours: "h",
+    days: "d",
+    noSession: "No session booked yet: book a time first.",
+    withinADay: "The next session is less than a day away already.",
+    offline: "Lost touch with the demo. Is make demo still running?",
+    send: "Send",
+    message: "Message",
+    attach: "Send a file",
+    start: "Start",
+    pay: "Pay (test)",
+    paid: "Paid ✓",
+    paying: "Paying…",
+    payment: "You paid",
+    contact: "Contact",
+    edited: "edited",
+    roles: { client: "client", therapist: "therapist", applicant: "applicant", admin: "admin" },
+    language: { uk: "Ukrainian", en: "English" },
+    failed: "Failed",
+  },
+};
+
+let lang = new URLSearchParams(location.search).get("lang") || localStorage.getItem("demo-lang") || "uk";
+if (!LABELS[lang]) lang = "uk";
+const t = (key) => LABELS[lang][key];
+const chats = new Map(); // persona key -> {persona, element, data}
+let clock = null;
+
+async function api(path, body) {
+  const options = body === undefined ? {} : body instanceof FormData
+    ? { method: "POST", body }
+    : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({ ok: false, error: response.statusText }));
+  if (!response.ok && data.ok === undefined) data.ok = false;
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+// -- labels ---------------------------------------------------------------------------------
+function applyLabels() {
+  document.documentElement.lang = lang;
+  document.querySelectorAll("[data-label]").forEach((node) => { node.textContent = t(node.dataset.label); });
+  document.querySelectorAll("[data-label-placeholder]").forEach((node) => { node.placeholder = t(node.dataset.labelPlaceholder); });
+  document.querySelectorAll("[data-label-title]").forEach((node) => { node.title = t(node.dataset.labelTitle); });
+  document.querySelectorAll(".languages button").forEach((node) => node.classList.toggle("active", node.dataset.lang === lang));
+  for (const chat of chats.values()) { describe(chat); render(chat); }
+  showClock();
+}
+
+function describe(chat) {
+  const { persona, element } = chat;
+  element.querySelector(".who").textContent = persona.name;
+  element.querySelector(".what").textContent =
+    `${t("roles")[persona.role]} · ${persona.city} · ${t("language")[persona.language] || persona.language}`;
+}
+
+// -- the clock ------------------------------------------------------------------------------
+function showClock() {
+  if (!clock) return;
+  const moment = new Date(clock.now);
+  const format = (zone, city) => new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-US", {
+    timeZone: zone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  }).format(moment) + ` (${city})`;
+  document.getElementById("clock-kyiv").textContent = format("Europe/Kyiv", lang === "uk" ? "Київ" : "Kyiv");
+  document.getElementById("clock-newyork").textContent = format("America/New_York", "New York");
+  const hours = Math.round(clock.offset / 3600);
+  document.getElementById("clock-ahead").textContent = hours
+    ? `${t("ahead")} ${Math.floor(hours / 24) ? `${Math.floor(hours / 24)} ${t("days")} ` : ""}${hours % 24} ${t("hours")}`
+    : "";
+}
+
+async function moveClock(action, button) {
+  const note = document.getElementById("clock-note");
+  note.textContent = "";
+  document.querySelectorAll(".clock-btn").forEach((node) => { node.disabled = true; });
+  try {
+    const answer = await api("/api/clock", { action });
+    if (answer.clock) { clock = answer.clock; showClock(); }
+    if (!answer.ok) note.textContent = answer.error === "no_session" ? t("noSession")
+      : answer.error === "within_a_day" ? t("withinADay") : `${t("failed")}: ${answer.error}`;
+  } finally {
+    document.querySelectorAll(".clock-btn").forEach((node) => { node.disabled = false; });
+    button.blur();
+  }
+}
+
+// -- one chat -------------------------------------------------------------------------------
+function buildChat(persona) {
+  const element = document.getElementById("chat-template").content.firstElementChild.cloneNode(true);
+  element.dataset.persona = persona.key;
+  element.dataset.role = persona.role;
+  element.querySelector(".avatar").textContent = persona.name.slice(0, 1);
+  const chat = { persona, element, data: { messages: [], reply_keyboard: null } };
+  const form = element.querySelector(".compose");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = form.elements.text;
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    const answer = await api(`/api/chats/${persona.key}/send`, { text });
+    if (!answer.ok) { input.value = text; toast(chat, answer.error, false); }
+  });
+  form.elements.file.addEventListener("change", async () => {
+    const file = form.elements.file.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append("file", file, file.name);
+    const caption = form.elements.text.value.trim();
+    if (caption) body.append("caption", caption);
+    const answer = await api(`/api/chats/${persona.key}/upload`, body);
+    if (answer.ok) form.elements.text.value = ""; else toast(chat, answer.error, false);
+    form.elements.file.value = "";
+  });
+  chats.set(persona.key, chat);
+  describe(chat);
+  return element;
+}
+
+async function refresh(key) {
+  const chat = chats.get(key);
+  if (!chat) return;
+  chat.data = await api(`/api/chats/${key}`);
+  render(chat);
+}
+
+function render(chat) {
+  const box = chat.element.querySelector(".messages");
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  box.replaceChildren();
+  const { messages, reply_keyboard: keyboard } = chat.data;
+  if (!messages.length) {
+    box.append(el("button", { class: "start", type: "button", text: t("start"),
+      onclick: () => api(`/api/chats/${chat.persona.key}/send`, { text: "/start" }) }));
+  }
+  for (const message of messages) box.append(...renderMessage(chat, message));
+  const reply = chat.element.querySelector(".reply-keyboard");
+  reply.replaceChildren(...(keyboard || []).map((row) => el("div", { class: "row" }, ...row.map((text) =>
+    el("button", { type: "button", text, onclick: () => press(chat, text) })))));
+  if (atBottom || chat.stick !== false) box.scrollTop = box.scrollHeight;
+  chat.stick = atBottom;
+}
+
+function renderMessage(chat, message) {
+  if (message.payment) {
+    return [el("div", { class: "service", text: `${t("payment")} ${message.payment}` })];
+  }
+  const bubble = el("div", { class: `msg ${message.from_bot ? "bot" : "mine"}`, "data-message": message.id });
+  if (message.reply_to) bubble.append(el("div", { class: "quote", text: message.reply_to }));
+  if (message.photo) bubble.append(el("img", { src: message.photo, alt: "", loading: "lazy" }));
+  if (message.file) {
+    bubble.append(el("a", { class: "file", href: message.file.url, download: message.file.name, target: "_blank" },
+      el("span", { text: `${message.file.name} · ${Math.max(1, Math.round(message.file.size / 1024))} KB` })));
+  }
+  if (message.contact) bubble.append(el("div", { text: `☎ ${t("contact")}: ${message.contact}` }));
+  if (message.invoice) {
+    bubble.append(el("div", { class: "invoice" },
+      el("strong", { text: message.invoice.title }),
+      el("div", { text: message.invoice.description }),
+      el("div", { class: "price", text: message.invoice.price })));
+  }
+  if (message.html) {
+    const body = el("div", { class: "text" });
+    body.innerHTML = message.html; // escaped by the server: only the entities' tags are markup
+    body.querySelectorAll(".spoiler").forEach((node) => node.addEventListener("click", () => node.classList.add("shown")));
+    bubble.append(body);
+  }
+  bubble.append(el("div", { class: "meta", text: `${message.edited ? `${t("edited")} ` : ""}${message.time}` }));
+  const parts = [bubble];
+  const rows = message.buttons || (message.invoice ? [[{ kind: "pay", text: "" }]] : []);
+  if (rows.length) parts.push(keyboardFor(chat, message, rows));
+  return parts;
+}
+
+function keyboardFor(chat, message, rows) {
+  return el("div", { class: "keyboard" }, ...rows.map((row, rowIndex) => el("div", { class: "row" },
+    ...row.map((button, column) => {
+      if (button.kind === "url") return el("a", { href: button.url, target: "_blank", rel: "noopener", text: `${button.text} ↗` });
+      if (button.kind === "pay") {
+        const paid = message.invoice && message.invoice.paid;
+        const node = el("button", { type: "button", class: "pay", text: paid ? t("paid") : t("pay") });
+        node.disabled = Boolean(paid);
+        node.addEventListener("click", () => pay(chat, message, node));
+        return node;
+      }
+      return el("button", { type: "button", text: button.text, onclick: () => click(chat, message, rowIndex, column) });
+    }))));
+}
+
+async function click(chat, message, row, column) {
+  const answer = await api(`/api/chats/${chat.persona.key}/click`, { message_id: message.id, row, column });
+  if (!answer.ok) toast(chat, answer.error, false);
+}
+
+async function press(chat, text) {
+  const answer = await api(`/api/chats/${chat.persona.key}/press`, { text });
+  if (!answer.ok) toast(chat, answer.error, false);
+}
+
+async function pay(chat, message, button) {
+  button.disabled = true;
+  button.textContent = t("paying");
+  const answer = await api(`/api/chats/${chat.persona.key}/pay`, { message_id: message.id });
+  if (!answer.ok) {
+    toast(chat, answer.error, true);
+    button.disabled = false;
+    button.textContent = t("pay");
+  }
+}
+
+function toast(chat, text, alert) {
+  const box = chat.element.querySelector(".toast");
+  box.textContent = text;
+  box.classList.toggle("alert", Boolean(alert));
+  box.hidden = false;
+  clearTimeout(chat.toastTimer);
+  chat.toastTimer = setTimeout(() => { box.hidden = true; }, alert ? 6000 : 3000);
+}
+
+// -- live updates ---------------------------------------------------------------------------
+function listen() {
+  const pending = new Map();
+  const events = new EventSource("/api/events");
+  events.onopen = () => {
+    document.getElementById("offline").hidden = true;
+    for (const key of chats.keys()) refresh(key); // whatever happened while away
+  };
+  events.onerror = () => { document.getElementById("offline").hidden = false; };
+  events.onmessage = (event) => {
+    const data = JSON.parse(event.data);
+    if (data.type === "chat") {
+      // Several calls in a row (an edit and a new message) fetch the chat once.
+      clearTimeout(pending.get(data.key));
+      pending.set(data.key, setTimeout(() => refresh(data.key), 60));
+    } else if (data.type === "clock") {
+      clock = data.clock;
+      showClock();
+    } else if (data.type === "toast") {
+      const chat = chats.get(data.key);
+      if (chat) toast(chat, data.text, data.alert);
+    }
+  };
+}
+
+async function main() {
+  const state = await api("/api/state");
+  clock = state.clock;
+  const box = document.getElementById("chats");
+  for (const persona of state.personas) box.append(buildChat(persona));
+  document.querySelectorAll(".clock-btn").forEach((button) =>
+    button.addEventListener("click", () => moveClock(button.dataset.action, button)));
+  document.querySelectorAll(".languages button").forEach((button) => button.addEventListener("click", () => {
+    lang = button.dataset.lang;
+    localStorage.setItem("demo-lang", lang);
+    applyLabels();
+  }));
+  applyLabels();
+  listen();
+}
+
+main();
