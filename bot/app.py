@@ -154,7 +154,7 @@ def build_app(
     app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier)
     if demo_clock is not None and settings.demo_clock_file is not None:
         # Demo mode only (settings refuse it beside a real token): the playground moves this clock.
-        app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.wake)
+        app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.clock_jumped)
 
     dispatcher.workflow_data.update(settings=settings, clock=clock, i18n=i18n, app=app)
     dispatcher.update.outer_middleware(inflight)

@@ -75,6 +75,7 @@ class Courier:
         self._alarm: Alarm | None = None
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
+        self._jumps: set[asyncio.Task[None]] = set()
 
     # -- by hand: tests and benchmarks ------------------------------------
     async def run_once(self) -> int:
@@ -98,6 +99,27 @@ class Courier:
     def wake(self) -> None:
         """Look for due messages now (something was just scheduled)."""
         self._woken.set()
+
+    def clock_jumped(self) -> None:
+        """The platform's clock leapt ahead (only the demo's does): keep what is held, then send what fell due.
+
+        Leases are measured on the platform's clock, so a leap would make this
+        courier's own claims look abandoned: they are extended at once in memory
+        (no lane gives its message up meanwhile) and then in the database.
+        """
+        until = self._clock.now() + self._lease
+        for claim in self._held.values():
+            claim.lease_until = until
+        task = asyncio.create_task(self._after_jump(), name="courier-clock-jump")
+        self._jumps.add(task)
+        task.add_done_callback(self._jumps.discard)
+
+    async def _after_jump(self) -> None:
+        try:
+            await self.keep_leases()
+        except Exception:
+            log.exception("renewing leases after the clock leapt failed; a claim may be taken over and tried again")
+        self.wake()
 
     async def start(self) -> None:
         if self._loop is not None:
@@ -178,6 +200,11 @@ class Courier:
             self._next_due = None if self._backlog else await uow.timed_messages.next_due_at()
             await uow.commit()
         for message in messages:
+            if (held := self._held.get(message.id)) is not None:
+                # Its own lease ran out while it still held the message (the process stalled), and it took the
+                # message back: one claim, one send.
+                held.lease_until = lease_until
+                continue
             claim = Claim(message, self.worker, lease_until, self._clock, self._policy)
             self._held[message.id] = claim
             self._lanes.setdefault(message.recipient_id, deque()).append(claim)

@@ -438,3 +438,44 @@ async def test_stopping_hands_back_what_was_not_started_and_the_lease_covers_the
     clock.advance(timedelta(seconds=60))
     await app.courier.drain()
     assert texts_to(session) == ["Головне меню #1", "Головне меню #3", "Головне меню #2"]
+
+
+async def test_a_clock_leaping_a_day_ahead_keeps_the_couriers_claims_and_sends_what_fell_due_at_once(app, session, clock, sleeper):
+    """The demo's clock leaps: the courier's own leases must not look abandoned, and tomorrow's message goes now."""
+    waiting, go_on, all_sent = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class HeldUp:
+        def monotonic(self) -> float:
+            return sleeper.monotonic()
+
+        async def sleep(self, seconds: float) -> None:
+            waiting.set()
+            await go_on.wait()
+            await sleeper.sleep(seconds)
+
+    say_kind = app.delivery.kinds["say"]
+    original = say_kind.after_sent
+
+    async def after_sent(context: NoticeContext, sent: list[SentMessage]) -> None:
+        await original(context, sent)
+        if len(say_kind.sent) == 4:
+            all_sent.set()
+
+    say_kind.after_sent = after_sent  # type: ignore[method-assign]
+    app.delivery.limits.sleeper = HeldUp()
+    for n in range(1, 4):
+        await say(app, f"now-{n}", n)
+    await say(app, "tomorrow", 4, at=timedelta(days=1))
+    await app.courier.start()
+    await asyncio.wait_for(waiting.wait(), timeout=5)  # #1 is out, #2 waits for its turn in the chat
+
+    clock.advance(timedelta(days=1))
+    app.courier.clock_jumped()
+    go_on.set()
+    await asyncio.wait_for(all_sent.wait(), timeout=10)
+    await app.courier.stop()
+
+    assert texts_to(session) == ["Головне меню #1", "Головне меню #2", "Головне меню #3", "Головне меню #4"]
+    for key in ("now-1", "now-2", "now-3", "tomorrow"):
+        row = await stored(app, key)
+        assert (row.status, row.attempts) == (NoticeStatus.SENT, 0), key

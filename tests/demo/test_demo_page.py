@@ -52,7 +52,9 @@ async def the_therapist_accepts(page: Page) -> None:
     iryna = chat(page, "therapist")
     await expect(bot_says(iryna, "Новий клієнт, Олена")).to_be_visible(timeout=WAIT)
     await tap(iryna, "Прийняти")
-    await expect(bot_says(iryna, "підтверджено")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "Тримайте цей час для клієнта")).to_be_visible(timeout=WAIT)
+    invoice = chat(page, "kyiv").locator(".msg.bot", has=page.locator(".invoice")).last
+    await expect(invoice).to_contain_text("1 200,00 ₴", timeout=WAIT)
 
 
 async def test_find_book_accept_and_pay_in_the_browser(page: Page, demo: RunningDemo) -> None:
@@ -62,8 +64,6 @@ async def test_find_book_accept_and_pay_in_the_browser(page: Page, demo: Running
     await the_therapist_accepts(page)
 
     olena = chat(page, "kyiv")
-    invoice = olena.locator(".msg.bot", has=page.locator(".invoice")).last
-    await expect(invoice).to_contain_text("1 200,00 ₴", timeout=WAIT)
     await screenshot(page, "2-invoice")
     await olena.get_by_role("button", name="Сплатити (тест)").last.click()
 
@@ -96,7 +96,10 @@ async def test_an_unpaid_booking_expires_on_both_sides_as_days_pass(page: Page, 
     await expect(expired_for_iryna).to_be_visible(timeout=WAIT)
     assert await page.locator("#clock-kyiv").text_content() != before
     await screenshot(page, "4-expired")
-    # The invoice can no longer be paid: the bot refuses the pre-checkout and nothing is charged.
+    # The old invoice can no longer be paid: the bot declines the pre-checkout, Telegram shows why, nothing is charged.
     await olena.get_by_role("button", name="Сплатити (тест)").last.click()
     await expect(olena.locator(".toast")).to_be_visible(timeout=WAIT)
+    await screenshot(page, "5-late-payment-declined")
+    assert (await olena.locator(".toast").text_content() or "").strip()
+    await expect(olena.get_by_role("button", name="Сплатити (тест)").last).to_be_enabled()
     await expect(olena.locator(".msg.bot .text").get_by_text(PAID, exact=True)).to_have_count(0)
