@@ -1,10 +1,10 @@
-# `make run` and `make test` are all a newcomer needs; both set themselves up.
+# `make run`, `make demo` and `make test` are all a newcomer needs; each sets itself up.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo-data test test-fast lint locales missing-translations bench clean
+.PHONY: run demo demo-data test test-fast lint locales missing-translations bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ locales: $(STAMP)
 run: locales
 	mkdir -p data
 	$(BIN)/python -m bot
+
+# The whole platform in a browser, no Telegram, no token: http://127.0.0.1:8090 (DEMO_PORT), a fresh ./data/demo.db each time.
+demo: locales
+	$(BIN)/python -m playground
 
 # A handful of fictional therapists to find and book at once; running it again changes nothing.
 demo-data: $(STAMP)

@@ -47,7 +47,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 class DemoSettings(BaseSettings):
     """DEMO_HOST, DEMO_PORT, DEMO_DATA_DIR: where the page listens and where the demo keeps its files."""
 
-    model_config = SettingsConfigDict(env_prefix="DEMO_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DEMO_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8090, ge=0, le=65535)

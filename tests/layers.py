@@ -16,7 +16,12 @@ FORBIDDEN = {
     "scheduler": {"aiogram", "bot", "web"},
     # The pages read through core's use cases like a handler does; the composition root hands them the rest.
     "web": {"aiogram", "sqlalchemy", "alembic", "apscheduler", "redis", "bot", "storage", "scheduler"},
+    # The demo runs the bot as a process of its own and talks to it as Telegram would.
+    "playground": {"aiogram", "bot", "web"},
 }
+# Nothing of the product leans on the demo.
+for _layer in ("core", "storage", "scheduler", "bot", "web"):
+    FORBIDDEN.setdefault(_layer, set()).add("playground")
 
 
 def violations() -> list[str]:
