@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,7 +83,13 @@ class Paths:
                 leftover.unlink(missing_ok=True)
 
 
-def bot_environment(paths: Paths, api_base: str) -> dict[str, str]:
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_environment(paths: Paths, api_base: str, web_port: int) -> dict[str, str]:
     env = {name: os.environ[name] for name in INHERITED if name in os.environ}
     env.update({
         "BOT_TOKEN": DEMO_TOKEN,
@@ -93,6 +100,9 @@ def bot_environment(paths: Paths, api_base: str) -> dict[str, str]:
         "PAYMENT_PROVIDER_TOKEN": TEST_PROVIDER_TOKEN,
         "PAYMENT_CURRENCY": "UAH",
         "RUN_MODE": "polling",
+        # The bot's own web pages (therapists' landings, the directory), on this computer only.
+        "WEB_HOST": "127.0.0.1",
+        "WEB_PORT": str(web_port),
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -134,6 +144,7 @@ class Demo:
         self.fake: FakeTelegram | None = None
         self.bot: asyncio.subprocess.Process | None = None
         self.url = ""
+        self.web_url = ""
         self._runner = None
         self._engine = None
 
@@ -141,11 +152,13 @@ class Demo:
         self.paths.reset()
         clock = DemoClock(self.paths.clock)
         self.fake = await FakeTelegram(bot_username=BOT_USERNAME, bot_first_name="Therapy Demo", clock=clock.timestamp).start()
-        env = bot_environment(self.paths, self.fake.base_url)
+        web_port = free_port()
+        self.web_url = f"http://127.0.0.1:{web_port}"
+        env = bot_environment(self.paths, self.fake.base_url, web_port)
         await load_demo_therapists(self.paths, env)
         await self._start_bot(env)
         next_session, self._engine = next_session_lookup(self.paths)
-        page = DemoPage(self.fake, clock, next_session, bot_username=BOT_USERNAME)
+        page = DemoPage(self.fake, clock, next_session, bot_username=BOT_USERNAME, web_url=self.web_url)
         self._runner, port = await serve(page, self.settings.host, self.settings.port)
         shown_host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
         self.url = f"http://{shown_host}:{port}"
@@ -220,6 +233,7 @@ async def run(settings: DemoSettings) -> int:
         url = await demo.start()
         print(f"\nThe demo is ready: open {url}", flush=True)
         print(where_it_listens(settings.host), flush=True)
+        print(f"The bot's own web pages (therapists' landings, the directory): {demo.web_url}", flush=True)
         print(f"No Telegram, no token, no network. The bot's log: {demo.paths.bot_log}. Ctrl+C stops it.", flush=True)
         stopped = asyncio.ensure_future(stop.wait())
         exited = asyncio.ensure_future(demo.bot_exited())

@@ -41,8 +41,11 @@ NextSession = Callable[[datetime], Awaitable[datetime | None]]
 
 
 class DemoPage:
-    def __init__(self, fake: FakeTelegram, clock: DemoClock, next_session: NextSession, *, bot_username: str) -> None:
+    def __init__(
+        self, fake: FakeTelegram, clock: DemoClock, next_session: NextSession, *, bot_username: str, web_url: str
+    ) -> None:
         self.fake = fake
+        self.web_url = web_url
         self.clock = clock
         self._next_session = next_session
         self.bot_username = bot_username
@@ -134,6 +137,7 @@ class DemoPage:
         return web.json_response({
             "clock": self._clock_view(),
             "bot": self.bot_username,
+            "web": self.web_url,
             "personas": [
                 {"key": p.key, "name": p.first_name, "city": p.city, "language": p.language_code, "role": p.role,
                  "id": p.telegram_id}

@@ -5,6 +5,7 @@ const LABELS = {
   uk: {
     title: "Платформа без Telegram",
     note: "Справжній бот, локальний сервер Bot API, вигадані люди. Сторінка доступна лише з цього комп’ютера (127.0.0.1).",
+    webPages: "Вебсторінки терапевтів ↗",
     clock: "Час платформи",
     plusHour: "+1 година",
     plusDay: "+1 день",
@@ -32,6 +33,7 @@ const LABELS = {
   en: {
     title: "The platform without Telegram",
     note: "The real bot, a local Bot API server, made-up people. The page is reachable from this computer only (127.0.0.1).",
+    webPages: "Therapists' web pages ↗",
     clock: "Platform time",
     plusHour: "+1 hour",
     plusDay: "+1 day",
@@ -295,6 +297,7 @@ function listen() {
 async function main() {
   const state = await api("/api/state");
   clock = state.clock;
+  document.getElementById("web-pages").href = state.web;
   const box = document.getElementById("chats");
   for (const persona of state.personas) box.append(buildChat(persona));
   document.querySelectorAll(".clock-btn").forEach((button) =>
