@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
@@ -33,9 +33,12 @@ UPLOAD_LIMIT = 20 * 1024 * 1024  # a bot may download files up to 20 MB
 KEEPALIVE_SECONDS = 15.0
 # Telegram shows a payment form before pre_checkout_query; the bot then has 10 seconds to answer.
 PRE_CHECKOUT_TIMEOUT = 10.0
-# What the session lookup says before "to the day before the session" moves the clock: a day and a second
-# before the start, so the 24-hour reminder and the payment deadline are both just due.
-DAY_BEFORE = timedelta(hours=24) - timedelta(seconds=1)
+# How far before the next session "to the day / hour before the session" moves the clock: a second past the
+# 24-hour (1-hour) mark, so that reminder, and a day before also the payment deadline, are just due.
+BEFORE_SESSION = {
+    "day_before_session": timedelta(hours=24) - timedelta(seconds=1),
+    "hour_before_session": timedelta(hours=1) - timedelta(seconds=1),
+}
 
 NextSession = Callable[[datetime], Awaitable[datetime | None]]
 
@@ -62,7 +65,7 @@ class DemoPage:
 
     # -- the application ---------------------------------------------------------------
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=UPLOAD_LIMIT + 1024 * 1024)
+        app = web.Application(client_max_size=UPLOAD_LIMIT + 1024 * 1024, middlewares=[same_origin_only])
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC)
         app.router.add_get("/api/state", self._state)
@@ -95,9 +98,9 @@ class DemoPage:
             self._chat_changed(call.message["chat"]["id"])
         elif call.method in ("deleteMessage", "deleteMessages") and isinstance(call.chat_id, int):
             self._chat_changed(call.chat_id)
-        elif call.method == "answerCallbackQuery" and call.params.get("text"):
+        elif call.method == "answerCallbackQuery":
             key = self._queries.pop(str(call.params.get("callback_query_id")), None)
-            if key is not None:
+            if key is not None and call.params.get("text"):
                 self._publish({
                     "type": "toast", "key": key, "text": call.params["text"],
                     "alert": bool(call.params.get("show_alert")),
@@ -119,8 +122,8 @@ class DemoPage:
                 if event is None:
                     break
                 await response.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
+        except ConnectionResetError:
+            pass  # the page was closed
         finally:
             self._listeners.discard(queue)
         return response
@@ -179,6 +182,8 @@ class DemoPage:
         return persona
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise _refused("Send JSON (Content-Type: application/json).")
         try:
             body = await request.json()
         except ValueError:
@@ -278,16 +283,26 @@ class DemoPage:
             self.clock.advance(timedelta(hours=1))
         elif action == "day":
             self.clock.advance(timedelta(days=1))
-        elif action == "day_before_session":
+        elif action in BEFORE_SESSION:
             start = await self._next_session(self.clock.now())
             if start is None:
                 return web.json_response({"ok": False, "error": "no_session", "clock": self._clock_view()})
-            if not self.clock.move_to(start - DAY_BEFORE):
-                return web.json_response({"ok": False, "error": "within_a_day", "clock": self._clock_view()})
+            if not self.clock.move_to(start - BEFORE_SESSION[action]):
+                return web.json_response({"ok": False, "error": "closer_already", "clock": self._clock_view()})
         else:
-            raise _refused("The clock moves by hour, day or day_before_session.")
+            raise _refused("The clock moves by hour, day, day_before_session or hour_before_session.")
         self._publish({"type": "clock", "clock": self._clock_view()})
         return web.json_response({"ok": True, "clock": self._clock_view()})
+
+
+@web.middleware
+async def same_origin_only(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """Only the demo's own page acts: another site open in the same browser cannot post to it."""
+    if request.method == "POST":
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="Only the demo's own page can act in it.")
+    return await handler(request)
 
 
 def _file_url(file_id: str) -> str:

@@ -10,11 +10,12 @@ const LABELS = {
     plusHour: "+1 година",
     plusDay: "+1 день",
     dayBefore: "До дня перед сесією",
+    hourBefore: "До години перед сесією",
     ahead: "попереду на",
     hours: "год",
     days: "д",
     noSession: "Немає запланованої сесії: спершу забронюйте час.",
-    withinADay: "До найближчої сесії вже менше доби.",
+    closerAlready: "Найближча сесія вже ближча за це: годинник іде лише вперед.",
     offline: "Зв’язок зі сторінкою демо втрачено. Чи працює ще make demo?",
     send: "Надіслати",
     message: "Повідомлення",
@@ -38,11 +39,12 @@ const LABELS = {
     plusHour: "+1 hour",
     plusDay: "+1 day",
     dayBefore: "To the day before the session",
+    hourBefore: "To the hour before the session",
     ahead: "ahead by",
     hours: "h",
     days: "d",
     noSession: "No session booked yet: book a time first.",
-    withinADay: "The next session is less than a day away already.",
+    closerAlready: "The next session is closer than that already: the clock only goes forward.",
     offline: "Lost touch with the demo. Is make demo still running?",
     send: "Send",
     message: "Message",
@@ -129,7 +131,7 @@ async function moveClock(action, button) {
     const answer = await api("/api/clock", { action });
     if (answer.clock) { clock = answer.clock; showClock(); }
     if (!answer.ok) note.textContent = answer.error === "no_session" ? t("noSession")
-      : answer.error === "within_a_day" ? t("withinADay") : `${t("failed")}: ${answer.error}`;
+      : answer.error === "closer_already" ? t("closerAlready") : `${t("failed")}: ${answer.error}`;
   } finally {
     document.querySelectorAll(".clock-btn").forEach((node) => { node.disabled = false; });
     button.blur();

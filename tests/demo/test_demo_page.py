@@ -1,5 +1,6 @@
 """`make demo` in a real browser: the Kyiv client books the demo therapist, the therapist accepts, the client pays
-(test), and both chats read «Оплата пройшла успішно»; an unpaid booking expires on both sides as the clock moves.
+(test), both chats read «Оплата пройшла успішно», the reminders come as the clock moves and the session is held;
+an unpaid booking expires on both sides when the clock moves a day.
 
 Everything goes through the page as a person would use it: clicks on the
 chats' buttons, the reply keyboard, "Pay (test)" and the clock's buttons.
@@ -76,6 +77,19 @@ async def test_find_book_accept_and_pay_in_the_browser(page: Page, demo: Running
     assert await olena.locator(".msg.bot .text").get_by_text(PAID, exact=True).count() == 1
     assert await chat(page, "therapist").locator(".msg.bot .text").get_by_text(PAID, exact=True).count() == 1
 
+    # Tomorrow's reminder today, then the last one, then the session is held.
+    iryna = chat(page, "therapist")
+    await page.locator('.clock-btn[data-action="day_before_session"]').click()
+    await expect(bot_says(olena, "⏰ За 24 години: ваша сесія з Ірина Коваленко")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "⏰ За 24 години: ваша сесія з Олена")).to_be_visible(timeout=WAIT)
+    await page.locator('.clock-btn[data-action="hour_before_session"]').click()
+    await expect(bot_says(olena, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)
+    for _ in range(2):  # the session starts in an hour and lasts 50 minutes
+        await page.locator('.clock-btn[data-action="hour"]').click()
+    await expect(bot_says(iryna, "завершилася й записана як проведена")).to_be_visible(timeout=WAIT)
+    await screenshot(page, "4-reminders-and-held")
+
 
 async def test_an_unpaid_booking_expires_on_both_sides_as_days_pass(page: Page, demo: RunningDemo) -> None:
     await book_the_first_free_time(page)
@@ -95,11 +109,11 @@ async def test_an_unpaid_booking_expires_on_both_sides_as_days_pass(page: Page, 
     await expect(expired_for_olena).to_be_visible(timeout=WAIT)
     await expect(expired_for_iryna).to_be_visible(timeout=WAIT)
     assert await page.locator("#clock-kyiv").text_content() != before
-    await screenshot(page, "4-expired")
+    await screenshot(page, "5-expired")
     # The old invoice can no longer be paid: the bot declines the pre-checkout, Telegram shows why, nothing is charged.
     await olena.get_by_role("button", name="Сплатити (тест)").last.click()
     await expect(olena.locator(".toast")).to_be_visible(timeout=WAIT)
-    await screenshot(page, "5-late-payment-declined")
+    await screenshot(page, "6-late-payment-declined")
     assert (await olena.locator(".toast").text_content() or "").strip()
     await expect(olena.get_by_role("button", name="Сплатити (тест)").last).to_be_enabled()
     await expect(olena.locator(".msg.bot .text").get_by_text(PAID, exact=True)).to_have_count(0)
