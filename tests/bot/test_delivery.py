@@ -87,6 +87,22 @@ class Broken(NoticeKind):
         """Never reached."""
 
 
+class HeldUp:
+    """Holds up the first message that waits for its turn (no database lock held then) until `go_on` is set."""
+
+    def __init__(self, sleeper: ManualSleeper) -> None:
+        self.sleeper = sleeper
+        self.waiting, self.go_on = asyncio.Event(), asyncio.Event()
+
+    def monotonic(self) -> float:
+        return self.sleeper.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        self.waiting.set()
+        await self.go_on.wait()
+        await self.sleeper.sleep(seconds)
+
+
 @pytest.fixture
 def sleeper(clock: ManualClock) -> ManualSleeper:
     return ManualSleeper(clock)
@@ -404,23 +420,12 @@ async def test_the_running_courier_sends_what_a_commit_just_scheduled_without_wa
 
 
 async def test_stopping_hands_back_what_was_not_started_and_the_lease_covers_the_one_in_flight(app, session, clock, sleeper):
-    waiting, go_on = asyncio.Event(), asyncio.Event()
-
-    class HeldUp:
-        """Holds up the second message while it waits for its turn (no database lock held then)."""
-
-        def monotonic(self) -> float:
-            return sleeper.monotonic()
-
-        async def sleep(self, seconds: float) -> None:
-            waiting.set()
-            await go_on.wait()
-
-    app.delivery.limits.sleeper = HeldUp()
+    held_up = HeldUp(sleeper)
+    app.delivery.limits.sleeper = held_up
     for n in range(1, 4):
         await say(app, f"n{n}", n)
     await app.courier.start()
-    await asyncio.wait_for(waiting.wait(), timeout=5)
+    await asyncio.wait_for(held_up.waiting.wait(), timeout=5)
 
     clock.advance(timedelta(seconds=50))
     await app.courier.keep_leases()  # what its alarm does every lease/3 while it holds messages
@@ -442,17 +447,7 @@ async def test_stopping_hands_back_what_was_not_started_and_the_lease_covers_the
 
 async def test_a_clock_leaping_a_day_ahead_keeps_the_couriers_claims_and_sends_what_fell_due_at_once(app, session, clock, sleeper):
     """The demo's clock leaps: the courier's own leases must not look abandoned, and tomorrow's message goes now."""
-    waiting, go_on, all_sent = asyncio.Event(), asyncio.Event(), asyncio.Event()
-
-    class HeldUp:
-        def monotonic(self) -> float:
-            return sleeper.monotonic()
-
-        async def sleep(self, seconds: float) -> None:
-            waiting.set()
-            await go_on.wait()
-            await sleeper.sleep(seconds)
-
+    held_up, all_sent = HeldUp(sleeper), asyncio.Event()
     say_kind = app.delivery.kinds["say"]
     original = say_kind.after_sent
 
@@ -462,16 +457,16 @@ async def test_a_clock_leaping_a_day_ahead_keeps_the_couriers_claims_and_sends_w
             all_sent.set()
 
     say_kind.after_sent = after_sent  # type: ignore[method-assign]
-    app.delivery.limits.sleeper = HeldUp()
+    app.delivery.limits.sleeper = held_up
     for n in range(1, 4):
         await say(app, f"now-{n}", n)
     await say(app, "tomorrow", 4, at=timedelta(days=1))
     await app.courier.start()
-    await asyncio.wait_for(waiting.wait(), timeout=5)  # #1 is out, #2 waits for its turn in the chat
+    await asyncio.wait_for(held_up.waiting.wait(), timeout=5)  # #1 is out, #2 waits for its turn in the chat
 
     clock.advance(timedelta(days=1))
     app.courier.clock_jumped()
-    go_on.set()
+    held_up.go_on.set()
     await asyncio.wait_for(all_sent.wait(), timeout=10)
     await app.courier.stop()
 
