@@ -4,6 +4,7 @@ Each handler reads through one core use case, like a bot handler does, and rende
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from html import escape
@@ -55,7 +56,7 @@ async def landing(request: web.Request) -> web.StreamResponse:
             for start in page.free
         ],
         "book_href": profile_link(username, code),
-        "photo_url": photo_path(therapist),
+        "photo_url": await _shown_photo(request, therapist),
         "description": _description(therapist, reader),
         "paragraphs": _paragraphs(therapist.about),
         "education": _paragraphs(therapist.education),
@@ -91,7 +92,12 @@ async def directory(request: web.Request) -> web.StreamResponse:
     shown = found[(number - 1) * DIRECTORY_PAGE_SIZE : number * DIRECTORY_PAGE_SIZE]
     context = {
         "found": len(found),
-        "cards": [_card(request, reader, therapist) for therapist in shown],
+        "cards": [
+            _card(request, reader, therapist, photo)
+            for therapist, photo in zip(
+                shown, await asyncio.gather(*(_shown_photo(request, therapist) for therapist in shown)), strict=True
+            )
+        ],
         "groups": _filter_groups(request, reader, chosen),
         "filtered": any(chosen.values()),
         "clear_url": page_url(request, "/therapists"),
@@ -165,7 +171,14 @@ def _paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
 
 
-def _card(request: web.Request, reader: Reader, therapist: TherapistProfile) -> dict[str, Any]:
+async def _shown_photo(request: web.Request, therapist: TherapistProfile) -> str | None:
+    """The photo's address if there is a copy to serve: a photo Telegram cannot give is left out, not shown broken."""
+    if not therapist.photo_file_id or await site_of(request).photos.local_copy(therapist.photo_file_id) is None:
+        return None
+    return photo_path(therapist)
+
+
+def _card(request: web.Request, reader: Reader, therapist: TherapistProfile, photo_url: str | None) -> dict[str, Any]:
     return {
         "name": therapist.full_name,
         "price": reader.money(therapist.price_minor),
@@ -173,7 +186,7 @@ def _card(request: web.Request, reader: Reader, therapist: TherapistProfile) -> 
         "languages": reader.languages(therapist.languages),
         "approaches": reader.approaches(therapist.approaches),
         "url": page_url(request, landing_path(therapist.share_code)),
-        "photo_url": photo_path(therapist),
+        "photo_url": photo_url,
     }
 
 
