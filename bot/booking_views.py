@@ -7,7 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
-from bot.presenting import local_moment, money
+from bot.presenting import local_moment, moment_label, money
 from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
@@ -82,7 +82,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
 
 def session_line(view: SessionView, zone: str) -> str:
     return _("{moment} · {name}\n{status}").format(
-        moment=local_moment(view.booking.starts_at, zone),
+        moment=moment_label(view.booking.starts_at, zone),
         name=view.counterpart_name,
         status=status_label(view.booking.status),
     )
@@ -93,7 +93,7 @@ def session_card(view: SessionView, zone: str) -> str:
     booking = view.booking
     who = _("Therapist") if view.side is Side.CLIENT else _("Client")
     lines = [
-        _("🗓 {moment}").format(moment=local_moment(booking.starts_at, zone)),
+        _("🗓 {moment}").format(moment=moment_label(booking.starts_at, zone)),
         _("👤 {who}: {name}").format(who=who, name=view.counterpart_name),
         _("💰 {price}").format(price=money(booking.price_minor)),
         _("Status: {status}").format(status=status_label(booking.status)),

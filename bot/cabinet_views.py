@@ -1,23 +1,20 @@
 """How the cabinet reads: days, vacations, profile fields and their values, the profile's state."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.booking_views import clip
-from bot.presenting import MONTHS, money
+from bot.presenting import calendar_day, money
 from bot.therapist_labels import APPROACHES, TOPICS, labels
 from core.profile_changes import ProfileField
 from core.schedule import Vacation
 from core.therapists import TherapistProfile
 from core.usecases.cabinet import vacation_today
 
-FULL_WEEKDAYS = (
-    __("Monday"), __("Tuesday"), __("Wednesday"), __("Thursday"), __("Friday"), __("Saturday"), __("Sunday"),
-)
 FIELD_NAMES = {
     ProfileField.ABOUT: __("About me"),
     ProfileField.PRICE: __("Price"),
@@ -26,15 +23,6 @@ FIELD_NAMES = {
     ProfileField.PHOTO: __("Photo"),
 }
 VALUE_PREVIEW = 1500  # the longest text about oneself the questionnaire allows: an admin reads it whole
-
-
-def weekday_name(weekday: int) -> str:
-    return str(FULL_WEEKDAYS[weekday])
-
-
-def calendar_day(day: date) -> str:
-    """"20 Dec 2026": vacations may cross a year, so the year is always there."""
-    return _("{day} {month} {year}").format(day=day.day, month=str(MONTHS[day.month - 1]), year=day.year)
 
 
 def vacation_dates(vacation: Vacation) -> str:

@@ -15,7 +15,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.booking_views import status_label
 from bot.notices.kinds import Invoice
-from bot.presenting import local_day, local_moment, money
+from bot.presenting import local_day, local_moment, moment_label, money
 from core.bookings import Booking
 from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
 from core.usecases.checkout import CheckoutRefusal, Payable
@@ -197,7 +197,7 @@ def refund_card(case: RefundCase, zone: str) -> str:
         for message in case.system_messages:
             side = _("client") if message.recipient_id == booking.client_id else _("therapist")
             label = MESSAGE_LABELS.get(message.kind)
-            lines.append(f"• {local_moment(message.sent_at, zone)} — {label if label else message.kind} → {side}")
+            lines.append(f"• {moment_label(message.sent_at, zone)} — {label if label else message.kind} → {side}")
         parts.append(_("The booking's system messages:") + "\n" + "\n".join(lines))
     return _cut("\n\n".join(parts), 4000)
 

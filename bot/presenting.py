@@ -1,45 +1,123 @@
-"""How times, dates and money look to a reader, in their zone and language."""
+"""How times, dates, numbers and money look to a reader, in their zone and language.
+
+Everything here is Babel (CLDR) for the reader's locale: month names in the case a date needs
+(«6 грудня», «6 груд.»), the decimal comma and grouped thousands in Ukrainian, time zones by their
+city in the reader's language with the UTC offset of that moment («Київ, UTC+2»). English is
+read as British English: the 24-hour clock and day-before-month, as the slots are shown to everyone.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
+from babel.dates import format_date, format_skeleton, format_time, get_day_names, get_timezone_location
+from babel.numbers import format_decimal
 
-WEEKDAYS = (__("Mon"), __("Tue"), __("Wed"), __("Thu"), __("Fri"), __("Sat"), __("Sun"))
-MONTHS = (
-    __("Jan"), __("Feb"), __("Mar"), __("Apr"), __("May"), __("Jun"),
-    __("Jul"), __("Aug"), __("Sep"), __("Oct"), __("Nov"), __("Dec"),
-)
+BABEL_LOCALES = {"uk": "uk_UA", "en": "en_GB"}
+# Babel groups digits with a no-break space; a plain one keeps amounts searchable and copyable as typed.
+NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
+def reader_locale() -> str:
+    return BABEL_LOCALES.get(get_i18n().current_locale, "uk_UA")
+
+
+def _plain(text: str) -> str:
+    return text.translate(NO_BREAK_SPACES)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def local_time(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    return format_time(moment.astimezone(ZoneInfo(zone)), "HH:mm", locale=reader_locale())
 
 
 def local_day(moment: datetime, zone: str) -> str:
-    """"Tue, 1 Dec" in the reader's language."""
-    local = moment.astimezone(ZoneInfo(zone))
-    weekday = str(WEEKDAYS[local.weekday()])
-    month = str(MONTHS[local.month - 1])
-    return _("{weekday}, {day} {month}").format(weekday=weekday, day=local.day, month=month)
+    """«нд, 6 грудня» / "Sun 6 December": a day inside a sentence."""
+    return _plain(format_skeleton("MMMMEd", moment.astimezone(ZoneInfo(zone)), locale=reader_locale()))
+
+
+def day_label(moment: datetime, zone: str) -> str:
+    """«Нд, 6 груд.» / "Sun 6 Dec": a day that starts a button or a line."""
+    return _capital(_plain(format_skeleton("MMMEd", moment.astimezone(ZoneInfo(zone)), locale=reader_locale())))
 
 
 def local_moment(moment: datetime, zone: str) -> str:
-    """"Tue, 1 Dec, 18:00 (Europe/Kyiv)"."""
+    """«нд, 6 грудня, 18:00 (Київ, UTC+2)» inside a sentence."""
     return _("{day}, {time} ({zone})").format(
-        day=local_day(moment, zone), time=local_time(moment, zone), zone=zone
+        day=local_day(moment, zone), time=local_time(moment, zone), zone=zone_label(zone, moment)
     )
 
 
+def moment_label(moment: datetime, zone: str) -> str:
+    """«Нд, 6 груд., 18:00 (Київ, UTC+2)»: a moment that starts a button or a line."""
+    return _("{day}, {time} ({zone})").format(
+        day=day_label(moment, zone), time=local_time(moment, zone), zone=zone_label(zone, moment)
+    )
+
+
+def calendar_day(day: date) -> str:
+    """«20 грудня 2026» / "20 December 2026": vacations and payouts may cross a year, so the year is there."""
+    return _plain(format_date(day, "d MMMM y", locale=reader_locale()))
+
+
+def weekday_name(weekday: int, *, label: bool = False) -> str:
+    """«субота» inside a sentence, «Субота» as a label / "Saturday" (Monday is 0)."""
+    name = get_day_names("wide", context="stand-alone", locale=reader_locale())[weekday]
+    return _capital(name) if label else name
+
+
+def weekday_short(weekday: int) -> str:
+    """«Сб» / "Sat" (Monday is 0), as a label."""
+    return _capital(get_day_names("abbreviated", context="stand-alone", locale=reader_locale())[weekday])
+
+
+def utc_offset(offset: timedelta) -> str:
+    """UTC+2, UTC+5:30, UTC-3, UTC+0."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_city(zone: str) -> str:
+    """«Київ» / "Kyiv"; a zone with no city (UTC, Etc/GMT-3) by its offset."""
+    if zone == "UTC":
+        return zone
+    if zone.startswith("Etc/"):  # a fixed offset, whatever the date
+        return utc_offset(datetime.now(ZoneInfo(zone)).utcoffset() or timedelta())
+    return get_timezone_location(ZoneInfo(zone), locale=reader_locale(), return_city=True)
+
+
+def zone_label(zone: str, at: datetime) -> str:
+    """«Київ, UTC+2» / "Kyiv, UTC+2": the city in the reader's language, the offset at that moment."""
+    offset = utc_offset(at.astimezone(ZoneInfo(zone)).utcoffset() or timedelta())
+    if zone == "UTC":
+        return zone
+    if zone.startswith("Etc/"):
+        return offset
+    return f"{zone_city(zone)}, {offset}"
+
+
+def number(value: int | Decimal, *, places: int = 0) -> str:
+    """Grouped thousands and the reader's decimal mark: «1 234,50»."""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return _plain(format_decimal(value, format=pattern, locale=reader_locale()))
+
+
 def money(minor_units: int, currency: str = "UAH") -> str:
-    """Integer minor units, never floats: 150000 → "1 500 ₴"."""
-    whole, cents = divmod(minor_units, 100)
-    grouped = f"{whole:,}".replace(",", " ")
-    amount = grouped if cents == 0 else f"{grouped}.{cents:02d}"
-    if currency == "UAH":
-        return f"{amount} ₴"
+    """Integer minor units, never floats: 150000 → «1 500 ₴» / "₴1,500"; Stars are whole: «1 800 ⭐»."""
     if currency == "XTR":
-        return f"{minor_units} ⭐"
-    return f"{amount} {currency}"
+        return f"{number(minor_units)} ⭐"
+    whole, cents = divmod(minor_units, 100)
+    amount = number(Decimal(minor_units) / 100, places=2) if cents else number(whole)
+    if currency != "UAH":
+        return f"{amount} {currency}"
+    if reader_locale().startswith("en"):
+        return f"₴{amount}"
+    return f"{amount} ₴"

@@ -7,7 +7,6 @@ conversation state only says "buttons expected here" to answer typed text.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -33,7 +32,7 @@ from bot.keyboards.booking import (
 )
 from bot.keyboards.directory import find_again_keyboard
 from bot.menus import MENU_ROWS
-from bot.presenting import local_day, local_moment, money
+from bot.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from bot.settings import Settings
 from core.bookings import Booking, BookingRefused
 from core.clock import Clock
@@ -112,7 +111,7 @@ async def show_times(
         await replace_message(query.message, _("No free time is left on that day.") + "\n\n" + text, markup)
         return
     text = _("{day}: choose a time. Times are in your zone, {zone}.").format(
-        day=local_day(that_day[0], user.timezone), zone=user.timezone
+        day=day_label(that_day[0], user.timezone), zone=zone_label(user.timezone, that_day[0])
     )
     await replace_message(query.message, text, times_keyboard(callback_data, that_day, user.timezone))
 
@@ -325,7 +324,7 @@ def _days_view(
         )
     else:
         head = _("A session with {name}, {price}.").format(name=therapist.full_name, price=money(therapist.price_minor))
-    text = head + "\n" + _("Choose a day. Times are shown in your time zone, {zone}.").format(zone=user.timezone)
+    text = head + "\n" + _("Choose a day. Times are shown in your time zone, {zone}.").format(zone=zone_label(user.timezone, free[0]))
     if not user.timezone_chosen:
         text += "\n" + _("Not your zone? Change it with /timezone first.")
     return text, days_keyboard(base, firsts, user.timezone)
@@ -346,14 +345,14 @@ def _confirmation_text(
     settings: Settings,
 ) -> str:
     zone = user.timezone
-    therapist_time = start.astimezone(ZoneInfo(therapist.timezone)).strftime("%H:%M")
+    therapist_time = local_time(start, therapist.timezone)
     lines = [
         _("Session with {name}").format(name=therapist.full_name),
-        _("🗓 {moment}").format(moment=local_moment(start, zone)),
+        _("🗓 {moment}").format(moment=moment_label(start, zone)),
         _("💰 {price} per 50-minute session").format(price=money(therapist.price_minor)),
     ]
     if therapist.timezone != zone:
-        lines.append(_("For {name} it is {time} ({zone}).").format(name=therapist.full_name, time=therapist_time, zone=therapist.timezone))
+        lines.append(_("For {name} it is {time} ({zone}).").format(name=therapist.full_name, time=therapist_time, zone=zone_label(therapist.timezone, start)))
     if moving is not None:
         lines.append(_("Instead of {moment}.").format(moment=booking_moment(moving, zone)))
         if moving.paid_at is None:

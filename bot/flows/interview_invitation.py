@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.application_texts import step_name
 from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
-from bot.presenting import local_moment
+from bot.presenting import local_moment, moment_label, zone_label
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from core.applications import ApplicationNotFound, Step, WrongStep
@@ -48,7 +48,7 @@ def router() -> Router:
     return router
 
 
-async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, number: int) -> None:
+async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, number: int, now: datetime) -> None:
     assert isinstance(query.message, Message)
     file = await vetting.application_for_review(uow, number)
     if file.application.step not in INVITABLE:
@@ -61,7 +61,7 @@ async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin:
             "Inviting {name} (#{number}) to an interview.\n\n"
             "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
             "To let the applicant choose, send two or three times, one message each."
-        ).format(name=file.application.display_name, number=number, zone=admin.timezone),
+        ).format(name=file.application.display_name, number=number, zone=zone_label(admin.timezone, now)),
         reply_markup=invitation_cancel(),
     )
 
@@ -89,7 +89,7 @@ async def on_time(message: Message, state: FSMContext, user: User, clock: Clock)
             return
         times = sorted([*times, moment])
     await state.update_data(times=[t.isoformat() for t in times])
-    listed = "\n".join(f"• {local_moment(t, user.timezone)}" for t in times)
+    listed = "\n".join(f"• {moment_label(t, user.timezone)}" for t in times)
     await message.answer(
         _("Times so far:\n{times}\n\nSend another (up to three), or press “That's all”.").format(times=listed),
         reply_markup=invitation_times_done(),

@@ -18,7 +18,7 @@ from bot.cabinet_gate import TYPED, guard
 from bot.cabinet_views import field_name
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
-from bot.presenting import money
+from bot.presenting import money, number
 from bot.settings import Settings
 from bot.therapist_labels import APPROACHES, TOPICS
 from core.applications import Form
@@ -213,7 +213,7 @@ def _ask(field: ProfileField, therapist: TherapistProfile) -> str:
         price = question(Form.SECOND, "price")
         return _(
             "The new price per session, in hryvnias ({low}–{high}), e.g. 1300. Now it is {price}. /cancel to stop."
-        ).format(low=price.low, high=f"{price.high:,}".replace(",", " "), price=money(therapist.price_minor))
+        ).format(low=price.low, high=number(price.high), price=money(therapist.price_minor))
     return _("Send the new photo for your profile, as a photo. /cancel to stop.")
 
 

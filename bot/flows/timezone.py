@@ -1,6 +1,8 @@
 """Choosing a time zone: a button, or a city or zone name typed in."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -8,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
-from bot.presenting import local_time
+from bot.presenting import local_time, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.users import UnknownTimezone, choose_timezone, resolve_timezone
@@ -29,21 +31,21 @@ def router() -> Router:
     return router
 
 
-async def start_choosing(message: Message, state: FSMContext, user: User) -> None:
+async def start_choosing(message: Message, state: FSMContext, user: User, now: datetime) -> None:
     await state.set_state(TimezoneFlow.choosing)
     await message.answer(
         _(
             "Your time zone is {zone}. Pick yours below, or send the name of your city "
             "(for example: Warsaw) or of the zone (for example: Europe/Berlin)."
-        ).format(zone=user.timezone),
+        ).format(zone=zone_label(user.timezone, now)),
         reply_markup=timezone_picker(),
     )
 
 
-async def ask(query: CallbackQuery, state: FSMContext, user: User) -> None:
+async def ask(query: CallbackQuery, state: FSMContext, user: User, clock: Clock) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
-    await start_choosing(query.message, state, user)
+    await start_choosing(query.message, state, user, clock.now())
 
 
 async def keep(query: CallbackQuery, uow: UnitOfWork, user: User, clock: Clock) -> None:
@@ -91,5 +93,5 @@ async def not_a_zone(message: Message) -> None:
 
 def _confirmation(user: User, clock: Clock) -> str:
     return _("Done: times will be shown for {zone}. It is {time} there now.").format(
-        zone=user.timezone, time=local_time(clock.now(), user.timezone)
+        zone=zone_label(user.timezone, clock.now()), time=local_time(clock.now(), user.timezone)
     )

@@ -20,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import status_label
 from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
-from bot.cabinet_views import calendar_day, vacation_dates
+from bot.cabinet_views import vacation_dates
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     InsideVacation,
@@ -40,7 +40,7 @@ from bot.keyboards.cabinet import (
     vacations_keyboard,
 )
 from bot.menus import BUTTON_VACATION
-from bot.presenting import local_day, local_time
+from bot.presenting import calendar_day, day_label, local_time
 from core.bookings import Booking, BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -422,7 +422,7 @@ async def _label(uow: UnitOfWork, booking: Booking, zone: str) -> str:
 
 def _session_label(booking: Booking, client_name: str, zone: str) -> str:
     return _("{day}, {time} · {client}").format(
-        day=local_day(booking.starts_at, zone), time=local_time(booking.starts_at, zone), client=client_name
+        day=day_label(booking.starts_at, zone), time=local_time(booking.starts_at, zone), client=client_name
     )
 
 

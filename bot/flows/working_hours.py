@@ -17,7 +17,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
-from bot.cabinet_views import weekday_name
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     FormatSet,
@@ -36,7 +35,7 @@ from bot.keyboards.cabinet import (
     week_keyboard,
 )
 from bot.menus import BUTTON_HOURS
-from bot.presenting import WEEKDAYS, local_day, local_time
+from bot.presenting import day_label, local_time, weekday_name, weekday_short, zone_city, zone_label
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -97,10 +96,10 @@ async def week_again(query: CallbackQuery, state: FSMContext, therapist: Therapi
 
 
 def week_text(therapist: TherapistProfile) -> str:
-    lines = [_("🗓 Your weekly hours, in your time zone ({zone}):").format(zone=therapist.timezone)]
-    for weekday, name in enumerate(WEEKDAYS):
+    lines = [_("🗓 Your weekly hours, in your time zone ({zone}):").format(zone=zone_city(therapist.timezone))]
+    for weekday in range(7):
         intervals = _of_day(therapist, weekday)
-        lines.append(f"{name}: " + (", ".join(span(i) for i in intervals) if intervals else "—"))
+        lines.append(f"{weekday_short(weekday)}: " + (", ".join(span(i) for i in intervals) if intervals else "—"))
     lines.append("")
     lines.append(_format_line(therapist))
     if not therapist.hours:
@@ -123,7 +122,7 @@ async def open_day(query: CallbackQuery, callback_data: HoursDay, state: FSMCont
 
 def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
     intervals = _of_day(therapist, weekday)
-    name = weekday_name(weekday)
+    name = weekday_name(weekday, label=True)
     if intervals:
         body = _("{day}: {intervals}").format(day=name, intervals=", ".join(span(i) for i in intervals))
         body += "\n" + _("✏️ changes an interval, 🗑 removes it. Sessions already booked stay either way.")
@@ -298,10 +297,10 @@ def _preview_text(
     zone = profile.timezone
     head = _(
         "👀 Your next free times, as clients see them (here in your zone, {zone}; each client sees them in their own):"
-    ).format(zone=zone)
+    ).format(zone=zone_label(zone, now))
     by_day: dict[str, list[str]] = {}
     for start in free:
-        day = local_day(start, zone)
+        day = day_label(start, zone)
         if day not in by_day and len(by_day) == PREVIEW_DAYS:
             break
         by_day.setdefault(day, []).append(local_time(start, zone))
@@ -346,13 +345,13 @@ def _format_line(therapist: TherapistProfile) -> str:
 def _ask_new(weekday: int, therapist: TherapistProfile) -> str:
     return _(
         "Type the hours to add on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
-    ).format(day=weekday_name(weekday), example=EXAMPLE, zone=therapist.timezone)
+    ).format(day=weekday_name(weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
 
 
 def _ask_change(interval: WorkingHours, therapist: TherapistProfile) -> str:
     return _(
         "Type the new hours instead of {span} on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
-    ).format(span=span(interval), day=weekday_name(interval.weekday), example=EXAMPLE, zone=therapist.timezone)
+    ).format(span=span(interval), day=weekday_name(interval.weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
 
 
 def _refusal(refused: IntervalRefused, weekday: int, therapist: TherapistProfile) -> str:

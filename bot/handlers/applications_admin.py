@@ -25,7 +25,7 @@ from bot.application_texts import (
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
-from bot.presenting import local_day, local_moment, local_time
+from bot.presenting import day_label, local_day, local_moment, local_time
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
@@ -84,7 +84,7 @@ async def on_review(
             await query.answer()
             await show_documents(query.message, uow, number)
         elif action == "invite":
-            await interview_invitation.begin(query, uow, state, user, number)
+            await interview_invitation.begin(query, uow, state, user, number, clock.now())
         elif action == "decline":
             await decline_reason.begin(query, uow, state, user, i18n, number)
         elif action == "held":
@@ -185,7 +185,7 @@ def review_text(file: vetting.ReviewFile, zone: str) -> str:
     for event in file.history:
         who = names.get(event.actor_id, str(event.actor_id))
         lines.append(
-            f"• {local_day(event.at, zone)} {local_time(event.at, zone)} · {action_name(event.action)} · {who}"
+            f"• {day_label(event.at, zone)}, {local_time(event.at, zone)} · {action_name(event.action)} · {who}"
         )
     return "\n".join(lines)
 

@@ -1,6 +1,8 @@
 """/audit: what staff did to people's data and money, newest first, in the reader's time zone."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
@@ -9,9 +11,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission
 from bot.keyboards.audit import AuditPageTurn, pages
 from bot.keyboards.staff import role_title
-from bot.presenting import local_day, local_time
+from bot.presenting import day_label, local_time, zone_label
 from core import audit
 from core.audit import AuditEntry
+from core.clock import Clock
 from core.ports import UnitOfWork
 from core.staff import Permission, StaffRole
 from core.usecases.audit import AuditPage, audit_page
@@ -30,25 +33,25 @@ def router() -> Router:
     return router
 
 
-async def show_log(message: Message, command: CommandObject, uow: UnitOfWork, user: User) -> None:
+async def show_log(message: Message, command: CommandObject, uow: UnitOfWork, user: User, clock: Clock) -> None:
     argument = (command.args or "").strip()
     if argument and not (argument.isdecimal() and len(argument) <= 16):
         await message.answer(_("Usage: /audit for everything, or /audit <telegram id> for what concerns one person."))
         return
     page = await audit_page(uow, 0, int(argument) if argument else None)
-    await message.answer(await _render(uow, page, user), reply_markup=pages(page.number, page.pages, page.subject_id))
+    await message.answer(await _render(uow, page, user, clock.now()), reply_markup=pages(page.number, page.pages, page.subject_id))
 
 
-async def turn_page(query: CallbackQuery, callback_data: AuditPageTurn, uow: UnitOfWork, user: User) -> None:
+async def turn_page(query: CallbackQuery, callback_data: AuditPageTurn, uow: UnitOfWork, user: User, clock: Clock) -> None:
     page = await audit_page(uow, callback_data.page, callback_data.subject or None)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            await _render(uow, page, user), reply_markup=pages(page.number, page.pages, page.subject_id)
+            await _render(uow, page, user, clock.now()), reply_markup=pages(page.number, page.pages, page.subject_id)
         )
 
 
-async def _render(uow: UnitOfWork, page: AuditPage, reader: User) -> str:
+async def _render(uow: UnitOfWork, page: AuditPage, reader: User, now: datetime) -> str:
     names = _Names(uow)
     if page.subject_id is None:
         title = _("📜 Audit log, page {number} of {pages}. Times are in {zone}.")
@@ -59,13 +62,13 @@ async def _render(uow: UnitOfWork, page: AuditPage, reader: User) -> str:
             person=await names.of(page.subject_id) if page.subject_id else "",
             number=page.number + 1,
             pages=page.pages,
-            zone=reader.timezone,
+            zone=zone_label(reader.timezone, now),
         )
     ]
     if not page.entries:
         lines.append(_("Nothing recorded yet."))
     for entry in page.entries:
-        when = f"{local_day(entry.at, reader.timezone)} {local_time(entry.at, reader.timezone)}"
+        when = f"{day_label(entry.at, reader.timezone)}, {local_time(entry.at, reader.timezone)}"
         lines.append(f"\n{when} · {await names.of(entry.actor_id)}: {await _describe(entry, names)}")
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ here is behind the cabinet gate: verified therapists only, their own profile onl
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -16,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import clip, profile_text
 from bot.cabinet_gate import guard, leave_cabinet_steps
-from bot.cabinet_views import calendar_day, field_name, profile_state, shown_value, vacation_dates
+from bot.cabinet_views import field_name, profile_state, shown_value, vacation_dates
 from bot.editing import replace_message
 from bot.handlers.applying import REFERRAL_PAYLOAD
 from bot.handlers.directory import CAPTION_LIMIT, share_link
@@ -29,7 +30,7 @@ from bot.keyboards.cabinet import (
     profile_keyboard,
 )
 from bot.menus import BUTTON_MONTH, BUTTON_PROFILE
-from bot.presenting import money
+from bot.presenting import calendar_day, money, zone_label
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -225,7 +226,7 @@ async def _brand(bot: Bot, therapist: TherapistProfile, settings: Settings) -> s
 async def show_month(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
     figures = await month_figures(uow, clock, therapist_id=therapist.telegram_id)
-    await message.answer(month_text(figures))
+    await message.answer(month_text(figures, clock.now()))
 
 
 async def month_again(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> None:
@@ -233,14 +234,14 @@ async def month_again(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, 
     figures = await month_figures(uow, clock, therapist_id=therapist.telegram_id)
     await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.answer(month_text(figures))
+    await query.message.answer(month_text(figures, clock.now()))
 
 
-def month_text(figures: MonthFigures) -> str:
+def month_text(figures: MonthFigures, now: datetime) -> str:
     money_now = figures.money
     sessions = "\n".join(
         [
-            _("📊 Your month since {day} ({zone})").format(day=calendar_day(figures.month), zone=figures.zone),
+            _("📊 Your month since {day} ({zone})").format(day=calendar_day(figures.month), zone=zone_label(figures.zone, now)),
             _("Sessions held: {count}").format(count=figures.held),
             _("Still booked this month: {count}").format(count=figures.ahead),
             _("New clients: {count}").format(count=figures.new_clients),

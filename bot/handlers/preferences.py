@@ -12,7 +12,9 @@ from bot.access import publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
+from bot.presenting import zone_label
 from bot.settings import Settings
+from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.users import choose_locale
 from core.users import User
@@ -28,9 +30,9 @@ def router() -> Router:
     return router
 
 
-async def show_preferences(message: Message, user: User) -> None:
+async def show_preferences(message: Message, user: User, clock: Clock) -> None:
     await message.answer(
-        _("Language: {language}\nTime zone: {zone}").format(language=LANGUAGES[user.locale], zone=user.timezone),
+        _("Language: {language}\nTime zone: {zone}").format(language=LANGUAGES[user.locale], zone=zone_label(user.timezone, clock.now())),
         reply_markup=preferences_menu(),
     )
 
@@ -66,5 +68,5 @@ async def set_language(
     await publish_own_commands(bot, i18n, uow, settings, user)  # with the console commands their roles allow
 
 
-async def ask_timezone(message: Message, state: FSMContext, user: User) -> None:
-    await start_choosing(message, state, user)
+async def ask_timezone(message: Message, state: FSMContext, user: User, clock: Clock) -> None:
+    await start_choosing(message, state, user, clock.now())

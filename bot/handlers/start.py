@@ -9,7 +9,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
+from bot.presenting import zone_label
 from bot.settings import Settings
+from core.clock import Clock
 from core.users import Role, User
 
 
@@ -19,13 +21,13 @@ def router() -> Router:
     return router
 
 
-async def show_main_menu(message: Message, user: User, settings: Settings, state: FSMContext) -> None:
+async def show_main_menu(message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock) -> None:
     await state.clear()
     role = user.main_role(settings.admin_ids)
     await message.answer(greeting(user, role), reply_markup=main_menu(role))
     if not user.timezone_chosen:
         await message.answer(
-            _("Times are shown in your time zone, now {zone}. Is that right?").format(zone=user.timezone),
+            _("Times are shown in your time zone, now {zone}. Is that right?").format(zone=zone_label(user.timezone, clock.now())),
             reply_markup=timezone_offer(),
         )
 

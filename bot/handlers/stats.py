@@ -13,7 +13,7 @@ from bot.access import HasPermission
 from bot.application_texts import step_name
 from bot.editing import replace_message
 from bot.keyboards.stats import StatsRefresh, refresh_button
-from bot.presenting import local_day, money
+from bot.presenting import local_day, money, number, zone_label
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -51,10 +51,10 @@ async def public_figures_text(uow: UnitOfWork, clock: Clock, settings: Settings)
     return "\n".join(
         [
             _("The platform this month, so far:"),
-            _("• New bookings a day, on average: {value}").format(value=number(figures.new_bookings_per_day)),
-            _("• Sessions per specialist, on average: {value}").format(value=number(figures.sessions_per_therapist)),
+            _("• New bookings a day, on average: {value}").format(value=average(figures.new_bookings_per_day)),
+            _("• Sessions per specialist, on average: {value}").format(value=average(figures.sessions_per_therapist)),
             _("• New clients per specialist, on average: {value}").format(
-                value=number(figures.new_clients_per_therapist)
+                value=average(figures.new_clients_per_therapist)
             ),
             _("• Expected earnings per specialist, on average: {value}").format(
                 value=earnings(figures.earnings_per_therapist_minor)
@@ -67,7 +67,7 @@ def staff_text(stats: StaffStats, zone: str, now: datetime) -> str:
     figures = stats.figures
     lines = [
         _("📊 The platform this month: {first} – {today} ({zone}).").format(
-            first=local_day(figures.month.start, zone), today=local_day(now, zone), zone=zone
+            first=local_day(figures.month.start, zone), today=local_day(now, zone), zone=zone_label(zone, now)
         ),
         "",
         *_four_figures(figures),
@@ -92,13 +92,13 @@ def staff_text(stats: StaffStats, zone: str, now: datetime) -> str:
 def _four_figures(figures: PlatformFigures) -> list[str]:
     return [
         _("• New bookings a day, on average: {value} ({count} this month)").format(
-            value=number(figures.new_bookings_per_day), count=figures.new_bookings
+            value=average(figures.new_bookings_per_day), count=figures.new_bookings
         ),
         _("• Sessions held per specialist: {value} ({count} in all)").format(
-            value=number(figures.sessions_per_therapist), count=figures.sessions_held
+            value=average(figures.sessions_per_therapist), count=figures.sessions_held
         ),
         _("• New clients per specialist: {value} ({count} in all)").format(
-            value=number(figures.new_clients_per_therapist), count=figures.new_clients
+            value=average(figures.new_clients_per_therapist), count=figures.new_clients
         ),
         _("• Expected earnings per specialist: {value} ({total} in all)").format(
             value=earnings(figures.earnings_per_therapist_minor), total=earnings(figures.earnings_minor)
@@ -116,14 +116,11 @@ def _refunds_line(stats: StaffStats) -> str:
     return _("Refunds granted this month: {parts}.").format(parts="; ".join(parts))
 
 
-def number(value: Decimal | None) -> str:
-    """An average, to two decimals; a dash when there is nothing to average."""
-    return "—" if value is None else f"{value:.2f}"
+def average(value: Decimal | None) -> str:
+    """An average, to two decimals in the reader's notation («0,50»); a dash when there is nothing to average."""
+    return "—" if value is None else number(value, places=2)
 
 
 def earnings(minor: int | None) -> str:
-    """Kopiyky as hryvnias to two decimals: 162501 → "1 625.01 ₴"."""
-    if minor is None:
-        return "—"
-    whole, kopiyky = divmod(minor, 100)
-    return "{whole}.{kopiyky:02d} ₴".format(whole=f"{whole:,}".replace(",", " "), kopiyky=kopiyky)
+    """Kopiyky as money in the reader's notation: 162501 → «1 625,01 ₴»."""
+    return "—" if minor is None else money(minor)

@@ -15,7 +15,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.payments import payment_buttons
-from bot.presenting import local_day, local_moment, local_time
+from bot.presenting import day_label, local_time, moment_label
 from core.bookings import Action
 from core.usecases.booking import SessionView
 
@@ -100,7 +100,7 @@ def days_keyboard(base: Days, first_slots: list[datetime], zone: str) -> InlineK
     for slot in first_slots[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]:
         day = slot.astimezone(ZoneInfo(zone)).date()
         builder.button(
-            text=local_day(slot, zone),
+            text=day_label(slot, zone),
             callback_data=Day(
                 therapist_id=base.therapist_id, day=day_code(day), booking_id=base.booking_id, version=base.version
             ),
@@ -135,7 +135,7 @@ def alternatives_keyboard(therapist_id: int, booking_id: int, version: int, slot
     builder = InlineKeyboardBuilder()
     for slot in slots:
         builder.button(
-            text=local_moment(slot, zone),
+            text=moment_label(slot, zone),
             callback_data=Time(therapist_id=therapist_id, at=unix(slot), booking_id=booking_id, version=version),
         )
     builder.adjust(1)
@@ -221,7 +221,7 @@ def sessions_keyboard(views: list[SessionView], zone: str, page: int, pages: int
     for view in views:
         builder.row(
             _button(
-                f"{local_moment(view.booking.starts_at, zone)} · {view.counterpart_name}",
+                f"{moment_label(view.booking.starts_at, zone)} · {view.counterpart_name}",
                 SessionOpen(booking_id=view.booking.id),
             )
         )

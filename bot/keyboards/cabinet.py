@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.presenting import WEEKDAYS
+from bot.presenting import weekday_short
 from core.profile_changes import ProfileField
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.usecases.working_hours import BREAKS, SESSION_LENGTHS
@@ -76,8 +76,8 @@ def span(interval: WorkingHours) -> str:
 
 def week_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for weekday, name in enumerate(WEEKDAYS):
-        builder.button(text=str(name), callback_data=HoursDay(weekday=weekday))
+    for weekday in range(7):
+        builder.button(text=weekday_short(weekday), callback_data=HoursDay(weekday=weekday))
     builder.button(text=_("⏱ Session length and break"), callback_data=FormatView())
     builder.button(text=_("👀 Free times as clients see them"), callback_data=Preview())
     builder.adjust(4, 3, 1, 1)

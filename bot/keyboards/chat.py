@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.presenting import local_day, local_time
+from bot.presenting import day_label, local_time
 from core.usecases.conversations import ConversationSummary
 
 PAGE_SIZE = 8
@@ -45,7 +45,7 @@ def last_message(summary: ConversationSummary, zone: str) -> str:
     moment = summary.conversation.last_message_at
     if moment is None:
         return _("no messages yet")
-    return _("{day}, {time}").format(day=local_day(moment, zone), time=local_time(moment, zone))
+    return _("{day}, {time}").format(day=day_label(moment, zone), time=local_time(moment, zone))
 
 
 def chats_list(

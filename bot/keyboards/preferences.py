@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.chat import ChangeName
+from bot.presenting import zone_city
 
 LANGUAGES = {"uk": "Українська", "en": "English"}
 COMMON_ZONES = (
@@ -46,7 +47,7 @@ def language_picker() -> InlineKeyboardMarkup:
 def timezone_picker() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for zone in COMMON_ZONES:
-        builder.button(text=zone.split("/")[-1].replace("_", " "), callback_data=TimezoneChoice(zone=zone))
+        builder.button(text=zone_city(zone), callback_data=TimezoneChoice(zone=zone))
     builder.adjust(2)
     return builder.as_markup()
 

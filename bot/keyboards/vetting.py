@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.presenting import local_moment
+from bot.presenting import moment_label
 from core.applications import Application, Form, Step
 
 
@@ -111,7 +111,7 @@ def interview_choices(application: Application, zone: str) -> InlineKeyboardMark
     else:
         for index, moment in enumerate(interview.times):
             builder.button(
-                text=local_moment(moment, zone),
+                text=moment_label(moment, zone),
                 callback_data=InterviewReply(application=application.id, invitation=interview.invitation_no, choice=index),
             )
     builder.button(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.support import ticket_actions
 from bot.notices.kinds import Copy, NoticeContext, NoticeKind, Outgoing, SentMessage, Text
+from bot.presenting import zone_label
 from core.support import Relay, RelayKind, Ticket
 from core.usecases.support import (
     CLOSED,
@@ -71,7 +73,7 @@ class TicketHeader(NoticeKind):
             "{how} They see your answer as a message from the platform's support, not from your account."
         ).format(
             number=ticket.id, name=person.shown_name, id=person.telegram_id,
-            language=person.locale, zone=person.timezone, how=how,
+            language=LANGUAGES.get(person.locale, person.locale), zone=zone_label(person.timezone, context.clock.now()), how=how,
         )
         return [Text(text, reply_markup=ticket_actions(ticket.id), message_thread_id=thread_id)]
 

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import ngettext
 from bot.application_texts import live_range, polite_decline, step_name
 from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, open_application
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
-from bot.presenting import local_moment
+from bot.presenting import local_moment, zone_label
 from bot.reviewers import may_review
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.rules.requirements import Requirement, check_requirements
@@ -119,7 +119,7 @@ class InterviewInvitation(NoticeKind):
             text = _(
                 "You are invited to an online interview with our community manager.\nLink: {link}\n\n"
                 "Please pick a time that suits you (shown in your time zone, {zone}):"
-            ).format(link=interview.link, zone=zone)
+            ).format(link=interview.link, zone=zone_label(zone, interview.times[0]))
         return [Text(text, reply_markup=interview_choices(application, zone))]
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import get_timezone_location
 
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -68,23 +71,45 @@ class UnknownTimezone(ValueError):
 
 
 def resolve_timezone(text: str) -> str:
-    """Turn what a person typed ("Europe/Warsaw", "warsaw", "New York") into an IANA zone."""
-    wanted = text.strip().replace(" ", "_").casefold()
+    """Turn what a person typed ("Europe/Warsaw", "warsaw", "New York", «Київ», «нью-йорк») into an IANA zone."""
+    wanted = _folded(text)
     if not wanted:
         raise UnknownTimezone(text)
     zones = _zones_by_folded_name()
     if wanted in zones:
         return zones[wanted]
-    by_city = [zone for folded, zone in zones.items() if folded.rsplit("/", 1)[-1] == wanted]
+    by_city = {zone for folded, zone in zones.items() if folded.rsplit("/", 1)[-1] == wanted}
+    by_city |= _zones_by_city().get(wanted, set())
+    if len(by_city) > 1:  # links such as Europe/Kiev or US/Eastern: keep the zone named after that city
+        by_city = {zone for zone in by_city if _folded(zone.rsplit("/", 1)[-1]) == _folded(_city(zone, "en"))}
     if len(by_city) == 1:
-        return by_city[0]
+        return by_city.pop()
     if wanted == "kiev":
         return "Europe/Kyiv"
     raise UnknownTimezone(text)
 
 
+def _folded(name: str) -> str:
+    return "_".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+@cache
 def _zones_by_folded_name() -> dict[str, str]:
-    return {zone.casefold(): zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))}
+    return {_folded(zone): zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))}
+
+
+@cache
+def _zones_by_city() -> dict[str, set[str]]:
+    """Each zone's city as Babel names it in every language we speak («Київ», "Kyiv")."""
+    cities: dict[str, set[str]] = {}
+    for zone in _zones_by_folded_name().values():
+        for locale in SUPPORTED_LOCALES:
+            cities.setdefault(_folded(_city(zone, locale)), set()).add(zone)
+    return cities
+
+
+def _city(zone: str, locale: str) -> str:
+    return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
 
 
 async def choose_timezone(uow: UnitOfWork, user: User, zone: str) -> User:

@@ -1,6 +1,6 @@
 """A therapist, clients and a way to deliver what the bot scheduled, for the booking tests.
 
-Time: START is Tuesday 24 Nov 2026, 10:00 in Kyiv, 03:00 in New York. Iryna
+Time: START is Tuesday 24 November 2026, 10:00 in Kyiv, 03:00 in New York. Iryna
 works Monday to Friday, 10:00–18:00 Kyiv time; the first slot a client can
 book (25 hours' notice) is Wednesday 11:00 Kyiv, 04:00 New York.
 """

@@ -1,6 +1,6 @@
 """A verified therapist in her cabinet, for the cabinet tests.
 
-Time: START is Tuesday 24 Nov 2026, 10:00 in Kyiv. Iryna (IRYNA) is a verified
+Time: START is Tuesday 24 November 2026, 10:00 in Kyiv. Iryna (IRYNA) is a verified
 therapist in Kyiv reading Ukrainian, working Monday to Friday 10:00–18:00 in
 50-minute sessions with 10-minute breaks; clients book from 25 hours ahead.
 """

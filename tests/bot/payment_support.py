@@ -1,6 +1,6 @@
 """A confirmed booking, staff with money roles, and a client who pays, for the payments tests.
 
-The scene is booking_support's: START is Tuesday 24 Nov 2026, 10:00 in Kyiv.
+The scene is booking_support's: START is Tuesday 24 November 2026, 10:00 in Kyiv.
 Olena (New York, English) books Iryna (Kyiv, Ukrainian) for Thursday 26 Nov,
 12:00 Kyiv (05:00 New York); the payment deadline is 24 hours earlier. The
 platform's fee is 20 %: Iryna is owed 960 ₴ of the 1 200 ₴ price.

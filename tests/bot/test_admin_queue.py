@@ -27,7 +27,7 @@ async def test_an_admin_sees_each_kind_with_how_late_the_oldest_due_message_is(m
     replies = await make_client(ADMIN_ID, "Admin").send("/queue")
 
     assert replies[0].text == (
-        "📬 Заплановані повідомлення, Вт, 24 лист, 10:00 (Europe/Kyiv)\n\n"
+        "📬 Заплановані повідомлення, вт, 24 листопада, 10:00 (Київ, UTC+2)\n\n"
         "Усього: чекають зараз 2 · пізніше 2 · надсилаються 0 · надіслано 0 · відкинуто 1 · не доставлено 0\n\n"
         "relay\nчекають зараз 2 · пізніше 0 · надсилаються 0 (найдовше чекає вже 12 хв)\n"
         "надіслано 0 · відкинуто 0 · не доставлено 0\n\n"
@@ -39,7 +39,7 @@ async def test_an_admin_sees_each_kind_with_how_late_the_oldest_due_message_is(m
 async def test_in_english_and_with_nothing_scheduled(make_client):
     replies = await make_client(ADMIN_ID, "Admin", language_code="en").send("/queue")
 
-    assert replies[0].text == "📬 Timed messages, Tue, 24 Nov, 10:00 (Europe/Kyiv)\n\nNothing has been scheduled yet."
+    assert replies[0].text == "📬 Timed messages, Tue 24 November, 10:00 (Kyiv, UTC+2)\n\nNothing has been scheduled yet."
 
 
 async def test_the_queue_counts_what_delivery_did(make_client, app):

@@ -57,7 +57,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     assert admin.texts()[-1] == "📝 Нова заявка #1 від Olena Koval: виконано вимог — 6 з 6."
 
     queue = await admin.send("/applications")
-    assert "першу анкету надіслано, чекає на розгляд (1):\n#1 Olena Koval, з Вт, 24 лист" in queue[0].text
+    assert "першу анкету надіслано, чекає на розгляд (1):\n#1 Olena Koval, з вт, 24 листопада" in queue[0].text
     opened = await admin.click("#1 Olena Koval · 0 дн.")
     view = BotClient.texts_of(opened)[0]
     assert view.startswith("Заявка #1 · Olena Koval\nЕтап: першу анкету надіслано, чекає на розгляд")
@@ -68,23 +68,23 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     await admin.send("26.11 18:00")
     await admin.click("➡️ Це все: до посилання")
     preview = await admin.send(LINK)
-    assert "• Чт, 26 лист, 18:00 (Europe/Kyiv) у вас, Чт, 26 лист, 18:00 (Europe/Kyiv) у кандидата" in preview[0].text
+    assert "• чт, 26 листопада, 18:00 (Київ, UTC+2) у вас, чт, 26 листопада, 18:00 (Київ, UTC+2) у кандидата" in preview[0].text
     sent = await admin.click("📨 Надіслати запрошення")
     assert BotClient.texts_of(sent) == ["Запрошення для Olena Koval надіслано. Ми повідомимо, щойно буде відповідь."]
 
     await deliver(app)
     invitation = client.replies()[-1]
-    assert invitation.text.startswith("Запрошуємо вас на онлайн-співбесіду з нашою ком'юніті-менеджеркою: Чт, 26 лист, 18:00")
+    assert invitation.text.startswith("Запрошуємо вас на онлайн-співбесіду з нашою ком'юніті-менеджеркою: чт, 26 листопада, 18:00")
     assert invitation.buttons == ["✅ Підтвердити", "🕓 Потрібен інший час"]
     confirmed = await client.click("✅ Підтвердити")
-    assert BotClient.texts_of(confirmed)[0].startswith("✅ Підтверджено: Чт, 26 лист, 18:00 (Europe/Kyiv).\nПосилання: " + LINK)
+    assert BotClient.texts_of(confirmed)[0].startswith("✅ Підтверджено: чт, 26 листопада, 18:00 (Київ, UTC+2).\nПосилання: " + LINK)
     await deliver(app)
-    assert admin.texts()[-1] == "✅ Olena Koval (#1) підтверджує співбесіду: Чт, 26 лист, 18:00 (Europe/Kyiv)."
+    assert admin.texts()[-1] == "✅ Olena Koval (#1) підтверджує співбесіду: чт, 26 листопада, 18:00 (Київ, UTC+2)."
 
     interview = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
     clock.set(interview - timedelta(hours=24))
     await deliver(app)
-    assert client.texts()[-1] == f"⏰ Ваша співбесіда з платформою — за 24 години: Чт, 26 лист, 18:00 (Europe/Kyiv).\nПосилання: {LINK}"
+    assert client.texts()[-1] == f"⏰ Ваша співбесіда з платформою — за 24 години: чт, 26 листопада, 18:00 (Київ, UTC+2).\nПосилання: {LINK}"
     assert admin.texts()[-1].startswith("⏰ Співбесіда з Olena Koval (#1) — за 24 години")
     clock.set(interview - timedelta(hours=1))
     await deliver(app)
@@ -116,7 +116,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     approved = await admin.press(Review(action="approve", application=1).pack())
     assert BotClient.texts_of(approved)[0].startswith("Схвалено: профіль Olena Koval створено")
     await deliver(app)
-    assert "між Пн, 7 груд і Чт, 10 груд" in client.texts()[-1]  # approved on Thursday 26 Nov
+    assert "між пн, 7 грудня і чт, 10 грудня" in client.texts()[-1]  # approved on Thursday 26 Nov
     async with app.sessions() as db:
         profile = await db.get(TherapistRow, OLENA)
     assert (profile.verified, profile.price_minor, profile.photo_file_id) == (False, 120_000, "portrait-1")
@@ -152,13 +152,13 @@ async def test_proposed_times_are_shown_in_the_applicants_zone_and_one_is_picked
 
     invitation = anna.replies()[-1]
     assert invitation.text.startswith("You are invited to an online interview with our community manager.\nLink: " + LINK)
-    assert invitation.buttons == ["Thu, 26 Nov, 11:00 (America/New_York)", "Fri, 27 Nov, 03:30 (America/New_York)", "🕓 I need another time"]
-    picked = await anna.click("Fri, 27 Nov, 03:30 (America/New_York)")
-    assert BotClient.texts_of(picked)[0].startswith("✅ Confirmed: Fri, 27 Nov, 03:30 (America/New_York).")
+    assert invitation.buttons == ["Thu 26 Nov, 11:00 (New York, UTC-5)", "Fri 27 Nov, 03:30 (New York, UTC-5)", "🕓 I need another time"]
+    picked = await anna.click("Fri 27 Nov, 03:30 (New York, UTC-5)")
+    assert BotClient.texts_of(picked)[0].startswith("✅ Confirmed: Fri 27 November, 03:30 (New York, UTC-5).")
     row = await application_row(app, ANNA)
     assert (row.step, row.interview_at) == ("interview_scheduled", datetime(2026, 11, 27, 8, 30, tzinfo=UTC))
     status = await anna.send("/status")
-    assert BotClient.texts_of(status)[0].startswith("Your interview: Fri, 27 Nov, 03:30 (America/New_York).")
+    assert BotClient.texts_of(status)[0].startswith("Your interview: Fri 27 November, 03:30 (New York, UTC-5).")
 
 
 async def test_an_applicant_asks_for_another_time_and_a_new_invitation_replaces_the_old(app, make_client, client):
@@ -182,7 +182,7 @@ async def test_an_applicant_asks_for_another_time_and_a_new_invitation_replaces_
     old = await client.click("✅ Підтвердити", in_reply=first_invitation)
     assert BotClient.alerts(old) == ["Це запрошення вже замінено новим або його час минув. Де зараз ваша заявка: /status"]
     new = await client.click("✅ Підтвердити")
-    assert BotClient.texts_of(new)[0].startswith("✅ Підтверджено: Пт, 27 лист, 12:00")
+    assert BotClient.texts_of(new)[0].startswith("✅ Підтверджено: пт, 27 листопада, 12:00")
 
 
 async def test_a_declined_applicant_hears_the_edited_reason_politely_in_their_language(app, make_client):

@@ -40,10 +40,10 @@ async def test_entries_read_as_sentences_in_the_readers_zone_newest_first(app, m
     replies = await admin.send("/audit")
 
     assert replies[0].text == (
-        "📜 Журнал дій, сторінка 1 з 1. Час — за America/New_York.\n"
-        f"\nВт, 24 лист 05:00 · Admin ({ADMIN_ID}): payments.refund_decided · Olena ({CLIENT}) · booking=12, refund=full\n"
-        f"\nВт, 24 лист 05:00 · Admin ({ADMIN_ID}): закрив(-ла) звернення #4 від Olena ({CLIENT})\n"
-        f"\nВт, 24 лист 03:00 · Admin ({ADMIN_ID}): надав(-ла) Olena ({CLIENT}) роль «підтримка»"
+        "📜 Журнал дій, сторінка 1 з 1. Час: Нью-Йорк, UTC-5.\n"
+        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): payments.refund_decided · Olena ({CLIENT}) · booking=12, refund=full\n"
+        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): закрив(-ла) звернення #4 від Olena ({CLIENT})\n"
+        f"\nВт, 24 лист., 03:00 · Admin ({ADMIN_ID}): надав(-ла) Olena ({CLIENT}) роль «підтримка»"
     )
     assert replies[0].buttons == []
 
@@ -70,8 +70,8 @@ async def test_pages_turn_and_a_person_can_be_picked_out(app, make_client):
     assert page_two.endswith(f"закрив(-ла) звернення #1 від Olena ({CLIENT})")
     assert BotClient.texts_of(back)[0] == first[0].text
     assert petro[0].text == (
-        f"📜 Журнал дій щодо Petro ({OTHER_CLIENT}), сторінка 1 з 1. Час — за Europe/Kyiv.\n"
-        f"\nВт, 24 лист 10:00 · Admin ({ADMIN_ID}): завантажив(-ла) дані, які платформа зберігає про Petro ({OTHER_CLIENT})"
+        f"📜 Журнал дій — Petro ({OTHER_CLIENT}). Сторінка 1 з 1. Час: Київ, UTC+2.\n"
+        f"\nВт, 24 лист., 10:00 · Admin ({ADMIN_ID}): завантажив(-ла) дані, які платформа зберігає про Petro ({OTHER_CLIENT})"
     )
     assert wrong[0].text.startswith("Як користуватися: /audit — увесь журнал")
 

@@ -35,7 +35,7 @@ async def test_the_overview_opens_every_part_of_the_cabinet(app, make_client):
     )
     assert overview[0].buttons == ["🗓 Години", "🏖 Відпустка", "👤 Профіль", "📊 Цей місяць"]
     assert hours[-1].text.startswith("🗓 Ваші робочі години на тиждень")
-    assert BotClient.texts_of(month)[0].startswith("📊 Ваш місяць від 1 лист 2026 (Europe/Kyiv)\nПроведено сесій: 0")
+    assert BotClient.texts_of(month)[0].startswith("📊 Ваш місяць від 1 листопада 2026 (Київ, UTC+2)\nПроведено сесій: 0")
     assert "Нічого не чекає на виплату." in BotClient.texts_of(month)[0]
 
 

@@ -76,7 +76,7 @@ async def test_the_month_counts_held_sessions_new_clients_cancellations_and_mone
     replies = await iryna.send(MENU_MONTH)
 
     assert replies[0].text == (
-        "📊 Ваш місяць від 1 лист 2026 (Europe/Kyiv)\n"
+        "📊 Ваш місяць від 1 листопада 2026 (Київ, UTC+2)\n"
         "Проведено сесій: 3\n"
         "Ще заплановано цього місяця: 1\n"
         "Нових клієнтів: 2\n"
@@ -86,11 +86,11 @@ async def test_the_month_counts_held_sessions_new_clients_cancellations_and_mone
         "Очікується за оплачені майбутні сесії: 960 ₴\n"
         "Виплачено вам цього місяця: 0 ₴\n\n"
         "Належить вам:\n"
-        "• 960 ₴ до 6 жовт 2026\n"
-        "• 960 ₴ до 5 лист 2026\n"
-        "• 960 ₴ до 12 лист 2026\n"
-        "• 960 ₴ до 19 лист 2026\n"
-        "• 960 ₴ до 25 лист 2026\n\n"
+        "• 960 ₴ до 6 жовтня 2026\n"
+        "• 960 ₴ до 5 листопада 2026\n"
+        "• 960 ₴ до 12 листопада 2026\n"
+        "• 960 ₴ до 19 листопада 2026\n"
+        "• 960 ₴ до 25 листопада 2026\n\n"
         "Кожна виплата докладно: /earnings"
     )
     assert (await stored(app, late.id)).counts_as_held

@@ -277,7 +277,7 @@ async def test_a_therapist_chooses_a_client_from_the_list_and_writes_until_stopp
     listing = await iryna.send("/clients")
     assert listing[0].text.startswith("Ваші клієнти.")
     # Most recent first, with the last message in the therapist's zone (10:00 in Kyiv).
-    assert listing[0].buttons[:2] == ["Петро · Вт, 24 лист, 10:00", "Оля · ще без повідомлень"]
+    assert listing[0].buttons[:2] == ["Петро · Вт, 24 лист., 10:00", "Оля · ще без повідомлень"]
 
     chosen = await iryna.press(button_data(listing[0], "Оля"), listing[0])
     assert BotClient.texts_of(chosen)[0].startswith("✍️ Тепер ви пишете в чат: Оля")

@@ -61,7 +61,7 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     (invoice,) = invoices(session, OLENA)
     assert invoice.title == "Session with Iryna Kovalenko"
     assert invoice.description == (
-        "Session on Thu, 26 Nov, 05:00 (America/New_York). Please pay by Wed, 25 Nov, 05:00 (America/New_York): "
+        "Session on Thu 26 November, 05:00 (New York, UTC-5). Please pay by Wed 25 November, 05:00 (New York, UTC-5): "
         "unpaid, the session is cancelled then and the time released."
     )
     assert (invoice.payload, invoice.currency, invoice.provider_token) == (f"b{booking.id}v1", "UAH", PROVIDER_TOKEN)
@@ -93,7 +93,7 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     clock.set(booking.starts_at - 24 * H)
     mark = len(session.calls)
     await deliver(app)
-    assert texts(session, OLENA, mark) == ["⏰ In 24 hours: your session with Iryna Kovalenko, Thu, 26 Nov, 05:00 (America/New_York)."]
+    assert texts(session, OLENA, mark) == ["⏰ In 24 hours: your session with Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5)."]
     assert len(texts(session, IRYNA, mark)) == 1
 
 
@@ -140,14 +140,14 @@ async def test_a_second_payment_for_a_paid_session_is_recorded_and_its_stars_go_
     (call,) = star_refunds(session, mark)
     assert (call.user_id, call.telegram_payment_charge_id) == (OLENA, "stx-second")
     assert texts(session, OLENA, mark) == [
-        "⚠️ Your payment of 1800 ⭐ for the session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) "
+        "⚠️ Your payment of 1,800 ⭐ for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) "
         "arrived when the session could not be paid: it was already paid. It is not lost: it is being refunded to you "
         "in full, and I will write when it is done.",
-        "✅ 1800 ⭐ for the session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) went back to your "
+        "✅ 1,800 ⭐ for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) went back to your "
         "Telegram Stars balance.",
     ]
     assert texts(session, IRYNA, mark) == [
-        "ℹ️ Від Olena надійшла друга оплата за сесію Чт, 26 лист, 12:00 (Europe/Kyiv); зайву оплату повертаємо. "
+        "ℹ️ Від Olena надійшла друга оплата за сесію чт, 26 листопада, 12:00 (Київ, UTC+2); зайву оплату повертаємо. "
         "Сесія лишається оплаченою."
     ]
     assert (await stored(app, booking.id)).status is BookingStatus.PAID
@@ -221,10 +221,10 @@ async def test_a_payment_arriving_after_expiry_is_recorded_refunded_and_everyone
     assert (refund.reason, refund.status, refund.amount_minor) == ("stray_payment", "approved", 120_000)
     assert await payouts(app) == []
     olena_texts = texts(session, OLENA, mark)
-    assert olena_texts[0].startswith("⚠️ Your payment of 1 200 ₴ for the session with Iryna Kovalenko")
+    assert olena_texts[0].startswith("⚠️ Your payment of ₴1,200 for the session with Iryna Kovalenko")
     assert "it had been cancelled, or the time to pay had passed" in olena_texts[0]
-    assert olena_texts[1].startswith("↩️ A refund of 1 200 ₴ for the session with Iryna Kovalenko")
-    assert texts(session, IRYNA, mark)[0].startswith("ℹ️ Оплата від Olena за сесію Чт, 26 лист, 12:00")
+    assert olena_texts[1].startswith("↩️ A refund of ₴1,200 for the session with Iryna Kovalenko")
+    assert texts(session, IRYNA, mark)[0].startswith("ℹ️ Оплата від Olena за сесію чт, 26 листопада, 12:00")
     (desk,) = texts(session, ADMIN_ID, mark)
     assert desk.startswith("↩️ Повернення, яке треба зробити вручну: 1 200 ₴ для Olena")
     assert (await stored(app, booking.id)).status is BookingStatus.EXPIRED
@@ -236,7 +236,7 @@ async def test_the_pay_button_on_a_session_card_sends_a_fresh_invoice_and_refuse
     booking = await confirmed_booking(app)
     await deliver(app)
     await olena.send("/sessions")
-    await olena.click("Thu, 26 Nov, 05:00 (America/New_York) · Iryna Kovalenko")
+    await olena.click("Thu 26 Nov, 05:00 (New York, UTC-5) · Iryna Kovalenko")
     mark = len(session.calls)
     await olena.click("💳 Pay")
     (again,) = invoices(session, OLENA, mark)
@@ -261,13 +261,13 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
 
     assert invoices(session, OLENA) == []
     how = texts(session, OLENA)[-1]
-    assert how.startswith("💳 How to pay for your session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York): "
-                          "1 200 ₴, by Wed, 25 Nov, 05:00 (America/New_York).")
+    assert how.startswith("💳 How to pay for your session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5): "
+                          "₴1,200, by Wed 25 November, 05:00 (New York, UTC-5).")
     assert "IBAN UA21 3223 1300 0002 6007 2335 6600 1, FOP Koval" in how
     assert f"mention booking number {booking.id}" in how
 
     listed = await marta.send("/pending_payments")
-    assert f"#{booking.id} · Olena → Iryna Kovalenko · 1 200 ₴ · pay by Wed, 25 Nov, 12:00 (Europe/Kyiv)" in listed[0].text
+    assert f"#{booking.id} · Olena → Iryna Kovalenko · ₴1,200 · pay by Wed 25 November, 12:00 (Kyiv, UTC+2)" in listed[0].text
     await marta.click(f"✅ Paid: #{booking.id}")
     mark = len(session.calls)
     done = await marta.send("PR-2026-000451")

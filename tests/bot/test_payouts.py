@@ -1,6 +1,6 @@
 """Payouts: what falls due when a session is paid, what finance marks paid, what comes back, what a therapist sees.
 
-Payments on Tuesday 24 Nov 2026 fall due on Friday 27 Nov (3 business days).
+Payments on Tuesday 24 November 2026 fall due on Friday 27 Nov (3 business days).
 Marta is in finance, Oksana on the ethics commission, Sofia in support (all read English).
 """
 from __future__ import annotations
@@ -72,26 +72,26 @@ async def test_finance_sees_due_and_overdue_payouts_and_marks_one_paid_with_a_re
 
     board = await marta.send("/payouts")
     assert board[0].text == (
-        "💰 Payouts due (today is Tue, 24 Nov in Kyiv)\n\n"
-        "Iryna Kovalenko: 1 920 ₴ due, 0 ₴ of it overdue\n"
-        "• 960 ₴ by Fri, 27 Nov · payout #1 · Olena\n"
-        "• 960 ₴ by Fri, 27 Nov · payout #2 · Petro\n\n"
+        "💰 Payouts due (today is Tue 24 November in Kyiv)\n\n"
+        "Iryna Kovalenko: ₴1,920 due, ₴0 of it overdue\n"
+        "• ₴960 by Fri 27 November · payout #1 · Olena\n"
+        "• ₴960 by Fri 27 November · payout #2 · Petro\n\n"
         "Press a payout once the money is sent, and type the transfer's reference."
     )
     clock.set(utc(2026, 11, 30, 8))  # Monday: both are overdue
     await deliver(app)  # what the sessions said meanwhile
     board = await marta.send("/payouts")
-    assert "Iryna Kovalenko: 1 920 ₴ due, 1 920 ₴ of it overdue\n⚠️ 960 ₴ by Fri, 27 Nov · payout #1 · Olena" in board[0].text
+    assert "Iryna Kovalenko: ₴1,920 due, ₴1,920 of it overdue\n⚠️ ₴960 by Fri 27 November · payout #1 · Olena" in board[0].text
 
-    await marta.click("✅ Paid: Iryna Kovalenko · 960 ₴ · #1")
+    await marta.click("✅ Paid: Iryna Kovalenko · ₴960 · #1")
     sticker = await marta.send_sticker()
     assert sticker[0].text == "Please type it as text, or press Cancel."
     mark = len(session.calls)
     done = await marta.send("SEPA TR-2026-1130-01")
-    assert done[0].text == "Payout #1 of 960 ₴ is marked paid. The therapist is told."
+    assert done[0].text == "Payout #1 of ₴960 is marked paid. The therapist is told."
     await deliver(app)
     assert texts(session, IRYNA, mark) == [
-        "💰 Виплату надіслано: 960 ₴ за сесію з Olena Чт, 26 лист, 12:00 (Europe/Kyiv). Референс: SEPA TR-2026-1130-01."
+        "💰 Виплату надіслано: 960 ₴ за сесію з Olena чт, 26 листопада, 12:00 (Київ, UTC+2). Референс: SEPA TR-2026-1130-01."
     ]
     first, second = await payouts(app)
     assert (first.status, first.reference, first.paid_by) == ("paid", "SEPA TR-2026-1130-01", FINANCE)
@@ -134,11 +134,11 @@ async def test_a_session_refunded_after_its_payout_is_clawed_back_and_support_is
     (clawback,) = await rows(app, ClawbackRow)
     assert (clawback.therapist_id, clawback.amount_minor, clawback.status) == (IRYNA, 96_000, "open")
     assert texts(session, SUPPORT, mark)[-1] == (
-        "💸 Iryna Kovalenko was already paid 960 ₴ for the session on Thu, 26 Nov, 12:00 (Europe/Kyiv), which has now "
+        "💸 Iryna Kovalenko was already paid ₴960 for the session on Thu 26 November, 12:00 (Kyiv, UTC+2), which has now "
         "been refunded to the client. Please contact the therapist to settle it (clawback #1); finance closes it in /payouts."
     )
     board = await marta.send("/payouts")
-    assert "↩️ to get back: 960 ₴ (clawback #1, a refunded session)" in board[0].text
+    assert "↩️ to get back: ₴960 (clawback #1, a refunded session)" in board[0].text
     await marta.click("✅ Settled: clawback #1 · Iryna Kovalenko")
     done = await marta.send("Set off against the next payout")
     assert done[0].text == "Clawback #1 is settled."
@@ -155,12 +155,12 @@ async def test_a_therapist_sees_this_months_earnings_in_their_language(app, sess
 
     shown = await iryna.send("💰 Заробіток")
     assert shown[0].text == (
-        "💰 Ваш заробіток цього місяця (від Нд, 1 лист)\n\n"
+        "💰 Ваш заробіток цього місяця (від нд, 1 листопада)\n\n"
         "Суми — ваша частка: ціна сесії без комісії платформи (20%).\n\n"
         "Проведено сесій цього місяця: 1, 960 ₴.\n\n"
         "Очікується: попереду оплачених сесій — 1, 960 ₴.\n\n"
         "Виплачено вам цього місяця: 960 ₴.\n\n"
-        "Вам належить (протягом 3 робочих днів після кожної оплати):\n• 960 ₴ до Пт, 27 лист"
+        "Вам належить (протягом 3 робочих днів після кожної оплати):\n• 960 ₴ до пт, 27 листопада"
     )
     async with app.unit_of_work() as uow:
         person = await uow.users.get(IRYNA)
@@ -169,8 +169,8 @@ async def test_a_therapist_sees_this_months_earnings_in_their_language(app, sess
         await uow.users.save(person)
         await uow.commit()
     shown = await iryna.send("/earnings")
-    assert shown[0].text.startswith("💰 Your earnings this month (since Sun, 1 Nov)\n\nAmounts are your share")
-    assert "Due to you (within 3 business days of each payment):\n• 960 ₴ by Fri, 27 Nov" in shown[0].text
+    assert shown[0].text.startswith("💰 Your earnings this month (since Sun 1 November)\n\nAmounts are your share")
+    assert "Due to you (within 3 business days of each payment):\n• ₴960 by Fri 27 November" in shown[0].text
 
     not_a_therapist = await make_client(OLENA, "Olena", language_code="en").send("/earnings")
     assert not_a_therapist[0].text == "Earnings are for therapists of the platform."

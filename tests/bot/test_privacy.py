@@ -91,7 +91,7 @@ async def test_the_export_is_a_json_file_of_everything_held(app, make_client, se
     assert options[0].buttons == ["📄 Надіслати мої дані", "🗑 Видалити мої дані"]
     [(document, _)] = sent(session, CLIENT, SendDocument)
     assert document.document.filename == "my-data-2026-11-24.json"
-    assert document.caption.splitlines()[0] == "Усе, що платформа зберігає про вас станом на Вт, 24 лист:"
+    assert document.caption.splitlines()[0] == "Усе, що платформа зберігає про вас станом на вт, 24 листопада:"
     assert "• ваші записи на сесії" in document.caption and "• ваші звернення в підтримку" in document.caption
     data = json.loads(document.document.data)
     assert data["account"]["first_name"] == "Olena"

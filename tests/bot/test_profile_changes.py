@@ -58,7 +58,7 @@ async def test_the_profile_is_shown_as_clients_see_it_with_what_she_can_change(a
     profile, control = BotClient.texts_of(replies)
     assert isinstance(replies[0].method, SendPhoto) and replies[0].method.photo == "iryna-photo"
     assert profile.startswith("Iryna Kovalenko\n💰 1 200 ₴")
-    assert "Найближчий вільний час: Ср, 25 лист, 11:00 (Europe/Kyiv)" in profile
+    assert "Найближчий вільний час: ср, 25 листопада, 11:00 (Київ, UTC+2)" in profile
     assert profile.endswith("Посилання на цей профіль: https://t.me/therapy_test_bot?start=t_iryna")
     assert control == (
         "👤 Вище — ваш профіль таким, яким його бачать клієнти.\n\n"
@@ -99,7 +99,7 @@ async def test_an_edit_is_checked_waits_for_approval_and_is_applied_when_approve
     listed = await boss.send("/profile_changes")
     card = await boss.click("Iryna Kovalenko · Про себе")
     assert listed[0].text == "✏️ Зміни профілів, що чекають схвалення: 1. Спершу найдавніші; відкрийте, щоб ухвалити рішення."
-    assert card[-1].text.startswith(f"✏️ Iryna Kovalenko ({IRYNA}) пропонує зміну «Про себе». Надіслано Вт, 24 лист, 10:00 (Europe/Kyiv).")
+    assert card[-1].text.startswith(f"✏️ Iryna Kovalenko ({IRYNA}) пропонує зміну «Про себе». Надіслано вт, 24 листопада, 10:00 (Київ, UTC+2).")
     assert f"Зараз:\nI help adults with anxiety and with the weight of loss.\n\nЗапропоновано:\n{ABOUT}" in card[-1].text
     assert card[-1].buttons == ["✅ Схвалити", "✖️ Відхилити", "« Усі зміни"]
 

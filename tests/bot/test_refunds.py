@@ -36,7 +36,7 @@ settings = payment_support.settings
 payment_env = payment_support.payment_env
 
 H = timedelta(hours=1)
-CARD = "Thu, 26 Nov, 05:00 (America/New_York) · Iryna Kovalenko"
+CARD = "Thu 26 Nov, 05:00 (New York, UTC-5) · Iryna Kovalenko"
 
 
 async def cancel_from_the_card(client, *, confirm: str) -> None:  # type: ignore[no-untyped-def]
@@ -60,9 +60,9 @@ async def test_cancelled_in_time_the_stars_go_back_at_once_and_the_client_is_tol
     (call,) = star_refunds(session, mark)
     assert (call.user_id, call.telegram_payment_charge_id) == (OLENA, "stx-paid")
     told = texts(session, OLENA, mark)
-    assert "1 200 ₴ will be refunded to you in full." in told[0]  # the booking's own cancellation notice
+    assert "₴1,200 will be refunded to you in full." in told[0]  # the booking's own cancellation notice
     assert told[1] == (
-        "✅ 1800 ⭐ for the session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) went back to your "
+        "✅ 1,800 ⭐ for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) went back to your "
         "Telegram Stars balance."
     )
     (refund,) = await refunds(app)
@@ -85,12 +85,12 @@ async def test_cancelled_in_time_a_card_refund_waits_for_the_commission_who_mark
     mark = len(session.calls)
     await deliver(app)
     assert texts(session, OLENA, mark)[1] == (
-        "↩️ A refund of 1 200 ₴ for the session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) is on "
+        "↩️ A refund of ₴1,200 for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) is on "
         "its way. The platform returns it the way you paid; it usually takes a few business days. I will write when "
         "it is done."
     )
     desk = (
-        "↩️ A refund to carry out by hand: 1 200 ₴ to Olena (cancelled in time), refund #1. Return it in the payment "
+        "↩️ A refund to carry out by hand: ₴1,200 to Olena (cancelled in time), refund #1. Return it in the payment "
         "provider's dashboard or by transfer, then mark it done here."
     )
     assert texts(session, ETHICS, mark) == [desk] and texts(session, SUPPORT, mark) == [desk]
@@ -98,7 +98,7 @@ async def test_cancelled_in_time_a_card_refund_waits_for_the_commission_who_mark
 
     # support sees the queue, but only the commission acts on it
     listed = await sofia.send("/refunds")
-    assert "#1 · cancelled in time · approved, to be carried out\n1 200 ₴ · Olena → Iryna Kovalenko" in listed[0].text
+    assert "#1 · cancelled in time · approved, to be carried out\n₴1,200 · Olena → Iryna Kovalenko" in listed[0].text
     card = await sofia.click("Refund #1")
     assert card[-1].buttons == ["‹ All refunds"]
     forged = await sofia.press("rfx:1:done")
@@ -112,7 +112,7 @@ async def test_cancelled_in_time_a_card_refund_waits_for_the_commission_who_mark
     assert done[0].text == "Marked as refunded. The client is told."
     await deliver(app)
     assert texts(session, OLENA, mark) == [
-        "✅ 1 200 ₴ for the session with Iryna Kovalenko on Thu, 26 Nov, 05:00 (America/New_York) has been refunded "
+        "✅ ₴1,200 for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) has been refunded "
         "to you.\nThe platform's note: Provider refund RF-88123"
     ]
     (refund,) = await refunds(app)
@@ -151,7 +151,7 @@ async def test_late_cancellation_is_not_refunded_but_force_majeure_goes_to_the_t
     mark = len(session.calls)
     await deliver(app)
     (question,) = texts(session, IRYNA, mark)
-    assert question.startswith("🆘 Olena просить повернути оплату за сесію Чт, 26 лист, 12:00 (Europe/Kyiv)")
+    assert question.startswith("🆘 Olena просить повернути оплату за сесію чт, 26 листопада, 12:00 (Київ, UTC+2)")
     assert "«My father was taken to hospital this morning.»" in question
     assert texts(session, ETHICS, mark) == []  # the therapist is heard first
 
@@ -173,11 +173,11 @@ async def test_late_cancellation_is_not_refunded_but_force_majeure_goes_to_the_t
     await deliver(app)
 
     assert texts(session, OLENA, mark)[0] == (
-        "⚖️ Your refund request for the session on Thu, 26 Nov, 05:00 (America/New_York) is approved: 1800 ⭐ will be "
+        "⚖️ Your refund request for the session on Thu 26 November, 05:00 (New York, UTC-5) is approved: 1,800 ⭐ will be "
         "returned to you. The platform's reason: «A hospital emergency; the therapist agrees.»"
     )
     assert texts(session, IRYNA, mark) == [
-        "⚖️ Повернення, про яке просили Olena (сесія Чт, 26 лист, 12:00 (Europe/Kyiv)), схвалено: 1800 ⭐ повернуть "
+        "⚖️ Повернення, про яке просили Olena (сесія чт, 26 листопада, 12:00 (Київ, UTC+2)), схвалено: 1 800 ⭐ повернуть "
         "клієнту. Причина від платформи: «A hospital emergency; the therapist agrees.»"
     ]
     (call,) = star_refunds(session, mark)
@@ -209,7 +209,7 @@ async def test_after_a_session_the_commission_sees_its_system_messages_and_decid
     for staff in (ETHICS, SUPPORT):
         assert texts(session, staff, mark)[0].startswith(
             "⚖️ A refund request to decide (asked after the session): Olena, the session with Iryna Kovalenko on "
-            "Thu, 26 Nov, 12:00 (Europe/Kyiv), 1 200 ₴."
+            "Thu 26 November, 12:00 (Kyiv, UTC+2), ₴1,200."
         )
 
     await oksana.click("Open the refund")
@@ -226,7 +226,7 @@ async def test_after_a_session_the_commission_sees_its_system_messages_and_decid
     await oksana.send("The session log shows it started on time.")
     await deliver(app)
     assert texts(session, OLENA, mark) == [
-        "⚖️ Your refund request for the session on Thu, 26 Nov, 05:00 (America/New_York) is declined. The platform's "
+        "⚖️ Your refund request for the session on Thu 26 November, 05:00 (New York, UTC-5) is declined. The platform's "
         "reason: «The session log shows it started on time.»\nIf you want to talk it over, write to /support."
     ]
     assert texts(session, IRYNA, mark)[0].startswith("⚖️ У поверненні, про яке просили Olena")
@@ -279,7 +279,7 @@ async def test_a_stars_refund_telegram_refused_goes_to_the_commission_who_send_i
     (refund,) = await refunds(app)
     assert (refund.status, refund.failure) == ("approved", "TelegramBadRequest: Bad Request: BALANCE_TOO_LOW")
     (alert,) = texts(session, ETHICS, mark)
-    assert alert == "⚠️ The automatic Stars refund #1 of 1800 ⭐ to Olena failed. Open it to send the stars back again."
+    assert alert == "⚠️ The automatic Stars refund #1 of 1,800 ⭐ to Olena failed. Open it to send the stars back again."
 
     await oksana.click("Open the refund")
     mark = len(session.calls)

@@ -14,7 +14,7 @@ async def test_a_newcomer_is_greeted_in_ukrainian_with_the_client_menu(client, a
         "🔎 Знайти терапевта", "📅 Мої сесії", "💬 Чати", "❓ Як це працює", "🧑‍⚕️ Долучитися як терапевт", "⚙️ Налаштування",
         "🆘 Допомога",
     ]
-    assert "Europe/Kyiv" in replies[1].text
+    assert replies[1].text == "Час показується у вашому часовому поясі — зараз це Київ, UTC+2. Усе правильно?"
     assert replies[1].buttons == ["Так, залишити", "Обрати інший"]
     async with app.sessions() as session:
         row = await session.scalar(select(UserRow).where(UserRow.telegram_id == client.user_id))

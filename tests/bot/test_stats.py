@@ -39,12 +39,12 @@ async def test_stats_shows_the_known_month_exactly_in_ukrainian(app, make_client
 
     lines = replies[0].text.splitlines()
     assert lines[:8] == [
-        "📊 Платформа цього місяця: Нд, 1 лист – Вт, 24 лист (Europe/Kyiv).",
+        "📊 Платформа цього місяця: нд, 1 листопада – вт, 24 листопада (Київ, UTC+2).",
         "",
-        "• Нових записів на день у середньому: 0.21 (5 за місяць)",  # 5 over 24 days
-        "• Проведених сесій на фахівця: 1.33 (усього 4)",
-        "• Нових клієнтів на фахівця: 1.33 (усього 4)",
-        "• Очікуваний заробіток фахівця: 1 526.67 ₴ (усього 4 580.02 ₴)",
+        "• Нових записів на день у середньому: 0,21 (5 за місяць)",  # 5 over 24 days
+        "• Проведених сесій на фахівця: 1,33 (усього 4)",
+        "• Нових клієнтів на фахівця: 1,33 (усього 4)",
+        "• Очікуваний заробіток фахівця: 1 526,67 ₴ (усього 4 580,02 ₴)",
         "Враховано фахівців: 3 (перевірені, які зараз приймають клієнтів або мали оплачену сесію цього місяця).",
         "",
     ]
@@ -61,16 +61,16 @@ async def test_stats_in_english_for_an_admin_who_reads_english(app, make_client)
 
     lines = replies[0].text.splitlines()
     assert lines[:7] == [
-        "📊 The platform this month: Sun, 1 Nov – Tue, 24 Nov (Europe/Kyiv).",
+        "📊 The platform this month: Sun 1 November – Tue 24 November (Kyiv, UTC+2).",
         "",
         "• New bookings a day, on average: 0.21 (5 this month)",
         "• Sessions held per specialist: 1.33 (4 in all)",
         "• New clients per specialist: 1.33 (4 in all)",
-        "• Expected earnings per specialist: 1 526.67 ₴ (4 580.02 ₴ in all)",
+        "• Expected earnings per specialist: ₴1,526.67 (₴4,580.02 in all)",
         "Specialists counted: 3 (verified, and taking clients now or with a paid session this month).",
     ]
     assert lines[8:9 + len(Step)] == ["Applications by step:", *funnel_lines(app, "en")]
-    assert "Refunds granted this month: 1 for 1 200 ₴." in lines
+    assert "Refunds granted this month: 1 for ₴1,200." in lines
 
 
 async def test_refresh_computes_again_and_a_quiet_month_has_nothing_to_average(app, make_client, clock):
@@ -80,7 +80,7 @@ async def test_refresh_computes_again_and_a_quiet_month_has_nothing_to_average(a
         "• New bookings a day, on average: 0.00 (0 this month)",
         "• Sessions held per specialist: — (0 in all)",
         "• New clients per specialist: — (0 in all)",
-        "• Expected earnings per specialist: — (0.00 ₴ in all)",
+        "• Expected earnings per specialist: — (₴0 in all)",
         "Specialists counted: 0 (verified, and taking clients now or with a paid session this month).",
     ]
     assert "Refunds granted this month: none." in quiet[0].text.splitlines()
@@ -116,7 +116,7 @@ async def test_a_community_manager_sees_the_figures(app, make_client):
 
     replies = await taras.send("/stats")
 
-    assert replies[0].text.splitlines()[2] == "• Нових записів на день у середньому: 0.21 (5 за місяць)"
+    assert replies[0].text.splitlines()[2] == "• Нових записів на день у середньому: 0,21 (5 за місяць)"
 
 
 async def test_why_join_shows_an_applicant_the_four_figures_and_the_testimonials(app, make_client):
@@ -134,7 +134,7 @@ async def test_why_join_shows_an_applicant_the_four_figures_and_the_testimonials
         "• New bookings a day, on average: 0.21\n"
         "• Sessions per specialist, on average: 1.33\n"
         "• New clients per specialist, on average: 1.33\n"
-        "• Expected earnings per specialist, on average: 1 526.67 ₴\n\n"
+        "• Expected earnings per specialist, on average: ₴1,526.67\n\n"
         "What therapists say about working with us:\n\n«Here I have clients and time for them.»\n— Iryna, CBT"
     ) in text
     assert len(text) <= 4096
@@ -148,8 +148,8 @@ async def test_why_join_in_ukrainian_and_without_figures_while_nobody_is_active(
     assert "Платформа цього місяця" not in before[0].text
     assert (
         "Платформа цього місяця, станом на сьогодні:\n"
-        "• Нових записів на день у середньому: 0.21\n"
-        "• Сесій на фахівця в середньому: 1.33\n"
-        "• Нових клієнтів на фахівця в середньому: 1.33\n"
-        "• Очікуваний заробіток фахівця в середньому: 1 526.67 ₴"
+        "• Нових записів на день у середньому: 0,21\n"
+        "• Сесій на фахівця в середньому: 1,33\n"
+        "• Нових клієнтів на фахівця в середньому: 1,33\n"
+        "• Очікуваний заробіток фахівця в середньому: 1 526,67 ₴"
     ) in after[0].text

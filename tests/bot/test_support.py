@@ -59,7 +59,7 @@ async def test_a_question_reaches_support_and_the_answer_comes_back_as_a_copy(ap
     assert prompt[0].buttons == ["✅ Готово"]
     assert question[0].text.startswith("✅ Надіслано в підтримку (звернення #1).")
     header, shown_header = header_of(session, STAFFER)
-    assert header.text.startswith(f"🆘 Звернення #1 · Olena (id {CLIENT})\nМова: uk · часовий пояс: Europe/Kyiv")
+    assert header.text.startswith(f"🆘 Звернення #1 · Olena (id {CLIENT})\nМова: Українська · часовий пояс: Київ, UTC+2")
     assert [b.text for row in header.reply_markup.inline_keyboard for b in row] == ["✅ Закрити звернення #1"]
     [(copy, shown_copy)] = sent(session, STAFFER, CopyMessage)
     question_id = olena.last_update["message"]["message_id"]
@@ -172,9 +172,9 @@ async def test_closing_is_recorded_the_person_is_told_and_a_second_close_is_refu
 
     assert BotClient.alerts(closed) == ["Звернення #1 закрито; людині повідомлено."]
     edited = next(r.method for r in closed if isinstance(r.method, EditMessageText))
-    assert edited.text.endswith("\n\n✅ Закрито: Taras, Вт, 24 лист, 10:00 (Europe/Kyiv).")
+    assert edited.text.endswith("\n\n✅ Закрито: Taras, вт, 24 листопада, 10:00 (Київ, UTC+2).")
     assert edited.reply_markup is None
-    assert BotClient.alerts(again) == ["Звернення #1 уже закрито: Taras, Вт, 24 лист, 10:00 (Europe/Kyiv)."]
+    assert BotClient.alerts(again) == ["Звернення #1 уже закрито: Taras, вт, 24 листопада, 10:00 (Київ, UTC+2)."]
     assert texts_to(session, CLIENT)[-1] == (
         "Підтримка закрила звернення #1. Якщо знадобиться ще щось, надішліть /support — ми поруч."
     )

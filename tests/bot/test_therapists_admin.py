@@ -208,7 +208,7 @@ async def test_publishing_pending_profile_changes_applies_them_and_tells_the_the
 
     assert edited(asked).text == (
         "Publish these changes to Iryna Kovalenko's profile? Clients see them at once; Iryna Kovalenko is told.\n\n"
-        "• Price: 1 500 ₴"
+        "• Price: ₴1,500"
     )
     assert BotClient.alerts(published) == ["Published: 1; the therapist is told."]
     assert "Profile changes waiting for approval: 0" in edited(published).text

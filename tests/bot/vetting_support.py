@@ -1,6 +1,6 @@
 """Applicants, admins and quick ways through the questionnaires, for the vetting tests.
 
-Time: START is Tuesday 24 Nov 2026, 10:00 in Kyiv. The bot's delivery runs
+Time: START is Tuesday 24 November 2026, 10:00 in Kyiv. The bot's delivery runs
 with a sleeper that moves the test's clock instead of waiting.
 """
 from __future__ import annotations

@@ -89,7 +89,7 @@ async def test_a_vacation_over_a_booked_session_cancels_it_free_and_the_client_i
 
     # The vacation's day is closed to booking; the client is offered the days around it.
     days = await step(olena, lambda: olena.click(told, "📅 Інший час"), "")
-    offered = [label.split(", ")[1] for label in olena.buttons(days) if ", " in label]  # "Ср, 25 лист" → "25 лист"
+    offered = [label.split(", ")[1] for label in olena.buttons(days) if ", " in label]  # "Ср, 25 лист." → "25 лист"
     assert offered and all(not label.startswith(f"{day.day} ") for label in offered)
 
 

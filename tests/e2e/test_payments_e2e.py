@@ -169,7 +169,7 @@ async def invoice_for(fake: FakeTelegram, booking: Booking) -> Any:
 
 def card_label(booking: Booking) -> str:
     local = booking.starts_at.astimezone(KYIV)
-    return f"{local:%a}, {local.day} {local:%b}, {local:%H:%M} (Europe/Kyiv) · Iryna Kovalenko"
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} (Kyiv, UTC+2) · Iryna Kovalenko"
 
 
 async def cancel_from_the_card(olena: FakeUser, booking: Booking, confirm: str) -> None:
@@ -292,7 +292,7 @@ async def test_cancelled_in_time_a_card_refund_is_carried_out_by_an_admin_and_la
     await said(fake_telegram, IRYNA, PHRASE, exact=True, count=2)
 
     await cancel_from_the_card(olena, in_time, "Yes, cancel")
-    await said(fake_telegram, OLENA, "↩️ A refund of 1 200 ₴")
+    await said(fake_telegram, OLENA, "↩️ A refund of ₴1,200")
     await said(fake_telegram, ADMIN, "↩️ Повернення, яке треба зробити вручну: 1 200 ₴ для Olena")
     assert fake_telegram.refunds == []  # the Bot API cannot refund a card
     admin.send_command("refunds")
@@ -344,9 +344,9 @@ async def test_a_refund_asked_after_the_session_is_decided_by_the_ethics_commiss
     oksana.send("The session did not serve the client; full refund.")
     await oksana.wait_message("Decided.")
 
-    await said(fake_telegram, OLENA, "is approved: 1 200 ₴ will be returned to you. The platform's reason: «The session did not serve the client; full refund.»")
+    await said(fake_telegram, OLENA, "is approved: ₴1,200 will be returned to you. The platform's reason: «The session did not serve the client; full refund.»")
     await said(fake_telegram, IRYNA, "схвалено: 1 200 ₴ повернуть клієнту")
-    await said(fake_telegram, OLENA, "↩️ A refund of 1 200 ₴")
+    await said(fake_telegram, OLENA, "↩️ A refund of ₴1,200")
     (refund,) = await seed.rows(RefundRow)
     assert (refund.reason, refund.status, refund.decided_by) == ("after_session", "approved", ETHICS)
     await seed.close()
