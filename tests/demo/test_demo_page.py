@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from playwright.async_api import Locator, Page, expect
 
-from tests.demo.conftest import RunningDemo, screenshot
+from tests.demo.conftest import RunningDemo, browser_tests, screenshot
+
+pytestmark = browser_tests
 
 PAID = "Оплата пройшла успішно"
 WAIT = 30_000  # ms a real bot process on a loaded machine gets to answer
