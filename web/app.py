@@ -16,7 +16,7 @@ import jinja2
 from aiohttp import web
 
 from web import pages
-from web.reader import Reader, choose_locale
+from web.reader import LOCALES, Reader, choose_locale
 from web.site import CHOSEN_LOCALE, READER, SITE, Site, page_url, reader_of, site_of
 
 HERE = Path(__file__).parent
@@ -95,7 +95,8 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "lang": reader.locale,
         "url": lambda path, **params: page_url(request, path, **params),
         "absolute": site.absolute,
-        "canonical": site.absolute(request.path),
+        "canonical": site.absolute(page_url(request, request.path)),
+        "alternates": {locale: site.absolute(f"{request.path}?lang={locale}") for locale in LOCALES},
         "other_locale": other,
         "other_locale_url": request.path + "?" + urlencode(switch),
         "now": site.clock.now(),

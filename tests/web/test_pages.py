@@ -79,6 +79,9 @@ async def test_a_landing_in_english_by_address_or_by_the_browsers_language(app, 
     assert "/therapists?lang=en" in by_address.hrefs()  # a language chosen in the address stays chosen
     assert "/therapists" in by_browser.hrefs() and headers["Vary"] == "Accept-Language"
     assert "/t/iryna?lang=uk" in by_address.hrefs()
+    assert by_address.meta("og:url") == f"{PUBLIC}/t/iryna?lang=en"
+    alternates = {e.attrs["hreflang"]: e.attrs["href"] for e in by_browser.find("link", rel="alternate")}
+    assert alternates == {"uk": f"{PUBLIC}/t/iryna?lang=uk", "en": f"{PUBLIC}/t/iryna?lang=en"}
 
 
 async def test_a_profile_text_is_shown_as_text_never_run_as_code(app, pages):
