@@ -36,25 +36,27 @@ def status_label(status: BookingStatus) -> str:
     return str(STATUS[status])
 
 
-def short_card(therapist: TherapistProfile) -> str:
-    """One therapist in the directory's list."""
+def short_card(therapist: TherapistProfile, nearest: datetime | None, reader_zone: str) -> str:
+    """One therapist in the directory's list, with when they are free next in the reader's zone."""
     topics = labels(TOPICS, therapist.topics[:CARD_TOPICS])
-    return _("{name} · {price}\n{topics} · {languages}").format(
+    facts = _("{name} · {price}\n{topics} · {languages}").format(
         name=therapist.full_name,
         price=money(therapist.price_minor),
         topics=topics,
         languages=labels(LANGUAGES, therapist.languages),
     )
+    return f"{facts}\n🗓 {nearest_line(nearest, reader_zone)}"
+
+
+def nearest_line(nearest: datetime | None, reader_zone: str) -> str:
+    if nearest is None:
+        return _("No free time in the coming weeks.")
+    return _("Nearest free time: {moment}").format(moment=local_moment(nearest, reader_zone))
 
 
 def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_zone: str, share_link: str) -> str:
     years = ngettext("{count} year", "{count} years", therapist.experience_years).format(
         count=therapist.experience_years
-    )
-    nearest_line = (
-        _("Nearest free time: {moment}").format(moment=local_moment(nearest, reader_zone))
-        if nearest
-        else _("No free time in the coming weeks.")
     )
     head = _(
         "{name}\n"
@@ -71,7 +73,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
         approaches=labels(APPROACHES, therapist.approaches),
         topics=labels(TOPICS, therapist.topics),
         languages=labels(LANGUAGES, therapist.languages),
-        nearest=nearest_line,
+        nearest=nearest_line(nearest, reader_zone),
     )
     tail = _("Link to this profile: {link}").format(link=share_link)
     education = _("🎓 Education:\n{education}").format(education=clip(therapist.education, EDUCATION_LIMIT))

@@ -233,6 +233,9 @@ class BookingRepository(Protocol):
 
     async def active_of_therapist(self, therapist_id: int) -> list[Booking]: ...
 
+    async def active_of_therapists(self, therapist_ids: list[int]) -> list[Booking]:
+        """Active bookings of several therapists at once (a directory page), by start."""
+
     async def of_person(self, person_id: int, *, since: datetime) -> list[Booking]:
         """Bookings where the person is client or therapist, active or starting from `since`, by start."""
 

@@ -5,7 +5,8 @@ implements nothing here but calls use cases with a unit of work.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from core.applications import ApplicationRepository
 from core.audit import AuditLog
@@ -24,6 +25,9 @@ from core.testimonials import TestimonialRepository
 from core.therapists import TherapistProfile
 from core.users import User
 
+if TYPE_CHECKING:  # the directory's use cases import this module
+    from core.usecases.directory import Filters
+
 
 class UserRepository(Protocol):
     async def get(self, telegram_id: int) -> User | None: ...
@@ -41,7 +45,11 @@ class TherapistRepository(Protocol):
 
     async def by_share_code(self, code: str) -> TherapistProfile | None: ...
 
-    async def all(self) -> list[TherapistProfile]: ...
+    async def count_listed(self, filters: Filters, now: datetime) -> int:
+        """How many therapists the directory lists at `now` that match `filters` (core.usecases.directory.is_listed)."""
+
+    async def listed(self, filters: Filters, now: datetime, *, offset: int, limit: int) -> list[TherapistProfile]:
+        """Those therapists by name (then id), `limit` of them from `offset`."""
 
     async def add(self, profile: TherapistProfile) -> None: ...
 

@@ -30,11 +30,9 @@ from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
-from core.usecases.booking import free_times
-from core.usecases.directory import TherapistUnavailable, find_therapists, listed_therapist
+from core.usecases.directory import PAGE_SIZE, TherapistUnavailable, find_therapists, listed_therapist, nearest_free_time
 from core.users import User
 
-PAGE_SIZE = 5
 SHARE_PREFIX = "t_"
 SHARE_PAYLOAD = re.compile(r"^t_[A-Za-z0-9_-]{1,32}$")
 # A time picked on the therapist's web page: b_<share code>_<start in Unix seconds>.
@@ -55,13 +53,15 @@ def router() -> Router:
     return router
 
 
-async def show_directory(message: Message, uow: UnitOfWork, clock: Clock) -> None:
-    text, markup = await _results(uow, clock, Search())
+async def show_directory(message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+    text, markup = await _results(uow, clock, user, settings, Search())
     await message.answer(text, reply_markup=markup)
 
 
-async def show_results(query: CallbackQuery, callback_data: Search, uow: UnitOfWork, clock: Clock) -> None:
-    text, markup = await _results(uow, clock, callback_data)
+async def show_results(
+    query: CallbackQuery, callback_data: Search, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    text, markup = await _results(uow, clock, user, settings, callback_data)
     await query.answer()
     assert isinstance(query.message, Message)
     await replace_message(query.message, text, markup)
@@ -163,24 +163,25 @@ async def share_link(bot: Bot, therapist: TherapistProfile) -> str:
 async def _send_profile(
     message: Message, therapist: TherapistProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
 ) -> None:
-    free = await free_times(uow, clock, therapist, settings.booking_policy())
-    text = profile_text(therapist, free[0] if free else None, user.timezone, await share_link(bot, therapist))
+    nearest = await nearest_free_time(uow, clock, therapist, settings.booking_policy())
+    text = profile_text(therapist, nearest, user.timezone, await share_link(bot, therapist))
     if therapist.photo_file_id:
         await message.answer_photo(therapist.photo_file_id, caption=clip(therapist.full_name, CAPTION_LIMIT))
     await message.answer(text, reply_markup=profile_keyboard(therapist))
 
 
-async def _results(uow: UnitOfWork, clock: Clock, search: Search) -> tuple[str, InlineKeyboardMarkup]:
-    found = await find_therapists(uow, clock, search.filters())
-    pages = max((len(found) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    search = search.model_copy(update={"page": min(max(search.page, 0), pages - 1)})
-    page = found[search.page * PAGE_SIZE : (search.page + 1) * PAGE_SIZE]
+async def _results(
+    uow: UnitOfWork, clock: Clock, user: User, settings: Settings, search: Search
+) -> tuple[str, InlineKeyboardMarkup]:
+    page = await find_therapists(uow, clock, search.filters(), settings.booking_policy(), page=search.page, per_page=PAGE_SIZE)
+    search = search.model_copy(update={"page": page.number})
     shown = field_summary(search)
     head = _("🔎 Find a therapist\nTopic: {topic} · approach: {approach}\nLanguage: {language} · price: {price}").format(
         **shown
     )
-    if not found:
+    if not page.found:
         body = _("No one matches all of these filters. Try loosening one of them.")
     else:
-        body = "\n\n".join([_("Found: {count}").format(count=len(found)), *(short_card(t) for t in page)])
-    return f"{head}\n\n{body}", results_keyboard(search, page, pages)
+        cards = (short_card(listing.therapist, listing.nearest, user.timezone) for listing in page.listings)
+        body = "\n\n".join([_("Found: {count}").format(count=page.found), *cards])
+    return f"{head}\n\n{body}", results_keyboard(search, [listing.therapist for listing in page.listings], page.pages)

@@ -23,27 +23,29 @@ def free_slots(
     now: datetime,
     min_notice: timedelta,
     horizon: timedelta,
-) -> list[datetime]:
-    """Bookable session starts, sorted, in UTC.
+) -> Iterator[datetime]:
+    """Bookable session starts in UTC, in order, laid out a day at a time as they are asked for.
 
     `tz` is the therapist's zone; `taken` are the starts of active bookings.
+    Whoever needs only the first (the nearest free time) stops the search there:
+    `next(free_slots(...), None)`.
     """
     zone = ZoneInfo(tz)
     now = _utc(now)
     earliest, latest = now + min_notice, now + horizon
     booked = sorted({_utc(start) for start in taken})
     by_weekday = _by_weekday(hours)
-    found: set[datetime] = set()
     for day in _local_days(earliest, latest, zone):
         if any(vacation.covers(day) for vacation in vacations):
             continue
-        for interval in by_weekday.get(day.weekday(), ()):
-            found.update(
-                start
-                for start in _laid_out(day, interval, zone, session)
-                if earliest <= start <= latest and not _clashes(start, booked, session.length)
-            )
-    return sorted(found)
+        # Working hours cannot cross midnight, so a later local day never starts earlier.
+        found = {
+            start
+            for interval in by_weekday.get(day.weekday(), ())
+            for start in _laid_out(day, interval, zone, session)
+            if earliest <= start <= latest and not _clashes(start, booked, session.length)
+        }
+        yield from sorted(found)
 
 
 def group_by_local_day(slots: Iterable[datetime], tz: str) -> dict[date, list[datetime]]:

@@ -21,12 +21,11 @@ from core.bookings import Action, Booking, BookingRefused, BookingStatus, Cancel
 from core.clock import Clock
 from core.conversations import Side
 from core.ports import UnitOfWork
-from core.rules.slots import free_slots
 from core.rules.windows import payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
 from core.usecases.checkout import offer_payment
 from core.usecases.conversations import open_conversation
-from core.usecases.directory import TherapistUnavailable, listed_therapist
+from core.usecases.directory import TherapistUnavailable, listed_therapist, open_slots
 from core.usecases.notices import cancel_all, notify, schedule
 from core.usecases.refunds import after_cancellation
 
@@ -112,24 +111,8 @@ async def free_times(
     uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, policy: BookingPolicy, *, moving: Booking | None = None
 ) -> list[datetime]:
     """Starts a client may book now; a booking being moved does not block its own neighbours."""
-    now = clock.now()
-    taken = []
-    for booking in await uow.bookings.active_of_therapist(therapist.telegram_id):
-        if moving is not None and booking.id == moving.id:
-            continue
-        # A lapsed or expired booking no longer holds its slot, even before it is saved so.
-        if not booking.settle(now):
-            taken.append(booking.starts_at)
-    return free_slots(
-        therapist.hours,
-        therapist.timezone,
-        session=therapist.session,
-        vacations=therapist.vacations,
-        taken=taken,
-        now=now,
-        min_notice=policy.notice_for(therapist),
-        horizon=policy.horizon,
-    )
+    bookings = await uow.bookings.active_of_therapist(therapist.telegram_id)
+    return list(open_slots(therapist, bookings, clock.now(), policy, moving=moving))
 
 
 # -- booking -------------------------------------------------------------------

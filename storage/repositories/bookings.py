@@ -42,10 +42,13 @@ class SqlBookingRepository:
         return _to_booking(row) if row else None
 
     async def active_of_therapist(self, therapist_id: int) -> list[Booking]:
+        return await self.active_of_therapists([therapist_id])
+
+    async def active_of_therapists(self, therapist_ids: list[int]) -> list[Booking]:
         rows = await self._session.scalars(
             select(BookingRow)
-            .where(BookingRow.therapist_id == therapist_id, BookingRow.status.in_(ACTIVE_VALUES))
-            .order_by(BookingRow.starts_at)
+            .where(BookingRow.therapist_id.in_(therapist_ids), BookingRow.status.in_(ACTIVE_VALUES))
+            .order_by(BookingRow.starts_at, BookingRow.id)
         )
         return [_to_booking(row) for row in rows]
 

@@ -1,14 +1,28 @@
+"""Therapist profiles, and the directory's query over them.
+
+The directory filters, orders, counts and pages in SQL: a page reads the
+partial index of listed therapists in name order, topics, approaches and
+languages are matched through `therapist_tags`, and a vacation hides its
+therapist while `now` lies between its UTC bounds (kept with it, from the
+therapist's zone). Only the page's profiles are built, with their hours and
+vacations in one query each.
+"""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.therapists import TherapistProfile
-from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
+from core.usecases.directory import Filters
+from storage.tables.therapists import LISTED, TherapistRow, TherapistTagRow, VacationRow, WorkingHoursRow
+
+T = TherapistRow
 
 
 class SqlTherapistRepository:
@@ -21,15 +35,21 @@ class SqlTherapistRepository:
         if for_update:
             statement = statement.with_for_update().execution_options(populate_existing=True)
         row = await self._session.scalar(statement)
-        return await self._to_profile(row) if row else None
+        return (await self._to_profiles([row]))[0] if row else None
 
     async def by_share_code(self, code: str) -> TherapistProfile | None:
         row = await self._session.scalar(select(TherapistRow).where(TherapistRow.share_code == code))
-        return await self._to_profile(row) if row else None
+        return (await self._to_profiles([row]))[0] if row else None
 
-    async def all(self) -> list[TherapistProfile]:
-        rows = await self._session.scalars(select(TherapistRow).order_by(TherapistRow.telegram_id))
-        return [await self._to_profile(row) for row in rows]
+    # -- the directory ------------------------------------------------------
+    async def count_listed(self, filters: Filters, now: datetime) -> int:
+        return await self._session.scalar(select(func.count()).select_from(T).where(*_listed(filters, now))) or 0
+
+    async def listed(self, filters: Filters, now: datetime, *, offset: int, limit: int) -> list[TherapistProfile]:
+        rows = await self._session.scalars(
+            select(T).where(*_listed(filters, now)).order_by(T.full_name, T.telegram_id).offset(offset).limit(limit)
+        )
+        return await self._to_profiles(list(rows))
 
     async def add(self, profile: TherapistProfile) -> None:
         self._session.add(TherapistRow(telegram_id=profile.telegram_id, **_fields(profile)))
@@ -50,6 +70,10 @@ class SqlTherapistRepository:
         self._session.add_all(
             WorkingHoursRow(therapist_id=profile.telegram_id, weekday=h.weekday, start=h.start, end=h.end)
             for h in profile.hours
+        )
+        await self._session.execute(delete(TherapistTagRow).where(TherapistTagRow.therapist_id == profile.telegram_id))
+        self._session.add_all(
+            TherapistTagRow(therapist_id=profile.telegram_id, kind=kind, code=code) for kind, code in _tags(profile)
         )
         await self._sync_vacations(profile)
         await self._session.flush()
@@ -72,42 +96,90 @@ class SqlTherapistRepository:
                 row = VacationRow(therapist_id=profile.telegram_id)
                 self._session.add(row)
             row.first_day, row.last_day, row.note = vacation.first_day, vacation.last_day, vacation.note
+            # Again on every save: a therapist who moves to another zone moves their vacations with them.
+            row.hidden_from, row.hidden_until = day_bounds(vacation.first_day, vacation.last_day, profile.timezone)
             await self._session.flush()
             profile.vacations[index] = replace(vacation, id=row.id)
 
-    async def _to_profile(self, row: TherapistRow) -> TherapistProfile:
-        hours = await self._session.scalars(
+    async def _to_profiles(self, rows: Sequence[TherapistRow]) -> list[TherapistProfile]:
+        """Profiles with their hours and vacations: one query for each, however many profiles."""
+        ids = [row.telegram_id for row in rows]
+        hours: dict[int, list[WorkingHours]] = {therapist_id: [] for therapist_id in ids}
+        for h in await self._session.scalars(
             select(WorkingHoursRow)
-            .where(WorkingHoursRow.therapist_id == row.telegram_id)
-            .order_by(WorkingHoursRow.weekday, WorkingHoursRow.start)
-        )
-        vacations = await self._session.scalars(
-            select(VacationRow).where(VacationRow.therapist_id == row.telegram_id).order_by(VacationRow.first_day)
-        )
-        return TherapistProfile(
-            telegram_id=row.telegram_id,
-            full_name=row.full_name,
-            about=row.about,
-            education=row.education,
-            experience_years=row.experience_years,
-            price_minor=row.price_minor,
-            timezone=row.timezone,
-            topics=list(row.topics),
-            approaches=list(row.approaches),
-            languages=list(row.languages),
-            photo_file_id=row.photo_file_id,
-            share_code=row.share_code,
-            verified=row.verified,
-            accepting_clients=row.accepting_clients,
-            hidden=row.hidden,
-            session=SessionFormat(timedelta(minutes=row.session_minutes), timedelta(minutes=row.gap_minutes)),
-            min_notice=timedelta(minutes=row.min_notice_minutes),
-            hours=[WorkingHours(h.weekday, h.start, h.end) for h in hours],
-            vacations=[Vacation(v.first_day, v.last_day, v.note, v.id) for v in vacations],
-            hide_during_vacation=row.hide_during_vacation,
-            media_opt_in=row.media_opt_in,
-            published_at=row.published_at,
-        )
+            .where(WorkingHoursRow.therapist_id.in_(ids))
+            .order_by(WorkingHoursRow.weekday, WorkingHoursRow.start, WorkingHoursRow.id)
+        ):
+            hours[h.therapist_id].append(WorkingHours(h.weekday, h.start, h.end))
+        vacations: dict[int, list[Vacation]] = {therapist_id: [] for therapist_id in ids}
+        for v in await self._session.scalars(
+            select(VacationRow).where(VacationRow.therapist_id.in_(ids)).order_by(VacationRow.first_day, VacationRow.id)
+        ):
+            vacations[v.therapist_id].append(Vacation(v.first_day, v.last_day, v.note, v.id))
+        return [_to_profile(row, hours[row.telegram_id], vacations[row.telegram_id]) for row in rows]
+
+
+def _to_profile(row: TherapistRow, hours: list[WorkingHours], vacations: list[Vacation]) -> TherapistProfile:
+    return TherapistProfile(
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        about=row.about,
+        education=row.education,
+        experience_years=row.experience_years,
+        price_minor=row.price_minor,
+        timezone=row.timezone,
+        topics=list(row.topics),
+        approaches=list(row.approaches),
+        languages=list(row.languages),
+        photo_file_id=row.photo_file_id,
+        share_code=row.share_code,
+        verified=row.verified,
+        accepting_clients=row.accepting_clients,
+        hidden=row.hidden,
+        session=SessionFormat(timedelta(minutes=row.session_minutes), timedelta(minutes=row.gap_minutes)),
+        min_notice=timedelta(minutes=row.min_notice_minutes),
+        hours=hours,
+        vacations=vacations,
+        hide_during_vacation=row.hide_during_vacation,
+        media_opt_in=row.media_opt_in,
+        published_at=row.published_at,
+    )
+
+
+def _listed(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
+    """core.usecases.directory.is_listed and the filters, as conditions on `therapists`."""
+    away = select(VacationRow.therapist_id).where(VacationRow.hidden_from <= now, VacationRow.hidden_until > now)
+    conditions: list[ColumnElement[bool]] = [
+        LISTED,
+        or_(not_(T.hide_during_vacation), T.telegram_id.not_in(away)),
+    ]
+    for kind, code in (("topic", filters.topic), ("approach", filters.approach), ("language", filters.language)):
+        if code:
+            tagged = select(TherapistTagRow.therapist_id).where(TherapistTagRow.kind == kind, TherapistTagRow.code == code)
+            conditions.append(T.telegram_id.in_(tagged))
+    low, high = filters.price_range
+    if low is not None:
+        conditions.append(T.price_minor >= low)
+    if high is not None:
+        conditions.append(T.price_minor < high)
+    return conditions
+
+
+def _tags(profile: TherapistProfile) -> set[tuple[str, str]]:
+    return (
+        {("topic", code) for code in profile.topics}
+        | {("approach", code) for code in profile.approaches}
+        | {("language", code) for code in profile.languages}
+    )
+
+
+def day_bounds(first_day: date, last_day: date, zone_name: str) -> tuple[datetime, datetime]:
+    """From the first day's midnight to the midnight after the last day, on the zone's clock, as aware instants."""
+    zone = ZoneInfo(zone_name)
+    return (
+        datetime.combine(first_day, time(0), tzinfo=zone),
+        datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone),
+    )
 
 
 def _fields(profile: TherapistProfile) -> dict[str, object]:

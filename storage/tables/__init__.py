@@ -15,7 +15,7 @@ from storage.tables.profile_changes import ProfileChangeRow
 from storage.tables.staff import AuditRow, StaffRoleRow
 from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
 from storage.tables.testimonials import TestimonialRow
-from storage.tables.therapists import TherapistRow, VacationRow, WorkingHoursRow
+from storage.tables.therapists import TherapistRow, TherapistTagRow, VacationRow, WorkingHoursRow
 
 __all__ = [
     "ApplicationEventRow",
@@ -40,6 +40,7 @@ __all__ = [
     "SupportTopicRow",
     "TestimonialRow",
     "TherapistRow",
+    "TherapistTagRow",
     "TimedMessageRow",
     "UserRoleRow",
     "UserRow",

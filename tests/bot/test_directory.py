@@ -28,7 +28,10 @@ async def test_only_verified_accepting_visible_therapists_not_on_vacation_are_li
     text = BotClient.texts_of(replies)[0]
     assert text.startswith("🔎 Пошук терапевта\nТема: будь-яка · підхід: будь-яка\nМова: будь-яка · ціна: будь-яка")
     assert "Знайдено: 2" in text
-    assert "Iryna Kovalenko · 1 200 ₴\nТривога, Горе і втрата · Українська, Англійська" in text
+    assert (
+        "Iryna Kovalenko · 1 200 ₴\nТривога, Горе і втрата · Українська, Англійська\n"
+        "🗓 Найближчий вільний час: Ср, 25 лист, 11:00 (Europe/Kyiv)"
+    ) in text
     assert replies[0].buttons[:2] == ["Iryna Kovalenko · 1 200 ₴", "Oksana Melnyk · 900 ₴"]
     for hidden in ("Taras", "Yulia", "Andrii", "Natalia"):
         assert hidden not in text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -12,7 +12,7 @@ from core.bookings import Action, Booking, BookingRefused, BookingStatus, SlotTa
 from core.clock import ManualClock
 from core.conversations import Conversation, Side
 from core.notices import NoticeStatus, TimedMessage
-from core.schedule import Vacation, WorkingHours
+from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.booking import (
     BookingChanged,
@@ -28,7 +28,7 @@ from core.usecases.booking import (
     move_booking,
     request_booking,
 )
-from core.usecases.directory import Filters, TherapistUnavailable, find_therapists, is_listed
+from core.usecases.directory import TherapistUnavailable
 from core.users import Role, User
 
 H = timedelta(hours=1)
@@ -108,9 +108,6 @@ class FakeTherapists:
 
     async def by_share_code(self, code: str) -> TherapistProfile | None:
         return next((p for p in self.rows.values() if p.share_code == code), None)
-
-    async def all(self) -> list[TherapistProfile]:
-        return list(self.rows.values())
 
 
 class FakeUsers:
@@ -241,39 +238,6 @@ def test_each_side_is_offered_only_its_own_actions():
     assert confirmed.actions_for(CLIENT, NOW) == [Action.CANCEL, Action.MOVE]
     assert confirmed.actions_for(THERAPIST, NOW) == [Action.CANCEL]
     assert confirmed.actions_for(OTHER, NOW) == []
-
-
-# -- the directory ------------------------------------------------------------------
-
-
-async def test_the_directory_lists_only_verified_accepting_visible_therapists_not_on_vacation():
-    today = date(2026, 11, 24)
-    listed = therapist()
-    profiles = [
-        listed,
-        therapist(telegram_id=2, verified=False),
-        therapist(telegram_id=3, accepting_clients=False),
-        therapist(telegram_id=4, hidden=True),
-        therapist(telegram_id=5, vacations=[Vacation(today, today + timedelta(days=3))]),
-        therapist(telegram_id=6, vacations=[Vacation(today + timedelta(days=3), today + timedelta(days=9))]),
-    ]
-    uow = FakeUnitOfWork(*profiles)
-    found = await find_therapists(uow, ManualClock(NOW), Filters())
-    assert [p.telegram_id for p in found] == [6, THERAPIST]
-    assert not is_listed(profiles[4], NOW)
-
-
-async def test_filters_narrow_by_topic_language_and_price():
-    uow = FakeUnitOfWork(
-        therapist(),
-        therapist(telegram_id=2, full_name="A", topics=["grief"], price_minor=90_000, languages=["pl"]),
-        therapist(telegram_id=3, full_name="B", topics=["grief"], price_minor=150_000),
-    )
-    clock = ManualClock(NOW)
-    assert [p.telegram_id for p in await find_therapists(uow, clock, Filters(topic="grief"))] == [2, 3]
-    assert [p.telegram_id for p in await find_therapists(uow, clock, Filters(topic="grief", price_band=2))] == [3]
-    assert [p.telegram_id for p in await find_therapists(uow, clock, Filters(language="pl"))] == [2]
-    assert [p.telegram_id for p in await find_therapists(uow, clock, Filters(price_band=1))] == [THERAPIST]
 
 
 # -- the use cases --------------------------------------------------------------------
