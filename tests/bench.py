@@ -273,10 +273,10 @@ async def claim_benchmarks(sizes: list[int], postgresql: str | None) -> list[dic
 class PostgresBench:
     """A database of the benchmark's own on the server DATABASE_URL names, dropped at the end."""
 
-    def __init__(self, server_url: str) -> None:
+    def __init__(self, server_url: str, suffix: str = "") -> None:
         base = make_url(server_url)
         self._admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.name = f"bench_{os.getpid()}"
+        self.name = f"bench_{os.getpid()}{'_' + suffix if suffix else ''}"
         self.url = base.set(database=self.name).render_as_string(hide_password=False)
 
     async def __aenter__(self) -> str:

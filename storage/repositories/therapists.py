@@ -73,7 +73,7 @@ class SqlTherapistRepository:
         )
         await self._session.execute(delete(TherapistTagRow).where(TherapistTagRow.therapist_id == profile.telegram_id))
         self._session.add_all(
-            TherapistTagRow(therapist_id=profile.telegram_id, kind=kind, code=code) for kind, code in _tags(profile)
+            TherapistTagRow(therapist_id=profile.telegram_id, kind=kind, code=code) for kind, code in tags_of(profile)
         )
         await self._sync_vacations(profile)
         await self._session.flush()
@@ -165,7 +165,7 @@ def _listed(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _tags(profile: TherapistProfile) -> set[tuple[str, str]]:
+def tags_of(profile: TherapistProfile) -> set[tuple[str, str]]:
     return (
         {("topic", code) for code in profile.topics}
         | {("approach", code) for code in profile.approaches}

@@ -45,6 +45,15 @@ class TherapistRow(Base):
     __table_args__ = (
         # The directory's order, read in order: a page is the next few entries of this index.
         Index("ix_therapists_listed_by_name", "full_name", "telegram_id", postgresql_where=LISTED, sqlite_where=LISTED),
+        # Everything "found: N" reads without a filter of tags, so the count never touches the rows.
+        Index(
+            "ix_therapists_listed_by_price",
+            "price_minor",
+            "hide_during_vacation",
+            "telegram_id",
+            postgresql_where=LISTED,
+            sqlite_where=LISTED,
+        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""the directory searches in SQL: therapists' tags, vacations' UTC bounds, the index of listed therapists by name
+"""the directory searches in SQL: therapists' tags, vacations' UTC bounds, indexes of the listed therapists
 
 Revision ID: 0013
 Revises: 0012
@@ -33,6 +33,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('therapists', schema=None) as batch_op:
         batch_op.create_index('ix_therapists_listed_by_name', ['full_name', 'telegram_id'], unique=False, postgresql_where=LISTED, sqlite_where=LISTED)
+        batch_op.create_index('ix_therapists_listed_by_price', ['price_minor', 'hide_during_vacation', 'telegram_id'], unique=False, postgresql_where=LISTED, sqlite_where=LISTED)
 
     with op.batch_alter_table('vacations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hidden_from', sa.DateTime(timezone=True), nullable=True))
@@ -90,6 +91,7 @@ def downgrade() -> None:
         batch_op.drop_column('hidden_from')
 
     with op.batch_alter_table('therapists', schema=None) as batch_op:
+        batch_op.drop_index('ix_therapists_listed_by_price', postgresql_where=LISTED, sqlite_where=LISTED)
         batch_op.drop_index('ix_therapists_listed_by_name', postgresql_where=LISTED, sqlite_where=LISTED)
 
     with op.batch_alter_table('therapist_tags', schema=None) as batch_op:
