@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import access
 from bot.commands import publish_default_commands
-from bot.delivery import Delivery, RealSleeper, Sleeper
+from bot.delivery import Budget, Delivery, RealSleeper, Sleeper
 from bot.delivery.wiring import build_delivery
 from bot.demo_clock import DemoClockSource
 from bot.flows import (
@@ -120,6 +120,7 @@ class App:
 
     async def close(self) -> None:
         await self.courier.stop(self.settings.shutdown_grace_seconds)
+        await self.delivery.limits.budget.close()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()
@@ -132,6 +133,7 @@ def build_app(
     session: BaseSession | None = None,
     fsm_storage: BaseStorage | None = None,
     sleeper: Sleeper | None = None,
+    send_budget: Budget | None = None,
 ) -> App:
     demo_clock = ShiftedClock() if settings.demo_clock_file and clock is None else None
     clock = clock or demo_clock or SystemClock()
@@ -147,7 +149,7 @@ def build_app(
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     inflight = InFlightUpdates()
     delivery, courier = build_delivery(
-        settings, bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper or RealSleeper()
+        settings, bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper or RealSleeper(), send_budget
     )
     # A relay or a notice written by a handler goes out as soon as its transaction commits.
     on_timed_messages_committed(sessions, courier.wake)

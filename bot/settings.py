@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     # Delivery of timed messages: Telegram's limits, leases and retries (see .env.example).
     delivery_rate_per_second: float = Field(default=30.0, gt=0)
     delivery_rate_per_chat_seconds: float = Field(default=1.0, ge=0)
+    delivery_group_per_minute: int = Field(default=20, ge=1)
     delivery_lease_seconds: float = Field(default=60.0, ge=1)
     delivery_safety_seconds: float = Field(default=15.0, gt=0)
     delivery_max_attempts: int = Field(default=8, ge=1)

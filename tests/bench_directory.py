@@ -20,7 +20,8 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, time as wall_time, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -133,8 +134,10 @@ async def fill(app: App, count: int) -> None:
             ],
         )
     if not is_sqlite(app.settings.database_url):
+        # What autovacuum does a while after a bulk load: statistics for the planner, the visibility map.
         async with app.engine.connect() as connection:
-            await connection.exec_driver_sql("ANALYZE")
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql("VACUUM ANALYZE")
 
 
 class Directory:

@@ -88,6 +88,22 @@ def _isolated_redis_storage():  # type: ignore[no-untyped-def]
     return RedisStorage.from_url(url, key_builder=DefaultKeyBuilder(prefix=f"test-{uuid.uuid4().hex}", with_bot_id=True, with_destiny=True))
 
 
+def isolated_send_budget(clock):  # type: ignore[no-untyped-def]
+    """With Redis, a budget of Telegram's limits under a key prefix of the test's own, on the test's clock.
+
+    Tests move time themselves and start at the same moment: in a shared namespace,
+    one test's sends would hold up the next one's. Without Redis: None, the app's own local budget.
+    """
+    url = redis_url()
+    if url is None:
+        return None
+    from redis.asyncio import Redis
+
+    from bot.delivery import RedisBudget
+
+    return RedisBudget(Redis.from_url(url), f"test-{uuid.uuid4().hex}", clock=clock)
+
+
 @pytest.fixture
 def client(app: App, session: RecordingSession) -> BotClient:
     return BotClient(app, session, user_id=1001, first_name="Olena", language_code="uk")

@@ -149,12 +149,12 @@ class Delivery:
 
     async def _send(self, chat_id: int, part: Outgoing) -> int:
         for turn in range(RETRY_AFTER_IN_PLACE):
-            await self.limits.wait_turn(chat_id)
             try:
-                return await send_part(self._bot, chat_id, part)
+                async with self.limits.turn(chat_id):
+                    return await send_part(self._bot, chat_id, part)
             except TelegramRetryAfter as error:
                 log.warning("Telegram asked to wait %ss (429)", error.retry_after)
-                self.limits.pause(error.retry_after)
+                await self.limits.pause(error.retry_after)
                 if error.retry_after > LONGEST_WAIT_IN_PLACE or turn == RETRY_AFTER_IN_PLACE - 1:
                     raise
         raise AssertionError("unreachable: the last turn re-raises")

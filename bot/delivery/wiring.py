@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.deliver import Delivery
-from bot.delivery.limits import SendLimits, Sleeper
+from bot.delivery.limits import Budget, LocalBudget, RedisBudget, SendLimits, Sleeper
 from bot.notices.kinds import NoticeKind
 from bot.settings import Settings
 from core.clock import Clock
@@ -32,8 +32,15 @@ def build_delivery(
     clock: Clock,
     kinds: Mapping[str, NoticeKind],
     sleeper: Sleeper,
+    budget: Budget | None = None,
 ) -> tuple[Delivery, Courier]:
-    limits = SendLimits(settings.delivery_rate_per_second, settings.delivery_rate_per_chat_seconds, sleeper)
+    limits = SendLimits(
+        budget or send_budget(settings, bot, sleeper),
+        sleeper,
+        per_second=settings.delivery_rate_per_second,
+        per_chat_seconds=settings.delivery_rate_per_chat_seconds,
+        group_per_minute=settings.delivery_group_per_minute,
+    )
     delivery = Delivery(bot, units, i18n, clock, settings, kinds, limits)
     courier = Courier(
         units,
@@ -48,3 +55,13 @@ def build_delivery(
         safety_interval=timedelta(seconds=settings.delivery_safety_seconds),
     )
     return delivery, courier
+
+
+def send_budget(settings: Settings, bot: Bot, sleeper: Sleeper) -> Budget:
+    """Shared by every replica through Redis when there is one; this process's own otherwise."""
+    if not settings.redis_url:
+        return LocalBudget(sleeper.monotonic)
+    from redis.asyncio import Redis
+
+    # The bot's id in braces: all of its keys in one hash slot, as scripts on a Redis cluster need.
+    return RedisBudget(Redis.from_url(settings.redis_url), f"delivery:{{{bot.id}}}")

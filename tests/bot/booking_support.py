@@ -21,7 +21,7 @@ from core.therapists import TherapistProfile
 from core.usecases.booking import accept_request, booking_paid, request_booking
 from core.users import Role, User
 from storage.tables import BookingRow
-from tests.conftest import START, _isolated_redis_storage
+from tests.conftest import START, _isolated_redis_storage, isolated_send_budget
 from tests.support.recording_session import RecordingSession
 from tests.support.sleeper import ManualSleeper
 
@@ -39,7 +39,10 @@ def sleeper(clock: ManualClock) -> ManualSleeper:
 @pytest.fixture
 async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
     """The production app whose delivery waits by moving the test's clock, never by sleeping."""
-    app = build_app(settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper)
+    app = build_app(
+        settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,
+        send_budget=isolated_send_budget(sleeper.monotonic),
+    )
     await app.prepare()
     try:
         yield app

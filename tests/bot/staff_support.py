@@ -12,7 +12,7 @@ from core.clock import ManualClock
 from core.staff import Authority, StaffRole
 from core.usecases.staff import grant_role
 from core.users import Role, User
-from tests.conftest import ADMIN_ID, START, _isolated_redis_storage
+from tests.conftest import ADMIN_ID, START, _isolated_redis_storage, isolated_send_budget
 from tests.support.bot_client import BotClient
 from tests.support.recording_session import BOT_USER, RecordingSession
 from tests.support.sleeper import ManualSleeper
@@ -36,7 +36,10 @@ def sleeper(clock: ManualClock) -> ManualSleeper:
 @pytest.fixture
 async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
     """The production app whose delivery waits by moving the test's clock, never by sleeping."""
-    app = build_app(settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper)
+    app = build_app(
+        settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,
+        send_budget=isolated_send_budget(sleeper.monotonic),
+    )
     await app.prepare()
     try:
         yield app

@@ -16,7 +16,7 @@ from bot.app import App, build_app
 from bot.keyboards.vetting import Answer, Nav
 from core.applications import Form
 from storage.tables import ApplicationRow, TimedMessageRow
-from tests.conftest import _isolated_redis_storage
+from tests.conftest import _isolated_redis_storage, isolated_send_budget
 from tests.support.bot_client import BotClient, Reply
 from tests.support.sleeper import ManualSleeper
 
@@ -53,7 +53,10 @@ def sleeper(clock) -> ManualSleeper:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
-    app = build_app(settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper)
+    app = build_app(
+        settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,
+        send_budget=isolated_send_budget(sleeper.monotonic),
+    )
     await app.prepare()
     try:
         yield app
