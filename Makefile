@@ -36,6 +36,7 @@ missing-translations: $(STAMP)
 	$(BIN)/python -m bot missing-translations
 
 bench: locales
+	$(BIN)/python -m tests.bench_directory
 	$(BIN)/python -m tests.bench
 
 clean:

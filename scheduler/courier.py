@@ -194,10 +194,8 @@ class Courier:
         now = self._clock.now()
         lease_until = now + self._lease
         async with self._units() as uow:
-            messages = await uow.timed_messages.claim_due(now, self.worker, lease_until, room)
+            messages, self._next_due = await uow.timed_messages.claim(now, self.worker, lease_until, room)
             self._backlog = len(messages) == room
-            # In the same transaction: on a busy SQLite every round trip counts.
-            self._next_due = None if self._backlog else await uow.timed_messages.next_due_at()
             await uow.commit()
         for message in messages:
             if (held := self._held.get(message.id)) is not None:

@@ -1,11 +1,13 @@
 """Benchmarks of timed-message delivery (`make bench`; not collected by pytest).
 
 1. Delivery rate: messages due at once to many chats go through the real
-   delivery path (the courier, rendering, a real aiogram Bot over HTTP) to the
-   local Bot API server, which answers 429 past 30 messages a second overall or
-   1 a second per chat. Reported: the rate reached against the configured
-   limit (goal: at least 95 % of it) and how many 429s the server answered
-   (goal: none).
+   delivery path (bot processes of their own, each with its courier, rendering
+   and a real aiogram Bot over HTTP) to the local Bot API server, which answers
+   429 past 30 messages a second overall or 1 a second per chat. One process on
+   SQLite; with DATABASE_URL (PostgreSQL) and REDIS_URL set, one process and
+   then two sharing that database and Redis. Reported: the rate the server saw
+   against the limit (goal: at least 95 % of it, together), how many 429s it
+   answered (goal: none) and how many messages it got twice (goal: none).
 2. The cost of one claim tick (claim what is due, commit, find the next due
    time) with 10,000 and 1,000,000 pending messages, most of them not yet due
    (goal: at most 10 ms), on SQLite and, when DATABASE_URL names one, on
@@ -14,6 +16,7 @@
     python -m tests.bench                               # scaled: 3,000 messages to 600 chats
     python -m tests.bench --messages 10000 --chats 2000 # the full run (about 6 minutes)
     python -m tests.bench --skip-delivery               # only the claim ticks
+    python -m tests.bench --processes 2 --skip-claims   # two replicas only (PostgreSQL + Redis)
 """
 from __future__ import annotations
 
@@ -75,71 +78,118 @@ def serve_fake_telegram(connection: Connection) -> None:
             connection.send(fake.base_url)
             await asyncio.to_thread(connection.recv)  # until the benchmark is done
             sent = fake.calls("sendMessage", ok=True)
+            texts = [call.params.get("text") for call in sent]
             connection.send(
-                {"sent": len(sent), "span": sent[-1].at - sent[0].at, "too_many_requests": fake.too_many_requests_count}
+                {"sent": len(sent), "distinct": len(set(texts)), "span": sent[-1].at - sent[0].at,
+                 "too_many_requests": fake.too_many_requests_count}
             )
 
     asyncio.run(serve())
 
 
-async def delivery_rate(database_url: str, messages: int, chats: int) -> dict[str, float]:
-    ours, theirs = multiprocessing.get_context("spawn").Pipe()
-    server = multiprocessing.get_context("spawn").Process(target=serve_fake_telegram, args=(theirs,), daemon=True)
+def bench_settings(database_url: str, redis_url: str | None, base_url: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=TOKEN,
+        database_url=database_url,
+        redis_url=redis_url,
+        telegram_api_base=base_url,
+        delivery_rate_per_second=GLOBAL_LIMIT,
+        delivery_rate_per_chat_seconds=1 / PER_CHAT_LIMIT,
+    )
+
+
+def run_bot(database_url: str, redis_url: str | None, base_url: str, connection: Connection) -> None:
+    """One bot process: its own app and courier, sending until told to stop."""
+
+    async def run() -> None:
+        app = build_app(bench_settings(database_url, redis_url, base_url))
+        app.delivery.kinds["bench"] = BenchNotice()
+        connection.send("ready")
+        await asyncio.to_thread(connection.recv)  # go
+        await app.courier.start()
+        await asyncio.to_thread(connection.recv)  # stop
+        await app.courier.stop()
+        await app.close()
+        connection.send("stopped")
+
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(run())
+
+
+async def delivery_rate(
+    database_url: str, redis_url: str | None, messages: int, chats: int, processes: int
+) -> dict[str, float]:
+    spawn = multiprocessing.get_context("spawn")
+    ours, theirs = spawn.Pipe()
+    server = spawn.Process(target=serve_fake_telegram, args=(theirs,), daemon=True)
     server.start()
+    bots: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     try:
         base_url = await asyncio.to_thread(ours.recv)
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            bot_token=TOKEN,
-            database_url=database_url,
-            telegram_api_base=base_url,
-            delivery_rate_per_second=GLOBAL_LIMIT,
-            delivery_rate_per_chat_seconds=1 / PER_CHAT_LIMIT,
-        )
-        app = build_app(settings)
+        app = build_app(bench_settings(database_url, redis_url, base_url))
         await app.prepare()
-        app.delivery.kinds["bench"] = BenchNotice()
-        now = datetime.now(UTC)
-        async with app.engine.begin() as connection:
-            await connection.execute(
-                insert(UserRow),
-                [
-                    {"telegram_id": FIRST_CHAT + chat, "first_name": "Reader", "locale": "uk",
-                     "timezone": "Europe/Kyiv", "timezone_chosen": False, "reachable": True, "created_at": now}
-                    for chat in range(chats)
-                ],
-            )
-            # Round the chats, as several broadcasts queued one after another would.
-            await connection.execute(
-                insert(TimedMessageRow),
-                [
-                    {"kind": "bench", "recipient_id": FIRST_CHAT + n % chats, "due_at": now, "dedup_key": f"bench:{n}",
-                     "params": {"n": n}, "status": NoticeStatus.PENDING.value, "attempts": 0, "parts_sent": 0,
-                     "created_at": now}
-                    for n in range(messages)
-                ],
-            )
+        await _queue(app, messages, chats)
+        for _ in range(processes):
+            mine, its = spawn.Pipe()
+            bot = spawn.Process(target=run_bot, args=(database_url, redis_url, base_url, its), daemon=True)
+            bot.start()
+            bots.append((bot, mine))
+        for _, connection in bots:
+            await asyncio.to_thread(connection.recv)  # ready
         started = time.monotonic()
-        await app.courier.start()
-        # Counted twice a second: asking more often would take the bot's time.
+        for _, connection in bots:
+            connection.send("go")
+        # Counted twice a second: asking more often would take the bots' time.
         while await _sent(app) < messages:  # noqa: ASYNC110
             await asyncio.sleep(0.5)
         finished = time.monotonic()
-        await app.courier.stop()
+        for _, connection in bots:
+            connection.send("stop")
+        for _, connection in bots:
+            await asyncio.to_thread(connection.recv)
         await app.close()
         ours.send("done")
         served = await asyncio.to_thread(ours.recv)
     finally:
+        for bot, _ in bots:
+            bot.join(timeout=15)
         server.join(timeout=10)
     rate = (served["sent"] - 1) / served["span"]
     return {
+        "processes": processes,
         "messages": messages,
         "chats": chats,
         "seconds": finished - started,
         "rate": rate,
         "of_limit": rate / GLOBAL_LIMIT,
         "too_many_requests": served["too_many_requests"],
+        "sent": served["sent"],
+        "doubles": served["sent"] - served["distinct"],
     }
+
+
+async def _queue(app: App, messages: int, chats: int) -> None:
+    """The readers, and `messages` due at once, round the chats, as broadcasts queued one after another."""
+    now = datetime.now(UTC)
+    async with app.engine.begin() as connection:
+        await connection.execute(
+            insert(UserRow),
+            [
+                {"telegram_id": FIRST_CHAT + chat, "first_name": "Reader", "locale": "uk",
+                 "timezone": "Europe/Kyiv", "timezone_chosen": False, "reachable": True, "created_at": now}
+                for chat in range(chats)
+            ],
+        )
+        await connection.execute(
+            insert(TimedMessageRow),
+            [
+                {"kind": "bench", "recipient_id": FIRST_CHAT + n % chats, "due_at": now, "dedup_key": f"bench:{n}",
+                 "params": {"n": n}, "status": NoticeStatus.PENDING.value, "attempts": 0, "parts_sent": 0,
+                 "created_at": now}
+                for n in range(messages)
+            ],
+        )
 
 
 async def _sent(app: App) -> int:
@@ -147,6 +197,21 @@ async def _sent(app: App) -> int:
         return await session.scalar(
             select(func.count()).select_from(TimedMessageRow).where(TimedMessageRow.status == NoticeStatus.SENT.value)
         ) or 0
+
+
+async def delivery_benchmarks(messages: int, chats: int, processes: list[int]) -> list[dict[str, object]]:
+    """On SQLite with one process; on PostgreSQL + Redis (when both are named) with each number of processes."""
+    server, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL") or None
+    runs: list[dict[str, object]] = []
+    if not (server and not is_sqlite(server) and redis_url):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'delivery.db'}"
+            runs.append({"database": "SQLite", **await delivery_rate(url, None, messages, chats, 1)})
+        return runs
+    for count in processes:
+        async with PostgresBench(server, suffix=f"delivery_{count}") as url:
+            runs.append({"database": "PostgreSQL + Redis", **await delivery_rate(url, redis_url, messages, chats, count)})
+    return runs
 
 
 # -- 2. claim ticks -----------------------------------------------------------------
@@ -228,10 +293,9 @@ async def _tick(sessions, now: datetime, *, due: int) -> float:  # type: ignore[
                 uow.session.add(TimedMessageRow(**row))
             await uow.commit()
     started = time.perf_counter()
-    # What the courier does when woken (scheduler/courier.py): claim what is due, find when to wake next, commit.
+    # What the courier does when woken (scheduler/courier.py): claim what is due and when to wake next, commit.
     async with SqlUnitOfWork(sessions) as uow:
-        claimed = await uow.timed_messages.claim_due(now, "bench", now + timedelta(minutes=1), WINDOW)
-        await uow.timed_messages.next_due_at()
+        claimed, _ = await uow.timed_messages.claim(now, "bench", now + timedelta(minutes=1), WINDOW)
         await uow.commit()
     elapsed = (time.perf_counter() - started) * 1000
     assert len(claimed) == due, (len(claimed), due)
@@ -301,6 +365,10 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--chats", type=int, default=600)
     parser.add_argument("--pending", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument(
+        "--processes", type=int, nargs="+", default=[1, 2],
+        help="bot processes sharing the delivery (more than one needs DATABASE_URL and REDIS_URL)",
+    )
     parser.add_argument("--skip-delivery", action="store_true")
     parser.add_argument("--skip-claims", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
@@ -309,14 +377,16 @@ async def main(argv: list[str] | None = None) -> None:
     figures: dict[str, object] = {}
 
     if not args.skip_delivery:
-        with tempfile.TemporaryDirectory() as folder:
-            delivery = await delivery_rate(f"sqlite+aiosqlite:///{Path(folder) / 'delivery.db'}", args.messages, args.chats)
-        figures["delivery"] = delivery
-        print(
-            f"delivery: {delivery['messages']:,} messages due at once to {delivery['chats']:,} chats, "
-            f"delivered in {delivery['seconds']:.1f} s at {delivery['rate']:.2f} messages/s = "
-            f"{delivery['of_limit']:.1%} of the {GLOBAL_LIMIT}/s limit; 429 answers: {delivery['too_many_requests']}"
-        )
+        runs = await delivery_benchmarks(args.messages, args.chats, args.processes)
+        figures["delivery"] = runs
+        load = os.getloadavg()
+        for run in runs:
+            print(
+                f"delivery, {run['database']}, {run['processes']} process(es): {run['messages']:,} messages due at once "
+                f"to {run['chats']:,} chats, delivered in {run['seconds']:.1f} s at {run['rate']:.2f} messages/s = "
+                f"{run['of_limit']:.1%} of the {GLOBAL_LIMIT}/s limit; 429 answers: {run['too_many_requests']}; "
+                f"sent {run['sent']:,}, twice: {run['doubles']} (load average {load[0]:.1f})"
+            )
     if not args.skip_claims:
         server = os.environ.get("DATABASE_URL", "")
         if server and not is_sqlite(server):

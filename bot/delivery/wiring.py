@@ -1,6 +1,7 @@
 """Delivery and its courier, built from settings (used by the composition root)."""
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -15,7 +16,10 @@ from bot.settings import Settings
 from core.clock import Clock
 from scheduler.claims import RetryPolicy
 from scheduler.courier import Courier
+from storage.db import is_sqlite
 from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 # Claimed ahead of sending: a few seconds' worth at the overall rate, so the
 # limits, not the database, set the pace, and a fresh relay waits behind a
@@ -60,6 +64,8 @@ def build_delivery(
 def send_budget(settings: Settings, bot: Bot, sleeper: Sleeper) -> Budget:
     """Shared by every replica through Redis when there is one; this process's own otherwise."""
     if not settings.redis_url:
+        if not is_sqlite(settings.database_url):
+            log.warning("REDIS_URL is not set: Telegram's limits are kept by this process alone; run one replica only")
         return LocalBudget(sleeper.monotonic)
     from redis.asyncio import Redis
 

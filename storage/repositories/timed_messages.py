@@ -10,14 +10,31 @@ while the lease is still the claimer's own, so a process that lost its lease
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, update
+from sqlalchemy import (
+    Update,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from core.notices import DueMessage, KindFigures, NoticeStatus, TimedMessage
-from storage.tables import TimedMessageRow
+from storage.tables import TimedMessageRow, UtcDateTime
 
 # Set on the session when a message was written, so that the unit of work can
 # wake delivery once the transaction is committed (storage/uow.py).
@@ -93,12 +110,32 @@ class SqlTimedMessageRepository:
 
     # -- claiming and settling (the scheduler) ----------------------------
     async def claim_due(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[DueMessage]:
-        """Take up to `limit` due rows for `worker` until `lease_until`, oldest first.
+        """Take up to `limit` due rows for `worker` until `lease_until`, oldest first (see `claim`)."""
+        messages, _ = await self.claim(now, worker, lease_until, limit)
+        return messages
+
+    async def claim(
+        self, now: datetime, worker: str, lease_until: datetime, limit: int
+    ) -> tuple[list[DueMessage], datetime | None]:
+        """Take up to `limit` due rows for `worker` until `lease_until`, oldest first, and say when to look again.
 
         Rows whose sender's lease ran out (it crashed) are taken over first;
         that counts as an attempt, so a message that kills its sender every
         time ends up failed instead of taking every replica down in turn.
+        The moment to look again is None when the claim filled `limit` (more
+        may be due now) or nothing waits at all.
         """
+        if self._is_postgresql:
+            messages, next_due = await self._claim_in_one_statement(now, worker, lease_until, limit)
+        else:
+            messages = await self._claim_in_steps(now, worker, lease_until, limit)
+            # In the same transaction: on a busy SQLite every round trip counts.
+            next_due = None if len(messages) == limit else await self.next_due_at()
+        ordered = sorted(messages, key=lambda message: (message.due_at, message.id))
+        return ordered, None if len(messages) == limit else next_due
+
+    async def _claim_in_steps(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[DueMessage]:
+        """SQLite: under its write lock (BEGIN IMMEDIATE) nobody else claims meanwhile."""
         expired = (
             select(Row.id)
             .where(Row.status == _SENDING, Row.claimed_until <= now)
@@ -106,9 +143,6 @@ class SqlTimedMessageRepository:
             .limit(limit)
         )
         due = select(Row.id).where(Row.status == _PENDING, Row.due_at <= now).order_by(Row.due_at, Row.id)
-        if self._is_postgresql:
-            expired = expired.with_for_update(skip_locked=True)
-            due = due.with_for_update(skip_locked=True)
         ids = list(await self._session.scalars(expired))
         chosen = Row.id.in_(ids)
         if len(ids) < limit:
@@ -116,36 +150,58 @@ class SqlTimedMessageRepository:
             chosen = or_(chosen, Row.id.in_(due.limit(limit - len(ids)).scalar_subquery())) if ids else Row.id.in_(
                 due.limit(limit).scalar_subquery()
             )
-        taken_over = Row.status == NoticeStatus.SENDING.value
         claimed = await self._session.execute(
-            update(Row)
-            .where(chosen)
-            .values(
-                status=NoticeStatus.SENDING.value,
-                claimed_by=worker,
-                claimed_until=lease_until,
-                attempts=Row.attempts + case((taken_over, 1), else_=0),
-                last_error=case((taken_over, "the sender's lease ran out"), else_=Row.last_error),
-            )
-            .returning(
-                Row.id, Row.kind, Row.recipient_id, Row.due_at, Row.dedup_key, Row.params, Row.attempts, Row.parts_sent
-            )
-            .execution_options(synchronize_session=False)
+            _taking(update(Row).where(chosen), worker, lease_until).execution_options(synchronize_session=False)
         )
-        messages = [
-            DueMessage(
-                id=row.id,
-                kind=row.kind,
-                recipient_id=row.recipient_id,
-                due_at=row.due_at,
-                dedup_key=row.dedup_key,
-                params=row.params,
-                attempts=row.attempts,
-                parts_sent=row.parts_sent,
+        return [_due_message(row) for row in claimed]
+
+    async def _claim_in_one_statement(
+        self, now: datetime, worker: str, lease_until: datetime, limit: int
+    ) -> tuple[list[DueMessage], datetime | None]:
+        """PostgreSQL: choose (skipping rows other replicas hold), take, and find the next moment, in one round trip.
+
+        The rows are locked `FOR UPDATE SKIP LOCKED`, so two replicas never take
+        the same one. The next moment is read from the snapshot before the
+        update, leaving out what this statement takes (its lease is ours).
+        """
+        expired = (
+            select(Row.id)
+            .where(Row.status == _SENDING, Row.claimed_until <= now)
+            .order_by(Row.claimed_until)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("expired")
+        )
+        due = (
+            select(Row.id)
+            .where(Row.status == _PENDING, Row.due_at <= now)
+            .order_by(Row.due_at, Row.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("due")
+        )
+        chosen = union_all(select(expired.c.id), select(due.c.id)).limit(limit).cte("chosen")
+        taken = _taking(update(Row).where(Row.id.in_(select(chosen.c.id))), worker, lease_until).cte("taken")
+        others = Row.id.not_in(select(chosen.c.id))
+        next_pending = select(Row.due_at).where(Row.status == _PENDING, others).order_by(Row.due_at).limit(1)
+        next_lease = select(Row.claimed_until).where(Row.status == _SENDING, others).order_by(Row.claimed_until).limit(1)
+        ours = case((exists(select(taken.c.id)), literal(lease_until, UtcDateTime())), else_=null())
+        head = select(
+            type_coerce(
+                func.least(next_pending.scalar_subquery(), next_lease.scalar_subquery(), ours), UtcDateTime()
+            ).label("next_due"),
+            # This commit need not wait for the disk: a claim lost with a crashed server leaves its rows
+            # pending, to be claimed again, and a message sent meanwhile is at risk of a second send just
+            # as when its "sent" was lost; that later commit, synchronous, makes the claim durable too.
+            func.set_config("synchronous_commit", "off", True).label("synchronous_commit"),
+        ).subquery("head")
+        rows = (
+            await self._session.execute(
+                select(head.c.next_due, head.c.synchronous_commit, taken).select_from(head.outerjoin(taken, true()))
             )
-            for row in claimed
-        ]
-        return sorted(messages, key=lambda message: (message.due_at, message.id))
+        ).all()
+        next_due = rows[0].next_due if rows else None
+        return [_due_message(row) for row in rows if row.id is not None], next_due
 
     async def next_due_at(self) -> datetime | None:
         """When something next becomes claimable: a pending message, or a lease running out."""
@@ -242,3 +298,28 @@ class SqlTimedMessageRepository:
                 field = status
             figures[field] = int(figures.get(field, 0)) + count  # type: ignore[call-overload]
         return [KindFigures(**values) for _, values in sorted(counts.items())]  # type: ignore[arg-type]
+
+
+def _taking(statement: Update, worker: str, lease_until: datetime) -> ReturningUpdate[tuple[object, ...]]:
+    """The claim itself: leased to `worker`; a row taken over from a dead sender counts an attempt."""
+    taken_over = Row.status == NoticeStatus.SENDING.value
+    return statement.values(
+        status=NoticeStatus.SENDING.value,
+        claimed_by=worker,
+        claimed_until=lease_until,
+        attempts=Row.attempts + case((taken_over, 1), else_=0),
+        last_error=case((taken_over, "the sender's lease ran out"), else_=Row.last_error),
+    ).returning(Row.id, Row.kind, Row.recipient_id, Row.due_at, Row.dedup_key, Row.params, Row.attempts, Row.parts_sent)
+
+
+def _due_message(row: Any) -> DueMessage:
+    return DueMessage(
+        id=row.id,
+        kind=row.kind,
+        recipient_id=row.recipient_id,
+        due_at=row.due_at,
+        dedup_key=row.dedup_key,
+        params=row.params,
+        attempts=row.attempts,
+        parts_sent=row.parts_sent,
+    )

@@ -148,6 +148,36 @@ async def test_next_due_is_the_earliest_pending_message_or_running_out_lease(ses
         assert await uow.timed_messages.next_due_at() == START + LEASE
 
 
+async def test_a_claim_says_when_to_look_again_in_the_same_round_trip(sessions, clock):
+    async with SqlUnitOfWork(sessions) as uow:
+        await schedule(uow, clock, kind="k", recipient_id=1, at=START + timedelta(seconds=30), key="soon")
+        await schedule(uow, clock, kind="k", recipient_id=1, at=START + timedelta(hours=3), key="late")
+        await notify(uow, clock, kind="k", recipient_id=1, key="now-1")
+        await notify(uow, clock, kind="k", recipient_id=2, key="now-2")
+        await uow.commit()
+
+    now = clock.now()
+    async with SqlUnitOfWork(sessions) as uow:
+        full, look_again = await uow.timed_messages.claim(now, "a", now + LEASE, 1)
+        await uow.commit()
+    assert ([m.dedup_key for m in full], look_again) == (["now-1"], None)  # the claim was full: more may be due
+    async with SqlUnitOfWork(sessions) as uow:
+        rest, look_again = await uow.timed_messages.claim(now, "a", now + LEASE, 10)
+        await uow.commit()
+    assert ([m.dedup_key for m in rest], look_again) == (["now-2"], START + timedelta(seconds=30))
+    async with SqlUnitOfWork(sessions) as uow:
+        nothing, look_again = await uow.timed_messages.claim(now, "b", now + LEASE, 10)
+        await uow.commit()
+    assert (nothing, look_again) == ([], START + timedelta(seconds=30))
+    clock.advance(timedelta(minutes=5))
+    async with SqlUnitOfWork(sessions) as uow:
+        # "soon" is taken; the leases of the first two (a minute) ran out: taken over.
+        taken, look_again = await uow.timed_messages.claim(clock.now(), "b", clock.now() + LEASE, 10)
+        await uow.commit()
+    assert sorted(m.dedup_key for m in taken) == ["now-1", "now-2", "soon"]
+    assert look_again == clock.now() + LEASE  # our own lease comes before "late"
+
+
 async def test_figures_count_each_kind_by_where_its_messages_stand(sessions, clock):
     async with SqlUnitOfWork(sessions) as uow:
         await schedule(uow, clock, kind="pay", recipient_id=1, at=START - timedelta(minutes=30), key="p1")
