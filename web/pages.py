@@ -86,12 +86,13 @@ async def directory(request: web.Request) -> web.StreamResponse:
     price = int(chosen["price"]) if chosen["price"] else None
     filters = Filters(chosen["topic"] or None, chosen["approach"] or None, chosen["language"] or None, price)
     async with site.unit_of_work() as uow:
-        found = await find_therapists(uow, site.clock, filters)
-    pages = max((len(found) + DIRECTORY_PAGE_SIZE - 1) // DIRECTORY_PAGE_SIZE, 1)
-    number = min(_page_number(request), pages)
-    shown = found[(number - 1) * DIRECTORY_PAGE_SIZE : number * DIRECTORY_PAGE_SIZE]
+        found = await find_therapists(
+            uow, site.clock, filters, site.booking_policy, page=_page_number(request) - 1, per_page=DIRECTORY_PAGE_SIZE
+        )
+    number, pages = found.number + 1, found.pages
+    shown = [listing.therapist for listing in found.listings]
     context = {
-        "found": len(found),
+        "found": found.found,
         "cards": [
             _card(request, reader, therapist, photo)
             for therapist, photo in zip(

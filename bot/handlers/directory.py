@@ -30,7 +30,13 @@ from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
-from core.usecases.directory import PAGE_SIZE, TherapistUnavailable, find_therapists, listed_therapist, nearest_free_time
+from core.usecases.directory import (
+    PAGE_SIZE,
+    TherapistUnavailable,
+    find_therapists,
+    listed_therapist,
+    nearest_free_time,
+)
 from core.users import User
 
 SHARE_PREFIX = "t_"
