@@ -133,15 +133,19 @@ class LocalBudget:
         """Nothing to let go of."""
 
 
-# KEYS: the pause, then a sorted set per window (message → counted until).
-# ARGV: now ("" = the Redis server's clock, shared by every replica), the message, the longest flight,
-# the flight poll, then limit and seconds for each window. Returns the wait and the full window's number.
-_TAKE = """
+# Every script's first argument is the time: "" for the Redis server's clock, shared by every replica.
+_NOW = """
 local now = tonumber(ARGV[1])
 if not now then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 end
+"""
+
+# KEYS: the pause, then a sorted set per window (message → counted until).
+# ARGV: now, the message, the longest flight,
+# the flight poll, then limit and seconds for each window. Returns the wait and the full window's number.
+_TAKE = _NOW + """
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then
   return {tostring(paused - now), '0'}
@@ -168,12 +172,7 @@ return {'0', '0'}
 """
 
 # KEYS: a sorted set per window. ARGV: now, the message, then seconds for each window.
-_GIVE_BACK = """
-local now = tonumber(ARGV[1])
-if not now then
-  local clock = redis.call('TIME')
-  now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-end
+_GIVE_BACK = _NOW + """
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], 'XX', now + tonumber(ARGV[2 + i]), ARGV[2])
 end
@@ -181,12 +180,7 @@ return 1
 """
 
 # KEYS: the pause. ARGV: now, seconds.
-_PAUSE = """
-local now = tonumber(ARGV[1])
-if not now then
-  local clock = redis.call('TIME')
-  now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-end
+_PAUSE = _NOW + """
 local until_ = now + tonumber(ARGV[2])
 if until_ > tonumber(redis.call('GET', KEYS[1]) or '0') then
   redis.call('SET', KEYS[1], tostring(until_), 'PX', math.ceil(tonumber(ARGV[2]) * 1000) + 1000)

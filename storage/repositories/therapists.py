@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, not_, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.schedule import SessionFormat, Vacation, WorkingHours
@@ -43,11 +43,16 @@ class SqlTherapistRepository:
 
     # -- the directory ------------------------------------------------------
     async def count_listed(self, filters: Filters, now: datetime) -> int:
-        return await self._session.scalar(select(func.count()).select_from(T).where(*_listed(filters, now))) or 0
+        counted = select(func.count()).select_from(T).where(*_listed(filters, now, paging=False))
+        return await self._session.scalar(counted) or 0
 
     async def listed(self, filters: Filters, now: datetime, *, offset: int, limit: int) -> list[TherapistProfile]:
         rows = await self._session.scalars(
-            select(T).where(*_listed(filters, now)).order_by(T.full_name, T.telegram_id).offset(offset).limit(limit)
+            select(T)
+            .where(*_listed(filters, now, paging=True))
+            .order_by(T.full_name, T.telegram_id)
+            .offset(offset)
+            .limit(limit)
         )
         return await self._to_profiles(list(rows))
 
@@ -146,8 +151,13 @@ def _to_profile(row: TherapistRow, hours: list[WorkingHours], vacations: list[Va
     )
 
 
-def _listed(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
-    """core.usecases.directory.is_listed and the filters, as conditions on `therapists`."""
+def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElement[bool]]:
+    """core.usecases.directory.is_listed and the filters, as conditions on `therapists`.
+
+    A page reads the listed in name order and stops after its last one: each is
+    checked for its tags (EXISTS). A count reads everyone who matches: it starts
+    from the tags' index (IN), which SQLite would otherwise probe row by row.
+    """
     away = select(VacationRow.therapist_id).where(VacationRow.hidden_from <= now, VacationRow.hidden_until > now)
     conditions: list[ColumnElement[bool]] = [
         LISTED,
@@ -156,7 +166,9 @@ def _listed(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
     for kind, code in (("topic", filters.topic), ("approach", filters.approach), ("language", filters.language)):
         if code:
             tagged = select(TherapistTagRow.therapist_id).where(TherapistTagRow.kind == kind, TherapistTagRow.code == code)
-            conditions.append(T.telegram_id.in_(tagged))
+            conditions.append(
+                exists(tagged.where(TherapistTagRow.therapist_id == T.telegram_id)) if paging else T.telegram_id.in_(tagged)
+            )
     low, high = filters.price_range
     if low is not None:
         conditions.append(T.price_minor >= low)
