@@ -51,6 +51,9 @@ class TherapistRepository(Protocol):
     async def listed(self, filters: Filters, now: datetime, *, offset: int, limit: int) -> list[TherapistProfile]:
         """Those therapists by name (then id), `limit` of them from `offset`."""
 
+    async def listed_share_codes(self, now: datetime) -> list[str]:
+        """The share codes of everyone the directory lists at `now`, by name."""
+
     async def add(self, profile: TherapistProfile) -> None: ...
 
     async def save(self, profile: TherapistProfile) -> None: ...

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from core.rules.requirements import MIN_CERTIFIED_HOURS, MIN_PRACTICE_YEARS
 from core.therapists import APPROACHES, LANGUAGES, TOPICS, TherapistProfile
-from core.usecases.directory import PRICE_BANDS, Filters, find_therapists
+from core.usecases.directory import PRICE_BANDS, Filters, find_therapists, listed_share_codes
 from core.usecases.public_pages import Standing, specialists_page, therapist_landing
 from web.links import apply_link, booking_link, landing_path, profile_link
 from web.reader import Reader
@@ -143,8 +143,8 @@ async def sitemap(request: web.Request) -> web.StreamResponse:
     """The pages a search engine may list: the directory, the page for specialists, every listed therapist's page."""
     site = site_of(request)
     async with site.unit_of_work() as uow:
-        listed = await find_therapists(uow, site.clock, Filters())
-    paths = ["/therapists", "/for-specialists", *(landing_path(therapist.share_code) for therapist in listed)]
+        listed = await listed_share_codes(uow, site.clock)
+    paths = ["/therapists", "/for-specialists", *(landing_path(code) for code in listed)]
     entries = "".join(f"<url><loc>{escape(site.absolute(path))}</loc></url>" for path in paths)
     body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
     return web.Response(text=body, content_type="application/xml")

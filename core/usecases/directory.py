@@ -98,6 +98,11 @@ async def find_therapists(
     return DirectoryPage(listings, number, pages, found)
 
 
+async def listed_share_codes(uow: UnitOfWork, clock: Clock) -> list[str]:
+    """Everyone listed now, as the codes of their pages (a sitemap): no profile is built."""
+    return await uow.therapists.listed_share_codes(clock.now())
+
+
 async def listed_therapist(uow: UnitOfWork, clock: Clock, *, therapist_id: int | None = None, share_code: str | None = None) -> TherapistProfile:
     """A therapist a client may open and book, by id or by the code of their share link."""
     if share_code is not None:

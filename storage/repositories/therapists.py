@@ -46,6 +46,10 @@ class SqlTherapistRepository:
         counted = select(func.count()).select_from(T).where(*_listed(filters, now, paging=False))
         return await self._session.scalar(counted) or 0
 
+    async def listed_share_codes(self, now: datetime) -> list[str]:
+        codes = select(T.share_code).where(*_listed(Filters(), now, paging=False)).order_by(T.full_name, T.telegram_id)
+        return list(await self._session.scalars(codes))
+
     async def listed(self, filters: Filters, now: datetime, *, offset: int, limit: int) -> list[TherapistProfile]:
         rows = await self._session.scalars(
             select(T)

@@ -30,7 +30,7 @@ async def test_only_verified_accepting_visible_therapists_not_on_vacation_are_li
     assert "Знайдено: 2" in text
     assert (
         "Iryna Kovalenko · 1 200 ₴\nТривога, Горе і втрата · Українська, Англійська\n"
-        "🗓 Найближчий вільний час: Ср, 25 лист, 11:00 (Europe/Kyiv)"
+        "🗓 Найближчий вільний час: ср, 25 листопада, 11:00 (Київ, UTC+2)"
     ) in text
     assert replies[0].buttons[:2] == ["Iryna Kovalenko · 1 200 ₴", "Oksana Melnyk · 900 ₴"]
     for hidden in ("Taras", "Yulia", "Andrii", "Natalia"):
