@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
+    Select,
     Update,
     and_,
+    bindparam,
     case,
     exists,
     func,
-    literal,
     literal_column,
     null,
     or_,
@@ -158,48 +160,9 @@ class SqlTimedMessageRepository:
     async def _claim_in_one_statement(
         self, now: datetime, worker: str, lease_until: datetime, limit: int
     ) -> tuple[list[DueMessage], datetime | None]:
-        """PostgreSQL: choose (skipping rows other replicas hold), take, and find the next moment, in one round trip.
-
-        The rows are locked `FOR UPDATE SKIP LOCKED`, so two replicas never take
-        the same one. The next moment is read from the snapshot before the
-        update, leaving out what this statement takes (its lease is ours).
-        """
-        expired = (
-            select(Row.id)
-            .where(Row.status == _SENDING, Row.claimed_until <= now)
-            .order_by(Row.claimed_until)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("expired")
-        )
-        due = (
-            select(Row.id)
-            .where(Row.status == _PENDING, Row.due_at <= now)
-            .order_by(Row.due_at, Row.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("due")
-        )
-        chosen = union_all(select(expired.c.id), select(due.c.id)).limit(limit).cte("chosen")
-        taken = _taking(update(Row).where(Row.id.in_(select(chosen.c.id))), worker, lease_until).cte("taken")
-        others = Row.id.not_in(select(chosen.c.id))
-        next_pending = select(Row.due_at).where(Row.status == _PENDING, others).order_by(Row.due_at).limit(1)
-        next_lease = select(Row.claimed_until).where(Row.status == _SENDING, others).order_by(Row.claimed_until).limit(1)
-        ours = case((exists(select(taken.c.id)), literal(lease_until, UtcDateTime())), else_=null())
-        head = select(
-            type_coerce(
-                func.least(next_pending.scalar_subquery(), next_lease.scalar_subquery(), ours), UtcDateTime()
-            ).label("next_due"),
-            # This commit need not wait for the disk: a claim lost with a crashed server leaves its rows
-            # pending, to be claimed again, and a message sent meanwhile is at risk of a second send just
-            # as when its "sent" was lost; that later commit, synchronous, makes the claim durable too.
-            func.set_config("synchronous_commit", "off", True).label("synchronous_commit"),
-        ).subquery("head")
-        rows = (
-            await self._session.execute(
-                select(head.c.next_due, head.c.synchronous_commit, taken).select_from(head.outerjoin(taken, true()))
-            )
-        ).all()
+        """PostgreSQL: choose (skipping rows other replicas hold), take, and find the next moment, in one round trip."""
+        values = {"now": now, "worker": worker, "lease_until": lease_until, "limit": limit}
+        rows = (await self._session.execute(_CLAIM_IN_ONE_STATEMENT, values)).all()
         next_due = rows[0].next_due if rows else None
         return [_due_message(row) for row in rows if row.id is not None], next_due
 
@@ -300,7 +263,7 @@ class SqlTimedMessageRepository:
         return [KindFigures(**values) for _, values in sorted(counts.items())]  # type: ignore[arg-type]
 
 
-def _taking(statement: Update, worker: str, lease_until: datetime) -> ReturningUpdate[tuple[object, ...]]:
+def _taking(statement: Update, worker: object, lease_until: object) -> ReturningUpdate[tuple[object, ...]]:
     """The claim itself: leased to `worker`; a row taken over from a dead sender counts an attempt."""
     taken_over = Row.status == NoticeStatus.SENDING.value
     return statement.values(
@@ -323,3 +286,49 @@ def _due_message(row: Any) -> DueMessage:
         attempts=row.attempts,
         parts_sent=row.parts_sent,
     )
+
+
+def _claim_statement() -> Select[Any]:
+    """The PostgreSQL claim, built once: a tick only binds its values.
+
+    The rows are locked `FOR UPDATE SKIP LOCKED`, so two replicas never take
+    the same one. The next moment is read from the snapshot before the
+    update, leaving out what this statement takes (its lease is ours).
+    """
+    now, limit = bindparam("now", type_=UtcDateTime()), bindparam("limit", type_=Integer())
+    lease_until = bindparam("lease_until", type_=UtcDateTime())
+    expired = (
+        select(Row.id)
+        .where(Row.status == _SENDING, Row.claimed_until <= now)
+        .order_by(Row.claimed_until)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("expired")
+    )
+    due = (
+        select(Row.id)
+        .where(Row.status == _PENDING, Row.due_at <= now)
+        .order_by(Row.due_at, Row.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("due")
+    )
+    chosen = union_all(select(expired.c.id), select(due.c.id)).limit(limit).cte("chosen")
+    taken = _taking(update(Row).where(Row.id.in_(select(chosen.c.id))), bindparam("worker"), lease_until).cte("taken")
+    others = Row.id.not_in(select(chosen.c.id))
+    next_pending = select(Row.due_at).where(Row.status == _PENDING, others).order_by(Row.due_at).limit(1)
+    next_lease = select(Row.claimed_until).where(Row.status == _SENDING, others).order_by(Row.claimed_until).limit(1)
+    ours = case((exists(select(taken.c.id)), lease_until), else_=null())
+    head = select(
+        type_coerce(func.least(next_pending.scalar_subquery(), next_lease.scalar_subquery(), ours), UtcDateTime()).label(
+            "next_due"
+        ),
+        # This commit need not wait for the disk: a claim lost with a crashed server leaves its rows
+        # pending, to be claimed again, and a message sent meanwhile is at risk of a second send just
+        # as when its "sent" was lost; that later commit, synchronous, makes the claim durable too.
+        func.set_config("synchronous_commit", "off", True).label("synchronous_commit"),
+    ).subquery("head")
+    return select(head.c.next_due, head.c.synchronous_commit, taken).select_from(head.outerjoin(taken, true()))
+
+
+_CLAIM_IN_ONE_STATEMENT = _claim_statement()
