@@ -24,7 +24,7 @@ async def test_a_typed_city_sets_the_time_zone(client, app):
     await client.click("Обрати інший")
     replies = await client.send("warsaw")
 
-    assert replies[0].text.startswith("Готово: час показуватиметься для Варшава, UTC+1. Зараз там 09:00")
+    assert replies[0].text.startswith("Готово, ваш часовий пояс — Варшава, UTC+1. Зараз там 09:00")
     async with app.unit_of_work() as uow:
         user = await uow.users.get(client.user_id)
     assert (user.timezone, user.timezone_chosen) == ("Europe/Warsaw", True)

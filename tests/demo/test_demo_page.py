@@ -38,7 +38,7 @@ async def book_the_first_free_time(page: Page) -> None:
     olena = chat(page, "kyiv")
     await olena.get_by_role("button", name="Почати").click()
     await tap(olena, "Так, залишити")
-    await expect(bot_says(olena, "Готово: час показуватиметься для")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(olena, "Готово, ваш часовий пояс —")).to_be_visible(timeout=WAIT)
     await olena.locator(".reply-keyboard button", has_text="Знайти терапевта").click()
     await expect(bot_says(olena, "Знайдено: 6")).to_be_visible(timeout=WAIT)
     await tap(olena, "Ірина Коваленко · 1 200 ₴")
