@@ -140,7 +140,7 @@ def build_app(
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bot = Bot(
-        token=settings.bot_token,
+        token=settings.bot_token.get_secret_value(),
         session=session or AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)),
         default=DefaultBotProperties(link_preview_is_disabled=True),
     )

@@ -12,6 +12,7 @@ from aiogram.types import LabeledPrice
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from pydantic import SecretStr
 
 from bot.booking_views import status_label
 from bot.notices.kinds import Invoice
@@ -89,7 +90,7 @@ def refusal_text(refusal: CheckoutRefusal) -> str:
     }[refusal]
 
 
-def invoice(payable: Payable, therapist: str, zone: str, provider_token: str | None) -> Invoice:
+def invoice(payable: Payable, therapist: str, zone: str, provider_token: SecretStr | None) -> Invoice:
     booking = payable.booking
     assert booking.payment_due_at is not None
     title = _("Session with {therapist}").format(therapist=therapist)

@@ -5,6 +5,7 @@ import logging
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.app import App, web_pages
 from bot.settings import RunMode
@@ -45,7 +46,7 @@ async def _serve_webhook(app: App) -> None:
         raise SystemExit("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
     # One server: the webhook and the web pages.
     web_app = web_pages(app)
-    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=settings.webhook_secret).register(
+    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=_secret(settings.webhook_secret)).register(
         web_app, path=settings.webhook_path
     )
     setup_application(web_app, app.dispatcher, bot=app.bot)
@@ -53,10 +54,14 @@ async def _serve_webhook(app: App) -> None:
     async def set_webhook(_: web.Application) -> None:
         await app.bot.set_webhook(
             settings.webhook_base_url.rstrip("/") + settings.webhook_path,
-            secret_token=settings.webhook_secret,
+            secret_token=_secret(settings.webhook_secret),
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
 
     web_app.on_startup.append(set_webhook)
     log.info("serving the webhook on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
     await web._run_app(web_app, host=settings.webhook_host, port=settings.webhook_port, print=None)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.payments import STARS, UAH, PaymentMethod, PaymentPolicy
@@ -25,6 +26,7 @@ TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The demo's own tokens: BotFather never issues a secret that begins with "DEMO-".
 DEMO_TOKEN_PATTERN = re.compile(r"^\d{3,}:DEMO-[A-Za-z0-9_-]{25,}$")
 SUPPORTED_LOCALES = ("uk", "en")
+ADDRESSES_WITH_PASSWORDS = ("database_url", "redis_url")
 
 
 class RunMode(StrEnum):
@@ -33,9 +35,13 @@ class RunMode(StrEnum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Secrets are SecretStr (printed as **********) and a refused value is not echoed in the error:
+    # settings get logged and printed, and a malformed token is still a token.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
-    bot_token: str
+    bot_token: SecretStr
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
     telegram_api_base: str = "https://api.telegram.org"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -46,7 +52,7 @@ class Settings(BaseSettings):
     run_mode: RunMode = RunMode.POLLING
     webhook_base_url: str | None = None
     webhook_path: str = "/telegram/webhook"
-    webhook_secret: str | None = None
+    webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
 
@@ -80,7 +86,7 @@ class Settings(BaseSettings):
 
     # Payments (see .env.example): a provider's token takes cards in UAH; XTR takes Telegram Stars;
     # with neither, clients are shown MANUAL_PAYMENT_INSTRUCTIONS and finance confirms transfers.
-    payment_provider_token: str | None = None
+    payment_provider_token: SecretStr | None = None
     payment_currency: str = UAH
     manual_payment_instructions: str = ""
     platform_fee_percent: Decimal = Field(default=Decimal(20), ge=0, le=100, decimal_places=2)
@@ -95,11 +101,11 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token")
     @classmethod
-    def _token_shape(cls, value: str) -> str:
-        value = value.strip()
-        if not TOKEN_PATTERN.match(value):
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
             raise ValueError("malformed bot token")
-        return value
+        return SecretStr(token)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -139,11 +145,11 @@ class Settings(BaseSettings):
     def _demo_stays_local(self) -> Settings:
         if self.demo_clock_file is None:
             return self
-        if not DEMO_TOKEN_PATTERN.match(self.bot_token):
+        if not DEMO_TOKEN_PATTERN.match(self.bot_token.get_secret_value()):
             raise ValueError("DEMO_CLOCK_FILE is for the demo only: it runs with a demo token, never a bot's real one")
         if not is_loopback_url(self.telegram_api_base):
             raise ValueError("DEMO_CLOCK_FILE is for the demo only: TELEGRAM_API_BASE must be on this computer")
-        if self.payment_provider_token and ":TEST:" not in self.payment_provider_token:
+        if self.payment_provider_token and ":TEST:" not in self.payment_provider_token.get_secret_value():
             raise ValueError("DEMO_CLOCK_FILE is for the demo only: PAYMENT_PROVIDER_TOKEN must be a test token")
         return self
 
@@ -184,6 +190,11 @@ class Settings(BaseSettings):
             raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
+    def __repr_args__(self) -> Iterator[tuple[str | None, object]]:
+        # The addresses of the database and Redis stay readable in a printout; their passwords do not.
+        for name, value in super().__repr_args__():
+            yield name, without_password(value) if name in ADDRESSES_WITH_PASSWORDS and isinstance(value, str) else value
+
     def public_url(self) -> str:
         """Where people open the pages: PUBLIC_BASE_URL, else the webhook's public address, else this machine."""
         if self.public_base_url:
@@ -206,6 +217,15 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+
+def without_password(url: str) -> str:
+    """The address with its password, if it has one, replaced by asterisks."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def is_loopback_url(url: str) -> bool:

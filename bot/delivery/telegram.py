@@ -36,7 +36,7 @@ async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
             payload=part.payload,
             currency=part.currency,
             prices=part.prices,
-            provider_token=part.provider_token,
+            provider_token=part.provider_token.get_secret_value() if part.provider_token else None,
         )
         return invoice.message_id
     if isinstance(part, StarRefund):

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiogram.types import InlineKeyboardMarkup, LabeledPrice
+from pydantic import SecretStr
 
 from bot.settings import Settings
 from core.clock import Clock
@@ -56,7 +57,7 @@ class Invoice:
     payload: str
     currency: str
     prices: list[LabeledPrice]
-    provider_token: str | None = None
+    provider_token: SecretStr | None = None  # unwrapped only in the call that sends it
 
 
 @dataclass(frozen=True)

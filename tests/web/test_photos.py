@@ -32,7 +32,7 @@ async def test_the_photo_is_fetched_once_kept_on_disk_and_never_linked_with_the_
             assert bodies == [PHOTO] * 5
             assert len(telegram.calls("getFile")) == 1  # five visitors at once, one fetch
             assert [path.read_bytes() for path in cache.iterdir()] == [PHOTO]  # no half-written part left beside it
-            assert settings.bot_token not in landing and "/file/bot" not in landing
+            assert settings.bot_token.get_secret_value() not in landing and "/file/bot" not in landing
             page = Page(landing)
             assert page.meta("og:image").startswith("https://therapy.example.org/t/iryna/photo?v=")
             assert page.meta("twitter:card") == "summary_large_image"
