@@ -365,8 +365,13 @@ async def application_for_review(uow: UnitOfWork, application_id: int) -> Review
         named.add(application.interview.interviewer_id)
     names = {}
     for person_id in named:
+        # A therapist (say, the one whose link brought the applicant) is known by the full name of
+        # their profile, not by their Telegram first name.
+        therapist = await uow.therapists.get(person_id)
         person = await uow.users.get(person_id)
-        if person is not None:
+        if therapist is not None:
+            names[person_id] = therapist.full_name
+        elif person is not None:
             names[person_id] = person.shown_name
     return ReviewFile(application, await uow.users.get(application.applicant_id), history, names)
 

@@ -14,6 +14,7 @@ from bot.keyboards.vetting import InterviewReply, Review
 from core.staff import StaffGrant, StaffRole
 from core.users import Role
 from storage.tables import ApplicationEventRow, TherapistRow, UserRoleRow
+from tests.bot.booking_support import add_therapist
 from tests.bot.vetting_support import (  # noqa: F401 (app and sleeper are fixtures)
     ANNA,
     OLENA,
@@ -240,6 +241,16 @@ async def test_a_community_manager_reviews_and_other_staff_do_not(app, make_clie
     assert BotClient.alerts(refused) == [
         "Ваша роль цього не передбачає. Якщо вам це потрібно, роль може надати адміністратор із повними правами."
     ]
+
+
+async def test_an_application_names_the_referring_therapist_by_the_full_name_of_their_profile(app, make_client, client):
+    admin = await started_admin(make_client)
+    await add_therapist(app, 7001, "Iryna Bondar", share_code="iryna123")  # Telegram knows her as "Iryna"
+    await send_first(client, referral="iryna123")
+
+    opened = await admin.press(Review(action="open", application=1).pack())
+
+    assert "\nЗа рекомендацією: Iryna Bondar\n" in BotClient.texts_of(opened)[0]
 
 
 async def test_only_admins_see_and_act_on_applications(app, make_client, client):

@@ -77,18 +77,18 @@ async def answer(client: BotClient, form: Form, key: str, value: Any) -> list[Re
     return await client.send(value)
 
 
-async def fill_first(client: BotClient, **changed: Any) -> list[Reply]:
-    """From /apply to the summary; returns the bot's answer to the last question (the summary)."""
+async def fill_first(client: BotClient, referral: str = "", **changed: Any) -> list[Reply]:
+    """From /apply (by a referral link's code if given) to the summary; returns the bot's answer to the last question."""
     await client.send("/apply")
-    await client.press("apply:")
+    await client.press(f"apply:{referral}")
     replies: list[Reply] = []
     for key, value in FIRST_ANSWERS:
         replies = await answer(client, Form.FIRST, key, changed.get(key, value))
     return replies
 
 
-async def send_first(client: BotClient, **changed: Any) -> list[Reply]:
-    await fill_first(client, **changed)
+async def send_first(client: BotClient, referral: str = "", **changed: Any) -> list[Reply]:
+    await fill_first(client, referral, **changed)
     return await client.press(Nav(form=Form.FIRST, action="send").pack())
 
 
