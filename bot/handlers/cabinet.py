@@ -158,7 +158,14 @@ async def _control(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -
             for change in waiting
         ]
         parts.append(_("Waiting for approval:") + "\n" + clip("\n".join(lines), 2500))
-    parts.append(_("What you change goes to the platform's team first and shows once they approve it."))
+    # Only the profile's contents wait for the team; the pause button works at once, and the note says so
+    # right under it, so a therapist who just paused does not read that the pause waits too.
+    parts.append(
+        _(
+            "Changes to your text, price, topics, approaches and photo go to the platform's team first and show once "
+            "they approve them. Pausing and resuming take effect at once."
+        )
+    )
     return "\n\n".join(parts)
 
 
@@ -167,7 +174,9 @@ async def switch_accepting(
 ) -> None:
     profile = await set_accepting_clients(uow, therapist_id=therapist.telegram_id, accepting=callback_data.on)
     await query.answer(
-        _("Paused. Your booked sessions stay.") if not profile.accepting_clients else _("You take new clients again.")
+        _("Paused right away: you are out of the directory. Your booked sessions stay.")
+        if not profile.accepting_clients
+        else _("You take new clients again, from now on.")
     )
     assert isinstance(query.message, Message)
     await replace_message(query.message, await _control(uow, clock, profile), profile_keyboard(profile.accepting_clients))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.keyboards.booking import Confirm, unix
 from core.usecases.booking import accept_request, request_booking
 from tests.bot import booking_support
-from tests.bot.booking_support import IRYNA, OLENA, PETRO, add_person, stored, utc
+from tests.bot.booking_support import IRYNA, OLENA, PETRO, add_person, add_therapist, stored, utc
 from tests.bot.cabinet_support import answers, iryna_in_cabinet, profile_of
 from tests.support.bot_client import BotClient
 
@@ -56,8 +56,10 @@ async def test_pausing_stops_new_clients_keeps_booked_sessions_and_resuming_brin
     forged = await petro.press(Confirm(therapist_id=IRYNA, at=unix(slot)).pack(), days[-1])
     overview = await iryna.send("/cabinet")
 
-    assert BotClient.alerts(paused) == ["Пауза. Заплановані сесії лишаються."]
+    assert BotClient.alerts(paused) == ["Пауза діє одразу: вас уже немає в каталозі. Заплановані сесії лишаються."]
     assert "⏸ Пауза: вас немає в каталозі, і ніхто не може записатися на нову сесію." in paused[-1].text
+    assert paused[-1].text.endswith("Пауза й відновлення діють одразу.")
+    assert "чекає" not in paused[-1].text
     assert "▶️ Знову приймати нових клієнтів" in paused[-1].buttons
     assert (await profile_of(app)).accepting_clients is False
     assert "Iryna" not in directory[0].text
@@ -68,8 +70,22 @@ async def test_pausing_stops_new_clients_keeps_booked_sessions_and_resuming_brin
 
     resumed = await iryna.click("▶️ Знову приймати нових клієнтів", in_reply=paused[-1])
     listed = await petro.send("/find")
-    assert BotClient.alerts(resumed) == ["Ви знову приймаєте нових клієнтів."]
+    assert BotClient.alerts(resumed) == ["Відтепер ви знову приймаєте нових клієнтів."]
     assert "Знайдено: 1" in listed[0].text
+
+
+async def test_pausing_in_english_says_it_took_effect_at_once(app, make_client):
+    await add_therapist(app, locale="en")
+    iryna = make_client(IRYNA, "Iryna", "en")
+    await iryna.send("/profile")
+
+    paused = await iryna.click("⏸ Pause new clients")
+
+    assert BotClient.alerts(paused) == ["Paused right away: you are out of the directory. Your booked sessions stay."]
+    assert paused[-1].text.endswith(
+        "Changes to your text, price, topics, approaches and photo go to the platform's team first and show once "
+        "they approve them. Pausing and resuming take effect at once."
+    )
 
 
 async def test_her_link_invites_clients_and_colleagues_and_media_is_her_choice(app, make_client):
