@@ -32,6 +32,7 @@ from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
 from core.usecases.directory import (
     PAGE_SIZE,
+    Filters,
     TherapistUnavailable,
     find_therapists,
     listed_therapist,
@@ -185,7 +186,9 @@ async def _results(
     head = _("🔎 Find a therapist\nTopic: {topic} · approach: {approach}\nLanguage: {language} · price: {price}").format(
         **shown
     )
-    if not page.found:
+    if not page.found and search.filters() == Filters():
+        body = _("No therapist is taking new clients right now. Please look in again soon.")
+    elif not page.found:
         body = _("No one matches all of these filters. Try loosening one of them.")
     else:
         cards = (short_card(listing.therapist, listing.nearest, user.timezone) for listing in page.listings)

@@ -61,6 +61,22 @@ async def test_filters_are_chosen_with_buttons_and_can_be_cleared(app, make_clie
     assert "Found: 1" in BotClient.texts_of(polish)[0]
 
 
+async def test_an_empty_directory_says_so_without_blaming_filters_nobody_set(app, make_client):
+    await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
+    await add_person(app, OLENA, "Olena", locale="en", zone="America/New_York")
+
+    in_ukrainian = BotClient.texts_of(await make_client(PETRO, "Petro").send("/find"))[0]
+    olena = make_client(OLENA, "Olena", language_code="en")
+    in_english = BotClient.texts_of(await olena.send("/find"))[0]
+    await olena.click("Topic: any")
+    filtered = BotClient.texts_of(await olena.click("Relationships"))[0]
+
+    assert in_ukrainian.endswith("\n\nЗараз жоден терапевт не приймає нових клієнтів. Зазирніть, будь ласка, трохи згодом.")
+    assert in_english.endswith("\n\nNo therapist is taking new clients right now. Please look in again soon.")
+    assert "filters" not in in_english
+    assert filtered.endswith("No one matches all of these filters. Try loosening one of them.")
+
+
 async def test_a_long_list_is_paged(app, make_client):
     await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
     for n in range(7):
