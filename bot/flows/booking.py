@@ -34,13 +34,14 @@ from bot.keyboards.directory import find_again_keyboard
 from bot.menus import MENU_ROWS
 from bot.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from bot.settings import Settings
-from core.bookings import Booking, BookingRefused
+from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.slots import group_by_local_day
 from core.rules.windows import payment_deadline
 from core.therapists import TherapistProfile
 from core.usecases.booking import (
+    AlreadyYours,
     BookingChanged,
     BookingNotFound,
     SlotUnavailable,
@@ -174,6 +175,12 @@ async def book(
             booking = await request_booking(
                 uow, clock, client_id=user.telegram_id, therapist_id=callback_data.therapist_id, starts_at=start, policy=policy
             )
+    except AlreadyYours as mine:
+        await state.clear()
+        await query.answer()
+        therapist = await uow.therapists.get(mine.booking.therapist_id)
+        await replace_message(query.message, already_yours_text(mine.booking, therapist, user))
+        return
     except SlotUnavailable as taken:
         await query.answer()
         therapist = await uow.therapists.get(callback_data.therapist_id)
@@ -250,6 +257,24 @@ async def offer_time(
     )
     await message.answer(text, reply_markup=confirm_keyboard(chosen, user.timezone, False))
     return True
+
+
+def already_yours_text(booking: Booking, therapist: TherapistProfile | None, user: User) -> str:
+    """The client asked for a time they already hold: it is theirs, how it stands, and where to find it."""
+    values = {"name": therapist.full_name if therapist else "—", "moment": booking_moment(booking, user.timezone)}
+    if booking.status is BookingStatus.REQUESTED:
+        return _(
+            "This time is already yours — {name}, {moment}: your request waits for the therapist's answer. "
+            "You will find it in 📅 My sessions."
+        ).format(**values)
+    if booking.status is BookingStatus.AWAITING_PAYMENT:
+        return _(
+            "This time is already yours — {name}, {moment}: the session waits for your payment. "
+            "You will find it in 📅 My sessions."
+        ).format(**values)
+    return _(
+        "This time is already yours — {name}, {moment}: the session is paid. You will find it in 📅 My sessions."
+    ).format(**values)
 
 
 # -- inside ------------------------------------------------------------------------

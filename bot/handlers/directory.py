@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import clip, profile_text, short_card
 from bot.editing import replace_message
-from bot.flows.booking import offer_time
+from bot.flows.booking import already_yours_text, offer_time
 from bot.handlers.start import greeting
 from bot.keyboards.booking import from_unix
 from bot.keyboards.directory import (
@@ -30,6 +30,7 @@ from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
+from core.usecases.booking import own_booking_at
 from core.usecases.directory import (
     PAGE_SIZE,
     Filters,
@@ -140,6 +141,10 @@ async def open_time_from_page(
         return
     start = from_unix(int(found.group(2)))
     if await offer_time(message, therapist, start, uow, clock, user, settings, state):
+        return
+    mine = await own_booking_at(uow, client_id=user.telegram_id, therapist_id=therapist.telegram_id, starts_at=start)
+    if mine is not None:
+        await message.answer(already_yours_text(mine, therapist, user))
         return
     await message.answer(_("This time is no longer free. Here is the profile, with the times that are:"))
     await _send_profile(message, therapist, uow, clock, user, settings, bot)

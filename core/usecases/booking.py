@@ -74,6 +74,14 @@ class SlotUnavailable(Exception):
         self.lost_race = lost_race
 
 
+class AlreadyYours(Exception):
+    """The client already holds this very time with this therapist (say, "Book" pressed on an old message)."""
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__("already yours")
+        self.booking = booking
+
+
 class BookingNotFound(LookupError):
     """No such booking for this person: it does not exist or is someone else's (never said which)."""
 
@@ -118,6 +126,18 @@ async def free_times(
 # -- booking -------------------------------------------------------------------
 
 
+async def own_booking_at(uow: UnitOfWork, *, client_id: int, therapist_id: int, starts_at: datetime) -> Booking | None:
+    """The client's own active booking of this time with this therapist, if they hold it already."""
+    held = await uow.bookings.active_of_therapist(therapist_id)
+    return next((b for b in held if b.client_id == client_id and b.starts_at == starts_at), None)
+
+
+async def _refuse_own_time(uow: UnitOfWork, client_id: int, therapist_id: int, starts_at: datetime) -> None:
+    mine = await own_booking_at(uow, client_id=client_id, therapist_id=therapist_id, starts_at=starts_at)
+    if mine is not None:
+        raise AlreadyYours(mine)
+
+
 async def request_booking(
     uow: UnitOfWork, clock: Clock, *, client_id: int, therapist_id: int, starts_at: datetime, policy: BookingPolicy
 ) -> Booking:
@@ -129,6 +149,7 @@ async def request_booking(
     await _settle_therapist(uow, clock, therapist_id)
     free = await free_times(uow, clock, therapist, policy)
     if starts_at not in free:
+        await _refuse_own_time(uow, client_id, therapist_id, starts_at)
         raise SlotUnavailable(_after(free, starts_at), lost_race=False)
     booking = Booking(
         client_id=client_id,
@@ -145,6 +166,7 @@ async def request_booking(
     try:
         await uow.bookings.add(booking)
     except SlotTaken:
+        await _refuse_own_time(uow, client_id, therapist_id, starts_at)
         free = await free_times(uow, clock, therapist, policy)
         raise SlotUnavailable(_after(free, starts_at), lost_race=True) from None
     await open_conversation(uow, client_id, therapist_id)

@@ -322,6 +322,27 @@ async def test_a_time_taken_meanwhile_or_never_offered_is_refused_with_the_next_
     assert [row.client_id for row in await bookings(app)] == [PETRO]
 
 
+async def test_book_pressed_again_on_ones_own_request_says_the_time_is_already_theirs(app, make_client):
+    await scene(app)
+    olena, petro = make_client(OLENA, "Olena", language_code="en"), make_client(PETRO, "Petro")
+    book_olena = f"bc:{IRYNA}:{int(utc(2026, 11, 26, 10).timestamp())}:0:0"
+    book_petro = f"bc:{IRYNA}:{int(utc(2026, 11, 27, 10).timestamp())}:0:0"
+    await olena.press(book_olena)
+    await petro.press(book_petro)
+
+    olena_again, petro_again = await olena.press(book_olena), await petro.press(book_petro)
+
+    assert BotClient.texts_of(olena_again) == [
+        "This time is already yours — Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5): your request waits for "
+        "the therapist's answer. You will find it in 📅 My sessions."
+    ]
+    assert BotClient.texts_of(petro_again) == [
+        "Цей час уже ваш — Iryna Kovalenko, пт, 27 листопада, 12:00 (Київ, UTC+2): ваш запит чекає на відповідь "
+        "терапевта. Його видно в 📅 Мої сесії."
+    ]
+    assert sorted(row.client_id for row in await bookings(app)) == [OLENA, PETRO]
+
+
 async def test_a_therapist_cannot_book_themselves(app, make_client):
     await scene(app)
     iryna = make_client(IRYNA, "Iryna")

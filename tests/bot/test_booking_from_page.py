@@ -43,6 +43,21 @@ async def test_a_time_taken_meanwhile_falls_back_to_the_profile_with_the_times_t
     assert len(await bookings(app)) == 1
 
 
+async def test_ones_own_requested_time_from_the_page_is_said_to_be_theirs(app, make_client):
+    await scene(app)
+    olena = make_client(OLENA, "Olena", language_code="en")
+    await olena.send(LINK)
+    await olena.click("✅ Book")
+
+    again = await olena.send(LINK)
+
+    assert BotClient.texts_of(again) == [
+        "This time is already yours — Iryna Kovalenko, Wed 25 November, 04:00 (New York, UTC-5): your request waits for "
+        "the therapist's answer. You will find it in 📅 My sessions."
+    ]
+    assert len(await bookings(app)) == 1
+
+
 async def test_a_forged_or_past_time_is_read_as_taken(app, make_client):
     await scene(app)
     petro = make_client(PETRO, "Petro")
