@@ -11,6 +11,7 @@ from bot.presenting import local_moment, moment_label, money
 from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
+from core.payments import UAH, Refund
 from core.therapists import TherapistProfile
 from core.usecases.booking import SessionView
 
@@ -103,8 +104,20 @@ def session_card(view: SessionView, zone: str) -> str:
     if booking.status is BookingStatus.AWAITING_PAYMENT and booking.payment_due_at:
         lines.append(_("Pay by {moment}.").format(moment=local_moment(booking.payment_due_at, zone)))
     if booking.refund_due_minor:
-        lines.append(_("Refund due: {amount}.").format(amount=money(booking.refund_due_minor)))
+        due, paid = money(booking.refund_due_minor), paid_back(view.refund)
+        lines.append(
+            _("Refund due: {paid} ({amount}).").format(paid=paid, amount=due)
+            if paid
+            else _("Refund due: {amount}.").format(amount=due)
+        )
     return "\n".join(lines)
+
+
+def paid_back(refund: Refund | None) -> str | None:
+    """What a refund gives back when it is not hryvnias («1 800 ⭐»), to show beside the price; None otherwise."""
+    if refund is None or refund.currency == UAH:
+        return None
+    return money(refund.amount_minor, refund.currency)
 
 
 def booking_moment(booking: Booking, zone: str) -> str:

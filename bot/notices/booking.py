@@ -21,14 +21,17 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.booking_views import paid_back
 from bot.keyboards.booking import SessionOpen, no_show_keyboard, request_keyboard
 from bot.keyboards.directory import other_times_keyboard
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
+from core.payments import Refund
 from core.usecases.booking import BookingNotice, settled_booking
 from core.usecases.directory import is_listed
+from core.usecases.refunds import refund_of_booking
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
@@ -58,6 +61,7 @@ class Scene:
     client: str
     therapist_listed: bool
     context: NoticeContext
+    refund: Refund | None = None  # the payment's refund, in the currency it was paid in
 
     def at(self, moment: datetime | None = None) -> str:
         return local_moment(moment or self.booking.starts_at, self.zone)
@@ -187,11 +191,16 @@ class Cancelled(BookingKind):
             if scene.side is Side.CLIENT:
                 text = _("✖️ {therapist} had to cancel the session on {moment}. It costs you nothing.").format(**names)
                 if refund:
-                    text += " " + _("{amount} will be refunded to you in full.").format(amount=money(refund))
+                    text += " " + _refunded_to_you(refund, scene)
                 return text, _other_times(scene)
             text = _("✖️ You cancelled the session with {client} on {moment}. It costs the client nothing.").format(**names)
             if refund:
-                text += " " + _("They get a full refund of {amount}.").format(amount=money(refund))
+                paid, due = paid_back(scene.refund), money(refund)
+                text += " " + (
+                    _("They get a full refund of {paid} ({amount}).").format(paid=paid, amount=due)
+                    if paid
+                    else _("They get a full refund of {amount}.").format(amount=due)
+                )
             return text, None
         if scene.side is Side.CLIENT:
             if late:
@@ -204,7 +213,7 @@ class Cancelled(BookingKind):
                 return text, None
             text = _("✖️ You cancelled the session on {moment} with {therapist}. It costs you nothing.").format(**names)
             if refund:
-                text += " " + _("{amount} will be refunded to you in full.").format(amount=money(refund))
+                text += " " + _refunded_to_you(refund, scene)
             return text, None
         if late:
             return _(
@@ -340,7 +349,16 @@ async def _scene(context: NoticeContext) -> Scene | None:
         client=client.shown_name if client else "—",
         therapist_listed=therapist is not None and is_listed(therapist, context.clock.now()),
         context=context,
+        refund=await refund_of_booking(context.uow, booking.id) if booking.refund_due_minor else None,
     )
+
+
+def _refunded_to_you(due_minor: int, scene: Scene) -> str:
+    """The client's full refund: the price, and the stars when Stars paid it (they get stars, not hryvnias)."""
+    paid, due = paid_back(scene.refund), money(due_minor)
+    if paid:
+        return _("{paid} ({amount}) will be refunded to you in full.").format(paid=paid, amount=due)
+    return _("{amount} will be refunded to you in full.").format(amount=due)
 
 
 def _other_times(scene: Scene) -> InlineKeyboardMarkup:

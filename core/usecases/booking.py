@@ -20,6 +20,7 @@ from typing import Any
 from core.bookings import Action, Booking, BookingRefused, BookingStatus, CancellationTerms, SlotTaken
 from core.clock import Clock
 from core.conversations import Side
+from core.payments import Refund
 from core.ports import UnitOfWork
 from core.rules.windows import payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
@@ -27,7 +28,7 @@ from core.usecases.checkout import offer_payment
 from core.usecases.conversations import open_conversation
 from core.usecases.directory import TherapistUnavailable, listed_therapist, open_slots
 from core.usecases.notices import cancel_all, notify, schedule
-from core.usecases.refunds import after_cancellation
+from core.usecases.refunds import after_cancellation, refund_of_booking
 
 # How many next free times a client who lost a slot is offered.
 ALTERNATIVES = 6
@@ -110,6 +111,7 @@ class SessionView:
     side: Side
     counterpart_name: str
     actions: list[Action] = field(default_factory=list)
+    refund: Refund | None = None  # what goes back for its payment, when a refund is due
 
 
 # -- finding a time ------------------------------------------------------------
@@ -357,7 +359,8 @@ async def _view(uow: UnitOfWork, booking: Booking, person_id: int, now: datetime
     else:
         client = await uow.users.get(booking.client_id)
         name = client.shown_name if client else "—"
-    return SessionView(booking, side, name, booking.actions_for(person_id, now))
+    refund = await refund_of_booking(uow, booking.id) if booking.refund_due_minor else None
+    return SessionView(booking, side, name, booking.actions_for(person_id, now), refund)
 
 
 async def _settle_therapist(uow: UnitOfWork, clock: Clock, therapist_id: int) -> None:

@@ -77,6 +77,12 @@ class RequestRefused(Exception):
 # -- by the rules ----------------------------------------------------------------
 
 
+async def refund_of_booking(uow: UnitOfWork, booking_id: int) -> Refund | None:
+    """The refund of a booking's payment, in the currency it was paid in (Stars go back as Stars)."""
+    payment = await uow.payments.applied_to(booking_id)
+    return await uow.refunds.of_payment(payment.id) if payment is not None else None
+
+
 async def after_cancellation(uow: UnitOfWork, clock: Clock, booking: Booking) -> None:
     """A booking was just cancelled (core/usecases/booking.py): its refund, if one is due.
 

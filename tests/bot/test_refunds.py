@@ -29,6 +29,7 @@ from tests.bot.payment_support import (
     star_refunds,
     texts,
 )
+from tests.support.bot_client import BotClient
 
 app = booking_support.app
 sleeper = booking_support.sleeper
@@ -39,11 +40,12 @@ H = timedelta(hours=1)
 CARD = "Thu 26 Nov, 05:00 (New York, UTC-5) · Iryna Kovalenko"
 
 
-async def cancel_from_the_card(client, *, confirm: str) -> None:  # type: ignore[no-untyped-def]
+async def cancel_from_the_card(client, *, confirm: str) -> str:  # type: ignore[no-untyped-def]
+    """Cancel the session from its card; returns the card as it reads after."""
     await client.send("/sessions")
     await client.click(CARD)
     await client.click("✖️ Cancel the session")
-    await client.click(confirm)
+    return BotClient.texts_of(await client.click(confirm))[-1]
 
 
 @pytest.mark.parametrize("payment_env", [STARS])
@@ -53,14 +55,15 @@ async def test_cancelled_in_time_the_stars_go_back_at_once_and_the_client_is_tol
     booking = await confirmed_booking(app)
     await pay_for(app, session, olena, booking, charge_id="stx-paid")
 
-    await cancel_from_the_card(olena, confirm="Yes, cancel")
+    card = await cancel_from_the_card(olena, confirm="Yes, cancel")
     mark = len(session.calls)
     await deliver(app)
 
     (call,) = star_refunds(session, mark)
     assert (call.user_id, call.telegram_payment_charge_id) == (OLENA, "stx-paid")
+    assert "\nRefund due: 1,800 ⭐ (₴1,200)." in card  # the stars she gets back, and the price they paid
     told = texts(session, OLENA, mark)
-    assert "₴1,200 will be refunded to you in full." in told[0]  # the booking's own cancellation notice
+    assert "1,800 ⭐ (₴1,200) will be refunded to you in full." in told[0]  # the booking's own cancellation notice
     assert told[1] == (
         "✅ 1,800 ⭐ for the session with Iryna Kovalenko on Thu 26 November, 05:00 (New York, UTC-5) went back to your "
         "Telegram Stars balance."
@@ -69,6 +72,22 @@ async def test_cancelled_in_time_the_stars_go_back_at_once_and_the_client_is_tol
     assert (refund.reason, refund.status, refund.amount_minor, refund.currency) == ("cancelled_in_time", "carried_out", 1_800, "XTR")
     (payout,) = await payouts(app)
     assert payout.status == "withdrawn"  # nothing is owed for a session refunded before its payout
+
+
+@pytest.mark.parametrize("payment_env", [STARS])
+async def test_a_stars_refund_names_the_stars_and_the_price_in_ukrainian_too(app, session, make_client):
+    await scene(app)
+    petro = make_client(PETRO, "Petro")
+    booking = await confirmed_booking(app, client_id=PETRO)
+    await pay_for(app, session, petro, booking, charge_id="stx-petro")
+
+    mark = len(session.calls)
+    async with app.unit_of_work() as uow:
+        await cancel_booking(uow, app.clock, person_id=IRYNA, booking_id=booking.id, version=1, expected_free=True)
+    await deliver(app)
+
+    assert "Вам повністю повернуть 1 800 ⭐ (1 200 ₴)." in texts(session, PETRO, mark)[0]
+    assert "Клієнт отримає повне повернення: 1 800 ⭐ (1 200 ₴)." in texts(session, IRYNA, mark)[0]
 
 
 async def test_cancelled_in_time_a_card_refund_waits_for_the_commission_who_mark_it_done(app, session, make_client):
