@@ -74,7 +74,7 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
         "📨 Your request for Thu 26 November, 05:00 (New York, UTC-5) with Iryna Kovalenko is sent."
     )
     request = sent_to(session, IRYNA, mark)[0]
-    assert request.startswith("📨 Новий клієнт, Olena, просить про сесію чт, 26 листопада, 12:00 (Київ, UTC+2).")
+    assert request.startswith("📨 Новий запит на сесію чт, 26 листопада, 12:00 (Київ, UTC+2): Olena.")
     assert iryna.last_with_button("✅ Прийняти").buttons == ["✅ Прийняти", "✖️ Відхилити"]
 
     # the therapist accepts with one tap: confirmed on both sides
@@ -86,7 +86,7 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
         "₴1,200 by Wed 25 November, 05:00 (New York, UTC-5): an unpaid session is cancelled then and the time released."
     )
     assert sent_to(session, IRYNA, mark)[0].startswith(
-        "✅ Вашу сесію з Olena чт, 26 листопада, 12:00 (Київ, UTC+2) підтверджено. Тримайте цей час для клієнта, "
+        "✅ Olena: сесію чт, 26 листопада, 12:00 (Київ, UTC+2) підтверджено. Тримайте цей час для клієнта, "
         "щойно в цьому чаті з'явиться «Оплата пройшла успішно»."
     )
     assert (await stored(app, row.id)).status is BookingStatus.AWAITING_PAYMENT
@@ -173,7 +173,7 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
     await iryna.click("Чт, 3 груд., 11:00 (Київ, UTC+2) · Olena")
     ask = await iryna.click("🚫 Клієнт не прийшов")
     assert BotClient.texts_of(ask) == [
-        "Позначити сесію чт, 3 грудня, 11:00 (Київ, UTC+2) з Olena як пропущену клієнтом? Вона зарахується як проведена."
+        "Позначити, що клієнта (Olena) не було на сесії чт, 3 грудня, 11:00 (Київ, UTC+2)? Вона зарахується як проведена."
     ]
     mark = len(session.calls)
     await iryna.click("Так, клієнт не прийшов")
@@ -204,7 +204,7 @@ async def test_an_unanswered_request_lapses_frees_the_slot_and_offers_other_time
     ]
     assert make_client(OLENA, "Olena", language_code="en").last_with_button("📅 Other times")
     assert sent_to(session, IRYNA, mark) == [
-        "⌛ Запит Olena на пт, 27 листопада, 12:00 (Київ, UTC+2) залишився без відповіді й скасувався; цей час знову вільний."
+        "⌛ Olena: запит на пт, 27 листопада, 12:00 (Київ, UTC+2) залишився без відповіді й скасувався; цей час знову вільний."
     ]
     late_answer = await make_client(IRYNA, "Iryna").click("✅ Прийняти")
     assert BotClient.alerts(late_answer) == ["З цією сесією цього вже не можна зробити. Ось як вона виглядає зараз."]
@@ -234,7 +234,7 @@ async def test_unpaid_the_client_is_reminded_the_day_before_and_at_the_deadline_
         "⌛ The session on Fri 27 November, 05:00 (New York, UTC-5) with Iryna Kovalenko was not paid in time"
     )
     assert sent_to(session, IRYNA, mark) == [
-        "⌛ Сесію з Olena пт, 27 листопада, 12:00 (Київ, UTC+2) НЕ оплачено, її скасовано. Будь ласка, не чекайте цього "
+        "⌛ Olena: сесію пт, 27 листопада, 12:00 (Київ, UTC+2) НЕ оплачено, тож її скасовано. Будь ласка, не чекайте "
         "клієнта в цей час: немає оплати — немає сесії."
     ]
 
@@ -254,8 +254,8 @@ async def test_a_paid_session_is_reminded_24_and_1_hours_before_and_recorded_as_
         "⏰ In 1 hour: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).",
     ]
     assert sent_to(session, IRYNA, mark) == [
-        "⏰ За 24 години: ваша сесія з Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
-        "⏰ За 1 годину: ваша сесія з Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
+        "⏰ За 24 години ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
+        "⏰ За 1 годину ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
     ]
 
     mark = len(session.calls)
@@ -263,7 +263,7 @@ async def test_a_paid_session_is_reminded_24_and_1_hours_before_and_recorded_as_
     await deliver(app)
     assert (await stored(app, booking.id)).status is BookingStatus.HELD
     assert sent_to(session, IRYNA, mark) == [
-        "☑️ Сесія з Olena пт, 27 листопада, 12:00 (Київ, UTC+2) завершилася й записана як проведена. "
+        "☑️ Olena: сесія пт, 27 листопада, 12:00 (Київ, UTC+2) завершилася й записана як проведена. "
         "Якщо клієнт не прийшов, позначте це:"
     ]
     assert sent_to(session, OLENA, mark) == []

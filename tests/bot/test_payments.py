@@ -147,7 +147,7 @@ async def test_a_second_payment_for_a_paid_session_is_recorded_and_its_stars_go_
         "Telegram Stars balance.",
     ]
     assert texts(session, IRYNA, mark) == [
-        "ℹ️ Від Olena надійшла друга оплата за сесію чт, 26 листопада, 12:00 (Київ, UTC+2); зайву оплату повертаємо. "
+        "ℹ️ Olena: за сесію чт, 26 листопада, 12:00 (Київ, UTC+2) надійшла друга оплата; зайву оплату повертаємо. "
         "Сесія лишається оплаченою."
     ]
     assert (await stored(app, booking.id)).status is BookingStatus.PAID
@@ -224,9 +224,9 @@ async def test_a_payment_arriving_after_expiry_is_recorded_refunded_and_everyone
     assert olena_texts[0].startswith("⚠️ Your payment of ₴1,200 for the session with Iryna Kovalenko")
     assert "it had been cancelled, or the time to pay had passed" in olena_texts[0]
     assert olena_texts[1].startswith("↩️ A refund of ₴1,200 for the session with Iryna Kovalenko")
-    assert texts(session, IRYNA, mark)[0].startswith("ℹ️ Оплата від Olena за сесію чт, 26 листопада, 12:00")
+    assert texts(session, IRYNA, mark)[0].startswith("ℹ️ Olena: оплата за сесію чт, 26 листопада, 12:00")
     (desk,) = texts(session, ADMIN_ID, mark)
-    assert desk.startswith("↩️ Повернення, яке треба зробити вручну: 1 200 ₴ для Olena")
+    assert desk.startswith("↩️ Повернення, яке треба зробити вручну: 1 200 ₴, клієнт — Olena")
     assert (await stored(app, booking.id)).status is BookingStatus.EXPIRED
 
 

@@ -91,7 +91,7 @@ async def test_finance_sees_due_and_overdue_payouts_and_marks_one_paid_with_a_re
     assert done[0].text == "Payout #1 of ₴960 is marked paid. The therapist is told."
     await deliver(app)
     assert texts(session, IRYNA, mark) == [
-        "💰 Виплату надіслано: 960 ₴ за сесію з Olena чт, 26 листопада, 12:00 (Київ, UTC+2). Референс: SEPA TR-2026-1130-01."
+        "💰 Виплату надіслано: 960 ₴ за сесію чт, 26 листопада, 12:00 (Київ, UTC+2) (Olena). Референс: SEPA TR-2026-1130-01."
     ]
     first, second = await payouts(app)
     assert (first.status, first.reference, first.paid_by) == ("paid", "SEPA TR-2026-1130-01", FINANCE)

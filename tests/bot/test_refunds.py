@@ -196,8 +196,8 @@ async def test_late_cancellation_is_not_refunded_but_force_majeure_goes_to_the_t
         "returned to you. The platform's reason: «A hospital emergency; the therapist agrees.»"
     )
     assert texts(session, IRYNA, mark) == [
-        "⚖️ Повернення, про яке просили Olena (сесія чт, 26 листопада, 12:00 (Київ, UTC+2)), схвалено: 1 800 ⭐ повернуть "
-        "клієнту. Причина від платформи: «A hospital emergency; the therapist agrees.»"
+        "⚖️ Olena: повернення за сесію чт, 26 листопада, 12:00 (Київ, UTC+2) схвалено, клієнту повернуть 1 800 ⭐. "
+        "Причина від платформи: «A hospital emergency; the therapist agrees.»"
     ]
     (call,) = star_refunds(session, mark)
     assert call.telegram_payment_charge_id == "stx-late"
@@ -248,7 +248,7 @@ async def test_after_a_session_the_commission_sees_its_system_messages_and_decid
         "⚖️ Your refund request for the session on Thu 26 November, 05:00 (New York, UTC-5) is declined. The platform's "
         "reason: «The session log shows it started on time.»\nIf you want to talk it over, write to /support."
     ]
-    assert texts(session, IRYNA, mark)[0].startswith("⚖️ У поверненні, про яке просили Olena")
+    assert texts(session, IRYNA, mark)[0].startswith("⚖️ Olena: у поверненні за сесію")
     (refund,) = await refunds(app)
     assert (refund.reason, refund.status) == ("after_session", "declined")
     (payout,) = await payouts(app)

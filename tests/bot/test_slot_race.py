@@ -67,7 +67,7 @@ async def test_twenty_clients_pressing_book_at_once_get_one_booking_and_nineteen
             assert answer.text == "Ви обрали чт, 26 листопада, 12:00 (Київ, UTC+2), терапевт — Iryna Kovalenko."
         else:
             assert answer.text.startswith(plainly)
-            assert answer.text.endswith("Найближчий вільний час у Iryna Kovalenko:")
+            assert answer.text.endswith("Найближчий вільний час терапевта (Iryna Kovalenko):")
             assert answer.buttons[0] == "Чт, 26 лист., 13:00 (Київ, UTC+2)"
 
 

@@ -53,7 +53,7 @@ async def book_the_first_free_time(page: Page) -> None:
 
 async def the_therapist_accepts(page: Page) -> None:
     iryna = chat(page, "therapist")
-    await expect(bot_says(iryna, "Новий клієнт, Олена")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "Новий запит на сесію")).to_be_visible(timeout=WAIT)
     await tap(iryna, "Прийняти")
     await expect(bot_says(iryna, "Тримайте цей час для клієнта")).to_be_visible(timeout=WAIT)
     invoice = chat(page, "kyiv").locator(".msg.bot", has=page.locator(".invoice")).last
@@ -82,8 +82,8 @@ async def test_find_book_accept_and_pay_in_the_browser(page: Page, demo: Running
     # Tomorrow's reminder today, then the last one, then the session is held.
     iryna = chat(page, "therapist")
     await page.locator('.clock-btn[data-action="day_before_session"]').click()
-    await expect(bot_says(olena, "⏰ За 24 години: ваша сесія з Ірина Коваленко")).to_be_visible(timeout=WAIT)
-    await expect(bot_says(iryna, "⏰ За 24 години: ваша сесія з Олена")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(olena, "⏰ За 24 години ваша сесія: Ірина Коваленко")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "⏰ За 24 години ваша сесія: Олена")).to_be_visible(timeout=WAIT)
     await page.locator('.clock-btn[data-action="hour_before_session"]').click()
     await expect(bot_says(olena, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)
     await expect(bot_says(iryna, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)

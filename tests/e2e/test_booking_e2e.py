@@ -89,7 +89,7 @@ async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTe
     await step(olena, lambda: olena.click("✅ Book"), "Your request for")
 
     # the therapist gets the request in Ukrainian and her zone, and accepts with one tap
-    request = await iryna.wait_message("Новий клієнт, Olena", timeout=20)
+    request = await iryna.wait_message("Новий запит на сесію", timeout=20)
     booking = await the_booking(e2e_database_url)
     assert booking.status is BookingStatus.REQUESTED
     assert shown(booking.starts_at, "Europe/Kyiv") in request["text"]

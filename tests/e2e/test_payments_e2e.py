@@ -220,7 +220,7 @@ async def test_invoice_pre_checkout_payment_phrase_on_both_sides_once_then_remin
     # a day before the session: its reminders were scheduled by the payment
     assert await seed.come_due(f"booking:{booking.id}:timer:reminder-24h") == 2
     await said(fake_telegram, OLENA, "⏰ In 24 hours: your session with Iryna Kovalenko")
-    await said(fake_telegram, IRYNA, "⏰ За 24 години: ваша сесія з Olena")
+    await said(fake_telegram, IRYNA, "⏰ За 24 години ваша сесія: Olena")
     await seed.close()
 
 
@@ -293,7 +293,7 @@ async def test_cancelled_in_time_a_card_refund_is_carried_out_by_an_admin_and_la
 
     await cancel_from_the_card(olena, in_time, "Yes, cancel")
     await said(fake_telegram, OLENA, "↩️ A refund of ₴1,200")
-    await said(fake_telegram, ADMIN, "↩️ Повернення, яке треба зробити вручну: 1 200 ₴ для Olena")
+    await said(fake_telegram, ADMIN, "↩️ Повернення, яке треба зробити вручну: 1 200 ₴, клієнт — Olena")
     assert fake_telegram.refunds == []  # the Bot API cannot refund a card
     admin.send_command("refunds")
     await admin.wait_message("Повернення, що чекають")
