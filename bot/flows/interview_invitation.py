@@ -5,7 +5,7 @@ Times are typed in the admin's own zone; the applicant sees them in theirs.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,8 @@ from core.users import User
 DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\s+(\d{1,2})[:.](\d{2})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 INVITABLE = (Step.SUBMITTED, Step.INTERVIEW_INVITED, Step.INTERVIEW_SCHEDULED)
+# An interview further ahead than this is a typing slip (2062 for 2026), not a plan.
+FARTHEST_INTERVIEW = timedelta(days=365)
 
 
 class InvitationFlow(StatesGroup):
@@ -80,6 +82,9 @@ async def on_time(message: Message, state: FSMContext, user: User, clock: Clock)
         return
     if moment <= clock.now():
         await message.answer(_("That time has already passed. Please send a time in the future."))
+        return
+    if moment > clock.now() + FARTHEST_INTERVIEW:
+        await message.answer(_("That is more than a year ahead. Please send a time within the next year."))
         return
     if moment not in times:
         if len(times) >= vetting.MAX_PROPOSED_TIMES:
@@ -217,10 +222,16 @@ async def use_buttons(message: Message) -> None:
 def parse_local_time(text: str, zone: str, now: datetime) -> datetime:
     """A wall-clock time typed in `zone` ("26.11 18:00", "26.11.2026 18:00", "2026-11-26 18:00"), as UTC.
 
-    Without a year, the next such date is meant.
+    Without a year, the next such date is meant. A date that does not exist, or
+    whose UTC falls outside the calendar (year 1 east of Greenwich), is a ValueError.
     """
-    text = text.strip()
-    tz = ZoneInfo(zone)
+    try:
+        return _parsed_local_time(text.strip(), ZoneInfo(zone), now)
+    except OverflowError as error:
+        raise ValueError(text) from error
+
+
+def _parsed_local_time(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     if match := ISO.match(text):
         year, month, day, hour, minute = (int(part) for part in match.groups())
         return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(now.tzinfo)

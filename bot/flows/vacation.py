@@ -44,7 +44,7 @@ from bot.presenting import calendar_day, day_label, local_time
 from core.bookings import Booking, BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.rules.vacation_dates import MAX_DAYS, MAX_NOTE, DateProblem, VacationRefused, parse_day
+from core.rules.vacation_dates import FARTHEST_START, MAX_DAYS, MAX_NOTE, DateProblem, VacationRefused, parse_day
 from core.schedule import Vacation
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingChanged, BookingNotFound
@@ -500,6 +500,10 @@ def _date_refusal(refused: VacationRefused, therapist: TherapistProfile, clock: 
     if problem is DateProblem.PAST:
         return _("That day has passed. A vacation can start today, {today}, or later.").format(
             today=calendar_day(today_of(therapist, clock))
+        )
+    if problem is DateProblem.TOO_FAR:
+        return _("That is too far ahead. A vacation can start no later than {day}.").format(
+            day=calendar_day(today_of(therapist, clock) + FARTHEST_START)
         )
     if problem is DateProblem.ORDER:
         assert first is not None

@@ -22,6 +22,7 @@ from bot.application_texts import (
     step_name,
     title,
 )
+from bot.arguments import NotANumber, record_number
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
@@ -50,10 +51,15 @@ async def show_queue(
     message: Message, uow: UnitOfWork, user: User, settings: Settings, clock: Clock, command: CommandObject | None = None
 ) -> None:
     """The queue; `/applications 12` opens application #12."""
-    wanted = (command.args or "").strip().lstrip("#") if command else ""
-    if wanted.isdigit():
+    wanted = record_number(command.args or "") if command else NotANumber.MISSING
+    if wanted is NotANumber.TOO_LARGE:
+        await message.answer(
+            _("An application number is a whole number such as 12 (see /applications); that one is far too large.")
+        )
+        return
+    if wanted is not NotANumber.MISSING:
         try:
-            await show_application(message, uow, int(wanted), user)
+            await show_application(message, uow, wanted, user)
         except ApplicationNotFound:
             await message.answer(_("There is no such application."))
         return

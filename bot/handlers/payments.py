@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, PreCheck
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
+from bot.arguments import NotANumber, record_number
 from bot.delivery.telegram import send_part
 from bot.flows.money_notes import ask_for_note, confirm_manual
 from bot.keyboards.payments import PayNow, PendingConfirm, pending_list
@@ -133,8 +134,14 @@ async def confirm_payment(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     """/confirm_payment <booking number> <reference>"""
-    number, _space, reference = (command.args or "").strip().partition(" ")
-    if not number.isdigit() or not reference.strip():
+    typed, _space, reference = (command.args or "").strip().partition(" ")
+    number = record_number(typed)
+    if number is NotANumber.TOO_LARGE:
+        await message.answer(
+            _("A booking number is a whole number such as 12 (see /pending_payments); that one is far too large.")
+        )
+        return
+    if number is NotANumber.MISSING or not reference.strip():
         await message.answer(
             _(
                 "Write it as /confirm_payment <booking number> <bank reference>, for example:\n"
@@ -142,7 +149,7 @@ async def confirm_payment(
             )
         )
         return
-    await confirm_manual(message, uow, clock, user, settings, int(number), reference)
+    await confirm_manual(message, uow, clock, user, settings, number, reference)
 
 
 async def _pending(uow: UnitOfWork, clock: Clock, user: User) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -1,8 +1,9 @@
 """Vacation dates as a therapist types them, and which ranges a vacation may take.
 
 Days are calendar dates in the therapist's own zone; "today" is theirs too.
-A vacation may not start in the past (an ongoing one keeps the start it had),
-may not end before it starts, and may not overlap another vacation.
+A vacation may not start in the past (an ongoing one keeps the start it had)
+nor more than two years ahead, may not end before it starts, and may not
+overlap another vacation.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from core.schedule import Vacation
 
 # Longer than this is a pause of the profile, not a vacation.
 MAX_DAYS = 366
+# Planned further ahead than this is a typing slip (9999 for 2026), not a plan.
+FARTHEST_START = timedelta(days=2 * 365)
 MAX_NOTE = 200
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -24,6 +27,7 @@ _DOTTED = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
 class DateProblem(StrEnum):
     FORMAT = "format"
     PAST = "past"
+    TOO_FAR = "too_far"  # the first day is more than FARTHEST_START ahead
     ORDER = "order"  # the last day is before the first
     TOO_LONG = "too_long"
     OVERLAP = "overlap"
@@ -58,6 +62,8 @@ def check_first_day(
     kept_start = changing is not None and first_day == changing.first_day
     if first_day < today and not kept_start:
         raise VacationRefused(DateProblem.PAST)
+    if first_day > today + FARTHEST_START:
+        raise VacationRefused(DateProblem.TOO_FAR)
     for other in _others(others, changing):
         if other.covers(first_day):
             raise VacationRefused(DateProblem.OVERLAP, other)

@@ -313,7 +313,40 @@ def test_an_interview_time_is_read_in_the_admins_zone(typed, expected):
     assert parse_local_time(typed, "Europe/Kyiv", START) == expected
 
 
-@pytest.mark.parametrize("typed", ["tomorrow at six", "31.02 18:00", "26.11", "26.11 25:00"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "tomorrow at six", "31.02 18:00", "26.11", "26.11 25:00",
+        "0001-01-01 00:30",  # before the calendar begins in UTC: once an OverflowError
+        "01.01.0001 00:30",
+    ],
+)
 def test_an_unreadable_interview_time_is_refused(typed):
     with pytest.raises(ValueError):
         parse_local_time(typed, "Europe/Kyiv", START)
+
+
+async def test_an_interview_time_out_of_range_is_answered_and_the_step_kept(client, app, make_client):
+    admin = await started_admin(make_client)
+    await send_first(client)
+    await admin.press(Review(action="invite", application=1).pack())
+
+    year_one = await admin.send("0001-01-01 00:30")
+    far = await admin.send("26.11.2062 18:00")
+    last_day = await admin.send("24.11.2027 09:00")  # within a year of Tuesday 24 November 2026, 10:00
+
+    assert BotClient.texts_of(year_one) == [
+        "Не вдалося прочитати час. Надішліть його у форматі ДД.ММ ГГ:ХХ, наприклад: 26.11 18:00."
+    ]
+    assert BotClient.texts_of(far) == ["Це більш ніж за рік наперед. Надішліть, будь ласка, час у межах найближчого року."]
+    assert BotClient.texts_of(last_day)[0].startswith("Поки що варіанти:\n• ")
+
+
+async def test_an_application_number_too_large_for_any_record_is_answered(make_client):
+    admin = await started_admin(make_client)
+    huge = await admin.send("/applications 99999999999999999999")
+    missing = await admin.send("/applications #9223372036854775807")
+    assert BotClient.texts_of(huge) == [
+        "Номер заявки — ціле число, як-от 12 (див. /applications); це число завелике."
+    ]
+    assert BotClient.texts_of(missing) == ["Такої заявки немає."]

@@ -274,3 +274,18 @@ async def test_someone_elses_vacation_or_session_cannot_be_touched(app, session,
     assert BotClient.alerts(cancelled) == BotClient.alerts(kept) == ["Серед ваших сесій такої немає."]
     assert [row[1:3] for row in await vacation_rows(app, MAKSYM)] == [("2026-12-10", "2026-12-12")]
     assert (await stored(app, theirs.id)).status is BookingStatus.REQUESTED
+
+
+async def test_a_vacation_years_ahead_is_refused_and_the_step_kept(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client)
+    await iryna.send(MENU_VACATION)
+    await iryna.click("➕ Додати відпустку")
+    typo = await iryna.send("31.12.9999")  # once saved, and every later step crashed into the apology
+    farthest = await iryna.send("24.11.2028")  # a day past two years of 365 days from 24 November 2026
+
+    first_prompt = "Перший день відпустки? Напишіть дату, наприклад 20.12.2026 / 2026-12-20. /cancel — зупинити."
+    too_far = "Це надто далеко наперед. Відпустка може початися щонайпізніше 23 листопада 2028."
+    assert answers(typo) == answers(farthest) == [too_far + "\n\n" + first_prompt]
+    accepted = await iryna.send("23.11.2028")
+    assert answers(accepted)[0].startswith("Початок — 23 листопада 2028. Останній день відпустки (включно)?")
+    assert await vacation_rows(app) == []

@@ -282,6 +282,16 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
     assert again[0].text == f"The payment for booking #{booking.id} was confirmed before; nothing changed."
     typo = await marta.send("/confirm_payment twelve")
     assert typo[0].text.startswith("Write it as /confirm_payment <booking number> <bank reference>")
+    superscript = await marta.send("/confirm_payment ² ref")  # a digit to Python's isdigit, not to int()
+    assert superscript[0].text.startswith("Write it as /confirm_payment <booking number> <bank reference>")
+    # Beyond any id a table holds: once an OverflowError into the database, and the apology.
+    for huge in ("99999999999999999999", "9223372036854775808", "9" * 4000):
+        overflow = await marta.send(f"/confirm_payment {huge} ref")
+        assert overflow[0].text == (
+            "A booking number is a whole number such as 12 (see /pending_payments); that one is far too large."
+        )
+    largest = await marta.send("/confirm_payment 9223372036854775807 ref")
+    assert largest[0].text == "There is no booking #9223372036854775807."
     assert len(await payments(app)) == 1
 
     outsider = await olena.send(f"/confirm_payment {booking.id} FAKE")

@@ -96,6 +96,9 @@ def test_a_vacation_starts_today_or_later_ends_after_it_starts_and_is_not_endles
     assert problem(TODAY - timedelta(days=1), TODAY) is DateProblem.PAST
     assert problem(TODAY + timedelta(days=3), TODAY + timedelta(days=2)) is DateProblem.ORDER
     assert problem(TODAY, TODAY + timedelta(days=366)) is DateProblem.TOO_LONG
+    assert problem(TODAY + timedelta(days=731), TODAY + timedelta(days=732)) is DateProblem.TOO_FAR
+    assert problem(date(9999, 12, 31), date(9999, 12, 31)) is DateProblem.TOO_FAR
+    assert checked_range(TODAY + timedelta(days=730), TODAY + timedelta(days=730), today=TODAY, others=[])
     assert checked_range(TODAY, TODAY, today=TODAY, others=[]) == Vacation(TODAY, TODAY)
     assert checked_range(TODAY, TODAY + timedelta(days=365), today=TODAY, others=[]).last_day == date(2027, 11, 24)
 
