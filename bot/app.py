@@ -85,6 +85,7 @@ from bot.notices import support as support_notices
 from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.photos import TelegramPhotoCache
+from bot.replies import ReplyRetries
 from bot.settings import Settings
 from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
@@ -139,17 +140,18 @@ def build_app(
     clock = clock or demo_clock or SystemClock()
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    bot = Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session or AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)),
-        default=DefaultBotProperties(link_preview_is_disabled=True),
-    )
+    session = session or AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    sleeper = sleeper or RealSleeper()
+    # Two Bots over one session (one pool of connections): the session's middleware retries what the
+    # dispatcher's bot says (the handlers' replies), not the courier's, which has its own limits and retries.
+    bot, courier_bot = _bot(settings, session), _bot(settings, session)
+    session.middleware(ReplyRetries(bot, sleeper.sleep))
     i18n = build_i18n(settings.default_locale)
     storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     inflight = InFlightUpdates()
     delivery, courier = build_delivery(
-        settings, bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper or RealSleeper(), send_budget
+        settings, courier_bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper, send_budget
     )
     # A relay or a notice written by a handler goes out as soon as its transaction commits.
     on_timed_messages_committed(sessions, courier.wake)
@@ -173,6 +175,14 @@ def build_app(
     # handlers still running need it (a Redis lock to release), so drain before that.
     dispatcher.shutdown.handlers.insert(0, dispatcher.shutdown.handlers.pop())
     return app
+
+
+def _bot(settings: Settings, session: BaseSession) -> Bot:
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(link_preview_is_disabled=True),
+    )
 
 
 def web_pages(app: App) -> Application:

@@ -1,4 +1,4 @@
-from aiogram.exceptions import TelegramServerError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendMessage
 
 from tests.support.bot_client import BotClient
@@ -29,7 +29,8 @@ async def test_requirements_in_english(make_client):
 
 
 async def test_a_failure_is_apologised_for_in_the_persons_language(client, session):
-    session.fail_next(SendMessage, lambda method: TelegramServerError(method=method, message="Internal error"))
+    # Refused outright (a passing 5xx would be sent again: tests/bot/test_replies.py).
+    session.fail_next(SendMessage, lambda method: TelegramBadRequest(method=method, message="Bad Request: injected"))
     replies = await client.send("/faq")
     assert BotClient.texts_of(replies) == [
         "Вибачте, у нас щось пішло не так. Усе, що ви ввели, збережено — спробуйте ще раз."
