@@ -227,11 +227,21 @@ def advance(application: Application, form: Form) -> None:
         application.position, application.editing = SUMMARY, False
         return
     keys = [q.key for q in QUESTIONS[form]]
-    index = keys.index(application.position)
-    if index + 1 < len(keys):
-        application.position = keys[index + 1]
+    index = keys.index(application.position) + 1
+    while index < len(keys) and _known_before(QUESTIONS[form][index], application.answers(form)):
+        index += 1
+    if index < len(keys):
+        application.position = keys[index]
         return
     application.position = (unanswered(form, application.answers(form)) or [SUMMARY])[0]
+
+
+def _known_before(q: Question, answers: dict[str, Any]) -> bool:
+    """A time zone the person already chose in the bot (at /start, in the settings) is not asked again.
+
+    It is in the answers all the same: shown in the summary, changed there or with "Back".
+    """
+    return q.kind is Kind.ZONE and q.key in answers
 
 
 def back(application: Application, form: Form) -> None:

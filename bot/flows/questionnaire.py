@@ -21,6 +21,7 @@ from bot.application_texts import answer_text, answers_block, option_label, requ
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav
 from bot.menus import main_menu
+from bot.presenting import zone_label
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from core.applications import SUMMARY, Application, ApplicationNotFound, Form, WrongStep
@@ -78,10 +79,16 @@ class Questionnaire:
         keys = [each.key for each in QUESTIONS[self.form]]
         number = keys.index(q.key) + 1
         answers = application.answers(self.form)
-        lines = [
-            _("Question {number} of {total}").format(number=number, total=len(keys)),
-            str(self.prompts[q.key]).format(low=q.low, high=q.high),
-        ]
+        lines = [_("Question {number} of {total}").format(number=number, total=len(keys))]
+        zone_before = QUESTIONS[self.form][number - 2] if number > 1 else None
+        if zone_before is not None and zone_before.kind is Kind.ZONE and zone_before.key in answers and not application.editing:
+            # The zone question is passed over when the zone is known (core/questionnaires.py: advance): say which.
+            lines.append(
+                _("🕓 Time zone: {zone}; you can change it in the summary at the end.").format(
+                    zone=zone_label(answers[zone_before.key], application.updated_at)
+                )
+            )
+        lines.append(str(self.prompts[q.key]).format(low=q.low, high=q.high))
         if is_answered(q, answers) and q.kind not in {Kind.MULTI}:
             lines.append(_("Your answer now: {answer}").format(answer=answer_text(self.form, q.key, answers[q.key])))
         return "\n\n".join(lines), self.question_buttons(application, q, number)

@@ -560,6 +560,9 @@ async def _change_draft(
     uow: UnitOfWork, clock: Clock, applicant: User, form: Form, change: Callable[[Application], None]
 ) -> Application:
     application = await open_draft(uow, applicant.telegram_id, form)
+    if applicant.timezone_chosen:
+        # The zone was asked at /start or chosen in the settings: the questionnaire takes it instead of asking again.
+        application.first_answers.setdefault("timezone", applicant.timezone)
     zone_before = application.first_answers.get("timezone")
     change(application)
     if form is Form.SECOND:

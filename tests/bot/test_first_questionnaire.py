@@ -14,6 +14,7 @@ from storage.tables import UserRow
 from tests.bot.vetting_support import (  # noqa: F401 (app and sleeper are fixtures)
     ANNA,
     COLLEAGUE,
+    FIRST_ANSWERS,
     answer,
     app,
     application_row,
@@ -107,6 +108,25 @@ async def test_a_typed_city_sets_the_time_zone_and_a_stale_button_is_refused(cli
     async with app.sessions() as session:
         user = await session.get(UserRow, client.user_id)
     assert (user.timezone, user.timezone_chosen) == ("Europe/Warsaw", True)
+
+
+async def test_a_time_zone_chosen_at_start_is_not_asked_again(client, app, make_client):
+    anna = make_client(ANNA, "Anna", language_code="en")
+    for person, yes, start in ((client, "Так, залишити", "📝 Почати анкету"), (anna, "Yes, keep it", "📝 Start the questionnaire")):
+        await person.send("/start")
+        await person.click(yes)
+        await person.send("/apply")
+        await person.click(start)
+        for key, value in FIRST_ANSWERS[:3]:
+            await answer(person, Form.FIRST, key, value)
+    in_ukrainian = BotClient.texts_of(await client.send("Львів"))[0]
+    in_english = BotClient.texts_of(await anna.send("New York"))[0]
+
+    assert in_ukrainian.startswith(
+        "Запитання 6 з 15\n\n🕓 Часовий пояс: Київ, UTC+2; змінити його можна в підсумку наприкінці.\n\n"
+    )
+    assert in_english.startswith("Question 6 of 15\n\n🕓 Time zone: Kyiv, UTC+2; you can change it in the summary at the end.\n\n")
+    assert (await application_row(app, client.user_id)).first_answers["timezone"] == "Europe/Kyiv"
 
 
 async def test_several_options_are_ticked_in_place_and_need_at_least_one(client):
