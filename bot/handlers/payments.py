@@ -17,17 +17,20 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission
 from bot.arguments import NotANumber, record_number
 from bot.delivery.telegram import send_part
+from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note, confirm_manual
+from bot.keyboards.paging import PENDING_PAYMENTS, ListPage, page_turns
 from bot.keyboards.payments import PayNow, PendingConfirm, pending_list
 from bot.notices.kinds import Text
 from bot.payment_texts import invoice, manual_instructions, pending_line, refusal_text
 from bot.settings import Settings
 from core.clock import Clock
+from core.paging import Page, page_of
 from core.payments import STARS, PaymentMethod
 from core.ports import UnitOfWork
 from core.staff import Permission
 from core.usecases.checkout import CheckoutRefused, checkout_refusal, payable_booking
-from core.usecases.payments import Receipt, pending_payments, record_payment
+from core.usecases.payments import PendingPayment, Receipt, pending_payments, record_payment
 from core.users import User
 
 
@@ -39,6 +42,7 @@ def router() -> Router:
     finance = HasPermission(Permission.MARK_PAYOUTS)
     router.message.register(show_pending, Command("pending_payments"), finance)
     router.callback_query.register(confirm_pending, PendingConfirm.filter(), finance)
+    router.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS), finance)
     router.message.register(confirm_payment, Command("confirm_payment"), finance)
     return router
 
@@ -104,10 +108,20 @@ async def pay_now(
 
 # -- finance: manual payments ----------------------------------------------------
 
+# A page of waiting payments: ten lines and ten buttons, far below Telegram's 100 and 4,096 characters.
+PENDING_PER_PAGE = 10
+
 
 async def show_pending(message: Message, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    text, markup = await _pending(uow, clock, user)
+    text, markup = _pending(await _pending_page(uow, clock, 0), user)
     await message.answer(text, reply_markup=markup)
+
+
+async def turn_pending_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    page = await _pending_page(uow, clock, callback_data.page)
+    await answer_turn(query, callback_data, page)
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, *_pending(page, user))
 
 
 async def confirm_pending(
@@ -152,11 +166,14 @@ async def confirm_payment(
     await confirm_manual(message, uow, clock, user, settings, number, reference)
 
 
-async def _pending(uow: UnitOfWork, clock: Clock, user: User) -> tuple[str, InlineKeyboardMarkup | None]:
-    pending = await pending_payments(uow, clock)
-    if not pending:
+async def _pending_page(uow: UnitOfWork, clock: Clock, number: int) -> Page[PendingPayment]:
+    return page_of(await pending_payments(uow, clock), number, PENDING_PER_PAGE, key=lambda item: item.booking.id)
+
+
+def _pending(page: Page[PendingPayment], user: User) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not page.items:
         return _("💳 No session is waiting for payment."), None
-    lines = [pending_line(item.booking, item.client_name, item.therapist_name, user.timezone) for item in pending]
+    lines = [pending_line(item.booking, item.client_name, item.therapist_name, user.timezone) for item in page.items]
     text = _("💳 Waiting for payment (confirm a transfer once it has arrived):") + "\n\n" + "\n".join(lines)
-    buttons = [(item.booking.id, _("✅ Paid: #{number}").format(number=item.booking.id)) for item in pending]
-    return text[:4000], pending_list(buttons)
+    buttons = [(item.booking.id, _("✅ Paid: #{number}").format(number=item.booking.id)) for item in page.items]
+    return text, pending_list(buttons, page_turns(PENDING_PAYMENTS, page))

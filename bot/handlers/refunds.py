@@ -10,7 +10,7 @@ sent again from here.
 """
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -19,8 +19,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.access import HasPermission
-from bot.editing import replace_message
+from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note
+from bot.keyboards.paging import REFUNDS, ListPage, page_turns
 from bot.keyboards.payments import (
     APPROVE,
     DECLINE,
@@ -36,6 +37,7 @@ from bot.keyboards.payments import (
 from bot.payment_texts import refund_card, refund_line
 from bot.settings import Settings
 from core.clock import Clock
+from core.paging import Page
 from core.payments import RefundRefused, RefundStatus
 from core.ports import UnitOfWork
 from core.staff import Permission
@@ -51,7 +53,8 @@ from core.usecases.refunds import (
 )
 from core.users import User
 
-LISTED = 30
+# A page of the queue: each refund takes a few lines, so ten stay within a message's 4,096 characters.
+REFUNDS_PER_PAGE = 10
 
 
 def router() -> Router:
@@ -60,6 +63,7 @@ def router() -> Router:
     see = HasPermission(Permission.SEE_REFUNDS)
     router.message.register(show_queue, Command("refunds"), see)
     router.callback_query.register(queue_again, RefundList.filter(), see)
+    router.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS), see)
     router.callback_query.register(open_refund, RefundOpen.filter(), see)
     router.callback_query.register(act, RefundAct.filter(), HasPermission(Permission.DECIDE_REFUNDS))
     return router
@@ -90,15 +94,22 @@ async def therapist_answer(
 
 
 async def show_queue(message: Message, uow: UnitOfWork, user: User) -> None:
-    text, markup = await _queue(uow, user)
+    text, markup = _queue(await refund_queue(uow, 0, REFUNDS_PER_PAGE), user)
     await message.answer(text, reply_markup=markup)
 
 
 async def queue_again(query: CallbackQuery, uow: UnitOfWork, user: User) -> None:
-    text, markup = await _queue(uow, user)
+    text, markup = _queue(await refund_queue(uow, 0, REFUNDS_PER_PAGE), user)
     await query.answer()
     assert isinstance(query.message, Message)
     await replace_message(query.message, text, markup)
+
+
+async def turn_queue_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, user: User) -> None:
+    page = await refund_queue(uow, callback_data.page, REFUNDS_PER_PAGE)
+    await answer_turn(query, callback_data, page)
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, *_queue(page, user))
 
 
 async def open_refund(
@@ -170,13 +181,12 @@ async def _send_stars_back(
     await replace_message(query.message, refund_card(case, user.timezone), refund_actions(refund.id, []))
 
 
-async def _queue(uow: UnitOfWork, user: User) -> tuple[str, InlineKeyboardMarkup | None]:
-    cases = (await refund_queue(uow))[:LISTED]
-    if not cases:
+def _queue(page: Page[RefundCase], user: User) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not page.items:
         return _("↩️ No refunds are waiting."), None
     text = _("↩️ Refunds waiting for the therapist, a decision or carrying out:") + "\n\n"
-    text += "\n\n".join(refund_line(case, user.timezone) for case in cases)
-    return text[:4000], refund_list([case.refund.id for case in cases])
+    text += "\n\n".join(refund_line(case, user.timezone) for case in page.items)
+    return text[:4000], refund_list([case.refund.id for case in page.items], page_turns(REFUNDS, page))
 
 
 def _acts(case: RefundCase, may_decide: bool) -> list[str]:

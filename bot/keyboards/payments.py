@@ -93,11 +93,13 @@ def open_refund(refund_id: int) -> InlineKeyboardMarkup:
     return _one(_("Open the refund"), RefundOpen(refund_id=refund_id))
 
 
-def refund_list(refund_ids: list[int]) -> InlineKeyboardMarkup:
+def refund_list(refund_ids: list[int], turns: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for refund_id in refund_ids:
         builder.button(text=_("Refund #{number}").format(number=refund_id), callback_data=RefundOpen(refund_id=refund_id))
     builder.adjust(3)
+    if turns:
+        builder.row(*turns)
     return builder.as_markup()
 
 
@@ -125,10 +127,12 @@ def payout_buttons(payouts: list[tuple[int, str]], clawbacks: list[tuple[int, st
     return builder.as_markup() if payouts or clawbacks else None
 
 
-def pending_list(bookings: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+def pending_list(bookings: list[tuple[int, str]], turns: list[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     for booking_id, label in bookings:
         builder.row(_button(label, PendingConfirm(booking_id=booking_id)))
+    if turns:
+        builder.row(*turns)
     return builder.as_markup() if bookings else None
 
 

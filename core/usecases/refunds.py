@@ -22,12 +22,13 @@ which approves a refund, does not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from core import payments as money
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.paging import Page, page_of
 from core.payments import (
     Clawback,
     ClawbackStatus,
@@ -241,9 +242,13 @@ class RefundCase:
     system_messages: list[SystemMessage]
 
 
-async def refund_queue(uow: UnitOfWork) -> list[RefundCase]:
-    """Refunds waiting for the therapist, for a decision or to be carried out; oldest first."""
-    return [await _case(uow, refund, with_messages=False) for refund in await uow.refunds.open()]
+async def refund_queue(uow: UnitOfWork, page: int, per_page: int) -> Page[RefundCase]:
+    """A page of the refunds waiting for the therapist, for a decision or to be carried out; oldest first.
+
+    Only the page's cases are built. A refund that moves on (decided, carried out) changes the version.
+    """
+    shown = page_of(await uow.refunds.open(), page, per_page, key=lambda refund: (refund.id, refund.status))
+    return replace(shown, items=[await _case(uow, refund, with_messages=False) for refund in shown.items])
 
 
 async def refund_case(uow: UnitOfWork, refund_id: int) -> RefundCase:
