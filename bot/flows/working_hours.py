@@ -3,6 +3,10 @@
 An interval is typed as "09:00-13:00" in the therapist's own zone. A typed
 interval that can't be taken (the form, the order, too short for a session,
 overlapping another) is explained and the step waits for another try.
+An ordinary week takes one message: a line per group of days ("Пн–Пт 10:00–18:00",
+"daily 9-17"), typed after "Several days in one line" or instead of a day's hours;
+or a day's hours copied to the other weekdays with one button. Lines that can't be
+read are sent back as typed, so nothing is lost, and the step waits for them.
 """
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ from bot.keyboards.cabinet import (
     FormatView,
     HoursAdd,
     HoursChange,
+    HoursCopy,
     HoursDay,
+    HoursLines,
     HoursRemove,
     Preview,
     Section,
@@ -39,14 +45,17 @@ from bot.presenting import day_label, local_time, weekday_name, weekday_short, z
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.rules.working_hours import IntervalProblem, IntervalRefused, parse_interval
+from core.rules.working_hours import DaysLine, IntervalProblem, IntervalRefused, parse_days_line, parse_interval
 from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.working_hours import (
+    DaysAdded,
     IntervalGone,
     NotAChoice,
     add_hours,
+    add_lines,
     change_hours,
+    copy_day,
     next_free_times,
     remove_hours,
     set_session_format,
@@ -59,6 +68,7 @@ EXAMPLE = "09:00-13:00"
 class CabinetHours(StatesGroup):
     adding = State()  # data: weekday
     changing = State()  # data: weekday, start, end (minutes) of the interval being changed
+    lines = State()  # several days at once, a line for each group of days
 
 
 def router() -> Router:
@@ -69,11 +79,15 @@ def router() -> Router:
     router.callback_query.register(open_day, HoursDay.filter())
     router.callback_query.register(start_adding, HoursAdd.filter())
     router.callback_query.register(start_changing, HoursChange.filter())
+    router.callback_query.register(start_lines, HoursLines.filter())
+    router.callback_query.register(copy_to_weekdays, HoursCopy.filter())
     router.callback_query.register(remove, HoursRemove.filter())
     router.callback_query.register(show_format, FormatView.filter())
     router.callback_query.register(choose_format, FormatSet.filter())
     router.callback_query.register(preview, Preview.filter())
     router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
+    router.message.register(typed_lines, CabinetHours.lines, TYPED)
+    router.message.register(typed_lines, CabinetHours.adding, TYPED, F.text.func(_names_days))
     router.message.register(typed_new, CabinetHours.adding, TYPED)
     router.message.register(typed_change, CabinetHours.changing, TYPED)
     router.message.register(not_text, StateFilter(CabinetHours), ~F.text)
@@ -210,6 +224,128 @@ async def remove(
     await replace_message(query.message, text, markup)
 
 
+# -- several days at once -------------------------------------------------------------------
+
+
+async def start_lines(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile) -> None:
+    await state.set_state(CabinetHours.lines)
+    await state.set_data({})
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(_ask_lines(therapist))
+
+
+async def typed_lines(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+    """Each readable line is saved; unreadable ones come back as typed, and the step waits for them."""
+    assert message.text is not None
+    read: list[DaysLine] = []
+    unread: list[str] = []
+    for line in (line.strip() for line in message.text.splitlines()):
+        if not line:
+            continue
+        try:
+            read.append(parse_days_line(line))
+        except IntervalRefused:
+            unread.append(line)
+    outcome = await add_lines(uow, therapist_id=therapist.telegram_id, lines=read) if read else DaysAdded()
+    report = _days_report(outcome, therapist)
+    if unread:
+        await state.set_state(CabinetHours.lines)
+        await state.set_data({})
+        report.append(_unread_lines(unread))
+        await message.answer("\n\n".join(report))
+        return
+    await state.clear()
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None
+    await message.answer("\n\n".join([*report, week_text(profile)]), reply_markup=week_keyboard())
+
+
+async def copy_to_weekdays(
+    query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
+) -> None:
+    if not 0 <= callback_data.weekday <= 6:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await leave_cabinet_steps(state)
+    outcome = await copy_day(uow, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
+    await query.answer()
+    profile = await uow.therapists.get(therapist.telegram_id)
+    assert profile is not None and isinstance(query.message, Message)
+    report = _days_report(outcome, therapist) or [_("This day has no hours to copy.")]
+    await replace_message(query.message, "\n\n".join([*report, week_text(profile)]), week_keyboard())
+
+
+def _names_days(text: str) -> bool:
+    """Typed for one day, a line that names days ("Пн–Пт 10–18") is taken for those days."""
+    for line in text.splitlines():
+        try:
+            parse_days_line(line)
+        except IntervalRefused:
+            continue
+        return True
+    return False
+
+
+def _days_report(outcome: DaysAdded, therapist: TherapistProfile) -> list[str]:
+    """What was saved, what was there already and what was not, each interval with its days together."""
+    lines = [
+        _("✅ Saved: {days}, {span}.").format(days=days, span=hours) for days, hours in _grouped(outcome.added)
+    ]
+    lines += [
+        _("Already in your week: {days}, {span}.").format(days=days, span=hours) for days, hours in _grouped(outcome.already)
+    ]
+    for interval, refused in outcome.refused:
+        lines.append(
+            _("✖️ Not saved: {days}, {span}. {why}").format(
+                days=weekday_short(interval.weekday), span=span(interval), why=_refusal(refused, interval.weekday, therapist)
+            )
+        )
+    return ["\n".join(lines)] if lines else []
+
+
+def _grouped(intervals: list[WorkingHours]) -> list[tuple[str, str]]:
+    """("Пн–Пт", "10:00–18:00") for the same hours on several days, in the order they first come."""
+    days_of: dict[str, list[int]] = {}
+    for interval in intervals:
+        days_of.setdefault(span(interval), []).append(interval.weekday)
+    return [(days_label(weekdays), hours) for hours, weekdays in days_of.items()]
+
+
+def days_label(weekdays: list[int]) -> str:
+    """Runs of days joined by a dash, the rest by commas: «Пн–Пт», «Пн, Ср, Пт–Нд»."""
+    runs: list[list[int]] = []
+    for weekday in sorted(set(weekdays)):
+        if runs and weekday == runs[-1][-1] + 1:
+            runs[-1].append(weekday)
+        else:
+            runs.append([weekday])
+    return ", ".join(
+        weekday_short(run[0]) if len(run) == 1 else
+        (f"{weekday_short(run[0])}, {weekday_short(run[1])}" if len(run) == 2 else f"{weekday_short(run[0])}–{weekday_short(run[-1])}")
+        for run in runs
+    )
+
+
+def _week_examples() -> str:
+    return "\n".join([_("Mon–Fri 10:00–18:00"), _("Sat 10:00–14:00")])
+
+
+def _ask_lines(therapist: TherapistProfile) -> str:
+    return _(
+        "Type the hours for several days at once, a line for each group of days, in your time zone ({zone}). "
+        "For example:\n{examples}\nor: {daily}\n/cancel to stop."
+    ).format(zone=zone_city(therapist.timezone), examples=_week_examples(), daily=_("daily 9–17"))
+
+
+def _unread_lines(unread: list[str]) -> str:
+    return _(
+        "I couldn't read these lines, so nothing from them is saved yet:\n{lines}\n"
+        "Each line takes the days, then the hours, like {example} or {daily}. Copy a line, fix it and send it again, "
+        "or /cancel."
+    ).format(lines="\n".join(f"«{line}»" for line in unread), example=_("Mon–Fri 10:00–18:00"), daily=_("daily 9–17"))
+
+
 async def stop(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Stopped; your hours are as they were. /hours shows them."))
@@ -217,6 +353,9 @@ async def stop(message: Message, state: FSMContext) -> None:
 
 async def not_text(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
     data = await state.get_data()
+    if await state.get_state() == CabinetHours.lines.state:
+        await message.answer(_("Please type the hours as text.") + "\n\n" + _ask_lines(therapist))
+        return
     weekday = int(data["weekday"])
     if await state.get_state() == CabinetHours.changing.state:
         old = _named(HoursChange(weekday=weekday, start=data["start"], end=data["end"]))

@@ -36,6 +36,16 @@ class HoursAdd(CallbackData, prefix="kha"):
     weekday: int
 
 
+class HoursLines(CallbackData, prefix="khl"):
+    """Type hours for several days at once."""
+
+
+class HoursCopy(CallbackData, prefix="khy"):
+    """A day's hours onto the other days from Monday to Friday."""
+
+    weekday: int
+
+
 class HoursChange(CallbackData, prefix="khc"):
     weekday: int
     start: int  # minutes since midnight
@@ -78,9 +88,10 @@ def week_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for weekday in range(7):
         builder.button(text=weekday_short(weekday), callback_data=HoursDay(weekday=weekday))
+    builder.button(text=_("⌨️ Several days in one line"), callback_data=HoursLines())
     builder.button(text=_("⏱ Session length and break"), callback_data=FormatView())
     builder.button(text=_("👀 Free times as clients see them"), callback_data=Preview())
-    builder.adjust(4, 3, 1, 1)
+    builder.adjust(4, 3, 1, 1, 1)
     return builder.as_markup()
 
 
@@ -93,6 +104,10 @@ def day_keyboard(weekday: int, intervals: list[WorkingHours]) -> InlineKeyboardM
             InlineKeyboardButton(text=_("🗑 {span}").format(span=span(interval)), callback_data=HoursRemove(**named).pack()),
         )
     builder.row(InlineKeyboardButton(text=_("➕ Add hours"), callback_data=HoursAdd(weekday=weekday).pack()))
+    if intervals:
+        builder.row(
+            InlineKeyboardButton(text=_("📋 Copy to the other weekdays"), callback_data=HoursCopy(weekday=weekday).pack())
+        )
     builder.row(InlineKeyboardButton(text=_("« The week"), callback_data=Section(name="hours").pack()))
     return builder.as_markup()
 

@@ -5,11 +5,12 @@ Changing them never touches sessions already booked: those stay.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.rules.working_hours import fitted
+from core.rules.working_hours import WORKDAYS, DaysLine, IntervalRefused, fitted
 from core.schedule import SessionFormat, WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingPolicy, free_times
@@ -34,6 +35,52 @@ async def add_hours(uow: UnitOfWork, *, therapist_id: int, weekday: int, start: 
     profile.hours = _ordered([*profile.hours, interval])
     await _save(uow, profile)
     return interval
+
+
+@dataclass
+class DaysAdded:
+    """What several days at once came to: added, there already, or refused (each with why)."""
+
+    added: list[WorkingHours] = field(default_factory=list)
+    already: list[WorkingHours] = field(default_factory=list)
+    refused: list[tuple[WorkingHours, IntervalRefused]] = field(default_factory=list)
+
+
+async def add_lines(uow: UnitOfWork, *, therapist_id: int, lines: list[DaysLine]) -> DaysAdded:
+    """Each line's interval on each of its days, in one change; a day it doesn't fit is told, the others are kept."""
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    result = DaysAdded()
+    for line in lines:
+        for weekday in line.weekdays:
+            _add_one(profile, WorkingHours(weekday, line.start, line.end), result)
+    await _save(uow, profile)
+    return result
+
+
+async def copy_day(uow: UnitOfWork, *, therapist_id: int, weekday: int) -> DaysAdded:
+    """A day's intervals onto the other days from Monday to Friday."""
+    profile = await own_profile(uow, therapist_id, for_update=True)
+    source = [interval for interval in profile.hours if interval.weekday == weekday]
+    result = DaysAdded()
+    for other in WORKDAYS:
+        if other != weekday:
+            for interval in source:
+                _add_one(profile, WorkingHours(other, interval.start, interval.end), result)
+    await _save(uow, profile)
+    return result
+
+
+def _add_one(profile: TherapistProfile, wanted: WorkingHours, result: DaysAdded) -> None:
+    if wanted in profile.hours:
+        result.already.append(wanted)
+        return
+    try:
+        interval = fitted(wanted.weekday, wanted.start, wanted.end, week=profile.hours, session=profile.session)
+    except IntervalRefused as refused:
+        result.refused.append((wanted, refused))
+        return
+    profile.hours = _ordered([*profile.hours, interval])
+    result.added.append(interval)
 
 
 async def change_hours(

@@ -1,7 +1,10 @@
 """Weekly hours in the cabinet: the week, adding, changing and removing intervals, the session format, the preview."""
 from __future__ import annotations
 
+from datetime import time
+
 from bot.keyboards.cabinet import HoursChange, HoursRemove
+from core.schedule import WorkingHours
 from tests.bot import booking_support
 from tests.bot.booking_support import PETRO, add_person
 from tests.bot.cabinet_support import MENU_HOURS, answers, hours_rows, iryna_in_cabinet
@@ -22,7 +25,8 @@ async def test_the_week_is_shown_in_her_zone_with_the_session_format(app, make_c
         "Оберіть день, щоб додати, змінити чи прибрати години."
     )
     assert replies[0].buttons == [
-        "Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд", "⏱ Тривалість сесії й перерва", "👀 Вільний час очима клієнтів",
+        "Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд", "⌨️ Кілька днів одним рядком", "⏱ Тривалість сесії й перерва",
+        "👀 Вільний час очима клієнтів",
     ]
 
 
@@ -55,7 +59,9 @@ async def test_an_interval_is_typed_and_bad_input_is_explained_while_the_step_wa
         "✅ Збережено: субота, 09:00–13:00.\n\nСубота: 09:00–13:00\n"
         "✏️ змінює проміжок, 🗑 прибирає його. Уже заплановані сесії лишаються в будь-якому разі."
     )
-    assert saved[0].buttons == ["✏️ 09:00–13:00", "🗑 09:00–13:00", "➕ Додати години", "« Тиждень"]
+    assert saved[0].buttons == [
+        "✏️ 09:00–13:00", "🗑 09:00–13:00", "➕ Додати години", "📋 Скопіювати на інші будні", "« Тиждень",
+    ]
     assert (5, "09:00", "13:00") in await hours_rows(app)
 
     await iryna.click("➕ Додати години")
@@ -170,3 +176,65 @@ async def test_a_menu_button_mid_step_opens_its_part_and_the_step_ends(app, make
     assert vacation[0].text.startswith("🏖 Ваші відпустки")
     assert not any("Збережено" in text for text in answers(stray))
     assert (5, "09:00", "13:00") not in await hours_rows(app)
+
+
+async def test_an_ordinary_week_takes_one_line_and_unreadable_lines_come_back_as_typed(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client, hours=[])
+    await iryna.send("/hours")
+
+    asked = await iryna.click("⌨️ Кілька днів одним рядком")
+    first = await iryna.send("Пн–Пт 10:00–18:00\nСб 10-14\nнеділя зранку")
+    fixed = await iryna.send("Нд 10-14")
+
+    assert answers(asked) == [
+        "Напишіть години для кількох днів одразу — по рядку на кожну групу днів, у вашому часовому поясі (Київ). "
+        "Наприклад:\nПн–Пт 10:00–18:00\nСб 10:00–14:00\nабо: щодня 9–17\n/cancel — зупинити."
+    ]
+    assert answers(first) == [
+        "✅ Збережено: Пн–Пт, 10:00–18:00.\n✅ Збережено: Сб, 10:00–14:00.\n\n"
+        "Ці рядки не вдалося прочитати, тож із них поки нічого не збережено:\n«неділя зранку»\n"
+        "У кожному рядку — спершу дні, потім години, як-от Пн–Пт 10:00–18:00 або щодня 9–17. Скопіюйте рядок, "
+        "виправте й надішліть знову або натисніть /cancel."
+    ]
+    assert answers(fixed)[0].startswith(
+        "✅ Збережено: Нд, 10:00–14:00.\n\n🗓 Ваші робочі години на тиждень, у вашому часовому поясі (Київ):\n"
+        "Пн: 10:00–18:00\nВт: 10:00–18:00\nСр: 10:00–18:00\nЧт: 10:00–18:00\nПт: 10:00–18:00\n"
+        "Сб: 10:00–14:00\nНд: 10:00–14:00\n"
+    )
+    assert len(await hours_rows(app)) == 7
+
+
+async def test_several_days_in_english_and_typed_on_a_day_too(app, make_client):
+    iryna = await iryna_in_cabinet(app, make_client, hours=[], locale="en")
+    await iryna.send("/hours")
+    await iryna.click("⌨️ Several days in one line")
+    weekdays = await iryna.send("Mon-Fri 10:00-18:00")
+    await iryna.click("Sat")
+    await iryna.click("➕ Add hours")
+    daily = await iryna.send("daily 9-17")
+
+    assert answers(weekdays)[0].startswith("✅ Saved: Mon–Fri, 10:00–18:00.\n\n🗓 Your weekly hours")
+    assert answers(daily)[0].startswith(
+        "✅ Saved: Sat, Sun, 09:00–17:00.\n"
+        "✖️ Not saved: Mon, 09:00–17:00. That overlaps your hours 10:00–18:00 on Monday. Change those instead, "
+        "or type hours that don't overlap.\n"
+    )
+    assert [row for row in await hours_rows(app) if row[0] >= 5] == [(5, "09:00", "17:00"), (6, "09:00", "17:00")]
+
+
+async def test_a_days_hours_are_copied_to_the_other_weekdays(app, make_client):
+    monday, wednesday = WorkingHours(0, time(10), time(14)), WorkingHours(2, time(9), time(11))
+    iryna = await iryna_in_cabinet(app, make_client, hours=[monday, wednesday])
+    await iryna.send("/hours")
+    await iryna.click("Пн")
+
+    copied = await iryna.click("📋 Скопіювати на інші будні")
+
+    assert answers(copied)[0].startswith(
+        "✅ Збережено: Вт, Чт, Пт, 10:00–14:00.\n"
+        "✖️ Не збережено: Ср, 10:00–14:00. Це накладається на ваші години 09:00–11:00 на середа."
+    )
+    assert "\n\n🗓 Ваші робочі години на тиждень" in answers(copied)[0]
+    assert await hours_rows(app) == [
+        (0, "10:00", "14:00"), (1, "10:00", "14:00"), (2, "09:00", "11:00"), (3, "10:00", "14:00"), (4, "10:00", "14:00"),
+    ]

@@ -16,7 +16,7 @@ from core.rules.vacation_dates import (
     checked_range,
     parse_day,
 )
-from core.rules.working_hours import IntervalProblem, IntervalRefused, fitted, parse_interval
+from core.rules.working_hours import IntervalProblem, IntervalRefused, fitted, parse_days_line, parse_interval
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.therapists import TherapistProfile
 
@@ -159,3 +159,33 @@ def test_typed_values_obey_the_questionnaires_rules_and_picks_the_catalogue():
     for wrong in ([], ["astrology"], ["anxiety", "astrology"]):
         with pytest.raises(ValueError):
             chosen_codes(ProfileField.TOPICS, wrong)
+
+
+@pytest.mark.parametrize(
+    ("typed", "weekdays", "hours"),
+    [
+        ("Пн–Пт 10:00–18:00", (0, 1, 2, 3, 4), (time(10), time(18))),
+        ("щодня 9–17", (0, 1, 2, 3, 4, 5, 6), (time(9), time(17))),
+        ("Mon-Fri 10:00-18:00", (0, 1, 2, 3, 4), (time(10), time(18))),
+        ("daily 9-17", (0, 1, 2, 3, 4, 5, 6), (time(9), time(17))),
+        ("Пн, Ср: 10-14", (0, 2), (time(10), time(14))),
+        ("з понеділка по п’ятницю 9.30-13", (0, 1, 2, 3, 4), (time(9, 30), time(13))),
+        ("вт і чт 12:00 - 20:00", (1, 3), (time(12), time(20))),
+        ("weekends 10-14", (5, 6), (time(10), time(14))),
+        ("Пт–Пн 10-12", (0, 4, 5, 6), (time(10), time(12))),  # over the weekend
+    ],
+)
+def test_a_line_for_several_days_reads_in_ukrainian_and_english(typed, weekdays, hours):
+    line = parse_days_line(typed)
+    assert (line.weekdays, (line.start, line.end)) == (weekdays, hours)
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [("10-18", IntervalProblem.DAYS), ("зранку 10-18", IntervalProblem.DAYS), ("Пн–Пт", IntervalProblem.FORMAT),
+     ("Пн–Пт 25-26", IntervalProblem.FORMAT)],
+)
+def test_a_line_without_readable_days_or_hours_is_refused_saying_which(typed, problem):
+    with pytest.raises(IntervalRefused) as refused:
+        parse_days_line(typed)
+    assert refused.value.problem is problem
