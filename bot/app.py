@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher, Router
@@ -89,6 +90,7 @@ from bot.replies import ReplyRetries
 from bot.settings import Settings
 from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
+from scheduler.retention import Sweeper
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.uow import SqlUnitOfWork, on_timed_messages_committed
@@ -109,6 +111,7 @@ class App:
     inflight: InFlightUpdates
     delivery: Delivery
     courier: Courier
+    sweeper: Sweeper
     demo_clock: DemoClockSource | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -120,6 +123,7 @@ class App:
         await upgrade_to_head(self.engine)
 
     async def close(self) -> None:
+        self.sweeper.stop()
         await self.courier.stop(self.settings.shutdown_grace_seconds)
         await self.delivery.limits.budget.close()
         await self.dispatcher.storage.close()
@@ -155,7 +159,15 @@ def build_app(
     )
     # A relay or a notice written by a handler goes out as soon as its transaction commits.
     on_timed_messages_committed(sessions, courier.wake)
-    app = App(settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier)
+    sweeper = Sweeper(
+        lambda: SqlUnitOfWork(sessions),
+        clock,
+        settings.retention_policy(),
+        interval=timedelta(hours=settings.retention_sweep_hours),
+    )
+    app = App(
+        settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier, sweeper=sweeper
+    )
     if demo_clock is not None and settings.demo_clock_file is not None:
         # Demo mode only (settings refuse it beside a real token): the playground moves this clock.
         app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.clock_jumped)
@@ -296,11 +308,13 @@ async def _on_startup(bot: Bot, app: App) -> None:
     if app.demo_clock is not None:
         await app.demo_clock.start()
     await app.courier.start()
+    app.sweeper.start()
 
 
 async def _on_shutdown(app: App) -> None:
     if not await app.inflight.drained(app.settings.shutdown_grace_seconds):
         log.warning("shutting down with %d update(s) still being handled", app.inflight.running)
+    app.sweeper.stop()
     # After the handlers: what they scheduled is committed, and is sent now or after the restart.
     await app.courier.stop(app.settings.shutdown_grace_seconds)
     if app.demo_clock is not None:

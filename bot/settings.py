@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.payments import STARS, UAH, PaymentMethod, PaymentPolicy
 from core.usecases.booking import BookingPolicy
+from core.usecases.retention import RetentionPolicy
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The demo's own tokens: BotFather never issues a secret that begins with "DEMO-".
@@ -78,6 +79,11 @@ class Settings(BaseSettings):
     delivery_safety_seconds: float = Field(default=15.0, gt=0)
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_retry_seconds: float = Field(default=10.0, gt=0)
+
+    # Retention (see .env.example): settled timed messages are purged this long after they settled (a
+    # booking's are kept longer: core/usecases/retention.py), by a sweep every RETENTION_SWEEP_HOURS.
+    retention_timed_messages_days: int = Field(default=90, ge=1, le=3650)
+    retention_sweep_hours: float = Field(default=6.0, gt=0, le=24 * 7)
 
     booking_min_notice_hours: int = Field(default=25, ge=0)
     booking_horizon_days: int = Field(default=60, ge=1)
@@ -165,6 +171,9 @@ class Settings(BaseSettings):
             fee_basis_points=int(self.platform_fee_percent * 100),
             stars_per_100_uah=int(self.stars_per_uah * 100),
         )
+
+    def retention_policy(self) -> RetentionPolicy:
+        return RetentionPolicy(timed_messages=timedelta(days=self.retention_timed_messages_days))
 
     def booking_policy(self) -> BookingPolicy:
         return BookingPolicy(

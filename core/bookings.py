@@ -241,3 +241,6 @@ class BookingRepository(Protocol):
 
     async def ever_confirmed(self, client_id: int, therapist_id: int) -> bool:
         """Whether the therapist has taken this client before: then they book directly."""
+
+    async def settled_for_good(self, booking_ids: list[int], *, ended_before: datetime) -> set[int]:
+        """Those of the bookings that ended before the moment and never had a refund."""

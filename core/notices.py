@@ -79,3 +79,8 @@ class TimedMessageRepository(Protocol):
 
     async def figures(self, now: datetime) -> list[KindFigures]:
         """Counts per kind and status, for the admin queue view."""
+
+    async def settled(self, before: datetime, *, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, key) of messages sent, dropped or failed before the moment, by id, from after `after_id` on."""
+
+    async def delete(self, message_ids: list[int]) -> None: ...

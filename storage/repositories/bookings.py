@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.bookings import ACTIVE, Booking, BookingStatus, SlotTaken
 from core.conversations import Side
 from storage.tables.bookings import BookingRow
+from storage.tables.payments import RefundRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
 
@@ -74,6 +75,13 @@ class SqlBookingRepository:
             )
         )
         return bool(found)
+
+    async def settled_for_good(self, booking_ids: list[int], *, ended_before: datetime) -> set[int]:
+        refunded = exists().where(RefundRow.booking_id == BookingRow.id)
+        found = await self._session.scalars(
+            select(BookingRow.id).where(BookingRow.id.in_(booking_ids), BookingRow.ends_at < ended_before, ~refunded)
+        )
+        return set(found)
 
     async def _guarded(self, change: Callable[[], None]) -> None:
         # Inside a savepoint, so that losing the race undoes this change only and

@@ -19,6 +19,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     exists,
     func,
     literal_column,
@@ -46,6 +47,8 @@ TIMED_MESSAGES_WRITTEN = "timed_messages_written"
 # indexes (a generic PostgreSQL plan cannot know what a parameter will hold).
 _PENDING = literal_column(f"'{NoticeStatus.PENDING.value}'")
 _SENDING = literal_column(f"'{NoticeStatus.SENDING.value}'")
+# What nothing will send any more.
+_SETTLED = (NoticeStatus.SENT.value, NoticeStatus.DROPPED.value, NoticeStatus.FAILED.value)
 
 Row = TimedMessageRow
 
@@ -91,6 +94,24 @@ class SqlTimedMessageRepository:
             )
         )
         self._session.info[TIMED_MESSAGES_WRITTEN] = True
+
+    # -- retention (core/usecases/retention.py) ---------------------------
+    async def settled(self, before: datetime, *, after_id: int, limit: int) -> list[tuple[int, str]]:
+        rows = await self._session.execute(
+            select(Row.id, Row.dedup_key)
+            .where(
+                Row.id > after_id,
+                Row.status.in_(_SETTLED),
+                func.coalesce(Row.sent_at, Row.due_at) < before,
+            )
+            .order_by(Row.id)
+            .limit(limit)
+        )
+        return [(message_id, key) for message_id, key in rows]
+
+    async def delete(self, message_ids: list[int]) -> None:
+        if message_ids:
+            await self._session.execute(delete(Row).where(Row.id.in_(message_ids)))
 
     async def cancel(self, dedup_key: str) -> None:
         await self._session.execute(
