@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 
-class AuditPageTurn(CallbackData, prefix="audit"):
+
+class AuditPageTurn(ButtonData, prefix="audit"):
     page: int
     subject: int  # 0: everyone
 

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from bot.keyboards.payments import payment_buttons
 from bot.presenting import day_label, local_time, moment_label
 from core.bookings import Action
@@ -22,7 +23,7 @@ from core.usecases.booking import SessionView
 DAYS_PER_PAGE = 12
 
 
-class Days(CallbackData, prefix="bd"):
+class Days(ButtonData, prefix="bd"):
     """Choose a day with a therapist; with a booking id, to move that booking."""
 
     therapist_id: int
@@ -32,36 +33,36 @@ class Days(CallbackData, prefix="bd"):
     edit: bool = False  # turn this message into the picker, instead of sending a new one
 
 
-class Day(CallbackData, prefix="bday"):
+class Day(ButtonData, prefix="bday"):
     therapist_id: int
     day: int  # the reader's local date as yyyymmdd
     booking_id: int = 0
     version: int = 0
 
 
-class Time(CallbackData, prefix="bt"):
+class Time(ButtonData, prefix="bt"):
     therapist_id: int
     at: int  # the start, in Unix seconds
     booking_id: int = 0
     version: int = 0
 
 
-class Confirm(CallbackData, prefix="bc"):
+class Confirm(ButtonData, prefix="bc"):
     therapist_id: int
     at: int
     booking_id: int = 0
     version: int = 0
 
 
-class SessionList(CallbackData, prefix="sl"):
+class SessionList(ButtonData, prefix="sl"):
     page: int = 0
 
 
-class SessionOpen(CallbackData, prefix="so"):
+class SessionOpen(ButtonData, prefix="so"):
     booking_id: int
 
 
-class SessionAsk(CallbackData, prefix="sq"):
+class SessionAsk(ButtonData, prefix="sq"):
     """Show what an action would mean and ask to confirm it."""
 
     booking_id: int
@@ -69,7 +70,7 @@ class SessionAsk(CallbackData, prefix="sq"):
     action: str
 
 
-class SessionDo(CallbackData, prefix="sd"):
+class SessionDo(ButtonData, prefix="sd"):
     booking_id: int
     version: int
     action: str

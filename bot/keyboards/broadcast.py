@@ -1,35 +1,35 @@
 """Buttons of a broadcast: choosing its segment, the preview's answer, its report."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from core.broadcasts import BroadcastReport, Segment
 
 
-class BroadcastSegment(CallbackData, prefix="bcs"):
+class BroadcastSegment(ButtonData, prefix="bcs"):
     code: str  # a segment's code, or "applicants" to list the steps
 
 
-class BroadcastConfirm(CallbackData, prefix="bcok"):
+class BroadcastConfirm(ButtonData, prefix="bcok"):
     token: str  # the preview's own: a replaced preview's button sends nothing
 
 
-class BroadcastRedo(CallbackData, prefix="bcre"):
+class BroadcastRedo(ButtonData, prefix="bcre"):
     pass
 
 
-class BroadcastCancel(CallbackData, prefix="bcno"):
+class BroadcastCancel(ButtonData, prefix="bcno"):
     pass
 
 
-class BroadcastReportOpen(CallbackData, prefix="bcr"):
+class BroadcastReportOpen(ButtonData, prefix="bcr"):
     id: int
 
 
-class BroadcastStop(CallbackData, prefix="bcst"):
+class BroadcastStop(ButtonData, prefix="bcst"):
     id: int
     sure: bool = False
 

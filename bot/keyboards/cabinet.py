@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from datetime import time
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from bot.presenting import weekday_short
 from core.profile_changes import ProfileField
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.usecases.working_hours import BREAKS, SESSION_LENGTHS
 
 
-class Section(CallbackData, prefix="ko"):
+class Section(ButtonData, prefix="ko"):
     """Open a part of the cabinet: overview, hours, vacation, profile, month, brand."""
 
     name: str
@@ -28,46 +28,46 @@ class Section(CallbackData, prefix="ko"):
 # -- weekly hours -------------------------------------------------------------------
 
 
-class HoursDay(CallbackData, prefix="khd"):
+class HoursDay(ButtonData, prefix="khd"):
     weekday: int
 
 
-class HoursAdd(CallbackData, prefix="kha"):
+class HoursAdd(ButtonData, prefix="kha"):
     weekday: int
 
 
-class HoursLines(CallbackData, prefix="khl"):
+class HoursLines(ButtonData, prefix="khl"):
     """Type hours for several days at once."""
 
 
-class HoursCopy(CallbackData, prefix="khy"):
+class HoursCopy(ButtonData, prefix="khy"):
     """A day's hours onto the other days from Monday to Friday."""
 
     weekday: int
 
 
-class HoursChange(CallbackData, prefix="khc"):
+class HoursChange(ButtonData, prefix="khc"):
     weekday: int
     start: int  # minutes since midnight
     end: int
 
 
-class HoursRemove(CallbackData, prefix="khr"):
+class HoursRemove(ButtonData, prefix="khr"):
     weekday: int
     start: int
     end: int
 
 
-class FormatView(CallbackData, prefix="khf"):
+class FormatView(ButtonData, prefix="khf"):
     pass
 
 
-class FormatSet(CallbackData, prefix="khs"):
+class FormatSet(ButtonData, prefix="khs"):
     length: int
     gap: int
 
 
-class Preview(CallbackData, prefix="khp"):
+class Preview(ButtonData, prefix="khp"):
     pass
 
 
@@ -147,36 +147,36 @@ def back_to_week() -> InlineKeyboardMarkup:
 # -- vacations ----------------------------------------------------------------------
 
 
-class VacationAdd(CallbackData, prefix="kva"):
+class VacationAdd(ButtonData, prefix="kva"):
     pass
 
 
-class VacationOpen(CallbackData, prefix="kvo"):
+class VacationOpen(ButtonData, prefix="kvo"):
     id: int
 
 
-class VacationDates(CallbackData, prefix="kvd"):
+class VacationDates(ButtonData, prefix="kvd"):
     id: int
 
 
-class VacationNote(CallbackData, prefix="kvn"):
+class VacationNote(ButtonData, prefix="kvn"):
     id: int
 
 
-class VacationRemove(CallbackData, prefix="kvr"):
+class VacationRemove(ButtonData, prefix="kvr"):
     id: int
     confirmed: bool = False
 
 
-class VacationVisibility(CallbackData, prefix="kvv"):
+class VacationVisibility(ButtonData, prefix="kvv"):
     hide: bool
 
 
-class NoteSkip(CallbackData, prefix="kvs"):
+class NoteSkip(ButtonData, prefix="kvs"):
     pass
 
 
-class InsideVacation(CallbackData, prefix="kvb"):
+class InsideVacation(ButtonData, prefix="kvb"):
     """A session booked inside a vacation: keep it, or cancel it for the client, free."""
 
     booking_id: int
@@ -252,23 +252,23 @@ def inside_vacation_keyboard(sessions: list[tuple[int, int, str]]) -> InlineKeyb
 # -- profile ----------------------------------------------------------------------------
 
 
-class ProfileEdit(CallbackData, prefix="kpe"):
+class ProfileEdit(ButtonData, prefix="kpe"):
     field: str
 
 
-class PickToggle(CallbackData, prefix="kpt"):
+class PickToggle(ButtonData, prefix="kpt"):
     code: str
 
 
-class PickDone(CallbackData, prefix="kpd"):
+class PickDone(ButtonData, prefix="kpd"):
     pass
 
 
-class Accepting(CallbackData, prefix="kpa"):
+class Accepting(ButtonData, prefix="kpa"):
     on: bool
 
 
-class MediaOptIn(CallbackData, prefix="kpm"):
+class MediaOptIn(ButtonData, prefix="kpm"):
     on: bool
 
 
@@ -328,19 +328,19 @@ def cabinet_keyboard() -> InlineKeyboardMarkup:
 # -- the review of profile changes (staff) ------------------------------------------------
 
 
-class ChangeList(CallbackData, prefix="pcl"):
+class ChangeList(ButtonData, prefix="pcl"):
     pass
 
 
-class ChangeOpen(CallbackData, prefix="pco"):
+class ChangeOpen(ButtonData, prefix="pco"):
     id: int
 
 
-class ChangeApprove(CallbackData, prefix="pca"):
+class ChangeApprove(ButtonData, prefix="pca"):
     id: int
 
 
-class ChangeReject(CallbackData, prefix="pcr"):
+class ChangeReject(ButtonData, prefix="pcr"):
     id: int
     plain: bool = False  # without a note
 

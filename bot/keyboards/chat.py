@@ -1,43 +1,43 @@
 """Buttons of the shared chat: whom to write to, and the name a client shows."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from bot.presenting import day_label, local_time
 from core.usecases.conversations import ConversationSummary
 
 PAGE_SIZE = 8
 
 
-class WriteTo(CallbackData, prefix="chat"):
+class WriteTo(ButtonData, prefix="chat"):
     """From now on, plain messages go to this conversation."""
 
     conversation_id: int
 
 
-class SendTo(CallbackData, prefix="chatsend"):
+class SendTo(ButtonData, prefix="chatsend"):
     """A client with several therapists says whom a waiting message is for."""
 
     conversation_id: int
     message_id: int
 
 
-class ChatsPage(CallbackData, prefix="chats"):
+class ChatsPage(ButtonData, prefix="chats"):
     page: int
 
 
-class StopWriting(CallbackData, prefix="chatstop"):
+class StopWriting(ButtonData, prefix="chatstop"):
     pass
 
 
-class ChangeName(CallbackData, prefix="chatname"):
+class ChangeName(ButtonData, prefix="chatname"):
     pass
 
 
-class KeepName(CallbackData, prefix="chatnamekeep"):
+class KeepName(ButtonData, prefix="chatnamekeep"):
     pass
 
 

@@ -1,12 +1,12 @@
 """Buttons of the directory. Filters travel in the button itself, so any old list still works."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.booking import Days
+from bot.keyboards.data import ButtonData
 from bot.presenting import money
 from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
 from core.therapists import TherapistProfile
@@ -16,7 +16,7 @@ ANY = -1
 FIELDS = ("topic", "approach", "language", "price")
 
 
-class Search(CallbackData, prefix="fs"):
+class Search(ButtonData, prefix="fs"):
     topic: str = ""
     approach: str = ""
     language: str = ""
@@ -31,7 +31,7 @@ class Search(CallbackData, prefix="fs"):
         return self.model_copy(update={field: value, "page": 0})
 
 
-class SearchFilter(CallbackData, prefix="ff"):
+class SearchFilter(ButtonData, prefix="ff"):
     """Open the choices of one filter, keeping the others."""
 
     field: str
@@ -44,7 +44,7 @@ class SearchFilter(CallbackData, prefix="ff"):
         return Search(topic=self.topic, approach=self.approach, language=self.language, price=self.price)
 
 
-class OpenProfile(CallbackData, prefix="tp"):
+class OpenProfile(ButtonData, prefix="tp"):
     therapist_id: int
 
 

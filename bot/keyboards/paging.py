@@ -5,14 +5,14 @@ the list's version (core/paging.py), so a page pressed after the list changed is
 """
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
+from bot.keyboards.data import ButtonData
 from core.paging import Page
 
 
-class ListPage(CallbackData, prefix="lpg"):
+class ListPage(ButtonData, prefix="lpg"):
     list: str  # which list: PENDING_PAYMENTS, REFUNDS
     page: int
     version: str

@@ -11,52 +11,53 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from core.bookings import BookingStatus
 from core.conversations import Side
 from core.usecases.booking import SessionView
 
 
-class PayNow(CallbackData, prefix="pay"):
+class PayNow(ButtonData, prefix="pay"):
     booking_id: int
 
 
-class RefundAsk(CallbackData, prefix="rfa"):
+class RefundAsk(ButtonData, prefix="rfa"):
     """A client asks for their money back (force majeure, or after a session)."""
 
     booking_id: int
 
 
-class TherapistAnswer(CallbackData, prefix="rft"):
+class TherapistAnswer(ButtonData, prefix="rft"):
     refund_id: int
     agrees: bool
 
 
-class RefundList(CallbackData, prefix="rfl"):
+class RefundList(ButtonData, prefix="rfl"):
     pass
 
 
-class RefundOpen(CallbackData, prefix="rfo"):
+class RefundOpen(ButtonData, prefix="rfo"):
     refund_id: int
 
 
-class RefundAct(CallbackData, prefix="rfx"):
+class RefundAct(ButtonData, prefix="rfx"):
     refund_id: int
     act: str  # approve | decline | done | retry
 
 
-class PayoutMark(CallbackData, prefix="pom"):
+class PayoutMark(ButtonData, prefix="pom"):
     payout_id: int
 
 
-class ClawbackSettle(CallbackData, prefix="cbs"):
+class ClawbackSettle(ButtonData, prefix="cbs"):
     clawback_id: int
 
 
-class PendingConfirm(CallbackData, prefix="ppc"):
+class PendingConfirm(ButtonData, prefix="ppc"):
     booking_id: int
 
 
-class NoteCancel(CallbackData, prefix="ntc"):
+class NoteCancel(ButtonData, prefix="ntc"):
     pass
 
 

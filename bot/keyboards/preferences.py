@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.chat import ChangeName
+from bot.keyboards.data import ButtonData
 from bot.presenting import zone_city
 
 LANGUAGES = {"uk": "Українська", "en": "English"}
@@ -21,19 +21,19 @@ COMMON_ZONES = (
 )
 
 
-class LanguageChoice(CallbackData, prefix="lang"):
+class LanguageChoice(ButtonData, prefix="lang"):
     locale: str
 
 
-class TimezoneChoice(CallbackData, prefix="tz"):
+class TimezoneChoice(ButtonData, prefix="tz"):
     zone: str
 
 
-class TimezoneKeep(CallbackData, prefix="tzok"):
+class TimezoneKeep(ButtonData, prefix="tzok"):
     pass
 
 
-class TimezoneOther(CallbackData, prefix="tzother"):
+class TimezoneOther(ButtonData, prefix="tzother"):
     pass
 
 

@@ -1,24 +1,25 @@
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 
-class DataExport(CallbackData, prefix="mydata"):
+
+class DataExport(ButtonData, prefix="mydata"):
     pass
 
 
-class DataErasure(CallbackData, prefix="erase"):
+class DataErasure(ButtonData, prefix="erase"):
     pass
 
 
-class DataErasureConfirmed(CallbackData, prefix="erasey"):
+class DataErasureConfirmed(ButtonData, prefix="erasey"):
     asked_at: int  # when the confirmation was shown (Unix seconds): an old one no longer works
 
 
-class DataErasureDropped(CallbackData, prefix="erasen"):
+class DataErasureDropped(ButtonData, prefix="erasen"):
     pass
 
 

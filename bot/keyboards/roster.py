@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from core.therapists import TherapistProfile
 from core.usecases.roster import RosterPage
 
@@ -22,28 +22,28 @@ class RosterAction(StrEnum):
     PUBLISH = "publish"  # the therapist's pending profile changes
 
 
-class RosterPageTurn(CallbackData, prefix="rsp"):
+class RosterPageTurn(ButtonData, prefix="rsp"):
     page: int
     q: str = ""
 
 
-class RosterOpen(CallbackData, prefix="rso"):
+class RosterOpen(ButtonData, prefix="rso"):
     id: int
 
 
-class RosterCard(CallbackData, prefix="rsc"):
+class RosterCard(ButtonData, prefix="rsc"):
     """The status card again, in place (after a "No")."""
 
     id: int
 
 
-class RosterAct(CallbackData, prefix="rsa"):
+class RosterAct(ButtonData, prefix="rsa"):
     id: int
     action: RosterAction
     sure: bool = False
 
 
-class RosterFind(CallbackData, prefix="rsf"):
+class RosterFind(ButtonData, prefix="rsf"):
     pass
 
 

@@ -1,7 +1,6 @@
 """Buttons of the staff console: people, their roles, adding someone."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -11,26 +10,27 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from core.staff import StaffRole
 from core.usecases.staff import StaffMember
 
 PICK_PERSON_REQUEST = 7
 
 
-class StaffOpen(CallbackData, prefix="staff"):
+class StaffOpen(ButtonData, prefix="staff"):
     person: int
 
 
-class StaffToggle(CallbackData, prefix="stafft"):
+class StaffToggle(ButtonData, prefix="stafft"):
     person: int
     role: StaffRole
 
 
-class StaffAdd(CallbackData, prefix="staffadd"):
+class StaffAdd(ButtonData, prefix="staffadd"):
     pass
 
 
-class StaffBack(CallbackData, prefix="staffls"):
+class StaffBack(ButtonData, prefix="staffls"):
     pass
 
 

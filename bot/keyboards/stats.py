@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 
-class StatsRefresh(CallbackData, prefix="stats"):
+
+class StatsRefresh(ButtonData, prefix="stats"):
     pass
 
 

@@ -1,17 +1,18 @@
 """Buttons of the support conversation, for the person and for support."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 
-class SupportDone(CallbackData, prefix="supdone"):
+
+class SupportDone(ButtonData, prefix="supdone"):
     pass
 
 
-class SupportClose(CallbackData, prefix="supclose"):
+class SupportClose(ButtonData, prefix="supclose"):
     ticket: int
 
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from core.testimonials import Testimonial
 from core.usecases.testimonials import Direction
 
@@ -16,29 +16,29 @@ class Part(StrEnum):
     AUTHOR = "author"
 
 
-class TestimonialList(CallbackData, prefix="tml"):
+class TestimonialList(ButtonData, prefix="tml"):
     pass
 
 
-class TestimonialOpen(CallbackData, prefix="tmo"):
+class TestimonialOpen(ButtonData, prefix="tmo"):
     id: int
 
 
-class TestimonialAdd(CallbackData, prefix="tma"):
+class TestimonialAdd(ButtonData, prefix="tma"):
     pass
 
 
-class TestimonialEdit(CallbackData, prefix="tme"):
+class TestimonialEdit(ButtonData, prefix="tme"):
     id: int
     part: Part
 
 
-class TestimonialMove(CallbackData, prefix="tmm"):
+class TestimonialMove(ButtonData, prefix="tmm"):
     id: int
     direction: Direction
 
 
-class TestimonialRemove(CallbackData, prefix="tmr"):
+class TestimonialRemove(ButtonData, prefix="tmr"):
     id: int
     confirmed: bool = False
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards.data import ButtonData
 from bot.presenting import moment_label
 from core.applications import Application, Form, Step
 
 
-class Answer(CallbackData, prefix="qa"):
+class Answer(ButtonData, prefix="qa"):
     """A button answering one question of a questionnaire."""
 
     form: Form
@@ -25,7 +25,7 @@ class Answer(CallbackData, prefix="qa"):
     value: str
 
 
-class Nav(CallbackData, prefix="qn"):
+class Nav(ButtonData, prefix="qn"):
     """back · done · keep · skip · clear (the files of a question) · edit · send."""
 
     form: Form
@@ -33,36 +33,36 @@ class Nav(CallbackData, prefix="qn"):
     key: str = ""
 
 
-class StartApplying(CallbackData, prefix="apply"):
+class StartApplying(ButtonData, prefix="apply"):
     referral: str = ""
 
 
-class Continue(CallbackData, prefix="cont"):
+class Continue(ButtonData, prefix="cont"):
     form: Form
 
 
-class Discard(CallbackData, prefix="discard"):
+class Discard(ButtonData, prefix="discard"):
     sure: bool = False
 
 
-class InterviewReply(CallbackData, prefix="iv"):
+class InterviewReply(ButtonData, prefix="iv"):
     application: int
     invitation: int
     choice: int  # index of the time picked; -1: none suits
 
 
-class Review(CallbackData, prefix="rv"):
+class Review(ButtonData, prefix="rv"):
     """An admin's button: open · docs · invite · held · approve · publish · decline · queue."""
 
     action: str
     application: int = 0
 
 
-class InvitationStep(CallbackData, prefix="ivs"):
+class InvitationStep(ButtonData, prefix="ivs"):
     action: str  # done (all times in) · send · cancel
 
 
-class DeclineStep(CallbackData, prefix="dcl"):
+class DeclineStep(ButtonData, prefix="dcl"):
     action: str  # send · cancel
 
 

@@ -1,0 +1,29 @@
+"""Forged button data with numbers no id can hold is answered as a button that no longer works
+(it once reached the database as an OverflowError and ended in the apology)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.keyboards.data import LARGEST
+from bot.keyboards.payments import PayNow
+from tests.support.bot_client import BotClient
+
+NO_LONGER_WORKS = "Ця кнопка більше не діє. Актуальне меню — /start."
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "data", [f"pay:{HUGE}", f"rfa:{HUGE}", f"bd:{HUGE}:0:0:0", f"kvo:-{HUGE}", f"lpg:pay:{HUGE}:0", f"pay:{LARGEST + 1}"]
+)
+async def test_a_forged_number_beyond_any_id_is_a_button_that_no_longer_works(client, data):
+    await client.send("/start")
+    replies = await client.press(data)
+    assert BotClient.alerts(replies) == [NO_LONGER_WORKS]
+
+
+async def test_the_largest_id_still_reads(client):
+    assert PayNow.unpack(f"pay:{LARGEST}").booking_id == LARGEST
+    await client.send("/start")
+    replies = await client.press(f"pay:{LARGEST}")
+    assert BotClient.alerts(replies) != [NO_LONGER_WORKS]
+    assert "Вибачте" not in " ".join(BotClient.alerts(replies))
