@@ -1,4 +1,8 @@
-"""/start: greet by role and show that role's menu."""
+"""/start: greet by role and show that role's menu, then an unfinished questionnaire's step.
+
+Telegram's "Restart bot" sends /start: someone halfway through a questionnaire
+finds its question again, buttons and all, so what they type next answers it.
+"""
 from __future__ import annotations
 
 from aiogram import Router
@@ -7,11 +11,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
 from bot.presenting import zone_label
 from bot.settings import Settings
 from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases.vetting import draft_to_resume
 from core.users import Role, User
 
 
@@ -21,7 +28,9 @@ def router() -> Router:
     return router
 
 
-async def show_main_menu(message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock) -> None:
+async def show_main_menu(
+    message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock, uow: UnitOfWork
+) -> None:
     await state.clear()
     role = user.main_role(settings.admin_ids)
     await message.answer(greeting(user, role), reply_markup=main_menu(role))
@@ -30,6 +39,9 @@ async def show_main_menu(message: Message, user: User, settings: Settings, state
             _("Times are shown in your time zone, now {zone}. Is that right?").format(zone=zone_label(user.timezone, clock.now())),
             reply_markup=timezone_offer(),
         )
+    draft = await draft_to_resume(uow, user.telegram_id)
+    if draft is not None:
+        await resume(message, draft, state)
 
 
 def greeting(user: User, role: Role) -> str:

@@ -201,6 +201,42 @@ async def test_a_restart_with_a_fresh_conversation_state_resumes_the_same_questi
     await restarted.engine.dispose()
 
 
+async def test_after_a_restart_typed_text_at_a_button_question_gets_the_question_with_its_buttons(
+    client, app, make_client, settings, clock, session
+):
+    anna = make_client(ANNA, "Anna", language_code="en")
+    for person in (client, anna):
+        await person.send("/apply")
+        await person.press("apply:")
+        for key, value in FIRST_ANSWERS[:5]:
+            await answer(person, Form.FIRST, key, value)
+
+    restarted = build_app(settings, clock=clock, session=session, fsm_storage=app.dispatcher.storage)
+    typed = await BotClient(restarted, session, client.user_id, client.first_name).send("медична")
+    in_english = await BotClient(restarted, session, ANNA, "Anna", language_code="en").send("medical")
+
+    assert BotClient.texts_of(typed)[0].startswith("Дайте, будь ласка, відповідь кнопками нижче.\n\nЗапитання 6 з 15")
+    assert typed[-1].buttons[:2] == ["педагогічна", "медична"]
+    assert BotClient.texts_of(in_english)[0].startswith("Please answer with the buttons below.\n\nQuestion 6 of 15")
+    assert in_english[-1].buttons[:2] == ["pedagogical", "medical"]
+    await restarted.engine.dispose()
+
+
+async def test_start_in_the_middle_of_a_questionnaire_shows_its_step_again(client):
+    await client.send("/apply")
+    await client.press("apply:")
+    for key, value in FIRST_ANSWERS[:3]:
+        await answer(client, Form.FIRST, key, value)
+
+    restarted = await client.send("/start")  # what Telegram's "Restart bot" sends
+    answered = await client.send("Львів")
+
+    assert BotClient.texts_of(restarted)[-1].startswith(
+        "З поверненням! Ваші відповіді збережено; ось де ви зупинилися.\n\nЗапитання 4 з 15"
+    )
+    assert BotClient.texts_of(answered)[0].startswith("Запитання 5 з 15")
+
+
 async def test_a_referral_link_records_the_therapist_or_applicant_who_shared_it(client, app, make_client):
     async with app.unit_of_work() as uow:
         await uow.users.add(User(7001, "Iryna", "uk", "Europe/Kyiv", START, roles={Role.THERAPIST}))
