@@ -134,7 +134,7 @@ async def test_a_link_to_nobody_or_to_a_paused_therapist_says_so_and_offers_the_
     for payload in ("t_nobody", "t_iryna"):
         replies = await petro.send(f"/start {payload}")
         assert BotClient.texts_of(replies) == [
-            "За цим посиланням немає терапевта, який зараз приймає клієнтів. Подивіться інших:"
+            "За цим посиланням немає терапевта, який зараз приймає клієнтів. Подивіться на інших:"
         ]
         assert replies[0].buttons == ["🔎 Знайти терапевта"]
     plain = await petro.send("/start")
