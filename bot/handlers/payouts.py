@@ -7,6 +7,8 @@ with /earnings or the 💰 Earnings button.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -14,18 +16,25 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
+from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import CLAWBACK, PAYOUT, ask_for_note
+from bot.keyboards.paging import PAYOUTS, ListPage, page_turns
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, payout_buttons
 from bot.menus import BUTTON_EARNINGS
 from bot.payment_texts import clawback_button, earnings_text, payout_board_text, payout_button
 from bot.presenting import money
 from bot.settings import Settings
 from core.clock import Clock
+from core.paging import Page, page_of
 from core.payments import PayoutStatus
 from core.ports import UnitOfWork
 from core.staff import Permission
-from core.usecases.payouts import PayoutNotFound, due_payout, earnings, payout_board
+from core.usecases.payouts import PayoutBoard, PayoutNotFound, TherapistDue, due_payout, earnings, payout_board
 from core.users import Role, User
+
+# A page of the board: five therapists, each with everything they are due (what one person is owed
+# is not split across pages).
+THERAPISTS_PER_PAGE = 5
 
 
 def router() -> Router:
@@ -34,14 +43,22 @@ def router() -> Router:
     router.message.register(show_board, Command("payouts"), finance)
     router.callback_query.register(mark_paid, PayoutMark.filter(), finance)
     router.callback_query.register(settle, ClawbackSettle.filter(), finance)
+    router.callback_query.register(turn_board_page, ListPage.filter(F.list == PAYOUTS), finance)
     router.message.register(show_earnings, Command("earnings"))
     router.message.register(show_earnings, F.text == BUTTON_EARNINGS)
     return router
 
 
 async def show_board(message: Message, uow: UnitOfWork, clock: Clock) -> None:
-    text, markup = await _board(uow, clock)
+    text, markup = _board(*await _board_page(uow, clock, 0))
     await message.answer(text, reply_markup=markup)
+
+
+async def turn_board_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, clock: Clock) -> None:
+    board, page = await _board_page(uow, clock, callback_data.page)
+    await answer_turn(query, callback_data, page)
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, *_board(board, page))
 
 
 async def mark_paid(query: CallbackQuery, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork) -> None:
@@ -89,8 +106,18 @@ async def show_earnings(message: Message, uow: UnitOfWork, clock: Clock, user: U
     await message.answer(earnings_text(figures, fee))
 
 
-async def _board(uow: UnitOfWork, clock: Clock) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _board_page(uow: UnitOfWork, clock: Clock, number: int) -> tuple[PayoutBoard, Page[TherapistDue]]:
+    """A page of therapists, each with all they are due; a payout or clawback settled changes the version."""
     board = await payout_board(uow, clock)
+    page = page_of(board.therapists, number, THERAPISTS_PER_PAGE, key=_owed)
+    return replace(board, therapists=page.items), page
+
+
+def _owed(therapist: TherapistDue) -> tuple[object, ...]:
+    return therapist.therapist_id, *(item.payout.id for item in therapist.payouts), *(c.id for c in therapist.clawbacks)
+
+
+def _board(board: PayoutBoard, page: Page[TherapistDue]) -> tuple[str, InlineKeyboardMarkup | None]:
     payouts = [
         (item.payout.id, payout_button(therapist.name, item.payout))
         for therapist in board.therapists
@@ -101,4 +128,4 @@ async def _board(uow: UnitOfWork, clock: Clock) -> tuple[str, InlineKeyboardMark
         for therapist in board.therapists
         for clawback in therapist.clawbacks
     ]
-    return payout_board_text(board), payout_buttons(payouts, clawbacks)
+    return payout_board_text(board), payout_buttons(payouts, clawbacks, page_turns(PAYOUTS, page))

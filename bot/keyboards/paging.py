@@ -1,4 +1,4 @@
-"""The page buttons of a long admin list (/pending_payments, /refunds): ◀️ page n of N ▶️.
+"""The page buttons of a long admin list (/pending_payments, /refunds, /payouts): ◀️ page n of N ▶️.
 
 Telegram takes at most 100 buttons a message; a page holds a few and the turns. A turn carries
 the list's version (core/paging.py), so a page pressed after the list changed is told apart.
@@ -13,13 +13,14 @@ from core.paging import Page
 
 
 class ListPage(ButtonData, prefix="lpg"):
-    list: str  # which list: PENDING_PAYMENTS, REFUNDS
+    list: str  # which list: PENDING_PAYMENTS, REFUNDS, PAYOUTS
     page: int
     version: str
 
 
 PENDING_PAYMENTS = "pay"
 REFUNDS = "rf"
+PAYOUTS = "po"
 
 
 def page_turns(name: str, page: Page[object]) -> list[InlineKeyboardButton]:

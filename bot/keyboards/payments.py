@@ -118,13 +118,17 @@ def refund_actions(refund_id: int, acts: list[str]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def payout_buttons(payouts: list[tuple[int, str]], clawbacks: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
-    """A button per payout to mark paid and per clawback to mark settled: (id, label)."""
+def payout_buttons(
+    payouts: list[tuple[int, str]], clawbacks: list[tuple[int, str]], turns: list[InlineKeyboardButton]
+) -> InlineKeyboardMarkup | None:
+    """A button per payout to mark paid and per clawback to mark settled: (id, label); then the page turns."""
     builder = InlineKeyboardBuilder()
     for payout_id, label in payouts:
         builder.row(_button(label, PayoutMark(payout_id=payout_id)))
     for clawback_id, label in clawbacks:
         builder.row(_button(label, ClawbackSettle(clawback_id=clawback_id)))
+    if turns:
+        builder.row(*turns)
     return builder.as_markup() if payouts or clawbacks else None
 
 

@@ -1,4 +1,4 @@
-"""Admin lists that can outgrow Telegram's 100 buttons a message are paged: /pending_payments, /refunds.
+"""Admin lists that can outgrow Telegram's 100 buttons a message are paged: /pending_payments, /refunds, /payouts.
 
 A page turn carries the list's version: pressed after the list changed, or forged, it is answered
 with the list as it stands now, and a word saying so.
@@ -14,9 +14,9 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards.paging import PENDING_PAYMENTS, REFUNDS, ListPage
 from core.staff import StaffRole
-from core.usecases.booking import cancel_booking
+from core.usecases.booking import accept_request, cancel_booking, request_booking
 from tests.bot import booking_support, payment_support
-from tests.bot.booking_support import IRYNA, OLENA, add_person, scene, utc
+from tests.bot.booking_support import IRYNA, OLENA, add_person, add_therapist, scene, utc
 from tests.bot.payment_support import ETHICS, FINANCE, PROVIDER, add_staff, confirmed_booking, pay_for
 from tests.support.bot_client import BotClient, Reply
 
@@ -134,3 +134,38 @@ async def test_the_refund_queue_is_paged_and_a_refund_that_moved_on_makes_a_page
     assert BotClient.alerts(forged) == [STALE]
     last = shown(forged)
     assert [text for row in button_rows(last)[:-1] for text in row] == ["Refund #11"]
+
+
+@pytest.mark.parametrize("payment_env", [PROVIDER])
+async def test_the_payout_board_is_paged_by_therapist_and_a_payout_made_makes_a_page_stale(app, session, make_client):
+    await add_staff(app, FINANCE, StaffRole.FINANCE, "Marta", locale="en")
+    marta = make_client(FINANCE, "Marta", language_code="en")
+    clients = await new_clients(app, 6)
+    policy = app.settings.booking_policy()
+    for number, client in enumerate(clients):
+        therapist = 7000 + number
+        await add_therapist(app, therapist, f"Therapist {number + 1}", share_code=f"therapist{number + 1}")
+        async with app.unit_of_work() as uow:
+            requested = await request_booking(
+                uow, app.clock, client_id=client, therapist_id=therapist, starts_at=utc(2026, 11, 26, 10), policy=policy
+            )
+        async with app.unit_of_work() as uow:
+            booking = await accept_request(
+                uow, app.clock, therapist_id=therapist, booking_id=requested.id, version=requested.version, policy=policy
+            )
+        await pay_for(app, session, make_client(client, "Client", language_code="en"), booking, charge_id=f"tg-{number}")
+
+    first = (await marta.send("/payouts"))[0]
+    assert button_rows(first)[-1] == ["1 of 2", "Next ▶️"]
+    assert len(button_rows(first)) == 6  # five therapists' payouts, then the turns
+    second = shown(await marta.click("Next ▶️", in_reply=first))
+    assert "Therapist 6" in (second.text or "") and "Therapist 1:" not in (second.text or "")
+    assert button_rows(second)[-1] == ["◀️ Back", "2 of 2"]
+
+    payout_button = button_rows(first)[0][0]
+    await marta.click(payout_button, in_reply=first)
+    await marta.send("TR-1")
+    stale = await marta.click("◀️ Back", in_reply=second)
+    assert BotClient.alerts(stale) == [STALE]
+    now = button_rows(shown(stale))
+    assert len(now) == 5 and payout_button not in [text for row in now for text in row]  # one page: no turns
