@@ -118,6 +118,7 @@ def week_text(therapist: TherapistProfile) -> str:
     lines.append(_format_line(therapist))
     if not therapist.hours:
         lines.append(_("No hours yet, so clients can't book you. Pick a day to add its hours."))
+        lines.append(_("Or the whole week in one message: press ⌨️ and type, say, {example}.").format(example=_("Mon–Fri 10:00–18:00")))
     else:
         lines.append(_("Pick a day to add, change or remove its hours."))
     return "\n".join(lines)

@@ -180,12 +180,13 @@ async def test_a_menu_button_mid_step_opens_its_part_and_the_step_ends(app, make
 
 async def test_an_ordinary_week_takes_one_line_and_unreadable_lines_come_back_as_typed(app, make_client):
     iryna = await iryna_in_cabinet(app, make_client, hours=[])
-    await iryna.send("/hours")
+    week = await iryna.send("/hours")
 
     asked = await iryna.click("⌨️ Кілька днів одним рядком")
     first = await iryna.send("Пн–Пт 10:00–18:00\nСб 10-14\nнеділя зранку")
     fixed = await iryna.send("Нд 10-14")
 
+    assert week[0].text.endswith("\nАбо весь тиждень одним повідомленням: натисніть ⌨️ і напишіть, наприклад, Пн–Пт 10:00–18:00.")
     assert answers(asked) == [
         "Напишіть години для кількох днів одразу — по рядку на кожну групу днів, у вашому часовому поясі (Київ). "
         "Наприклад:\nПн–Пт 10:00–18:00\nСб 10:00–14:00\nабо: щодня 9–17\n/cancel — зупинити."
