@@ -7,33 +7,36 @@ Either way the therapist is told and the audit log keeps who decided and when.
 """
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.access import HasPermission
 from bot.cabinet_views import field_name, shown_value
-from bot.editing import replace_message
+from bot.editing import answer_turn, replace_message
 from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
+from bot.keyboards.paging import PROFILE_CHANGES, ListPage, page_turns
 from bot.presenting import local_moment
 from bot.settings import Settings
 from core.clock import Clock
+from core.paging import Page, page_of
 from core.ports import UnitOfWork
-from core.profile_changes import ChangeRefused, ChangeStatus, ProfileField
+from core.profile_changes import ChangeRefused, ChangeStatus, ProfileChange, ProfileField
 from core.staff import Permission
 from core.usecases.profile_changes import ChangeNotFound, ChangeUnderReview, approve, pending_changes, under_review
 from core.users import User
 
 MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
-LISTED = 50
+CHANGES_PER_PAGE = 20
 
 
 def router() -> Router:
     router = Router(name="profile-changes")
     router.message.register(show_list, Command("profile_changes"), MANAGE)
     router.callback_query.register(list_again, ChangeList.filter(), MANAGE)
+    router.callback_query.register(turn_list_page, ListPage.filter(F.list == PROFILE_CHANGES), MANAGE)
     router.callback_query.register(open_change, ChangeOpen.filter(), MANAGE)
     router.callback_query.register(approve_change, ChangeApprove.filter(), MANAGE)
     return router
@@ -49,26 +52,39 @@ async def list_again(query: CallbackQuery, uow: UnitOfWork) -> None:
     if query.message.text is None:  # a photo's card: a list can't take its place
         await send_list(query.message, uow)
         return
-    text, changes = await _list(uow)
-    await replace_message(query.message, text, change_list_keyboard(changes))
+    await replace_message(query.message, *await _list(uow, 0))
+
+
+async def turn_list_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork) -> None:
+    page = await _page(uow, callback_data.page)
+    await answer_turn(query, callback_data, page)
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, *_shown(page))
 
 
 async def send_list(message: Message, uow: UnitOfWork) -> None:
-    text, changes = await _list(uow)
-    await message.answer(text, reply_markup=change_list_keyboard(changes))
+    text, markup = await _list(uow, 0)
+    await message.answer(text, reply_markup=markup)
 
 
-async def _list(uow: UnitOfWork) -> tuple[str, list[tuple[int, str]]]:
-    waiting = await pending_changes(uow)
-    if not waiting:
-        return _("No profile changes are waiting for approval."), []
+async def _list(uow: UnitOfWork, number: int) -> tuple[str, InlineKeyboardMarkup]:
+    return _shown(await _page(uow, number))
+
+
+async def _page(uow: UnitOfWork, number: int) -> Page[tuple[ProfileChange, str]]:
+    return page_of(await pending_changes(uow), number, CHANGES_PER_PAGE, key=lambda waiting: waiting[0].id)
+
+
+def _shown(page: Page[tuple[ProfileChange, str]]) -> tuple[str, InlineKeyboardMarkup]:
+    if not page.items:
+        return _("No profile changes are waiting for approval."), change_list_keyboard([], [])
     text = _("✏️ Profile changes waiting for approval: {count}. The oldest first; open one to decide.").format(
-        count=len(waiting)
+        count=page.found
     )
-    return text, [
-        (change.id, _("{name} · {field}").format(name=name, field=field_name(change.field)))
-        for change, name in waiting[:LISTED]
+    changes = [
+        (change.id, _("{name} · {field}").format(name=name, field=field_name(change.field))) for change, name in page.items
     ]
+    return text, change_list_keyboard(changes, page_turns(PROFILE_CHANGES, page))
 
 
 async def open_change(query: CallbackQuery, callback_data: ChangeOpen, uow: UnitOfWork, user: User) -> None:

@@ -345,11 +345,13 @@ class ChangeReject(ButtonData, prefix="pcr"):
     plain: bool = False  # without a note
 
 
-def change_list_keyboard(changes: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+def change_list_keyboard(changes: list[tuple[int, str]], turns: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for change_id, label in changes:
         builder.button(text=label, callback_data=ChangeOpen(id=change_id))
     builder.adjust(1)
+    if turns:
+        builder.row(*turns)
     return builder.as_markup()
 
 

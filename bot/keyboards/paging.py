@@ -13,7 +13,7 @@ from core.paging import Page
 
 
 class ListPage(ButtonData, prefix="lpg"):
-    list: str  # which list: PENDING_PAYMENTS, REFUNDS, PAYOUTS
+    list: str  # which list: PENDING_PAYMENTS, REFUNDS, PAYOUTS, PROFILE_CHANGES
     page: int
     version: str
 
@@ -21,6 +21,7 @@ class ListPage(ButtonData, prefix="lpg"):
 PENDING_PAYMENTS = "pay"
 REFUNDS = "rf"
 PAYOUTS = "po"
+PROFILE_CHANGES = "pc"
 
 
 def page_turns(name: str, page: Page[object]) -> list[InlineKeyboardButton]:

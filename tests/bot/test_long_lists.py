@@ -1,4 +1,5 @@
-"""Admin lists that can outgrow Telegram's 100 buttons a message are paged: /pending_payments, /refunds, /payouts.
+"""Admin lists that can outgrow Telegram's 100 buttons a message are paged: /pending_payments, /refunds, /payouts,
+/profile_changes.
 
 A page turn carries the list's version: pressed after the list changed, or forged, it is answered
 with the list as it stands now, and a word saying so.
@@ -12,12 +13,15 @@ import pytest
 from aiogram.methods import EditMessageText
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.keyboards.paging import PENDING_PAYMENTS, REFUNDS, ListPage
+from bot.keyboards.paging import PENDING_PAYMENTS, PROFILE_CHANGES, REFUNDS, ListPage
+from core.profile_changes import ProfileField
 from core.staff import StaffRole
 from core.usecases.booking import accept_request, cancel_booking, request_booking
+from core.usecases.profile_changes import propose
 from tests.bot import booking_support, payment_support
 from tests.bot.booking_support import IRYNA, OLENA, add_person, add_therapist, scene, utc
 from tests.bot.payment_support import ETHICS, FINANCE, PROVIDER, add_staff, confirmed_booking, pay_for
+from tests.conftest import ADMIN_ID
 from tests.support.bot_client import BotClient, Reply
 
 app, sleeper = booking_support.app, booking_support.sleeper
@@ -169,3 +173,27 @@ async def test_the_payout_board_is_paged_by_therapist_and_a_payout_made_makes_a_
     assert BotClient.alerts(stale) == [STALE]
     now = button_rows(shown(stale))
     assert len(now) == 5 and payout_button not in [text for row in now for text in row]  # one page: no turns
+
+
+async def test_profile_changes_waiting_are_paged_not_cut_at_fifty(app, make_client):
+    about = (
+        "Я працюю з дорослими, яких виснажила тривога, і з тими, хто переживає втрату. Разом ми шукаємо опору, "
+        "повертаємо сон і вчимося помічати свої потреби — без поспіху й оцінок."
+    )
+    for number in range(21):
+        therapist = 7100 + number
+        await add_therapist(app, therapist, f"Therapist {number + 1}", share_code=f"t{number + 1}")
+        async with app.unit_of_work() as uow:
+            await propose(
+                uow, app.clock, therapist_id=therapist, field=ProfileField.ABOUT, value=about, full_admins=frozenset()
+            )
+    boss = make_client(ADMIN_ID, "Admin")
+    await boss.send("/start")
+
+    first = (await boss.send("/profile_changes"))[0]
+    assert first.text.startswith("✏️ Зміни профілів, що чекають схвалення: 21.")
+    assert len(button_rows(first)) == 21 and button_rows(first)[-1] == ["1 з 2", "Далі ▶️"]
+    second = shown(await boss.click("Далі ▶️", in_reply=first))
+    assert button_rows(second) == [["Therapist 21 · Про себе"], ["◀️ Назад", "2 з 2"]]
+    forged = await boss.press(ListPage(list=PROFILE_CHANGES, page=1, version="00000000").pack(), source=second)
+    assert BotClient.alerts(forged) == ["Цей список відтоді змінився; ось який він зараз."]
