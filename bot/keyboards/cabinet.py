@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.data import ButtonData
+from bot.keyboards.data import ButtonData, SmallId
 from bot.presenting import weekday_short
 from core.profile_changes import ProfileField
 from core.schedule import SessionFormat, Vacation, WorkingHours
@@ -152,19 +152,19 @@ class VacationAdd(ButtonData, prefix="kva"):
 
 
 class VacationOpen(ButtonData, prefix="kvo"):
-    id: int
+    id: SmallId
 
 
 class VacationDates(ButtonData, prefix="kvd"):
-    id: int
+    id: SmallId
 
 
 class VacationNote(ButtonData, prefix="kvn"):
-    id: int
+    id: SmallId
 
 
 class VacationRemove(ButtonData, prefix="kvr"):
-    id: int
+    id: SmallId
     confirmed: bool = False
 
 
@@ -333,15 +333,15 @@ class ChangeList(ButtonData, prefix="pcl"):
 
 
 class ChangeOpen(ButtonData, prefix="pco"):
-    id: int
+    id: SmallId
 
 
 class ChangeApprove(ButtonData, prefix="pca"):
-    id: int
+    id: SmallId
 
 
 class ChangeReject(ButtonData, prefix="pcr"):
-    id: int
+    id: SmallId
     plain: bool = False  # without a note
 
 

@@ -7,13 +7,16 @@ answers it as a button that no longer works.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aiogram.filters.callback_data import CallbackData
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 # An id column holds 8 bytes (INTEGER on SQLite, BIGINT on PostgreSQL), and so does every number we pack.
 SMALLEST, LARGEST = -(2**63), 2**63 - 1
+# The id of a table whose key is a 4-byte INTEGER on PostgreSQL (vacations, profile changes, testimonials,
+# support tickets): beyond it, asyncpg refuses the number as a query argument.
+SmallId = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class ButtonData(CallbackData, prefix="data"):

@@ -5,7 +5,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.data import ButtonData
+from bot.keyboards.data import ButtonData, SmallId
 
 
 class SupportDone(ButtonData, prefix="supdone"):
@@ -13,7 +13,7 @@ class SupportDone(ButtonData, prefix="supdone"):
 
 
 class SupportClose(ButtonData, prefix="supclose"):
-    ticket: int
+    ticket: SmallId
 
 
 def writing() -> InlineKeyboardMarkup:

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.data import ButtonData
+from bot.keyboards.data import ButtonData, SmallId
 from core.testimonials import Testimonial
 from core.usecases.testimonials import Direction
 
@@ -21,7 +21,7 @@ class TestimonialList(ButtonData, prefix="tml"):
 
 
 class TestimonialOpen(ButtonData, prefix="tmo"):
-    id: int
+    id: SmallId
 
 
 class TestimonialAdd(ButtonData, prefix="tma"):
@@ -29,17 +29,17 @@ class TestimonialAdd(ButtonData, prefix="tma"):
 
 
 class TestimonialEdit(ButtonData, prefix="tme"):
-    id: int
+    id: SmallId
     part: Part
 
 
 class TestimonialMove(ButtonData, prefix="tmm"):
-    id: int
+    id: SmallId
     direction: Direction
 
 
 class TestimonialRemove(ButtonData, prefix="tmr"):
-    id: int
+    id: SmallId
     confirmed: bool = False
 
 

@@ -21,6 +21,13 @@ async def test_a_forged_number_beyond_any_id_is_a_button_that_no_longer_works(cl
     assert BotClient.alerts(replies) == [NO_LONGER_WORKS]
 
 
+@pytest.mark.parametrize("data", ["kvo:2147483648", "pco:2147483648", "tmo:-2147483649", "supclose:2147483648"])
+async def test_ids_of_four_byte_keys_are_checked_against_four_bytes(client, data):
+    """Vacations, profile changes, testimonials and support tickets are keyed by INTEGER: int4 on PostgreSQL."""
+    await client.send("/start")
+    assert BotClient.alerts(await client.press(data)) == [NO_LONGER_WORKS]
+
+
 async def test_the_largest_id_still_reads(client):
     assert PayNow.unpack(f"pay:{LARGEST}").booking_id == LARGEST
     await client.send("/start")
