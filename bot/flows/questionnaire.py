@@ -16,6 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.application_texts import answer_text, answers_block, option_label, requirement_check, review_time, title
 from bot.keyboards.preferences import COMMON_ZONES
@@ -331,7 +332,10 @@ def invalid(error: InvalidAnswer, application: Application, form: Form) -> str:
     details = error.details
     reason = error.reason
     if reason == "too_short":
-        return _("That is too short: at least {low} characters, please.").format(low=details["low"])
+        return ngettext(
+            "That is too short: at least {low} character, please.", "That is too short: at least {low} characters, please.",
+            details["low"],
+        ).format(low=details["low"])
     if reason == "too_long":
         return _("That is too long: {high} characters at most, and this is {length}.").format(
             high=details["high"], length=details["length"]

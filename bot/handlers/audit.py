@@ -7,22 +7,27 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
 
 from bot.access import HasPermission
 from bot.keyboards.audit import AuditPageTurn, pages
 from bot.keyboards.staff import role_title
 from bot.presenting import day_label, local_time, zone_label
 from core import audit
+from core import payments as money
+from core.applications import Action
 from core.audit import AuditEntry
+from core.broadcasts import BROADCAST_SENT, BROADCAST_STOPPED
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.profile_changes import CHANGE_APPROVED, CHANGE_REJECTED
+from core.roster import THERAPIST_HIDDEN, THERAPIST_PAUSED, THERAPIST_SHOWN
 from core.staff import Permission, StaffRole
 from core.usecases.audit import AuditPage, audit_page
 from core.users import User
 
 AUDIT = HasPermission(Permission.AUDIT)
-# Ten entries of at most this much keep a page under Telegram's 4,096 characters.
-DETAILS_LIMIT = 150
 NAME_LIMIT = 40
 
 
@@ -74,21 +79,48 @@ async def _render(uow: UnitOfWork, page: AuditPage, reader: User, now: datetime)
 
 
 async def _describe(entry: AuditEntry, names: _Names) -> str:
+    """Each action in words; an action this page does not know yet is still shown, without its code."""
     subject = await names.of(entry.subject_id) if entry.subject_id is not None else "—"
     details = entry.details
-    if entry.action == audit.ROLE_GRANTED and details.get("role") in set(StaffRole):
-        return _("gave {person} the role «{role}»").format(person=subject, role=role_title(StaffRole(details["role"])))
-    if entry.action == audit.ROLE_REVOKED and details.get("role") in set(StaffRole):
-        return _("took the role «{role}» from {person}").format(person=subject, role=role_title(StaffRole(details["role"])))
-    if entry.action == audit.TICKET_CLOSED:
-        return _("closed support ticket #{number} of {person}").format(number=details.get("ticket"), person=subject)
-    if entry.action == audit.DATA_EXPORTED:
-        return _("downloaded the data the platform holds about {person}").format(person=subject)
-    if entry.action == audit.DATA_ERASED:
-        return _("had the data of {person} deleted").format(person=subject)
-    # Other topics' actions read as they were recorded.
-    shown = ", ".join(f"{key}={value}" for key, value in details.items())
-    return f"{entry.action} · {subject}" + (f" · {shown[:DETAILS_LIMIT]}" if shown else "")
+    role = details.get("role")
+    if entry.action == money.REFUND_DECIDED:
+        text = _("approved refund #{number} · {person}") if details.get("approved") else _("declined refund #{number} · {person}")
+        return text.format(number=details.get("refund", "—"), person=subject)
+    if entry.action == BROADCAST_SENT:
+        count = int(details.get("recipients", 0))
+        return ngettext(
+            "sent broadcast #{number} to {count} person", "sent broadcast #{number} to {count} people", count
+        ).format(number=details.get("broadcast", "—"), count=count)
+    text = ACTIONS.get(entry.action, __("another action · {person}"))
+    number = next((details[key] for key in NUMBERED if key in details), "—")
+    shown_role = role_title(StaffRole(role)) if role in set(StaffRole) else "—"
+    return str(text).format(person=subject, number=number, role=shown_role)
+
+
+# What each recorded action reads as; `{number}` is the first of NUMBERED found in its details.
+ACTIONS = {
+    audit.ROLE_GRANTED: __("gave {person} the role «{role}»"),
+    audit.ROLE_REVOKED: __("took the role «{role}» from {person}"),
+    audit.TICKET_CLOSED: __("closed support ticket #{number} of {person}"),
+    audit.DATA_EXPORTED: __("downloaded the data the platform holds about {person}"),
+    audit.DATA_ERASED: __("had the data of {person} deleted"),
+    money.MANUAL_PAYMENT_CONFIRMED: __("confirmed a transfer, payment #{number} · {person}"),
+    money.REFUND_CARRIED_OUT: __("carried out refund #{number} · {person}"),
+    money.PAYOUT_MARKED_PAID: __("marked payout #{number} paid · {person}"),
+    money.CLAWBACK_SETTLED: __("settled clawback #{number} · {person}"),
+    CHANGE_APPROVED: __("approved profile change #{number} · {person}"),
+    CHANGE_REJECTED: __("rejected profile change #{number} · {person}"),
+    THERAPIST_PAUSED: __("paused the profile · {person}"),
+    THERAPIST_HIDDEN: __("hid the profile · {person}"),
+    THERAPIST_SHOWN: __("showed the profile again · {person}"),
+    BROADCAST_STOPPED: __("stopped broadcast #{number}"),
+    f"vetting.{Action.INVITED.value}": __("invited to an interview, application #{number} · {person}"),
+    f"vetting.{Action.HELD.value}": __("marked the interview held, application #{number} · {person}"),
+    f"vetting.{Action.APPROVED.value}": __("approved application #{number} · {person}"),
+    f"vetting.{Action.PUBLISHED.value}": __("published the profile, application #{number} · {person}"),
+    f"vetting.{Action.DECLINED.value}": __("declined application #{number} · {person}"),
+}
+NUMBERED = ("ticket", "payment", "refund", "payout", "clawback", "change", "broadcast", "application")
 
 
 class _Names:

@@ -55,7 +55,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     admin = await started_admin(make_client)
     await send_first(client)
     await deliver(app)
-    assert admin.texts()[-1] == "📝 Нова заявка #1 від Olena Koval: виконано вимог — 6 з 6."
+    assert admin.texts()[-1] == "📝 Нова заявка #1 — Olena Koval. Виконано вимог: 6 з 6."
 
     queue = await admin.send("/applications")
     assert "першу анкету надіслано, чекає на розгляд (1):\n#1 Olena Koval, з вт, 24 листопада" in queue[0].text
@@ -71,7 +71,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     preview = await admin.send(LINK)
     assert "• чт, 26 листопада, 18:00 (Київ, UTC+2) у вас, чт, 26 листопада, 18:00 (Київ, UTC+2) у кандидата" in preview[0].text
     sent = await admin.click("📨 Надіслати запрошення")
-    assert BotClient.texts_of(sent) == ["Запрошення для Olena Koval надіслано. Ми повідомимо, щойно буде відповідь."]
+    assert BotClient.texts_of(sent) == ["Запрошення надіслано — Olena Koval. Ми повідомимо, щойно буде відповідь."]
 
     await deliver(app)
     invitation = client.replies()[-1]
@@ -86,7 +86,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     clock.set(interview - timedelta(hours=24))
     await deliver(app)
     assert client.texts()[-1] == f"⏰ Ваша співбесіда з платформою — за 24 години: чт, 26 листопада, 18:00 (Київ, UTC+2).\nПосилання: {LINK}"
-    assert admin.texts()[-1].startswith("⏰ Співбесіда з Olena Koval (#1) — за 24 години")
+    assert admin.texts()[-1].startswith("⏰ Співбесіда за 24 години: Olena Koval (#1)")
     clock.set(interview - timedelta(hours=1))
     await deliver(app)
     assert client.texts()[-1].startswith("⏰ Ваша співбесіда з платформою — за 1 годину")
@@ -101,7 +101,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     await fill_second(client)
     await client.click("📨 Надіслати анкету")
     await deliver(app)
-    assert admin.texts()[-1] == "📎 Друга анкета з документами від Olena Koval (#1): чекає на схвалення."
+    assert admin.texts()[-1] == "📎 Olena Koval (#1): друга анкета з документами надіслана й чекає на схвалення."
 
     before = len(session.calls)
     opened = await admin.click("📂 Відкрити заявку")
@@ -115,7 +115,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     ]
 
     approved = await admin.press(Review(action="approve", application=1).pack())
-    assert BotClient.texts_of(approved)[0].startswith("Схвалено: профіль Olena Koval створено")
+    assert BotClient.texts_of(approved)[0].startswith("Схвалено: профіль створено, але поки не опубліковано — Olena Koval.")
     await deliver(app)
     assert "між пн, 7 грудня і чт, 10 грудня" in client.texts()[-1]  # approved on Thursday 26 Nov
     async with app.sessions() as db:
@@ -233,7 +233,7 @@ async def test_a_community_manager_reviews_and_other_staff_do_not(app, make_clie
     await send_first(client)
     await deliver(app)
 
-    assert manager.texts()[-1] == "📝 Нова заявка #1 від Olena Koval: виконано вимог — 6 з 6."
+    assert manager.texts()[-1] == "📝 Нова заявка #1 — Olena Koval. Виконано вимог: 6 з 6."
     assert not any("Нова заявка" in text for text in support.texts())
     opened = await manager.click("📂 Відкрити заявку")
     refused = await support.press(Review(action="open", application=1).pack())

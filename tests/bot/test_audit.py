@@ -35,15 +35,15 @@ async def test_entries_read_as_sentences_in_the_readers_zone_newest_first(app, m
     await note(app, "staff.role_granted", CLIENT, role="support")
     clock.advance(timedelta(hours=2))
     await note(app, "support.ticket_closed", CLIENT, ticket=4)
-    await note(app, "payments.refund_decided", CLIENT, booking=12, refund="full")
+    await note(app, "payments.refund_decided", CLIENT, refund=12, approved=True)
 
     replies = await admin.send("/audit")
 
     assert replies[0].text == (
         "📜 Журнал дій, сторінка 1 з 1. Час: Нью-Йорк, UTC-5.\n"
-        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): payments.refund_decided · Olena ({CLIENT}) · booking=12, refund=full\n"
-        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): закрив(-ла) звернення #4 від Olena ({CLIENT})\n"
-        f"\nВт, 24 лист., 03:00 · Admin ({ADMIN_ID}): надав(-ла) Olena ({CLIENT}) роль «підтримка»"
+        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): схвалено повернення #12 — Olena ({CLIENT})\n"
+        f"\nВт, 24 лист., 05:00 · Admin ({ADMIN_ID}): закрито звернення #4 — Olena ({CLIENT})\n"
+        f"\nВт, 24 лист., 03:00 · Admin ({ADMIN_ID}): надано роль «підтримка» — Olena ({CLIENT})"
     )
     assert replies[0].buttons == []
 
@@ -67,11 +67,11 @@ async def test_pages_turn_and_a_person_can_be_picked_out(app, make_client):
     assert first[0].buttons == ["Старіші ▶️"]
     page_two = BotClient.texts_of(second)[0]
     assert page_two.startswith("📜 Журнал дій, сторінка 2 з 2.")
-    assert page_two.endswith(f"закрив(-ла) звернення #1 від Olena ({CLIENT})")
+    assert page_two.endswith(f"закрито звернення #1 — Olena ({CLIENT})")
     assert BotClient.texts_of(back)[0] == first[0].text
     assert petro[0].text == (
         f"📜 Журнал дій — Petro ({OTHER_CLIENT}). Сторінка 1 з 1. Час: Київ, UTC+2.\n"
-        f"\nВт, 24 лист., 10:00 · Admin ({ADMIN_ID}): завантажив(-ла) дані, які платформа зберігає про Petro ({OTHER_CLIENT})"
+        f"\nВт, 24 лист., 10:00 · Admin ({ADMIN_ID}): завантажено дані, які зберігає платформа, — Petro ({OTHER_CLIENT})"
     )
     assert wrong[0].text.startswith("Як користуватися: /audit — увесь журнал")
 
@@ -83,7 +83,7 @@ async def test_an_empty_log_says_so_and_a_deleted_person_shows_as_their_id(app, 
     after = await admin.send("/audit")
 
     assert empty[0].text.endswith("Поки нічого не записано.")
-    assert after[0].text.endswith(f"Admin ({ADMIN_ID}): видалив(-ла) дані #4242")
+    assert after[0].text.endswith(f"Admin ({ADMIN_ID}): видалено дані — #4242")
 
 
 async def test_the_log_reads_in_english_for_an_english_speaking_admin(app, make_client):
@@ -94,3 +94,23 @@ async def test_the_log_reads_in_english_for_an_english_speaking_admin(app, make_
     replies = await admin.send("/audit")
 
     assert replies[0].text.endswith(f"Admin ({ADMIN_ID}): took the role «finance» from Admin ({ADMIN_ID})")
+
+
+async def test_every_topic_s_action_reads_in_words_never_as_its_code(app, make_client, clock):
+    admin = await admin_in(app, make_client, "Europe/Kyiv")
+    await add_person(app, CLIENT, "Olena")
+    await note(app, "vetting.declined", CLIENT, application=2)
+    clock.advance(timedelta(minutes=1))
+    await note(app, "broadcasts.sent", None, broadcast=3, segment="clients", recipients=21)
+    clock.advance(timedelta(minutes=1))
+    await note(app, "payments.payout_paid", CLIENT, payout=5)
+
+    (reply,) = await admin.send("/audit")
+
+    lines = reply.text.split("\n\n")[1:]
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        f"виплату #5 позначено як здійснену — Olena ({CLIENT})",
+        "надіслано розсилку #3: 21 отримувач",
+        f"відхилено заявку #2 — Olena ({CLIENT})",
+    ]
+    assert "." not in reply.text.split("\n", 1)[1].replace("лист.", "").replace("груд.", "")

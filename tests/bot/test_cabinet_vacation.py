@@ -65,7 +65,7 @@ async def test_a_vacation_is_typed_step_by_step_and_a_wrong_date_keeps_its_step(
     assert answers(impossible)[0].startswith("Не можу прочитати це як дату.")
     assert answers(asked_last) == [last_prompt]
     assert answers(before_first) == ["Останній день не може бути раніше за перший — 20 грудня 2026.\n\n" + last_prompt]
-    assert answers(too_long)[0].startswith("Це довше за 366 днів.")
+    assert answers(too_long)[0].startswith("Це довше, ніж можна: щонайбільше 366 дн.")
     assert answers(asked_note) == [note_prompt]
     assert answers(photo_note)[0].startswith("Будь ласка, напишіть нотатку текстом або натисніть «Пропустити».")
     assert saved[0].text == (

@@ -153,7 +153,7 @@ async def test_the_summary_shows_every_answer_and_the_requirement_check_and_an_e
 
     assert text.startswith("Перевірте, будь ласка, свої відповіді:")
     assert "• Ім'я: Olena Koval" in text
-    assert "• E-mail: — (достатньо Telegram)" in text
+    assert "• Електронна пошта: — (достатньо Telegram)" in text
     assert "• Вища освіта: медична" in text
     assert "❌ Практика: 1 рік, а потрібно щонайменше 2." in text
     assert "✅ Сертифікація: 400 годин (потрібно щонайменше 400)." in text
@@ -265,7 +265,7 @@ async def test_an_unsent_draft_can_be_discarded_from_the_status(client, app):
     await client.click("🗑 Стерти мої відповіді")
     done = await client.click("Так, стерти")
 
-    assert BotClient.texts_of(status)[0].startswith("Вашу першу анкету ще не надіслано: є відповіді на 1 з 15 запитань.")
+    assert BotClient.texts_of(status)[0].startswith("Вашу першу анкету ще не надіслано: відповіді є на 1 з 15.")
     assert BotClient.texts_of(done) == ["Ваші відповіді стерто. Подати заявку можна будь-коли: /apply"]
     async with app.unit_of_work() as uow:
         assert await uow.applications.latest_for(client.user_id) is None

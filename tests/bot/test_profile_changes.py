@@ -83,7 +83,7 @@ async def test_an_edit_is_checked_waits_for_approval_and_is_applied_when_approve
 
     prompt = "Надішліть новий текст про себе — так, як його читатимуть клієнти: 150–1500 символів. /cancel — зупинити."
     assert answers(asked) == [prompt]
-    assert answers(short) == ["Тут 12 символів, а потрібно щонайменше 150.\n\n" + prompt]
+    assert answers(short) == ["Символів тут: 12, а потрібно щонайменше 150.\n\n" + prompt]
     assert answers(sticker) == ["Будь ласка, напишіть це текстом.\n\n" + prompt]
     assert answers(sent) == [
         "✅ Надіслано на схвалення: «Про себе». Клієнти побачать зміну, щойно команда платформи її схвалить; я повідомлю."
@@ -144,9 +144,9 @@ async def test_a_community_manager_rejects_with_a_note_and_the_therapist_reads_i
     assert answers(words) == ["Будь ласка, введіть ціле число гривень від 100 до 20000, наприклад 1300.\n\n" + price_prompt]
     assert answers(too_cheap)[0].startswith("Будь ласка, введіть ціле число гривень від 100 до 20000")
     assert "Зараз:\n1 200 ₴\n\nЗапропоновано:\n1 500 ₴" in card[-1].text
-    assert answers(asked)[0].startswith("Чому не схвалити зміну «Ціна» від Iryna Kovalenko?")
+    assert answers(asked)[0].startswith("Iryna Kovalenko: чому не схвалити зміну «Ціна»?")
     assert answers(stray) == ["Будь ласка, напишіть коментар текстом або натисніть «Відхилити без коментаря»."]
-    assert answers(done)[0] == "✖️ Відхилено: зміну «Ціна» від Iryna Kovalenko. Їм повідомлено разом із вашим коментарем."
+    assert answers(done)[0] == "✖️ Iryna Kovalenko: зміну «Ціна» відхилено. Терапевт отримав повідомлення разом із вашим коментарем."
     assert sent_to(session, IRYNA, mark) == [
         "Вашу зміну «Ціна» не схвалено, тож профіль лишається як був.\n\n"
         "Слово від команди платформи: Ціну можна змінювати раз на квартал; напишіть нам, і обговоримо.\n\n"

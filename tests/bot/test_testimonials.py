@@ -45,7 +45,7 @@ async def test_a_testimonial_is_added_in_two_steps_and_bad_input_keeps_the_step(
 
     assert empty[0].text.startswith("Відгуків поки немає.")
     assert sticker[0].text.startswith("Будь ласка, надішліть це текстом.\nНадішліть текст відгуку")
-    assert too_long[0].text == "Тут 1249 символів, а можна щонайбільше 1000. Будь ласка, скоротіть."
+    assert too_long[0].text == "Символів тут: 1249, а можна щонайбільше 1000. Будь ласка, скоротіть."
     assert asked_author[0].text.startswith("Хто це сказав?")
     assert added[0].text == "Додано; відгук показується останнім. Перемістіть його стрілками."
     assert added[1].text == (
@@ -106,7 +106,7 @@ async def test_removal_asks_first_and_a_stale_button_is_answered(app, make_clien
     removed = await maria.click("Так, видалити")
     stale = await maria.click("Так, видалити", in_reply=ask[-1])
 
-    assert BotClient.texts_of(ask)[-1] == "Видалити відгук від Oleh? Кандидати більше його не бачитимуть."
+    assert BotClient.texts_of(ask)[-1] == "Видалити відгук? Автор — Oleh. Кандидати більше його не бачитимуть."
     assert BotClient.texts_of(kept)[-1].startswith("«Second.»")
     assert BotClient.alerts(removed) == ["Видалено."]
     assert BotClient.texts_of(removed)[-1].startswith("Відгуки, які кандидати бачать у «чому варто долучитися», у такому порядку:\n1. «First.» — Iryna")

@@ -74,15 +74,15 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
     edited = await step(anna, lambda: anna.send("Kyiv"), "Please check your answers")
     assert "• City: Kyiv" in edited["text"]
     await step(anna, lambda: anna.click("Send the questionnaire"), "Thank you! Your questionnaire is sent.")
-    await admin.wait_message("Нова заявка #1 від Anna Koval: виконано вимог — 6 з 6.")
+    await admin.wait_message("Нова заявка #1 — Anna Koval. Виконано вимог: 6 з 6.")
 
     typed, day = interview_time()
     await step(admin, lambda: admin.click("Відкрити заявку"), "Заявка #1 · Anna Koval")
-    await step(admin, lambda: admin.click("Запросити на співбесіду"), "Запрошення на співбесіду для Anna Koval")
+    await step(admin, lambda: admin.click("Запросити на співбесіду"), "Запрошення на співбесіду — Anna Koval")
     await step(admin, lambda: admin.send(typed), "Поки що варіанти:")
     await step(admin, lambda: admin.click("Це все: до посилання"), "Тепер посилання на зустріч")
     await step(admin, lambda: admin.send(LINK), "Надіслати?")
-    await step(admin, lambda: admin.click("Надіслати запрошення"), "Запрошення для Anna Koval надіслано.")
+    await step(admin, lambda: admin.click("Надіслати запрошення"), "Запрошення надіслано — Anna Koval.")
     invitation = await anna.wait_message("You are invited to an online interview")
     assert f"{day}" in invitation["text"] and "18:00" in invitation["text"]
     await step(anna, lambda: anna.click("Confirm"), "✅ Confirmed:")
@@ -108,7 +108,7 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
     # Her approach was typed in her own words, so none is ticked for her yet.
     await tick_first_option_then_done(anna, "Done", "Please check your answers")
     await step(anna, lambda: anna.click("Send the questionnaire"), "Your documents and profile are sent for approval")
-    await admin.wait_message("Друга анкета з документами від Anna Koval (#1)")
+    await admin.wait_message("Anna Koval (#1): друга анкета з документами")
 
     await step(admin, lambda: admin.click("Відкрити заявку"), "Заявка #1 · Anna Koval")
     admin.click("Показати документи")
