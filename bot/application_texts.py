@@ -53,7 +53,7 @@ TITLES = {
         "approach": __("Approach"),
         "certified_hours": __("Certified hours"),
         "payout": __("Payouts in your country"),
-        "fop": __("ФОП of the 3rd group"),
+        "fop": __("Ukrainian sole proprietor (FOP), group 3"),
         "languages": __("Languages"),
         "topics": __("Topics"),
     },
@@ -84,7 +84,7 @@ REQUIREMENTS = {
     Requirement.PRACTICE: __("Private practice and supervision"),
     Requirement.CERTIFICATION: __("Certification"),
     Requirement.PAYOUTS: __("Payouts"),
-    Requirement.LEGAL_FORM: __("ФОП of the 3rd group"),
+    Requirement.LEGAL_FORM: __("Ukrainian sole proprietor (FOP), group 3"),
 }
 
 
@@ -219,8 +219,8 @@ def _verdict_words(verdict: Verdict) -> str:
             return _("Payouts: there is a way to receive them in your country.")
         return _("Payouts: no way to receive them in your country, and the platform pays therapists there.")
     if shortfall is None:
-        return _("Registered as a ФОП of the 3rd group.")
-    return _("Not registered as a ФОП of the 3rd group: the platform works with ФОП of the 3rd group.")
+        return _("Registered as a Ukrainian sole proprietor (FOP), group 3.")
+    return _("Not registered as a Ukrainian sole proprietor (FOP), group 3: the platform works with sole proprietors of group 3.")
 
 
 # -- where an application stands ------------------------------------------------

@@ -35,7 +35,7 @@ PROMPTS = {
         "(0 if none yet)."
     ),
     "payout": __("Can you receive payouts (to a bank card or account) in the country where you live?"),
-    "fop": __("Are you registered in Ukraine as a sole proprietor (ФОП) of the 3rd group?"),
+    "fop": __("Are you registered in Ukraine as a sole proprietor (FOP), group 3?"),
     "languages": __("In which languages can you hold sessions? Choose all that apply, then press “Done”."),
     "topics": __("Which topics do you work with? Choose all that apply, then press “Done”."),
 }

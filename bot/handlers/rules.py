@@ -54,7 +54,7 @@ def requirements() -> str:
         "• A private practice, and regular supervision.\n"
         "• Certification in a therapeutic approach: at least 400 hours.\n"
         "• A way to receive payouts in your country of residence.\n"
-        "• Registered as a Ukrainian sole proprietor (ФОП) of the 3rd group.\n\n"
+        "• Registered as a Ukrainian sole proprietor (FOP), group 3.\n\n"
         "How joining goes: a short questionnaire → an online conversation with our community manager → "
         "a second questionnaire with your documents → your profile goes live within 7–10 business days → "
         "an invitation to your cabinet, right here in the chat."

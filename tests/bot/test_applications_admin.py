@@ -195,17 +195,17 @@ async def test_a_declined_applicant_hears_the_edited_reason_politely_in_their_la
     preview = await admin.click("✖️ Відхилити")
     letter = BotClient.texts_of(preview)[0]
     assert letter.startswith("Olena Koval прочитає ось це (English):\n\nThank you for your interest in the platform")
-    assert "• Practice: 1 year, but at least 2 are needed.\n• Not registered as a ФОП of the 3rd group" in letter
+    assert "• Practice: 1 year, but at least 2 are needed.\n• Not registered as a Ukrainian sole proprietor (FOP), group 3" in letter
 
-    edited = await admin.send("We need at least two years of practice and a ФОП of the 3rd group.")
-    assert "\n\nWe need at least two years of practice and a ФОП of the 3rd group.\n\n" in BotClient.texts_of(edited)[0]
+    edited = await admin.send("We need at least two years of practice and a sole proprietor (FOP) of group 3.")
+    assert "\n\nWe need at least two years of practice and a sole proprietor (FOP) of group 3.\n\n" in BotClient.texts_of(edited)[0]
     done = await admin.click("📨 Надіслати цю відповідь")
     assert BotClient.texts_of(done) == ["Відхилено. Olena Koval отримає ввічливу відповідь із вашою причиною."]
     await deliver(app)
 
     told = anna.texts()[-1]
     assert told.startswith("Thank you for your interest in the platform and for the time you gave to your application.")
-    assert "We need at least two years of practice and a ФОП of the 3rd group." in told
+    assert "We need at least two years of practice and a sole proprietor (FOP) of group 3." in told
     status = await anna.send("/status")
     assert BotClient.texts_of(status)[0].startswith("Your application was declined.")
     menu = await anna.send("/start")
@@ -215,7 +215,7 @@ async def test_a_declined_applicant_hears_the_edited_reason_politely_in_their_la
     assert BotClient.alerts(stale) == ["Заявка вже на іншому етапі: «відхилено». Ця кнопка застаріла."]
     async with app.sessions() as db:
         event = await db.scalar(select(ApplicationEventRow).where(ApplicationEventRow.action == "declined"))
-    assert (event.actor_id, event.note) == (ADMIN_ID, "We need at least two years of practice and a ФОП of the 3rd group.")
+    assert (event.actor_id, event.note) == (ADMIN_ID, "We need at least two years of practice and a sole proprietor (FOP) of group 3.")
 
 
 async def grant(app, person_id: int, role: StaffRole) -> None:

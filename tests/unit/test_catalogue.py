@@ -122,3 +122,14 @@ def test_the_name_check_catches_the_known_traps(text):
 
 def test_the_name_check_lets_a_label_pass():
     assert not NAME_AFTER_PREPOSITION.search("Сесія — {name}, {price}. Кому: {name}")
+
+
+def test_english_messages_hold_no_cyrillic_but_the_fixed_phrase():
+    cyrillic = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
+    found = [
+        _where(part, message)
+        for part, message in _messages()
+        for msgid in (message.id if isinstance(message.id, tuple) else (message.id,))
+        if cyrillic.search(msgid.replace("Оплата пройшла успішно", ""))
+    ]
+    assert not found, "English text with Cyrillic in it:\n" + "\n".join(found)
