@@ -25,7 +25,7 @@ async def test_faq_explains_the_rules_with_the_fixed_payment_phrase(client):
 
 async def test_requirements_in_english(make_client):
     text = (await make_client(1010, "Kate", "en").send("/requirements"))[0].text
-    assert "400 hours" in text and "3rd group" in text and "7–10 business days" in text
+    assert "400 hours" in text and "sole proprietor (FOP), group 3" in text and "7–10 business days" in text
 
 
 async def test_a_failure_is_apologised_for_in_the_persons_language(client, session):
