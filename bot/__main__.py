@@ -8,7 +8,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import RunMode, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,10 +49,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def load_settings() -> Settings | None:
     try:
-        return Settings()  # type: ignore[call-arg]
+        settings = Settings()  # type: ignore[call-arg]
     except ValidationError as error:
         print(explain(error), file=sys.stderr)
         return None
+    if settings.run_mode is RunMode.WEBHOOK and not settings.webhook_secret:
+        # Without it anyone who finds the address could post updates as if from Telegram.
+        print(
+            "RUN_MODE=webhook needs WEBHOOK_SECRET: set it to a random string of 1-256 characters A-Z, a-z, 0-9, _ or - "
+            "(Telegram sends it with every update, and updates without it are refused).",
+            file=sys.stderr,
+        )
+        return None
+    return settings
 
 
 def explain(error: ValidationError) -> str:

@@ -71,8 +71,8 @@ from bot.handlers import (
     testimonials,
 )
 from bot.i18n import build_i18n
+from bot.inbox import InboxFeeder
 from bot.middlewares.current_user import CurrentUser
-from bot.middlewares.inflight import InFlightUpdates
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import booking as booking_notices
@@ -108,7 +108,7 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     i18n: I18n
-    inflight: InFlightUpdates
+    inbox: InboxFeeder
     delivery: Delivery
     courier: Courier
     sweeper: Sweeper
@@ -153,7 +153,10 @@ def build_app(
     i18n = build_i18n(settings.default_locale)
     storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
-    inflight = InFlightUpdates()
+    feeder = InboxFeeder(
+        dispatcher, bot, sessions, clock,
+        max_attempts=settings.inbox_max_attempts, retry_seconds=settings.inbox_retry_seconds,
+    )
     delivery, courier = build_delivery(
         settings, courier_bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper, send_budget
     )
@@ -166,14 +169,13 @@ def build_app(
         interval=timedelta(hours=settings.retention_sweep_hours),
     )
     app = App(
-        settings, bot, dispatcher, engine, sessions, clock, i18n, inflight, delivery=delivery, courier=courier, sweeper=sweeper
+        settings, bot, dispatcher, engine, sessions, clock, i18n, feeder, delivery=delivery, courier=courier, sweeper=sweeper
     )
     if demo_clock is not None and settings.demo_clock_file is not None:
         # Demo mode only (settings refuse it beside a real token): the playground moves this clock.
         app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.clock_jumped)
 
     dispatcher.workflow_data.update(settings=settings, clock=clock, i18n=i18n, app=app)
-    dispatcher.update.outer_middleware(inflight)
     dispatcher.update.outer_middleware(UnitOfWorkPerUpdate(sessions, clock))
     dispatcher.update.outer_middleware(
         CurrentUser(clock, default_locale=settings.default_locale, default_timezone=settings.default_timezone)
@@ -182,10 +184,8 @@ def build_app(
     access.install(dispatcher)
     dispatcher.include_routers(*topic_routers())
     dispatcher.startup.register(_on_startup)
+    # The runner drains the inbox's updates before shutdown; aiogram's own handler then closes the FSM storage.
     dispatcher.shutdown.register(_on_shutdown)
-    # aiogram closes the FSM storage in its own shutdown handler, registered first;
-    # handlers still running need it (a Redis lock to release), so drain before that.
-    dispatcher.shutdown.handlers.insert(0, dispatcher.shutdown.handlers.pop())
     return app
 
 
@@ -290,13 +290,15 @@ def _conversation_state(
     if given is not None:
         return given, SimpleEventIsolation()
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        from bot.fsm_isolation import LeasedRedisIsolation
 
         keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
         # Replicas behind a load balancer must serialise one person's updates together. The lock's key
         # names the bot too: without it, other bots on the same Redis would hold up this person's updates.
-        return storage, RedisEventIsolation(storage.redis, key_builder=keys)
+        return storage, LeasedRedisIsolation(storage.redis, key_builder=keys)
     return DatabaseStorage(sessions, clock), SimpleEventIsolation()
 
 
@@ -312,8 +314,6 @@ async def _on_startup(bot: Bot, app: App) -> None:
 
 
 async def _on_shutdown(app: App) -> None:
-    if not await app.inflight.drained(app.settings.shutdown_grace_seconds):
-        log.warning("shutting down with %d update(s) still being handled", app.inflight.running)
     app.sweeper.stop()
     # After the handlers: what they scheduled is committed, and is sent now or after the restart.
     await app.courier.stop(app.settings.shutdown_grace_seconds)

@@ -78,6 +78,7 @@ STAFF_COMMANDS: list[tuple[str, object, Permission]] = [
     ("audit", __("Audit log"), Permission.AUDIT),
     ("testimonials", __("Therapists' testimonials"), Permission.MANAGE_TESTIMONIALS),
     ("queue", __("Delivery queue of timed messages"), Permission.WATCH_DELIVERY),
+    ("inbox", __("Updates from Telegram set aside after failing"), Permission.WATCH_DELIVERY),
     ("refunds", __("Refunds to decide and carry out"), Permission.SEE_REFUNDS),
     ("payouts", __("Payouts due to therapists"), Permission.MARK_PAYOUTS),
     ("pending_payments", __("Sessions waiting for payment (confirm transfers)"), Permission.MARK_PAYOUTS),

@@ -1,13 +1,16 @@
-"""Running the bot: long polling by default, a webhook server by setting."""
+"""Running the bot: long polling by default, a webhook server by setting; updates go through the inbox."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from contextlib import suppress
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from pydantic import SecretStr
 
 from bot.app import App, web_pages
+from bot.inbox.polling import poll
+from bot.inbox.webhook import WEBHOOK_SHUTDOWN_SECONDS, WebhookReceiver, healthz
 from bot.settings import RunMode
 
 log = logging.getLogger(__name__)
@@ -15,53 +18,66 @@ log = logging.getLogger(__name__)
 
 async def run(app: App) -> None:
     await app.prepare()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    workflow = {"dispatcher": app.dispatcher, "bots": [app.bot], **app.dispatcher.workflow_data}
     try:
-        if app.settings.run_mode is RunMode.WEBHOOK:
-            await _serve_webhook(app)
-        else:
-            await _poll_and_serve_pages(app)
+        await app.dispatcher.emit_startup(bot=app.bot, **workflow)
+        try:
+            if app.settings.run_mode is RunMode.WEBHOOK:
+                await _serve_webhook(app, stop)
+            else:
+                await _poll_and_serve_pages(app, stop)
+        finally:
+            # Updates being handled finish first; those still waiting stay in the inbox for the next start.
+            if not await app.inbox.drain(app.settings.shutdown_grace_seconds):
+                log.warning("shutting down with updates of %d chat(s) still being handled", app.inbox.busy_chats)
+            await app.dispatcher.emit_shutdown(bot=app.bot, **workflow)
     finally:
         await app.close()
 
 
-async def _poll_and_serve_pages(app: App) -> None:
+async def _poll_and_serve_pages(app: App, stop: asyncio.Event) -> None:
     settings = app.settings
-    pages = web.AppRunner(web_pages(app), access_log=None)
+    pages_app = web_pages(app)
+    pages_app.router.add_get("/healthz", healthz)
+    pages = web.AppRunner(pages_app, access_log=None)
     await pages.setup()
     try:
         await web.TCPSite(pages, settings.web_host, settings.web_port).start()
         log.info("serving the web pages on %s:%s (%s)", settings.web_host, settings.web_port, settings.public_url())
-        await app.dispatcher.start_polling(
-            app.bot,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-            close_bot_session=False,
-        )
+        await app.inbox.resume()
+        log.info("polling")
+        await poll(app.bot, app.inbox, stop, app.dispatcher.resolve_used_update_types())
     finally:
         await pages.cleanup()
 
 
-async def _serve_webhook(app: App) -> None:
+async def _serve_webhook(app: App, stop: asyncio.Event) -> None:
     settings = app.settings
     if not settings.webhook_base_url:
         raise SystemExit("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
-    # One server: the webhook and the web pages.
+    assert settings.webhook_secret, "checked on start (bot/__main__.py)"
+    secret = settings.webhook_secret.get_secret_value()
+    # One server: the webhook, its health check and the web pages.
     web_app = web_pages(app)
-    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=_secret(settings.webhook_secret)).register(
-        web_app, path=settings.webhook_path
-    )
-    setup_application(web_app, app.dispatcher, bot=app.bot)
-
-    async def set_webhook(_: web.Application) -> None:
+    web_app.router.add_post(settings.webhook_path, WebhookReceiver(app.inbox, secret))
+    web_app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=WEBHOOK_SHUTDOWN_SECONDS)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await app.inbox.resume()
         await app.bot.set_webhook(
             settings.webhook_base_url.rstrip("/") + settings.webhook_path,
-            secret_token=_secret(settings.webhook_secret),
+            secret_token=secret,
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
+        log.info("serving the webhook on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
-    web_app.on_startup.append(set_webhook)
-    log.info("serving the webhook on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
-    await web._run_app(web_app, host=settings.webhook_host, port=settings.webhook_port, print=None)
-
-
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None

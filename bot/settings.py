@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     vetting_max_document_mb: int = Field(default=20, ge=1, le=2000)
     vetting_remind_after_business_days: int = Field(default=2, ge=1, le=30)
 
+    # The inbox (bot/inbox): how many times an update that fails is handled before it is set aside
+    # (shown by /inbox), and the pause before the next try (times the tries so far).
+    inbox_max_attempts: int = Field(default=3, ge=1, le=20)
+    inbox_retry_seconds: float = Field(default=1.0, gt=0, le=300)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

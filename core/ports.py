@@ -13,6 +13,7 @@ from core.audit import AuditLog
 from core.bookings import BookingRepository
 from core.broadcasts import BroadcastRepository
 from core.conversations import ConversationRepository
+from core.inbox import InboxRepository
 from core.notices import TimedMessageRepository
 from core.payments import PaymentRepository, PayoutRepository, RefundRepository
 from core.privacy import PersonalData
@@ -79,6 +80,7 @@ class UnitOfWork(Protocol):
     stats: StatsRepository
     broadcasts: BroadcastRepository
     roster: TherapistRoster
+    inbox: InboxRepository
 
     async def commit(self) -> None: ...
 

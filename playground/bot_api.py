@@ -1045,6 +1045,10 @@ class FakeTelegram:
         canonical = _canonical_or_raise(method)
         self._delays[canonical].extend([seconds] * times)
 
+    def cancel_delays(self) -> None:
+        """Forget delays not used yet (a killed process may have died before it made the delayed call)."""
+        self._delays.clear()
+
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every delivery to the chat answers 403."""
         self.blocked_chats.add(chat_id)

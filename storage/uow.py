@@ -13,6 +13,7 @@ from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.inbox import SqlInboxRepository
 from storage.repositories.payments import SqlPaymentRepository, SqlPayoutRepository, SqlRefundRepository
 from storage.repositories.profile_changes import SqlProfileChangeRepository
 from storage.repositories.roster import SqlTherapistRoster
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.refunds = SqlRefundRepository(self._session)
         self.payouts = SqlPayoutRepository(self._session)
         self.profile_changes = SqlProfileChangeRepository(self._session)
+        self.inbox = SqlInboxRepository(self._session)
         return self
 
     async def __aexit__(

@@ -1,4 +1,5 @@
 """/queue: the admins' view of timed messages: what is due, late, sent, dropped or failed, per kind.
+/inbox: updates from Telegram that kept failing and were set aside (they no longer hold up their chat).
 
 Full admins hold the permission (core/staff.py); anyone else is answered by the staff gate.
 """
@@ -10,13 +11,16 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.access import HasPermission
 from bot.presenting import local_moment
 from core.clock import Clock
+from core.inbox import SetAsideUpdate
 from core.notices import KindFigures
 from core.ports import UnitOfWork
 from core.staff import Permission
+from core.usecases.inbox import set_aside_updates
 from core.usecases.queue import queue_figures
 from core.users import User
 
@@ -24,6 +28,7 @@ from core.users import User
 def router() -> Router:
     router = Router(name="admin_queue")
     router.message.register(show_queue, Command("queue"), HasPermission(Permission.WATCH_DELIVERY))
+    router.message.register(show_set_aside, Command("inbox"), HasPermission(Permission.WATCH_DELIVERY))
     return router
 
 
@@ -37,6 +42,32 @@ async def show_queue(message: Message, uow: UnitOfWork, clock: Clock, user: User
         lines.append(total_line(figures))
         lines.extend(kind_block(kind, now) for kind in figures)
     await message.answer("\n\n".join(lines))
+
+
+async def show_set_aside(message: Message, uow: UnitOfWork, user: User) -> None:
+    count, shown = await set_aside_updates(uow)
+    if not count:
+        await message.answer(_("📥 No update from Telegram has been set aside: every one was handled."))
+        return
+    lines = [
+        ngettext(
+            "📥 {count} update from Telegram kept failing and was set aside.",
+            "📥 {count} updates from Telegram kept failing and were set aside.",
+            count,
+        ).format(count=count)
+    ]
+    if count > len(shown):
+        lines.append(_("The newest {shown}:").format(shown=len(shown)))
+    lines.extend(set_aside_block(update, user.timezone) for update in shown)
+    await message.answer("\n\n".join(lines))
+
+
+def set_aside_block(update: SetAsideUpdate, zone: str) -> str:
+    tries = ngettext("{count} try", "{count} tries", update.attempts).format(count=update.attempts)
+    return _("Update {update_id} ({kind}) from chat {chat}: set aside {moment}, after {tries}\n{error}").format(
+        update_id=update.update_id, kind=update.kind, chat=update.chat_id,
+        moment=local_moment(update.set_aside_at, zone), tries=tries, error=update.error,
+    )
 
 
 def total_line(figures: list[KindFigures]) -> str:

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.inbox import InboxOutcome
 from core.users import User
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,12 @@ def router() -> Router:
     return router
 
 
-async def on_error(event: ErrorEvent, i18n: I18n, user: User | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent, i18n: I18n, user: User | None = None, inbox: InboxOutcome | None = None
+) -> bool:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    if inbox is not None and not inbox.last_try:
+        return True  # the inbox hands it over again shortly; an apology only if the last try fails too
     # Errors surface outside the per-update language context; restore it.
     locale = user.locale if user is not None else i18n.default_locale
     with i18n.context(), i18n.use_locale(locale):

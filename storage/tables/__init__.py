@@ -8,9 +8,10 @@ from storage.tables.base import Base, UtcDateTime
 from storage.tables.bookings import BookingRow
 from storage.tables.broadcasts import BroadcastRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
+from storage.tables.inbox import InboxUpdateRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
-from storage.tables.people import FsmStateRow, ProcessedUpdateRow, UserRoleRow, UserRow
+from storage.tables.people import FsmStateRow, UserRoleRow, UserRow
 from storage.tables.profile_changes import ProfileChangeRow
 from storage.tables.staff import AuditRow, StaffRoleRow
 from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
@@ -28,9 +29,9 @@ __all__ = [
     "ClawbackRow",
     "ConversationRow",
     "FsmStateRow",
+    "InboxUpdateRow",
     "PaymentRow",
     "PayoutRow",
-    "ProcessedUpdateRow",
     "ProfileChangeRow",
     "RefundRow",
     "RelayedMessageRow",

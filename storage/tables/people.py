@@ -1,4 +1,4 @@
-"""People, their roles, and the bot's own bookkeeping of conversations and updates."""
+"""People, their roles, and the bot's own bookkeeping of conversations."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,12 +41,3 @@ class FsmStateRow(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
-
-
-class ProcessedUpdateRow(Base):
-    """Updates already handled, so a re-sent update is not acted on twice."""
-
-    __tablename__ = "processed_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime]

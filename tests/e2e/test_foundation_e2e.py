@@ -51,7 +51,7 @@ async def test_shutdown_waits_for_an_update_still_being_handled(fake_telegram: F
     await bot.start()
     olena = fake_telegram.user(1001, "Olena")
     olena.send_command("start")
-    await olena.wait_message("Вітаємо")
+    await olena.wait_message("Усе правильно?")  # the greeting's last message: the delay below is the answer's
 
     fake_telegram.delay_next("sendMessage", 1.5)
     olena.send_command("faq")
@@ -71,6 +71,17 @@ def test_without_a_token_the_bot_says_what_to_set_and_exits_2(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("BOT_TOKEN is missing or malformed")
     assert "@BotFather" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_webhook_mode_without_a_secret_says_what_to_set_and_exits_2(tmp_path):
+    env = {**os.environ, "BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345", "RUN_MODE": "webhook",
+           "WEBHOOK_BASE_URL": "https://bot.example.org", "WEBHOOK_SECRET": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("RUN_MODE=webhook needs WEBHOOK_SECRET")
 
 
 async def test_webhook_mode_registers_itself_and_answers_posted_updates(
@@ -107,6 +118,8 @@ async def test_webhook_mode_registers_itself_and_answers_posted_updates(
             registered[0].params["url"], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
         )
         assert answer.status == 200
+        health = await http.get(f"http://127.0.0.1:{unused_tcp_port}/healthz")
+        assert (health.status, await health.text()) == (200, "ok")
 
     await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо, Olena" in (call.text or ""))
 
@@ -119,3 +132,33 @@ async def _post_when_listening(http, url, payload, headers):  # type: ignore[no-
         except aiohttp.ClientConnectionError:
             await asyncio.sleep(0.1)
     raise AssertionError(f"nothing listens on {url}")
+
+
+async def test_killed_right_after_the_offset_moved_the_restarted_bot_still_answers(
+    fake_telegram: FakeTelegram, bot_process_factory
+):
+    bot = bot_process_factory()
+    await bot.start()
+    olena = fake_telegram.user(1001, "Olena")
+    olena.send_command("start")
+    await olena.wait_message("Усе правильно?")  # the greeting's last message
+
+    fake_telegram.delay_next("sendMessage", 30)  # the answer is still on its way when the process dies
+    olena.send_command("faq")
+    faq = fake_telegram.pushed_updates[-1]["update_id"]
+    await until_confirmed(fake_telegram, faq)
+    bot.kill()
+    await bot.wait(timeout=10)
+    fake_telegram.cancel_delays()
+
+    await bot.start()
+    await olena.wait_message("Як це працює", timeout=20)
+
+
+async def until_confirmed(fake: FakeTelegram, update_id: int, timeout: float = 10) -> None:
+    """Until the bot's next getUpdates moved the offset past the update: Telegram will not send it again."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while update_id in [update["update_id"] for update in fake.pending_updates]:
+        assert loop.time() < deadline, f"update {update_id} was never confirmed"
+        await asyncio.sleep(0.01)  # a real process on the wall clock: look again shortly

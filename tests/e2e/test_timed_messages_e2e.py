@@ -18,7 +18,7 @@ from core.usecases.conversations import open_conversation
 from core.users import Role, User
 from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
-from storage.tables import ProcessedUpdateRow, TimedMessageRow, UserRow
+from storage.tables import InboxUpdateRow, TimedMessageRow, UserRow
 from storage.uow import SqlUnitOfWork
 
 OLENA, IRYNA = 1001, 2001
@@ -75,7 +75,8 @@ async def until_handled(database_url: str, update_id: int, timeout: float = 30) 
     try:
         while True:
             async with session_factory(engine)() as session:
-                if await session.get(ProcessedUpdateRow, update_id) is not None:
+                row = await session.get(InboxUpdateRow, update_id)
+                if row is not None and row.handled_at is not None:
                     return
             assert loop.time() < deadline, f"update {update_id} was never handled"
             await asyncio.sleep(0.02)  # a real process on the wall clock: look again shortly

@@ -1,0 +1,102 @@
+"""The inbox's bookkeeping: keep updates, find those still to handle, mark them handled or set aside."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import InboxUpdateRow
+from storage.tables.inbox import WAITING
+
+ERROR_LENGTH = 500
+
+
+@dataclass
+class Kept:
+    """An update in the inbox, as the feeder hands it to the dispatcher."""
+
+    update_id: int
+    chat_key: int
+    payload: dict[str, Any]
+    attempts: int = 0
+
+
+def kept(payload: Mapping[str, Any]) -> Kept:
+    return Kept(int(payload["update_id"]), chat_key(payload), dict(payload))
+
+
+def update_kind(payload: Mapping[str, Any]) -> str:
+    return next((key for key in payload if key != "update_id"), "unknown")
+
+
+def chat_key(payload: Mapping[str, Any]) -> int:
+    """The chat whose updates must be handled in order: the event's chat, else its sender."""
+    event = payload.get(update_kind(payload))
+    if not isinstance(event, Mapping):
+        return 0
+    for holder in (event, event.get("message")):
+        if isinstance(holder, Mapping) and isinstance(holder.get("chat"), Mapping):
+            return int(holder["chat"]["id"])
+    for key in ("from", "user"):
+        sender = event.get(key)
+        if isinstance(sender, Mapping) and "id" in sender:
+            return int(sender["id"])
+    return 0
+
+
+async def keep(session: AsyncSession, updates: Iterable[Kept], now: datetime) -> list[Kept]:
+    """Store the updates not stored yet; returns those (Telegram re-sends what it thinks was missed)."""
+    batch = {entry.update_id: entry for entry in updates}
+    if not batch:
+        return []
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboxUpdateRow)
+        .values([
+            {
+                "update_id": entry.update_id, "chat_key": entry.chat_key, "kind": update_kind(entry.payload)[:32],
+                "payload": entry.payload, "received_at": now, "attempts": 0,
+            }
+            for entry in batch.values()
+        ])
+        .on_conflict_do_nothing(index_elements=[InboxUpdateRow.update_id])
+        .returning(InboxUpdateRow.update_id)
+    )
+    new = set((await session.scalars(statement)).all())
+    return [entry for update_id, entry in sorted(batch.items()) if update_id in new]
+
+
+async def waiting(session: AsyncSession) -> list[Kept]:
+    """Updates neither handled nor set aside, oldest first: what a restart picks up."""
+    rows = await session.execute(
+        select(InboxUpdateRow.update_id, InboxUpdateRow.chat_key, InboxUpdateRow.payload, InboxUpdateRow.attempts)
+        .where(WAITING)
+        .order_by(InboxUpdateRow.update_id)
+    )
+    return [Kept(row.update_id, row.chat_key, row.payload, row.attempts) for row in rows]
+
+
+async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> None:
+    await session.execute(
+        update(InboxUpdateRow).where(InboxUpdateRow.update_id == update_id).values(handled_at=now)
+    )
+
+
+async def record_failure(
+    session: AsyncSession, update_id: int, error: str, now: datetime, *, set_aside: bool
+) -> None:
+    await session.execute(
+        update(InboxUpdateRow)
+        .where(InboxUpdateRow.update_id == update_id, InboxUpdateRow.handled_at.is_(None))
+        .values(
+            attempts=InboxUpdateRow.attempts + 1,
+            last_error=error[:ERROR_LENGTH],
+            set_aside_at=now if set_aside else None,
+        )
+    )

@@ -1,0 +1,35 @@
+"""The inbox: every update Telegram hands the bot, kept before Telegram is told it arrived."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base
+
+WAITING = text("handled_at IS NULL AND set_aside_at IS NULL")
+
+
+class InboxUpdateRow(Base):
+    """One update as Telegram sent it; handled when `handled_at` is set, in the transaction that handled it."""
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The chat (or, without one, the person) whose updates are handled one after another, in order.
+    chat_key: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # An update that kept failing is set aside: not retried, not holding up its chat, shown by /inbox.
+    set_aside_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        Index("ix_inbox_updates_waiting", "update_id", sqlite_where=WAITING, postgresql_where=WAITING),
+        Index("ix_inbox_updates_handled_at", "handled_at"),
+    )
