@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo demo-data test test-fast lint locales missing-translations bench clean
+.PHONY: run demo demo-data test test-fast lint locales missing-translations bench chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: locales
 
 missing-translations: $(STAMP)
 	$(BIN)/python -m bot missing-translations
+
+# The kill-at-random-moments payment test at a larger size (CI runs three bookings); CHAOS_SEED repeats a run.
+chaos: locales
+	CHAOS_BOOKINGS=$${CHAOS_BOOKINGS:-20} $(BIN)/pytest -q tests/e2e/test_chaos_e2e.py
 
 bench: locales
 	$(BIN)/python -m tests.bench_directory

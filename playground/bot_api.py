@@ -6,7 +6,8 @@ scripted users, injects faults and inspects every call the bot made.
 
 The emulation follows the Bot API where a bot can observe the difference:
 updates stay unconfirmed until ``getUpdates`` is called with a higher offset
-(so a crashed bot sees them again), ``allowed_updates`` is remembered between
+(so a crashed bot sees them again), a webhook is posted each update in order
+with its secret and gets it again until it answers 200, ``allowed_updates`` is remembered between
 calls, a second poller terminates the first with 409, message ids are counted
 per chat, HTML/MarkdownV2 are parsed into entities and rejected when
 malformed, and editing a message without changing it answers
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 __all__ = [
@@ -106,6 +108,12 @@ _FREE_TEXT_PARAMS = frozenset({
 
 
 # --------------------------------------------------------------------------- records
+
+
+
+# Webhooks: how long an update's POST may take, and the pause before it is sent again.
+WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_RETRY_SECONDS = 0.2
 
 
 @dataclass
@@ -634,6 +642,10 @@ class FakeTelegram:
         self.delivered_updates: list[dict[str, Any]] = []
         self.dropped_updates: list[dict[str, Any]] = []
         self.webhook_url: str = ""
+        self.webhook_secret: str | None = None
+        # Every POST of an update to the webhook, as (update_id, status or None when the connection failed).
+        self.webhook_attempts: list[tuple[int, int | None]] = []
+        self._webhook_pusher: asyncio.Task[None] | None = None
 
         # Calls.
         self._calls: list[Call] = []
@@ -682,6 +694,7 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._updates_signal.fire()
+        self._stop_pushing()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -1414,6 +1427,7 @@ class FakeTelegram:
     @_api("deleteWebhook")
     def _delete_webhook(self, params: dict[str, Any], ctx: _Ctx) -> bool:
         self.webhook_url = ""
+        self._stop_pushing()
         if params.get("drop_pending_updates") is True:
             self.dropped_updates.extend(self._pending)
             self._pending.clear()
@@ -1423,9 +1437,49 @@ class FakeTelegram:
     @_api("setWebhook")
     def _set_webhook(self, params: dict[str, Any], ctx: _Ctx) -> bool:
         self.webhook_url = str(params.get("url") or "")
+        self.webhook_secret = params.get("secret_token") or None
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self.allowed_updates = [str(kind) for kind in allowed]
         if params.get("drop_pending_updates") is True:
             self._pending.clear()
+        if self.webhook_url and self._webhook_pusher is None:
+            self._webhook_pusher = asyncio.ensure_future(self._push_to_webhook())
         return True
+
+    async def _push_to_webhook(self) -> None:
+        """Post pending updates one at a time, oldest first, until each is answered 200 (as Telegram does)."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT_SECONDS)) as http:
+            while self.webhook_url and not self._closing:
+                batch = self._take_updates(1)
+                if not batch:
+                    await self._updates_signal.wait_until(
+                        lambda: self._closing or not self.webhook_url or self._redeliveries
+                        or any(self._allowed(u) for u in self._pending),
+                        WEBHOOK_TIMEOUT_SECONDS,
+                    )
+                    continue
+                update = batch[0]
+                status: int | None = None
+                try:
+                    async with http.post(self.webhook_url, json=update, headers=headers) as answer:
+                        status = answer.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = None
+                self.webhook_attempts.append((update["update_id"], status))
+                self._calls_signal.fire()
+                if status == 200:
+                    self.delivered_updates.append(update)
+                    self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+                else:
+                    self._redeliveries.insert(0, update)  # sent again, first, after a pause
+                    await asyncio.sleep(WEBHOOK_RETRY_SECONDS)
+
+    def _stop_pushing(self) -> None:
+        if self._webhook_pusher is not None:
+            self._webhook_pusher.cancel()
+            self._webhook_pusher = None
 
     @_api("getWebhookInfo")
     def _get_webhook_info(self, params: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import sys
 import aiohttp
 
 from playground.bot_api import FakeTelegram
+from tests.e2e.test_timed_messages_e2e import until_handled
 
 
 async def test_a_newcomer_gets_the_ukrainian_greeting_and_menu(fake_telegram: FakeTelegram, bot_process_factory):
@@ -138,7 +139,7 @@ async def test_killed_right_after_the_offset_moved_the_restarted_bot_still_answe
     fake_telegram: FakeTelegram, bot_process_factory
 ):
     bot = bot_process_factory()
-    await bot.start()
+    await bot.start(timeout=60)
     olena = fake_telegram.user(1001, "Olena")
     olena.send_command("start")
     await olena.wait_message("Усе правильно?")  # the greeting's last message
@@ -151,7 +152,7 @@ async def test_killed_right_after_the_offset_moved_the_restarted_bot_still_answe
     await bot.wait(timeout=10)
     fake_telegram.cancel_delays()
 
-    await bot.start()
+    await bot.start(timeout=60)
     await olena.wait_message("Як це працює", timeout=20)
 
 
@@ -162,3 +163,37 @@ async def until_confirmed(fake: FakeTelegram, update_id: int, timeout: float = 1
     while update_id in [update["update_id"] for update in fake.pending_updates]:
         assert loop.time() < deadline, f"update {update_id} was never confirmed"
         await asyncio.sleep(0.01)  # a real process on the wall clock: look again shortly
+
+
+async def test_webhook_killed_while_an_update_is_posted_gets_it_again_and_handles_it_once(
+    fake_telegram: FakeTelegram, bot_process_factory, unused_tcp_port, e2e_database_url
+):
+    bot = bot_process_factory(
+        {
+            "RUN_MODE": "webhook",
+            "WEBHOOK_BASE_URL": f"http://127.0.0.1:{unused_tcp_port}",
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(unused_tcp_port),
+            "WEBHOOK_SECRET": "s3cret-token",
+        }
+    )
+    await bot.start(wait_ready=False, timeout=60)
+    await fake_telegram.wait_for("setWebhook", timeout=30)
+    olena = fake_telegram.user(1001, "Olena")
+    olena.send_command("start")
+    await olena.wait_message("Усе правильно?", timeout=20)
+
+    olena.send_command("faq")
+    faq = fake_telegram.pushed_updates[-1]["update_id"]
+    await fake_telegram._calls_signal.wait_until(
+        lambda: any(update_id == faq for update_id, _ in fake_telegram.webhook_attempts), 10
+    )
+    bot.kill()  # while the update is posted, stored or handled: whichever, it must not be lost
+    await bot.wait(timeout=10)
+    await bot.start(wait_ready=False, timeout=60)
+
+    await olena.wait_message("Як це працює", timeout=30)
+    await until_handled(e2e_database_url, faq)
+    assert (faq, 200) in fake_telegram.webhook_attempts
+    assert sum("Як це працює" in text for text in fake_telegram.sent_texts(1001)) == 1
+
