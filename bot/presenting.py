@@ -72,6 +72,17 @@ def weekday_name(weekday: int, *, label: bool = False) -> str:
     return _capital(name) if label else name
 
 
+# CLDR has the weekdays only in the nominative; «на суботу», «у середу» need the accusative.
+UKRAINIAN_WEEKDAYS_ACCUSATIVE = ("понеділок", "вівторок", "середу", "четвер", "пʼятницю", "суботу", "неділю")
+
+
+def weekday_on(weekday: int) -> str:
+    """«суботу» as in «на суботу» / "Saturday" as in "on Saturday" (Monday is 0)."""
+    if reader_locale().startswith("uk"):
+        return UKRAINIAN_WEEKDAYS_ACCUSATIVE[weekday]
+    return weekday_name(weekday)
+
+
 def weekday_short(weekday: int) -> str:
     """«Сб» / "Sat" (Monday is 0), as a label."""
     return _capital(get_day_names("abbreviated", context="stand-alone", locale=reader_locale())[weekday])

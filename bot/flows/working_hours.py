@@ -41,7 +41,7 @@ from bot.keyboards.cabinet import (
     week_keyboard,
 )
 from bot.menus import BUTTON_HOURS
-from bot.presenting import day_label, local_time, weekday_name, weekday_short, zone_city, zone_label
+from bot.presenting import day_label, local_time, weekday_name, weekday_on, weekday_short, zone_city, zone_label
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -485,13 +485,13 @@ def _format_line(therapist: TherapistProfile) -> str:
 def _ask_new(weekday: int, therapist: TherapistProfile) -> str:
     return _(
         "Type the hours to add on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
-    ).format(day=weekday_name(weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
+    ).format(day=weekday_on(weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
 
 
 def _ask_change(interval: WorkingHours, therapist: TherapistProfile) -> str:
     return _(
         "Type the new hours instead of {span} on {day}, like {example}, in your time zone ({zone}). /cancel to stop."
-    ).format(span=span(interval), day=weekday_name(interval.weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
+    ).format(span=span(interval), day=weekday_on(interval.weekday), example=EXAMPLE, zone=zone_city(therapist.timezone))
 
 
 def _refusal(refused: IntervalRefused, weekday: int, therapist: TherapistProfile) -> str:
@@ -507,5 +507,5 @@ def _refusal(refused: IntervalRefused, weekday: int, therapist: TherapistProfile
         )
     assert refused.clash is not None
     return _("That overlaps your hours {span} on {day}. Change those instead, or type hours that don't overlap.").format(
-        span=span(refused.clash), day=weekday_name(weekday)
+        span=span(refused.clash), day=weekday_on(weekday)
     )

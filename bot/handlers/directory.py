@@ -188,7 +188,7 @@ async def _results(
     page = await find_therapists(uow, clock, search.filters(), settings.booking_policy(), page=search.page, per_page=PAGE_SIZE)
     search = search.model_copy(update={"page": page.number})
     shown = field_summary(search)
-    head = _("🔎 Find a therapist\nTopic: {topic} · approach: {approach}\nLanguage: {language} · price: {price}").format(
+    head = _("🔎 Find a therapist\n{topic} · {approach}\n{language} · {price}").format(
         **shown
     )
     if not page.found and search.filters() == Filters():

@@ -49,12 +49,20 @@ class OpenProfile(ButtonData, prefix="tp"):
 
 
 def field_summary(search: Search) -> dict[str, str]:
-    anything = _("any")
+    """Each filter as «Тема: Тривога»; an unset one whole («Підхід: будь-який»), since «any» agrees with its noun."""
     return {
-        "topic": label(TOPICS, search.topic) if search.topic else anything,
-        "approach": label(APPROACHES, search.approach) if search.approach else anything,
-        "language": label(LANGUAGES, search.language) if search.language else anything,
-        "price": price_band(search.price) if 0 <= search.price < len(PRICE_BANDS) else anything,
+        "topic": _("Topic: {value}").format(value=label(TOPICS, search.topic)) if search.topic else _("Topic: any"),
+        "approach": (
+            _("Approach: {value}").format(value=label(APPROACHES, search.approach)) if search.approach else _("Approach: any")
+        ),
+        "language": (
+            _("Language: {value}").format(value=label(LANGUAGES, search.language)) if search.language else _("Language: any")
+        ),
+        "price": (
+            _("Price: {value}").format(value=price_band(search.price))
+            if 0 <= search.price < len(PRICE_BANDS)
+            else _("Price: any")
+        ),
     }
 
 
@@ -76,11 +84,10 @@ def results_keyboard(search: Search, page: list[TherapistProfile], pages: int) -
             nav.append(InlineKeyboardButton(text="›", callback_data=search.model_copy(update={"page": search.page + 1}).pack()))
         builder.row(*nav)
     shown = field_summary(search)
-    titles = {"topic": _("Topic"), "approach": _("Approach"), "language": _("Language"), "price": _("Price")}
     current = search.model_dump(include={"topic", "approach", "language", "price"})
     buttons = [
         InlineKeyboardButton(
-            text=_("{field}: {value}").format(field=titles[field], value=shown[field]),
+            text=shown[field],
             callback_data=SearchFilter(field=field, **current).pack(),
         )
         for field in FIELDS
@@ -103,7 +110,8 @@ def choices_keyboard(choice: SearchFilter) -> InlineKeyboardMarkup:
         names = {"topic": TOPICS, "approach": APPROACHES, "language": LANGUAGES}[choice.field]
         options = [(str(name), code) for code, name in names.items()]
         cleared = ""
-    builder.button(text=_("Any"), callback_data=search.with_field(choice.field, cleared))
+    anything = {"topic": _("Any topic"), "approach": _("Any approach"), "language": _("Any language"), "price": _("Any price")}
+    builder.button(text=anything[choice.field], callback_data=search.with_field(choice.field, cleared))
     for text, value in options:
         builder.button(text=text, callback_data=search.with_field(choice.field, value))
     builder.adjust(2)

@@ -44,7 +44,7 @@ async def test_an_interval_is_typed_and_bad_input_is_explained_while_the_step_wa
     saved = await iryna.send("9-13")
 
     prompt = (
-        "Напишіть години, які додати на субота, наприклад 09:00-13:00, у вашому часовому поясі (Київ). "
+        "Напишіть години, які додати на суботу, наприклад 09:00-13:00, у вашому часовому поясі (Київ). "
         "/cancel — зупинити."
     )
     assert answers(asked) == [prompt]
@@ -68,7 +68,7 @@ async def test_an_interval_is_typed_and_bad_input_is_explained_while_the_step_wa
     overlap = await iryna.send("12:00-15:00")
     touching = await iryna.send("13:00-15:00")
     assert answers(overlap)[0].startswith(
-        "Це накладається на ваші години 09:00–13:00 на субота. Змініть ті години або напишіть такі, що не накладаються."
+        "Це накладається на ваші години 09:00–13:00 на суботу. Змініть ті години або напишіть такі, що не накладаються."
     )
     assert touching[0].text.startswith("✅ Збережено: субота, 13:00–15:00.\n\nСубота: 09:00–13:00, 13:00–15:00")
     assert [row for row in await hours_rows(app) if row[0] == 5] == [(5, "09:00", "13:00"), (5, "13:00", "15:00")]
@@ -154,7 +154,7 @@ async def test_without_hours_the_preview_says_so(app, make_client):
 
     assert "Годин ще немає, тож клієнти не можуть до вас записатися." in week[0].text
     assert preview[-1].text.splitlines()[2] == (
-        "Найближчі 60 днів вільного часу немає. Додайте робочі години або перегляньте відпустки."
+        "На найближчі 60 дн. вільного часу немає. Додайте робочі години або перегляньте відпустки."
     )
 
 
@@ -233,7 +233,7 @@ async def test_a_days_hours_are_copied_to_the_other_weekdays(app, make_client):
 
     assert answers(copied)[0].startswith(
         "✅ Збережено: Вт, Чт, Пт, 10:00–14:00.\n"
-        "✖️ Не збережено: Ср, 10:00–14:00. Це накладається на ваші години 09:00–11:00 на середа."
+        "✖️ Не збережено: Ср, 10:00–14:00. Це накладається на ваші години 09:00–11:00 на середу."
     )
     assert "\n\n🗓 Ваші робочі години на тиждень" in answers(copied)[0]
     assert await hours_rows(app) == [

@@ -26,7 +26,7 @@ async def test_only_verified_accepting_visible_therapists_not_on_vacation_are_li
     replies = await petro.send("🔎 Знайти терапевта")
 
     text = BotClient.texts_of(replies)[0]
-    assert text.startswith("🔎 Пошук терапевта\nТема: будь-яка · підхід: будь-яка\nМова: будь-яка · ціна: будь-яка")
+    assert text.startswith("🔎 Пошук терапевта\nТема: будь-яка · Підхід: будь-який\nМова: будь-яка · Ціна: будь-яка")
     assert "Знайдено: 2" in text
     assert (
         "Iryna Kovalenko · 1 200 ₴\nТривога, Горе і втрата · Українська, Англійська\n"
