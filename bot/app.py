@@ -32,6 +32,7 @@ from bot.flows import (
     decline_reason,
     first_questionnaire,
     interview_invitation,
+    meeting_place,
     money_notes,
     profile_edit,
     refund_request,
@@ -79,6 +80,7 @@ from bot.notices import booking as booking_notices
 from bot.notices import broadcast as broadcast_notices
 from bot.notices import cabinet as cabinet_notices
 from bot.notices import chat as chat_notices
+from bot.notices import meetings as meeting_notices
 from bot.notices import payments as payment_notices
 from bot.notices import roster as roster_notices
 from bot.notices import staff as staff_notices
@@ -239,6 +241,7 @@ def topic_routers() -> list[Router]:
         working_hours.router(),
         vacation.router(),
         profile_edit.router(),
+        meeting_place.router(),
         profile_changes_admin.router(),
         change_rejection.router(),
         staff.router(),
@@ -272,6 +275,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
         chat_notices.notice_kinds(),
         booking_notices.notice_kinds(),
         cabinet_notices.notice_kinds(),
+        meeting_notices.notice_kinds(),
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),

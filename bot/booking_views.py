@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
+from bot.meeting_texts import meeting_lines
 from bot.presenting import local_moment, moment_label, money
 from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
 from core.bookings import Booking, BookingStatus
@@ -91,8 +92,8 @@ def session_line(view: SessionView, zone: str) -> str:
     )
 
 
-def session_card(view: SessionView, zone: str) -> str:
-    """A booking in full for one of its two people, with what it means for money."""
+def session_card(view: SessionView, zone: str, meeting_base_url: str) -> str:
+    """A booking in full for one of its two people, with what it means for money and, once paid, where it happens."""
     booking = view.booking
     who = _("Therapist") if view.side is Side.CLIENT else _("Client")
     lines = [
@@ -110,7 +111,8 @@ def session_card(view: SessionView, zone: str) -> str:
             if paid
             else _("Refund due: {amount}.").format(amount=due)
         )
-    return "\n".join(lines)
+    lines.append(meeting_lines(booking, view.side, view.own_room, meeting_base_url))
+    return "\n".join(line for line in lines if line)
 
 
 def paid_back(refund: Refund | None) -> str | None:

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     booking_horizon_days: int = Field(default=60, ge=1)
     booking_request_ttl_hours: int = Field(default=12, ge=1)
     session_reminders_hours: Annotated[tuple[int, ...], NoDecode] = (24, 1)
+    # Where a session happens when its therapist keeps no room of their own: a fresh room per session
+    # under this address. Empty: no default, and a therapist without a room is asked for one.
+    meeting_base_url: str = "https://meet.jit.si"
 
     # Payments (see .env.example): a provider's token takes cards in UAH; XTR takes Telegram Stars;
     # with neither, clients are shown MANUAL_PAYMENT_INSTRUCTIONS and finance confirms transfers.
@@ -130,6 +133,14 @@ class Settings(BaseSettings):
     def _comma_separated_hours(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("meeting_base_url")
+    @classmethod
+    def _meetings_over_https(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("https://"):
+            raise ValueError("MEETING_BASE_URL is an https:// address of a video service (or empty for none)")
         return value
 
     @field_validator("payment_provider_token", mode="before")

@@ -88,6 +88,7 @@ class Booking:
     closed_at: datetime | None = None  # when it left the active states
     cancelled_by: Side | None = None
     refund_due_minor: int | None = None  # a refund owed to the client, carried out by payments
+    meeting_room: str | None = None  # a fresh room of its own on the platform's video service, given when paid
 
     @property
     def active(self) -> bool:

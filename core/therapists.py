@@ -41,6 +41,7 @@ class TherapistProfile:
     hide_during_vacation: bool = True
     media_opt_in: bool = False  # videos, podcasts, articles
     published_at: datetime | None = None
+    meeting_url: str | None = None  # a standing video room of their own (https); None: a fresh room per session
 
     def listed(self, today_vacation: bool = False) -> bool:
         """Shown in the directory: verified, taking clients, not hidden."""

@@ -29,6 +29,7 @@ from bot.keyboards.cabinet import (
     cabinet_keyboard,
     profile_keyboard,
 )
+from bot.meeting_texts import place_line
 from bot.menus import BUTTON_MONTH, BUTTON_PROFILE
 from bot.presenting import calendar_day, money, zone_label
 from bot.settings import Settings
@@ -62,22 +63,22 @@ def router() -> Router:
 
 
 async def show_overview(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
     await leave_cabinet_steps(state)
-    await message.answer(await _overview(uow, clock, therapist), reply_markup=cabinet_keyboard())
+    await message.answer(await _overview(uow, clock, therapist, settings), reply_markup=cabinet_keyboard())
 
 
 async def overview_again(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
     await leave_cabinet_steps(state)
     await query.answer()
     assert isinstance(query.message, Message)
-    await replace_message(query.message, await _overview(uow, clock, therapist), cabinet_keyboard())
+    await replace_message(query.message, await _overview(uow, clock, therapist, settings), cabinet_keyboard())
 
 
-async def _overview(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> str:
+async def _overview(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings) -> str:
     today = today_of(therapist, clock)
     days = len({interval.weekday for interval in therapist.hours})
     hours = (
@@ -100,6 +101,7 @@ async def _overview(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) 
         profile_state(therapist, clock.now()),
         hours,
         vacation,
+        place_line(therapist, settings.meeting_base_url),
         changes,
     ]
     return "\n\n".join(line for line in lines if line)

@@ -71,17 +71,21 @@ async def list_again(query: CallbackQuery, callback_data: SessionList, uow: Unit
     await replace_message(query.message, text, markup)
 
 
-async def open_session(query: CallbackQuery, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def open_session(
+    query: CallbackQuery, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
     try:
         view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id)
     except BookingNotFound:
         await query.answer(_("This session was not found among yours."), show_alert=True)
         return
     await query.answer()
-    await _show_card(query, view, user)
+    await _show_card(query, view, user, settings)
 
 
-async def ask(query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def ask(
+    query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
     """Say what the action means before it is done."""
     assert isinstance(query.message, Message)
     booking_id, version = callback_data.booking_id, callback_data.version
@@ -115,7 +119,7 @@ async def ask(query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, 
             await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
             return
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, refused, uow, clock, user, booking_id)
+        await _refused(query, refused, uow, clock, user, settings, booking_id)
         return
     await query.answer()
     await replace_message(query.message, text, markup)
@@ -147,11 +151,11 @@ async def act(
         await _terms_changed(query, changed.terms, uow, clock, user, booking_id, version)
         return
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, refused, uow, clock, user, booking_id)
+        await _refused(query, refused, uow, clock, user, settings, booking_id)
         return
     await query.answer(done)
     view = await session_view(uow, clock, person_id=me, booking_id=booking_id)
-    await _show_card(query, view, user)
+    await _show_card(query, view, user, settings)
 
 
 # -- inside ----------------------------------------------------------------------
@@ -182,13 +186,14 @@ async def _overview(
     return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages)
 
 
-async def _show_card(query: CallbackQuery, view: SessionView, user: User) -> None:
+async def _show_card(query: CallbackQuery, view: SessionView, user: User, settings: Settings) -> None:
     assert isinstance(query.message, Message)
-    await replace_message(query.message, session_card(view, user.timezone), session_actions_keyboard(view))
+    card = session_card(view, user.timezone, settings.meeting_base_url)
+    await replace_message(query.message, card, session_actions_keyboard(view))
 
 
 async def _refused(
-    query: CallbackQuery, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, booking_id: int
+    query: CallbackQuery, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int
 ) -> None:
     """Stale or forged: say so, and show the session as it stands now if it is theirs."""
     if isinstance(refused, BookingNotFound):
@@ -200,7 +205,7 @@ async def _refused(
         text = _("This can no longer be done with this session. Here is how it stands now.")
     await query.answer(text, show_alert=True)
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-    await _show_card(query, view, user)
+    await _show_card(query, view, user, settings)
 
 
 async def _terms_changed(

@@ -20,7 +20,7 @@ from core.usecases.working_hours import BREAKS, SESSION_LENGTHS
 
 
 class Section(ButtonData, prefix="ko"):
-    """Open a part of the cabinet: overview, hours, vacation, profile, month, brand."""
+    """Open a part of the cabinet: overview, hours, vacation, profile, month, brand, meeting."""
 
     name: str
 
@@ -321,6 +321,7 @@ def cabinet_keyboard() -> InlineKeyboardMarkup:
     builder.button(text=_("🏖 Vacation"), callback_data=Section(name="vacation"))
     builder.button(text=_("👤 Profile"), callback_data=Section(name="profile"))
     builder.button(text=_("📊 This month"), callback_data=Section(name="month"))
+    builder.button(text=_("🎥 Meeting place"), callback_data=Section(name="meeting"))
     builder.adjust(2)
     return builder.as_markup()
 

@@ -24,6 +24,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.booking_views import paid_back
 from bot.keyboards.booking import SessionOpen, no_show_keyboard, request_keyboard
 from bot.keyboards.directory import other_times_keyboard
+from bot.meeting_texts import meeting_lines
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
@@ -62,6 +63,7 @@ class Scene:
     therapist_listed: bool
     context: NoticeContext
     refund: Refund | None = None  # the payment's refund, in the currency it was paid in
+    own_room: str | None = None  # the therapist's standing video room
 
     def at(self, moment: datetime | None = None) -> str:
         return local_moment(moment or self.booking.starts_at, self.zone)
@@ -311,11 +313,13 @@ class SessionReminder(BookingKind):
     def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
         hours = int(scene.context.params.get("hours", 0))
         name = scene.therapist if scene.side is Side.CLIENT else scene.client
-        return ngettext(
+        when = ngettext(
             "⏰ In {count} hour: your session with {name}, {moment}.",
             "⏰ In {count} hours: your session with {name}, {moment}.",
             hours,
-        ).format(count=hours, name=name, moment=scene.at()), None
+        ).format(count=hours, name=name, moment=scene.at())
+        where = meeting_lines(scene.booking, scene.side, scene.own_room, scene.context.settings.meeting_base_url)
+        return "\n".join(part for part in (when, where) if part), None
 
 
 class Ended(BookingKind):
@@ -350,6 +354,7 @@ async def _scene(context: NoticeContext) -> Scene | None:
         therapist_listed=therapist is not None and is_listed(therapist, context.clock.now()),
         context=context,
         refund=await refund_of_booking(context.uow, booking.id) if booking.refund_due_minor else None,
+        own_room=therapist.meeting_url if therapist else None,
     )
 
 

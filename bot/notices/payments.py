@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.payments import force_majeure_offer, open_refund, therapist_answer
+from bot.meeting_texts import meeting_lines
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, StarRefund, Text
 from bot.payment_texts import (
     amount,
@@ -123,11 +124,14 @@ class Paid(PaymentKind):
         if payment is None or payment.booking_id is None:
             return []
         booking = await context.uow.bookings.get(payment.booking_id)
-        if booking is None:
+        side = booking.side_of(context.recipient.telegram_id) if booking else None
+        if booking is None or side is None:
             return []
-        if booking.side_of(context.recipient.telegram_id) is Side.THERAPIST:
-            return [Text(paid_message_for_therapist())]
-        return [Text(paid_message())]
+        paid = paid_message_for_therapist() if side is Side.THERAPIST else paid_message()
+        # Right after the fixed phrase, on its own, so the phrase stays exactly itself: where the session happens.
+        therapist = await context.uow.therapists.get(booking.therapist_id)
+        where = meeting_lines(booking, side, therapist.meeting_url if therapist else None, context.settings.meeting_base_url)
+        return [Text(paid)] + ([Text(where)] if where else [])
 
 
 class Stray(PaymentKind):

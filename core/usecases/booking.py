@@ -20,6 +20,7 @@ from typing import Any
 from core.bookings import Action, Booking, BookingRefused, BookingStatus, CancellationTerms, SlotTaken
 from core.clock import Clock
 from core.conversations import Side
+from core.meetings import new_room
 from core.payments import Refund
 from core.ports import UnitOfWork
 from core.rules.windows import payment_reminder_at
@@ -112,6 +113,7 @@ class SessionView:
     counterpart_name: str
     actions: list[Action] = field(default_factory=list)
     refund: Refund | None = None  # what goes back for its payment, when a refund is due
+    own_room: str | None = None  # the therapist's standing room, if they keep one
 
 
 # -- finding a time ------------------------------------------------------------
@@ -221,6 +223,7 @@ async def booking_paid(
     if booking.status is BookingStatus.PAID:
         return booking
     booking.mark_paid(clock.now(), booking.price_minor if amount_minor is None else amount_minor)
+    booking.meeting_room = booking.meeting_room or new_room()
     await uow.bookings.save(booking)
     await _set_timers(uow, clock, booking, policy or BookingPolicy())
     return booking
@@ -353,14 +356,15 @@ async def _for_action(
 async def _view(uow: UnitOfWork, booking: Booking, person_id: int, now: datetime) -> SessionView:
     side = booking.side_of(person_id)
     assert side is not None
+    therapist = await uow.therapists.get(booking.therapist_id)
     if side is Side.CLIENT:
-        therapist = await uow.therapists.get(booking.therapist_id)
         name = therapist.full_name if therapist else "—"
     else:
         client = await uow.users.get(booking.client_id)
         name = client.shown_name if client else "—"
     refund = await refund_of_booking(uow, booking.id) if booking.refund_due_minor else None
-    return SessionView(booking, side, name, booking.actions_for(person_id, now), refund)
+    own_room = therapist.meeting_url if therapist else None
+    return SessionView(booking, side, name, booking.actions_for(person_id, now), refund=refund, own_room=own_room)
 
 
 async def _settle_therapist(uow: UnitOfWork, clock: Clock, therapist_id: int) -> None:

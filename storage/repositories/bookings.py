@@ -119,6 +119,7 @@ def _fields(booking: Booking) -> dict[str, object]:
         "closed_at": booking.closed_at,
         "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
         "refund_due_minor": booking.refund_due_minor,
+        "meeting_room": booking.meeting_room,
     }
 
 
@@ -141,4 +142,5 @@ def _to_booking(row: BookingRow) -> Booking:
         closed_at=row.closed_at,
         cancelled_by=Side(row.cancelled_by) if row.cancelled_by else None,
         refund_due_minor=row.refund_due_minor,
+        meeting_room=row.meeting_room,
     )

@@ -152,6 +152,7 @@ def _to_profile(row: TherapistRow, hours: list[WorkingHours], vacations: list[Va
         hide_during_vacation=row.hide_during_vacation,
         media_opt_in=row.media_opt_in,
         published_at=row.published_at,
+        meeting_url=row.meeting_url,
     )
 
 
@@ -220,4 +221,5 @@ def _fields(profile: TherapistProfile) -> dict[str, object]:
         "hide_during_vacation": profile.hide_during_vacation,
         "media_opt_in": profile.media_opt_in,
         "published_at": profile.published_at,
+        "meeting_url": profile.meeting_url,
     }

@@ -35,6 +35,7 @@ class BookingRow(Base):
     closed_at: Mapped[datetime | None]
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     refund_due_minor: Mapped[int | None] = mapped_column(Integer)
+    meeting_room: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index(

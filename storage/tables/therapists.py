@@ -40,6 +40,7 @@ class TherapistRow(Base):
     hide_during_vacation: Mapped[bool] = mapped_column(Boolean, default=True)
     media_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None]
+    meeting_url: Mapped[str | None] = mapped_column(String(512))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (

@@ -249,13 +249,15 @@ async def test_a_paid_session_is_reminded_24_and_1_hours_before_and_recorded_as_
     await deliver(app)
     clock.set(utc(2026, 11, 27, 9))
     await deliver(app)
+    # each reminder carries where the session happens, the same room for both
+    room = f"https://meet.jit.si/{(await stored(app, booking.id)).meeting_room}"
     assert sent_to(session, OLENA, mark) == [
-        "⏰ In 24 hours: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).",
-        "⏰ In 1 hour: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).",
+        f"⏰ In 24 hours: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).\n🎥 The session's video room: {room}",
+        f"⏰ In 1 hour: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).\n🎥 The session's video room: {room}",
     ]
     assert sent_to(session, IRYNA, mark) == [
-        "⏰ За 24 години ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
-        "⏰ За 1 годину ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).",
+        f"⏰ За 24 години ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
+        f"⏰ За 1 годину ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
     ]
 
     mark = len(session.calls)

@@ -74,11 +74,14 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     replies = await paid(olena, invoice)
     assert replies == []  # nothing is said in answer: both sides hear it as the booking's system message
     await deliver(app)
-    assert texts(session, OLENA, mark) == [PHRASE + "\nPayment successful — the time is held for you."]
-    assert texts(session, IRYNA, mark) == [PHRASE]
-
     paid_booking = await stored(app, booking.id)
     assert (paid_booking.status, paid_booking.paid_minor) == (BookingStatus.PAID, 120_000)
+    # right after the phrase, where the session happens: the same fresh room for both
+    room = f"https://meet.jit.si/{paid_booking.meeting_room}"
+    assert texts(session, OLENA, mark) == [
+        PHRASE + "\nPayment successful — the time is held for you.", f"🎥 The session's video room: {room}"
+    ]
+    assert texts(session, IRYNA, mark) == [PHRASE, f"🎥 Відеокімната сесії: {room}"]
     (payment,) = await payments(app)
     assert (payment.amount_minor, payment.currency, payment.method, payment.use) == (120_000, "UAH", "provider", "applied")
     assert payment.provider_payment_charge_id == "prov-tg-charge-1"
@@ -93,7 +96,10 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     clock.set(booking.starts_at - 24 * H)
     mark = len(session.calls)
     await deliver(app)
-    assert texts(session, OLENA, mark) == ["⏰ In 24 hours: your session with Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5)."]
+    assert texts(session, OLENA, mark) == [
+        "⏰ In 24 hours: your session with Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5).\n"
+        f"🎥 The session's video room: {room}"
+    ]
     assert len(texts(session, IRYNA, mark)) == 1
 
 
@@ -273,8 +279,11 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
     done = await marta.send("PR-2026-000451")
     assert done[0].text == f"Recorded: booking #{booking.id} is paid. Both sides read «Оплата пройшла успішно»."
     await deliver(app)
-    assert texts(session, OLENA, mark) == [PHRASE + "\nPayment successful — the time is held for you."]
-    assert texts(session, IRYNA, mark) == [PHRASE]
+    room = f"https://meet.jit.si/{(await stored(app, booking.id)).meeting_room}"
+    assert texts(session, OLENA, mark) == [
+        PHRASE + "\nPayment successful — the time is held for you.", f"🎥 The session's video room: {room}"
+    ]
+    assert texts(session, IRYNA, mark) == [PHRASE, f"🎥 Відеокімната сесії: {room}"]
     (payment,) = await payments(app)
     assert (payment.method, payment.reference, payment.recorded_by) == ("manual", "PR-2026-000451", FINANCE)
 

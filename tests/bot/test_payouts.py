@@ -13,7 +13,7 @@ from core.usecases.payouts import mark_payout_paid
 from core.usecases.staff import authority_of
 from storage.tables import ClawbackRow
 from tests.bot import booking_support, payment_support
-from tests.bot.booking_support import IRYNA, OLENA, PETRO, add_therapist, deliver, utc
+from tests.bot.booking_support import IRYNA, OLENA, PETRO, add_therapist, deliver, stored, utc
 from tests.bot.booking_support import add_person as add_client
 from tests.bot.payment_support import (
     ETHICS,
@@ -59,8 +59,13 @@ async def test_a_paid_session_owes_the_therapist_and_both_sides_read_the_phrase_
     mark = len(session.calls)
     await pay_for(app, session, petro, booking)
 
-    assert texts(session, PETRO, mark) == ["Оплата пройшла успішно"]
-    assert texts(session, IRYNA, mark) == ["Оплата пройшла успішно\nPayment received — please hold the time for your client."]
+    # the phrase alone, and the session's room right after it, each in the reader's language
+    room = f"https://meet.jit.si/{(await stored(app, booking.id)).meeting_room}"
+    assert texts(session, PETRO, mark) == ["Оплата пройшла успішно", f"🎥 Відеокімната сесії: {room}"]
+    assert texts(session, IRYNA, mark) == [
+        "Оплата пройшла успішно\nPayment received — please hold the time for your client.",
+        f"🎥 The session's video room: {room}",
+    ]
     (payout,) = await payouts(app)
     assert (payout.amount_minor, payout.due_on, payout.status) == (96_000, date(2026, 11, 27), "due")
 

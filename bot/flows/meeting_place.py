@@ -1,0 +1,128 @@
+"""Where a therapist's sessions happen: a standing video room of their own, or a fresh room per session.
+
+Set in the cabinet (🎥 Meeting place). A typed link must be a plain https
+address; anything else is explained and the step waits for another try. A
+change reaches every paid session still ahead (core/usecases/meetings.py).
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.cabinet_gate import TYPED, guard
+from bot.editing import replace_message
+from bot.keyboards.cabinet import Section
+from bot.keyboards.data import ButtonData
+from bot.meeting_texts import place_line
+from bot.settings import Settings
+from core.clock import Clock
+from core.meetings import valid_link
+from core.ports import UnitOfWork
+from core.therapists import TherapistProfile
+from core.usecases.meetings import set_meeting_place
+
+
+class CabinetMeeting(StatesGroup):
+    link = State()
+
+
+class MeetingLinkAsk(ButtonData, prefix="kml"):
+    pass
+
+
+class MeetingFreshRooms(ButtonData, prefix="kmf"):
+    pass
+
+
+def router() -> Router:
+    router = guard(Router(name="meeting-place"))
+    router.callback_query.register(show_place, Section.filter(F.name == "meeting"))
+    router.callback_query.register(ask_link, MeetingLinkAsk.filter())
+    router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter())
+    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"))
+    router.message.register(typed_link, CabinetMeeting.link, TYPED)
+    router.message.register(link_expected, CabinetMeeting.link, ~F.text)
+    return router
+
+
+def _place_keyboard(therapist: TherapistProfile, base_url: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✏️ Use my own link"), callback_data=MeetingLinkAsk())
+    if therapist.meeting_url and base_url:
+        builder.button(text=_("🔄 A fresh room for every session"), callback_data=MeetingFreshRooms())
+    builder.button(text=_("« Cabinet"), callback_data=Section(name="overview"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _place_text(therapist: TherapistProfile, base_url: str) -> str:
+    return "\n\n".join((
+        place_line(therapist, base_url),
+        _(
+            "Clients get the link only once a session is paid: right after «Оплата пройшла успішно», in 📅 My "
+            "sessions and in the reminders. You see the same link."
+        ),
+    ))
+
+
+async def show_place(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile, settings: Settings) -> None:
+    await state.clear()
+    await query.answer()
+    assert isinstance(query.message, Message)
+    base = settings.meeting_base_url
+    await replace_message(query.message, _place_text(therapist, base), _place_keyboard(therapist, base))
+
+
+def _ask() -> str:
+    return _(
+        "Send the link to your video room: an address that starts with https:// (Zoom, Google Meet, Jitsi, …). "
+        "/cancel keeps what you have."
+    )
+
+
+async def ask_link(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await state.set_state(CabinetMeeting.link)
+    await query.message.answer(_ask())
+
+
+async def typed_link(
+    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+) -> None:
+    assert message.text is not None
+    link = valid_link(message.text)
+    if link is None:
+        await message.answer(_("This is not a link I can give clients: it must be one address starting with https://.") + "\n\n" + _ask())
+        return
+    await state.clear()
+    saved = await set_meeting_place(uow, clock, therapist.telegram_id, link)
+    base = settings.meeting_base_url
+    await message.answer(_("Saved. Paid sessions ahead use this link now.") + "\n\n" + place_line(saved, base), reply_markup=_place_keyboard(saved, base))
+
+
+async def fresh_rooms(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+) -> None:
+    base = settings.meeting_base_url
+    if not base:
+        await query.answer(_("This platform has no video service of its own: please keep a link of yours."), show_alert=True)
+        return
+    await query.answer()
+    saved = await set_meeting_place(uow, clock, therapist.telegram_id, None)
+    assert isinstance(query.message, Message)
+    await replace_message(query.message, _place_text(saved, base), _place_keyboard(saved, base))
+
+
+async def stop(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Stopped; your meeting place stays as it was."))
+
+
+async def link_expected(message: Message) -> None:
+    await message.answer(_("Please type the link as text.") + "\n\n" + _ask())

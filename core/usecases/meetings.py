@@ -1,0 +1,39 @@
+"""A therapist's meeting place: set in the cabinet, and carried to the sessions already paid."""
+from __future__ import annotations
+
+from hashlib import sha256
+
+from core.bookings import BookingStatus
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.therapists import TherapistProfile
+from core.usecases.notices import notify
+
+# Notice kind (bot/notices/meetings.py): to a client with a paid session ahead, its new link.
+MEETING_CHANGED = "meetings.changed"
+
+
+async def set_meeting_place(uow: UnitOfWork, clock: Clock, therapist_id: int, link: str | None) -> TherapistProfile:
+    """A standing room (an https link already checked by core.meetings.valid_link), or None: a fresh room per session.
+
+    Every client with a paid session still ahead is told the link that session now has.
+    """
+    therapist = await uow.therapists.get(therapist_id, for_update=True)
+    if therapist is None:
+        raise LookupError(f"no therapist {therapist_id}")
+    if therapist.meeting_url == link:
+        await uow.rollback()
+        return therapist
+    therapist.meeting_url = link
+    await uow.therapists.save(therapist)
+    now = clock.now()
+    # One message per change: the moment and the new place tell two changes apart, a repeat of one is one.
+    change = f"{int(now.timestamp())}:{sha256((link or '').encode()).hexdigest()[:16]}"
+    for booking in await uow.bookings.active_of_therapist(therapist_id):
+        if booking.status is BookingStatus.PAID and booking.starts_at > now:
+            await notify(
+                uow, clock, kind=MEETING_CHANGED, recipient_id=booking.client_id,
+                key=f"meeting:{booking.id}:{change}", booking_id=booking.id,
+            )
+    await uow.commit()
+    return therapist
