@@ -198,11 +198,17 @@ async def test_invoice_pre_checkout_payment_phrase_on_both_sides_once_then_remin
     invoice = await invoice_for(fake_telegram, booking)
     assert invoice.params["title"] == "Session with Iryna Kovalenko"
     assert (invoice.params["currency"], invoice.params["provider_token"]) == ("UAH", PROVIDER["PAYMENT_PROVIDER_TOKEN"])
+    assert not any("https://" in text for text in fake_telegram.sent_texts(OLENA))  # unpaid: no room yet
     payment = await olena.pay(invoice)
     assert payment.ok, payment.error_message
 
     await said(fake_telegram, OLENA, PHRASE + "\nPayment successful — the time is held for you.", exact=True)
     await said(fake_telegram, IRYNA, PHRASE, exact=True)
+    # right after the phrase, the session's own room on the default video service, the same for both
+    (booking_row,) = await seed.rows(BookingRow)
+    room = f"https://meet.jit.si/{booking_row.meeting_room}"
+    await said(fake_telegram, OLENA, f"🎥 The session's video room: {room}", exact=True)
+    await said(fake_telegram, IRYNA, f"🎥 Відеокімната сесії: {room}", exact=True)
 
     # Telegram repeats the update, and the same charge comes again in a new update: recorded once, said once
     fake_telegram.redeliver()
@@ -219,7 +225,8 @@ async def test_invoice_pre_checkout_payment_phrase_on_both_sides_once_then_remin
 
     # a day before the session: its reminders were scheduled by the payment
     assert await seed.come_due(f"booking:{booking.id}:timer:reminder-24h") == 2
-    await said(fake_telegram, OLENA, "⏰ In 24 hours: your session with Iryna Kovalenko")
+    (reminder,) = await said(fake_telegram, OLENA, "⏰ In 24 hours: your session with Iryna Kovalenko")
+    assert reminder.endswith(f"\n🎥 The session's video room: {room}")
     await said(fake_telegram, IRYNA, "⏰ За 24 години ваша сесія: Olena")
     await seed.close()
 
