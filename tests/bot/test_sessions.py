@@ -70,7 +70,7 @@ async def test_a_therapist_answers_a_request_from_the_card_and_a_declined_client
     await deliver(app)
 
     assert BotClient.alerts(declined) == ["Відхилено. Клієнт отримав повідомлення і пропозицію обрати інший час."]
-    assert "Статус: ✖️ терапевт відхилив(-ла) запит" in BotClient.texts_of(declined)[0]
+    assert "Статус: ✖️ запит відхилено терапевтом" in BotClient.texts_of(declined)[0]
     assert sent_to(session, OLENA, mark) == [
         "😔 Iryna Kovalenko cannot take the session on Thu 26 November, 05:00 (New York, UTC-5). "
         "Another time or another therapist may suit you:"

@@ -352,7 +352,7 @@ async def test_a_refund_asked_after_the_session_is_decided_by_the_ethics_commiss
     await oksana.wait_message("Decided.")
 
     await said(fake_telegram, OLENA, "is approved: ₴1,200 will be returned to you. The platform's reason: «The session did not serve the client; full refund.»")
-    await said(fake_telegram, IRYNA, "схвалено: 1 200 ₴ повернуть клієнту")
+    await said(fake_telegram, IRYNA, "схвалено, клієнту повернуть 1 200 ₴")
     await said(fake_telegram, OLENA, "↩️ A refund of ₴1,200")
     (refund,) = await seed.rows(RefundRow)
     assert (refund.reason, refund.status, refund.decided_by) == ("after_session", "approved", ETHICS)
