@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # booking's are kept longer: core/usecases/retention.py), by a sweep every RETENTION_SWEEP_HOURS.
     retention_timed_messages_days: int = Field(default=90, ge=1, le=3650)
     retention_sweep_hours: float = Field(default=6.0, gt=0, le=24 * 7)
+    # Handled inbox updates: longer than the day Telegram may send an update again.
+    retention_inbox_days: int = Field(default=7, ge=2, le=3650)
 
     booking_min_notice_hours: int = Field(default=25, ge=0)
     booking_horizon_days: int = Field(default=60, ge=1)
@@ -189,7 +191,10 @@ class Settings(BaseSettings):
         )
 
     def retention_policy(self) -> RetentionPolicy:
-        return RetentionPolicy(timed_messages=timedelta(days=self.retention_timed_messages_days))
+        return RetentionPolicy(
+            timed_messages=timedelta(days=self.retention_timed_messages_days),
+            inbox=timedelta(days=self.retention_inbox_days),
+        )
 
     def booking_policy(self) -> BookingPolicy:
         return BookingPolicy(

@@ -22,3 +22,6 @@ class InboxRepository(Protocol):
         """The newest set-aside updates first, at most `limit` of them."""
 
     async def count_set_aside(self) -> int: ...
+
+    async def purge_handled(self, before: datetime, *, limit: int) -> int:
+        """Delete up to `limit` updates handled before the moment; returns how many went."""

@@ -1,4 +1,5 @@
-"""The sweeper: every few hours, purges what nobody can need any more (core/usecases/retention.py).
+"""The sweeper: every few hours, purges what nobody can need any more (core/usecases/retention.py):
+settled timed messages and handled inbox updates.
 
 Like the courier's alarm, APScheduler only rings here; what goes is decided from the
 database and the platform's clock when it rings. Tests call `run_once()` with a ManualClock.
@@ -13,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import Clock
-from core.usecases.retention import RetentionPolicy, purge_settled_messages
+from core.usecases.retention import Purged, RetentionPolicy, purge_expired
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,14 @@ class Sweeper:
         self._interval = interval
         self._scheduler: AsyncIOScheduler | None = None
 
-    async def run_once(self) -> int:
-        """Purge now; returns how many timed messages went."""
+    async def run_once(self) -> Purged:
+        """Purge now; returns how much went."""
         async with self._units() as uow:
-            purged = await purge_settled_messages(uow, self._clock, self._policy)
-        if purged:
-            log.info("purged %d settled timed message(s) older than %s", purged, self._policy.timed_messages)
+            purged = await purge_expired(uow, self._clock, self._policy)
+        if purged.timed_messages or purged.inbox_updates:
+            log.info(
+                "purged %d settled timed message(s) and %d handled update(s)", purged.timed_messages, purged.inbox_updates
+            )
         return purged
 
     def start(self) -> None:

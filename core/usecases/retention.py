@@ -1,4 +1,5 @@
-"""Rows that would grow forever are purged once nobody can need them.
+"""Rows that would grow forever are purged once nobody can need them: settled timed messages and
+handled inbox updates.
 
 A timed message that is settled (sent, dropped or failed) goes `timed_messages` after it
 settled. A booking's own messages (keyed "booking:<id>:…") are more than a log: they are the
@@ -27,6 +28,34 @@ BATCH = 500
 @dataclass(frozen=True)
 class RetentionPolicy:
     timed_messages: timedelta
+    inbox: timedelta
+
+
+@dataclass(frozen=True)
+class Purged:
+    timed_messages: int
+    inbox_updates: int
+
+
+async def purge_expired(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Purged:
+    """Everything that has outlived its retention, a batch per transaction."""
+    return Purged(await purge_settled_messages(uow, clock, policy), await purge_handled_updates(uow, clock, policy))
+
+
+async def purge_handled_updates(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy, *, batch: int = BATCH) -> int:
+    """Handled updates older than the period (set-aside and unhandled ones stay).
+
+    A handled update is the inbox's guard against Telegram sending it again; Telegram keeps an
+    unconfirmed update for 24 hours at most, so a guard older than the period guards nothing.
+    """
+    before = clock.now() - policy.inbox
+    purged = 0
+    while True:
+        gone = await uow.inbox.purge_handled(before, limit=batch)
+        await uow.commit()
+        purged += gone
+        if gone < batch:
+            return purged
 
 
 async def purge_settled_messages(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy, *, batch: int = BATCH) -> int:

@@ -1,7 +1,9 @@
 """Set-aside updates for the admins' /inbox."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.inbox import SetAsideUpdate
@@ -34,3 +36,14 @@ class SqlInboxRepository:
             .select_from(InboxUpdateRow)
             .where(InboxUpdateRow.set_aside_at.is_not(None), InboxUpdateRow.handled_at.is_(None))
         ) or 0
+
+    async def purge_handled(self, before: datetime, *, limit: int) -> int:
+        # Only handled ones: a set-aside update (handled_at still empty) stays for the admins' /inbox.
+        oldest = (
+            select(InboxUpdateRow.update_id)
+            .where(InboxUpdateRow.handled_at < before)
+            .order_by(InboxUpdateRow.handled_at)
+            .limit(limit)
+        )
+        result = await self._session.execute(delete(InboxUpdateRow).where(InboxUpdateRow.update_id.in_(oldest)))
+        return result.rowcount or 0

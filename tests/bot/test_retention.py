@@ -1,4 +1,5 @@
-"""Settled timed messages are purged after the retention period, but never what a refund card still needs:
+"""Settled timed messages and handled inbox updates are purged after their retention periods, but never what a
+refund card still needs, nor an update set aside or still to handle:
 a booking's system messages stay while a refund can be asked (30 days after the session) plus the period,
 and for good once a refund was asked. START is Tuesday 24 November 2026; the session is on Thursday 26th.
 """
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from core.notices import NoticeStatus
 from core.usecases.booking import cancel_booking
 from core.usecases.refunds import AFTER_SESSION_WINDOW, refund_case
-from storage.tables import TimedMessageRow
+from storage.tables import InboxUpdateRow, TimedMessageRow
 from tests.bot import booking_support, payment_support
 from tests.bot.booking_support import IRYNA, OLENA, deliver, scene
 from tests.bot.payment_support import PROVIDER, confirmed_booking, pay_for, refunds
@@ -62,15 +63,15 @@ async def test_settled_messages_go_after_the_period_a_bookings_only_once_no_refu
     assert len(sent) >= 3 and {status for _, status in sent} <= {"sent", "dropped"}
 
     clock.advance(RETENTION)
-    assert await app.sweeper.run_once() == 2
+    assert (await app.sweeper.run_once()).timed_messages == 2
     after = await messages(app)
     assert [key for key, _ in after if key.startswith("chat:")] == ["chat:stuck"]
     assert of_booking(after, booking.id) == sent  # a refund could still have been asked until 30 days ago
 
     clock.advance(AFTER_SESSION_WINDOW - timedelta(minutes=2))
-    assert await app.sweeper.run_once() == 0
+    assert (await app.sweeper.run_once()).timed_messages == 0
     clock.advance(timedelta(minutes=2))
-    assert await app.sweeper.run_once() == len(sent)
+    assert (await app.sweeper.run_once()).timed_messages == len(sent)
     assert of_booking(await messages(app), booking.id) == []
 
 
@@ -93,3 +94,21 @@ async def test_a_booking_with_a_refund_keeps_its_system_messages_for_the_card(ap
 
     async with app.unit_of_work() as uow:
         assert (await refund_case(uow, refund.id)).system_messages == card_then
+
+
+async def test_handled_updates_go_after_a_week_set_aside_and_waiting_ones_stay(app, clock):
+    async with app.sessions() as db:
+        for update_id, handled, set_aside in [(1, START, None), (2, START + 2 * DAY, None), (3, None, START), (4, None, None)]:
+            db.add(InboxUpdateRow(
+                update_id=update_id, chat_key=OLENA, kind="message", payload={"update_id": update_id},
+                received_at=START, handled_at=handled, attempts=0, set_aside_at=set_aside,
+            ))
+        await db.commit()
+
+    clock.advance(7 * DAY)  # the default RETENTION_INBOX_DAYS
+    assert (await app.sweeper.run_once()).inbox_updates == 0  # handled exactly a week ago: not older yet
+    clock.advance(timedelta(seconds=1))
+    assert (await app.sweeper.run_once()).inbox_updates == 1
+    async with app.sessions() as db:
+        left = list(await db.scalars(select(InboxUpdateRow.update_id).order_by(InboxUpdateRow.update_id)))
+    assert left == [2, 3, 4]  # handled 2 days later; set aside (for /inbox); not handled yet
