@@ -13,20 +13,18 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date, format_skeleton, format_time, get_day_names, get_timezone_location
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_time, get_day_names
 
-BABEL_LOCALES = {"uk": "uk_UA", "en": "en_GB"}
-# Babel groups digits with a no-break space; a plain one keeps amounts searchable and copyable as typed.
-NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+from core import formatting
+from core.formatting import utc_offset
 
 
 def reader_locale() -> str:
-    return BABEL_LOCALES.get(get_i18n().current_locale, "uk_UA")
+    return formatting.babel_locale(get_i18n().current_locale)
 
 
 def _plain(text: str) -> str:
-    return text.translate(NO_BREAK_SPACES)
+    return formatting.plain(text)
 
 
 def _capital(text: str) -> str:
@@ -39,12 +37,12 @@ def local_time(moment: datetime, zone: str) -> str:
 
 def local_day(moment: datetime, zone: str) -> str:
     """«нд, 6 грудня» / "Sun 6 December": a day inside a sentence."""
-    return _plain(format_skeleton("MMMMEd", moment.astimezone(ZoneInfo(zone)), locale=reader_locale()))
+    return formatting.skeleton(moment, "MMMMEd", zone, reader_locale())
 
 
 def day_label(moment: datetime, zone: str) -> str:
     """«Нд, 6 груд.» / "Sun 6 Dec": a day that starts a button or a line."""
-    return _capital(_plain(format_skeleton("MMMEd", moment.astimezone(ZoneInfo(zone)), locale=reader_locale())))
+    return _capital(formatting.skeleton(moment, "MMMEd", zone, reader_locale()))
 
 
 def local_moment(moment: datetime, zone: str) -> str:
@@ -88,21 +86,9 @@ def weekday_short(weekday: int) -> str:
     return _capital(get_day_names("abbreviated", context="stand-alone", locale=reader_locale())[weekday])
 
 
-def utc_offset(offset: timedelta) -> str:
-    """UTC+2, UTC+5:30, UTC-3, UTC+0."""
-    minutes = round(offset.total_seconds() / 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
 def zone_city(zone: str) -> str:
     """«Київ» / "Kyiv"; a zone with no city (UTC, Etc/GMT-3) by its offset."""
-    if zone == "UTC":
-        return zone
-    if zone.startswith("Etc/"):  # a fixed offset, whatever the date
-        return utc_offset(datetime.now(ZoneInfo(zone)).utcoffset() or timedelta())
-    return get_timezone_location(ZoneInfo(zone), locale=reader_locale(), return_city=True)
+    return formatting.zone_city(zone, reader_locale())
 
 
 def zone_label(zone: str, at: datetime) -> str:
@@ -117,18 +103,9 @@ def zone_label(zone: str, at: datetime) -> str:
 
 def number(value: int | Decimal, *, places: int = 0) -> str:
     """Grouped thousands and the reader's decimal mark: «1 234,50»."""
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return _plain(format_decimal(value, format=pattern, locale=reader_locale()))
+    return formatting.number(value, reader_locale(), places=places)
 
 
 def money(minor_units: int, currency: str = "UAH") -> str:
     """Integer minor units, never floats: 150000 → «1 500 ₴» / "₴1,500"; Stars are whole: «1 800 ⭐»."""
-    if currency == "XTR":
-        return f"{number(minor_units)} ⭐"
-    whole, cents = divmod(minor_units, 100)
-    amount = number(Decimal(minor_units) / 100, places=2) if cents else number(whole)
-    if currency != "UAH":
-        return f"{amount} {currency}"
-    if reader_locale().startswith("en"):
-        return f"₴{amount}"
-    return f"{amount} ₴"
+    return formatting.money(minor_units, reader_locale(), currency)

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.presenting import money
+from bot.presenting import reader_locale
+from core import formatting
 from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
-from core.usecases.directory import PRICE_BANDS
 
 # One name per code for every reader: the English msgids live in core, translated here when shown.
 TOPICS = {code: __(name) for code, name in TOPIC_NAMES.items()}
@@ -25,10 +25,4 @@ def labels(labels_by_code: Mapping[str, object], codes: Iterable[str]) -> str:
 
 
 def price_band(index: int) -> str:
-    low, high = PRICE_BANDS[index]
-    if low is None and high is not None:
-        return _("up to {price}").format(price=money(high))
-    if high is None and low is not None:
-        return _("from {price}").format(price=money(low))
-    assert low is not None and high is not None
-    return _("{low}–{high}").format(low=money(low), high=money(high))
+    return formatting.price_band(index, reader_locale(), _)

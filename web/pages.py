@@ -213,7 +213,7 @@ def _filter_groups(request: web.Request, reader: Reader, chosen: dict[str, str])
             "current": chosen[field] == value,
         }
 
-    price_names = [_price_band(reader, index) for index in range(len(PRICE_BANDS))]
+    price_names = [reader.price_band(index) for index in range(len(PRICE_BANDS))]
     groups = [
         ("topic", reader.gettext("Topic"), list(zip(TOPICS, reader.topics(TOPICS), strict=True))),
         ("approach", reader.gettext("Approach"), list(zip(APPROACHES, reader.approaches(APPROACHES), strict=True))),
@@ -226,13 +226,3 @@ def _filter_groups(request: web.Request, reader: Reader, chosen: dict[str, str])
         current = next(link["text"] for link in links if link["current"])
         listed.append({"field": field, "title": title, "options": links, "current": current, "chosen": bool(chosen[field])})
     return listed
-
-
-def _price_band(reader: Reader, index: int) -> str:
-    low, high = PRICE_BANDS[index]
-    if low is None and high is not None:
-        return reader.gettext("up to {price}").format(price=reader.money(high))
-    if high is None and low is not None:
-        return reader.gettext("from {price}").format(price=reader.money(low))
-    assert low is not None and high is not None
-    return reader.gettext("{low}–{high}").format(low=reader.money(low), high=reader.money(high))

@@ -1,6 +1,6 @@
 """The visitor of a page: their language (from ?lang= or Accept-Language) and how text reads for them.
 
-Dates, times, numbers and money are formatted by Babel for the visitor's locale; times are shown
+Dates, times, numbers and money are formatted by `core/formatting.py` (Babel), as the bot formats them; times are shown
 in the platform's zone on the server and turned into the visitor's own zone by the page's script.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time, get_timezone_location
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_time
 
+from core import formatting
 from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
 
 LOCALES = ("uk", "en")
@@ -69,28 +69,28 @@ class Reader:
         return self.translations.ngettext(singular, plural, count)
 
     def money(self, minor_units: int) -> str:
-        amount = Decimal(minor_units) / 100
-        pattern = "#,##0 ¤" if minor_units % 100 == 0 else "#,##0.00 ¤"
-        return format_currency(amount, "UAH", format=pattern, currency_digits=False, locale=self.locale)
+        return formatting.money(minor_units, self.locale)
 
     def number(self, value: Decimal | int | None) -> str:
-        return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
+        return "—" if value is None else formatting.number(value, self.locale, places=2)
+
+    def price_band(self, index: int) -> str:
+        return formatting.price_band(index, self.locale, self.gettext)
 
     def date(self, moment: datetime) -> str:
-        """«1 листопада», «November 1»: a date in the case a sentence needs after «з»/"since"."""
-        return format_skeleton("MMMMd", moment, tzinfo=ZoneInfo(self.zone), locale=self.locale)
+        """«1 листопада», «1 November»: a date in the case a sentence needs after «з»/"since"."""
+        return formatting.skeleton(moment, "MMMMd", self.zone, self.locale)
 
     def day(self, moment: datetime) -> str:
-        return format_skeleton("MMMEd", moment, tzinfo=ZoneInfo(self.zone), locale=self.locale)
+        return formatting.skeleton(moment, "MMMEd", self.zone, self.locale)
 
     def time(self, moment: datetime) -> str:
-        return format_time(moment, "short", tzinfo=ZoneInfo(self.zone), locale=self.locale)
+        return format_time(moment, "HH:mm", tzinfo=ZoneInfo(self.zone), locale=formatting.babel_locale(self.locale))
 
     def zone_name(self, now: datetime) -> str:
         """«Київ, UTC+2»: the zone by its city in the reader's language, with its offset now."""
-        zone = ZoneInfo(self.zone)
-        city = get_timezone_location(zone, locale=self.locale, return_city=True)
-        return f"{city}, {utc_offset(now.astimezone(zone).utcoffset())}"
+        city = formatting.zone_city(self.zone, self.locale)
+        return f"{city}, {utc_offset(now.astimezone(ZoneInfo(self.zone)).utcoffset())}"
 
     def topics(self, codes: Iterable[str]) -> list[str]:
         return self._names(TOPIC_NAMES, codes)

@@ -72,7 +72,7 @@ async def test_a_landing_in_english_by_address_or_by_the_browsers_language(app, 
 
     for page in (by_address, by_browser):
         assert page.one("html").attrs["lang"] == "en"
-        assert plain(page.text("p", class_="price")) == "1,200 UAH per 50-minute session"
+        assert plain(page.text("p", class_="price")) == "₴1,200 per 50-minute session"
         assert "8 years of practice" in page.visible_text
         assert "Anxiety" in page.visible_text and "Grief and loss" in page.visible_text
         assert page.one("a", id="book").text == "Book in Telegram"
@@ -244,7 +244,7 @@ async def test_the_page_for_specialists_shows_the_live_figures_of_a_known_month(
         assert private not in text
 
     _status, english, _headers = await get(pages, "/for-specialists?lang=en")
-    assert "Expected earnings per specialist, on average 1,526.67 UAH" in plain(english.visible_text)
+    assert "Expected earnings per specialist, on average ₴1,526.67" in plain(english.visible_text)
     assert english.one("html").attrs["lang"] == "en"
 
 
