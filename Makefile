@@ -42,6 +42,7 @@ chaos: locales
 bench: locales
 	$(BIN)/python -m tests.bench_directory
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_updates
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

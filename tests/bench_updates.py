@@ -1,0 +1,212 @@
+"""Benchmark of the update path (`make bench`; not collected by pytest).
+
+The booking walk (/find, the therapist, «Choose a time», a day, a time, «Book») through the production
+app in process, on SQLite: each update stored in the inbox and fed to the dispatcher by the feeder, as
+polling does. Beside it, in the same run, an echo bot whose one handler opens the bot's unit of work,
+writes one row and commits: the cost of durably keeping an update. Reported: updates a second one client
+at a time, both; the walk with 50 clients at once (straight into the dispatcher), p50 and p95 of an
+update's answer; SQL statements and transactions per update of the walk.
+
+    python -m tests.bench_updates                 # 20 walks one at a time, then 50 at once
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import tempfile
+import time
+from datetime import time as wall_time
+from pathlib import Path
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.types import Message
+from sqlalchemy import event
+
+from bot.app import App, build_app
+from bot.settings import Settings
+from core.clock import ManualClock
+from core.schedule import WorkingHours
+from core.therapists import TherapistProfile
+from core.users import Role, User
+from storage.inbox import Kept, keep
+from storage.uow import SqlUnitOfWork
+from tests.bench import TOKEN
+from tests.conftest import START
+from tests.support.bot_client import BotClient, Reply
+from tests.support.recording_session import RecordingSession
+
+IRYNA = 2001
+FIRST_CLIENT = 100_000
+DAY_BUTTON = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ [A-Z][a-z]{2}$")
+TIME_BUTTON = re.compile(r"^\d\d:\d\d$")
+
+
+class InboxClient(BotClient):
+    """A client whose updates take the production path: stored in the inbox, then fed by the feeder."""
+
+    async def feed(self, payload: dict[str, Any], update_id: int | None = None) -> list[Reply]:
+        before = len(self.session.calls)
+        update = {"update_id": update_id if update_id is not None else next_update_id(), **payload}
+        self.last_update = update
+        await self.app.inbox.keep([update])
+        assert await self.app.inbox.idle(timeout=30)
+        return [Reply(m, r) for m, r in zip(self.session.calls[before:], self.session.results[before:], strict=True)]
+
+
+_ids = iter(range(900_000_000, 2_000_000_000))
+
+
+def next_update_id() -> int:
+    return next(_ids)
+
+
+class Counts:
+    """SQL statements and transactions the engine ran."""
+
+    def __init__(self, app: App) -> None:
+        self.statements = self.transactions = 0
+        engine = app.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._transaction)
+
+    def _statement(self, *args: object) -> None:
+        self.statements += 1
+
+    def _transaction(self, *args: object) -> None:
+        self.transactions += 1
+
+
+async def scene(app: App, clients: int) -> None:
+    async with app.unit_of_work() as uow:
+        await uow.users.add(User(IRYNA, "Iryna", "uk", "Europe/Kyiv", START, roles={Role.CLIENT, Role.THERAPIST}, timezone_chosen=True))
+        await uow.therapists.add(TherapistProfile(
+            telegram_id=IRYNA, full_name="Iryna Kovalenko", timezone="Europe/Kyiv", about="Anxiety and grief.",
+            education="KNU, MA", experience_years=8, price_minor=120_000, topics=["anxiety"], approaches=["cbt"],
+            languages=["uk", "en"], share_code="iryna", verified=True,
+            hours=[WorkingHours(day, wall_time(10), wall_time(18)) for day in range(5)],
+        ))
+        for number in range(clients):
+            await uow.users.add(User(FIRST_CLIENT + number, f"Client {number}", "en", "Europe/Kyiv", START, roles={Role.CLIENT}, timezone_chosen=True))
+        await uow.commit()
+
+
+async def walk(client: BotClient, number: int, timings: list[float] | None = None) -> int:
+    """The booking walk, spread over the days shown; returns how many updates it sent."""
+
+    async def timed(step: Any) -> list[Reply]:
+        started = time.perf_counter()
+        replies = await step
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
+        return replies
+
+    await timed(client.send("/find"))
+    await timed(client.click("Iryna Kovalenko · ₴1,200"))
+    days = [b for b in buttons(client, await timed(client.click("📅 Choose a time"))) if DAY_BUTTON.match(b)]
+    times = [b for b in buttons(client, await timed(client.click(days[number % len(days)]))) if TIME_BUTTON.match(b)]
+    await timed(client.click(times[(number // len(days)) % len(times)]))
+    try:
+        await timed(client.click("✅ Book"))
+    except AssertionError:  # with clients at once, the time was taken before this one saw it: told so
+        return 5
+    return 6
+
+
+def buttons(client: BotClient, replies: list[Reply]) -> list[str]:
+    """The buttons of the client's own answers (with clients at once, others' are among the calls too)."""
+    return [b for r in replies if getattr(r.method, "chat_id", None) == client.user_id for b in r.buttons]
+
+
+def booking_app(folder: Path, name: str) -> tuple[App, RecordingSession]:
+    session = RecordingSession()
+    settings = Settings(_env_file=None, bot_token=TOKEN, database_url=f"sqlite+aiosqlite:///{folder / name}")  # type: ignore[call-arg]
+    return build_app(settings, clock=ManualClock(START), session=session), session
+
+
+async def walks_one_at_a_time(folder: Path, count: int) -> dict[str, float]:
+    app, session = booking_app(folder, "walk.db")
+    await app.prepare()
+    try:
+        await scene(app, count + 1)
+        await walk(InboxClient(app, session, FIRST_CLIENT + count, "Warm", language_code="en"), 0)  # the first compiles and caches
+        counts = Counts(app)
+        updates = 0
+        timings: list[float] = []
+        started = time.perf_counter()
+        for number in range(count):
+            client = InboxClient(app, session, FIRST_CLIENT + number, f"Client {number}", language_code="en")
+            updates += await walk(client, number, timings)
+        elapsed = time.perf_counter() - started
+        return {
+            "per_second": updates / elapsed, "p50_ms": statistics.median(timings) * 1000,
+            "statements": counts.statements / updates, "transactions": counts.transactions / updates,
+        }
+    finally:
+        await app.close()
+
+
+async def walks_at_once(folder: Path, count: int) -> dict[str, float]:
+    app, session = booking_app(folder, "crowd.db")
+    await app.prepare()
+    try:
+        await scene(app, count)
+        timings: list[float] = []
+        clients = [BotClient(app, session, FIRST_CLIENT + n, f"Client {n}", language_code="en") for n in range(count)]
+        await asyncio.gather(*(walk(client, n, timings) for n, client in enumerate(clients)))
+        quantiles = statistics.quantiles(timings, n=20)
+        return {"p50_ms": statistics.median(timings) * 1000, "p95_ms": quantiles[18] * 1000}
+    finally:
+        await app.close()
+
+
+async def echo_baseline(folder: Path, updates: int) -> float:
+    """Updates a second of an echo bot that keeps each update: its unit of work, one row, commit."""
+    app, _ = booking_app(folder, "echo.db")
+    await app.prepare()
+    dispatcher = Dispatcher()
+
+    async def echo(message: Message) -> None:
+        async with SqlUnitOfWork(app.sessions) as uow:
+            await keep(uow.session, [Kept(message.message_id, message.chat.id, {"update_id": message.message_id})], app.clock.now())
+            await uow.commit()
+        await message.answer(message.text or "")
+
+    dispatcher.message.register(echo)
+    try:
+        started = time.perf_counter()
+        for number in range(updates):
+            await dispatcher.feed_raw_update(app.bot, {
+                "update_id": number + 1,
+                "message": {"message_id": number + 1, "date": 1_764_000_000, "text": f"echo {number}",
+                            "chat": {"id": 1, "type": "private"}, "from": {"id": 1, "is_bot": False, "first_name": "E"}},
+            })
+        return updates / (time.perf_counter() - started)
+    finally:
+        await app.close()
+
+
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--walks", type=int, default=20)
+    parser.add_argument("--crowd", type=int, default=50)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        walk_figures = await walks_one_at_a_time(Path(folder), args.walks)
+        echo = await echo_baseline(Path(folder), args.walks * 6)
+        crowd = await walks_at_once(Path(folder), args.crowd)
+    print("Update path (SQLite, in process):")
+    print(f"  booking walk, one client at a time: {walk_figures['per_second']:.0f} updates/s "
+          f"(p50 {walk_figures['p50_ms']:.1f} ms)")
+    print(f"  echo bot keeping each update (same run): {echo:.0f} updates/s")
+    print(f"  walk / echo: {walk_figures['per_second'] / echo:.1%} (goal: at least 50 %)")
+    print(f"  {args.crowd} clients at once: p50 {crowd['p50_ms']:.0f} ms, p95 {crowd['p95_ms']:.0f} ms "
+          f"(p95 / one-at-a-time p50: {crowd['p95_ms'] / walk_figures['p50_ms']:.0f} ×; goal: at most 5 ×)")
+    print(f"  per update of the walk: {walk_figures['statements']:.1f} SQL statements, "
+          f"{walk_figures['transactions']:.1f} transactions")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
