@@ -529,7 +529,7 @@ async def test_menu_buttons_and_commands_are_never_relayed(app, session, olena, 
     assert chats[0].text.startswith("Ваші терапевти. Натисніть на ім'я")
     assert chats[0].buttons == ["Ірина Коваль · ще без повідомлень", "✏️ Ім'я для терапевтів"]
     assert "Терапевти бачать вас як «Оля»." in chats[0].text
-    assert other_language[0].text == command[0].text == "Я не зрозумів. Скористайтеся меню нижче або /help."
+    assert other_language[0].text == command[0].text == "Не вдалося зрозуміти повідомлення. Скористайтеся меню нижче або /help."
     assert calls_to(session, IRYNA) == []
 
 

@@ -39,4 +39,4 @@ async def test_a_failure_is_apologised_for_in_the_persons_language(client, sessi
 
 async def test_stray_text_gets_a_pointer_to_the_menu(client):
     replies = await client.send("hello?")
-    assert replies[0].text == "Я не зрозумів. Скористайтеся меню нижче або /help."
+    assert replies[0].text == "Не вдалося зрозуміти повідомлення. Скористайтеся меню нижче або /help."
