@@ -79,6 +79,7 @@ from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
 from bot.notices import booking as booking_notices
 from bot.notices import broadcast as broadcast_notices
 from bot.notices import cabinet as cabinet_notices
+from bot.notices import calendar as calendar_notices
 from bot.notices import chat as chat_notices
 from bot.notices import meetings as meeting_notices
 from bot.notices import payments as payment_notices
@@ -276,6 +277,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
         booking_notices.notice_kinds(),
         cabinet_notices.notice_kinds(),
         meeting_notices.notice_kinds(),
+        calendar_notices.notice_kinds(),
         staff_notices.notice_kinds(),
         support_notices.notice_kinds(),
         vetting_notices.notice_kinds(),

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import ReplyParameters
+from aiogram.types import BufferedInputFile, ReplyParameters
 
-from bot.notices.kinds import Copy, Invoice, Outgoing, StarRefund, Text
+from bot.notices.kinds import Copy, Document, Invoice, Outgoing, StarRefund, Text
 
 
 async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
@@ -28,6 +28,11 @@ async def send_part(bot: Bot, chat_id: int, part: Outgoing) -> int:
             reply_parameters=_replying_to(part.reply_to_message_id),
         )
         return copied.message_id
+    if isinstance(part, Document):
+        sent = await bot.send_document(
+            chat_id, BufferedInputFile(part.content, filename=part.file_name), caption=part.caption
+        )
+        return sent.message_id
     if isinstance(part, Invoice):
         invoice = await bot.send_invoice(
             chat_id,

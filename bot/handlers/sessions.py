@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.booking_views import booking_moment, session_card, session_line
+from bot.calendar_files import session_file
 from bot.editing import replace_message
 from bot.keyboards.booking import (
     SessionAsk,
+    SessionCalendar,
     SessionDo,
     SessionList,
     SessionOpen,
@@ -25,7 +27,7 @@ from bot.keyboards.directory import find_again_keyboard
 from bot.menus import BUTTON_SESSIONS
 from bot.presenting import money
 from bot.settings import Settings
-from core.bookings import Action, BookingRefused, CancellationTerms
+from core.bookings import Action, BookingRefused, BookingStatus, CancellationTerms
 from core.clock import Clock
 from core.conversations import Side
 from core.ports import UnitOfWork
@@ -56,6 +58,7 @@ def router() -> Router:
     router.callback_query.register(open_session, SessionOpen.filter())
     router.callback_query.register(ask, SessionAsk.filter())
     router.callback_query.register(act, SessionDo.filter())
+    router.callback_query.register(calendar_again, SessionCalendar.filter())
     return router
 
 
@@ -81,6 +84,29 @@ async def open_session(
         return
     await query.answer()
     await _show_card(query, view, user, settings)
+
+
+async def calendar_again(
+    query: CallbackQuery, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    """"Add to calendar": the paid session's file again, as it stands now (its time, its room)."""
+    try:
+        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id)
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    if view.booking.status is not BookingStatus.PAID:
+        await query.answer(_("Only a paid session ahead goes into the calendar."), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    document = await session_file(
+        uow, view.booking, user.telegram_id, user.timezone, now=clock.now(),
+        base_url=settings.meeting_base_url, public_base_url=settings.public_base_url,
+    )
+    await query.message.answer_document(
+        BufferedInputFile(document.content, filename=document.file_name), caption=document.caption
+    )
 
 
 async def ask(

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.keyboards.data import ButtonData
 from bot.keyboards.payments import payment_buttons
 from bot.presenting import day_label, local_time, moment_label
-from core.bookings import Action
+from core.bookings import Action, BookingStatus
 from core.usecases.booking import SessionView
 
 DAYS_PER_PAGE = 12
@@ -59,6 +59,12 @@ class SessionList(ButtonData, prefix="sl"):
 
 
 class SessionOpen(ButtonData, prefix="so"):
+    booking_id: int
+
+
+class SessionCalendar(ButtonData, prefix="sc"):
+    """The paid session's calendar file, sent again."""
+
     booking_id: int
 
 
@@ -184,6 +190,8 @@ def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineK
         builder.row(_button(text, data))
     for button in payment_buttons(view):  # payments: pay now, or ask for a refund
         builder.row(button)
+    if booking.status is BookingStatus.PAID:
+        builder.row(_button(_("📅 Add to calendar"), SessionCalendar(booking_id=booking.id)))
     if back:
         builder.row(_button(_("‹ All sessions"), SessionList()))
     return builder.as_markup()

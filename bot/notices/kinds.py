@@ -51,6 +51,15 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file made by the bot (a calendar file), sent with its name and an optional caption."""
+
+    file_name: str
+    content: bytes
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class Invoice:
     title: str
     description: str
@@ -72,7 +81,7 @@ class StarRefund:
     telegram_payment_charge_id: str
 
 
-Outgoing = Text | Copy | Invoice | StarRefund
+Outgoing = Text | Copy | Document | Invoice | StarRefund
 
 
 @dataclass(frozen=True)

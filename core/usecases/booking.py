@@ -65,6 +65,7 @@ class BookingNotice(StrEnum):
     EXPIRED = "booking.expired"
     SESSION_REMINDER = "booking.session_reminder"
     ENDED = "booking.ended"
+    CALENDAR = "booking.calendar"  # a calendar file of a paid session: its event, an update, or its cancellation
 
 
 class SlotUnavailable(Exception):
@@ -253,10 +254,19 @@ async def cancel_booking(
         raise TermsChanged(terms)
     side = booking.side_of(person_id)
     assert side is not None
+    was_paid = booking.status is BookingStatus.PAID
     booking.cancel(side, clock.now())
-    # payments: the refund due, in the same transaction, told after the cancellation itself
-    await _close(uow, clock, booking, BookingNotice.CANCELLED, then=after_cancellation)
+    if was_paid:  # the event in both calendars is cancelled, right after the chat says so
+        await _close(uow, clock, booking, BookingNotice.CANCELLED, then=_cancelled_paid)
+    else:
+        await _close(uow, clock, booking, BookingNotice.CANCELLED, then=after_cancellation)
     return booking, terms
+
+
+async def _cancelled_paid(uow: UnitOfWork, clock: Clock, booking: Booking) -> None:
+    # payments: the refund due, in the same transaction, told after the cancellation itself
+    await after_cancellation(uow, clock, booking)
+    await send_calendar(uow, clock, booking, cancelled=True)
 
 
 async def move_booking(
@@ -288,6 +298,8 @@ async def move_booking(
         uow, clock, booking, BookingNotice.MOVED, previous_start=previous_start.isoformat(), new_start=new_start.isoformat()
     )
     await _set_timers(uow, clock, booking, policy)
+    if booking.status is BookingStatus.PAID:
+        await send_calendar(uow, clock, booking)
     await uow.commit()
     return booking
 
@@ -403,6 +415,22 @@ async def _tell_both(uow: UnitOfWork, clock: Clock, booking: Booking, event: Boo
             booking_id=booking.id,
             version=booking.version,
             **params,
+        )
+
+
+async def send_calendar(uow: UnitOfWork, clock: Clock, booking: Booking, *, cancelled: bool = False) -> None:
+    """A calendar file of this version of a paid session to both sides: its event, or its cancellation."""
+    what = "cancel" if cancelled else "event"
+    for recipient in (booking.client_id, booking.therapist_id):
+        await notify(
+            uow,
+            clock,
+            kind=BookingNotice.CALENDAR.value,
+            recipient_id=recipient,
+            key=f"booking:{booking.id}:calendar:{what}:v{booking.version}:{recipient}",
+            booking_id=booking.id,
+            version=booking.version,
+            cancelled=cancelled,
         )
 
 

@@ -21,7 +21,7 @@ from core.ports import UnitOfWork
 from core.rules.business_days import payout_due_date
 from core.staff import Authority, Permission
 from core.usecases.audit import record
-from core.usecases.booking import BookingPolicy, booking_paid
+from core.usecases.booking import BookingPolicy, booking_paid, send_calendar
 from core.usecases.checkout import CheckoutRefusal, refusal_for
 from core.usecases.notices import notify
 from core.usecases.refunds import refund_stray
@@ -194,6 +194,7 @@ async def _apply(
         await notify(
             uow, clock, kind=PAID, recipient_id=recipient, key=f"{_base(payment)}:paid:{recipient}", payment_id=payment.id
         )
+    await send_calendar(uow, clock, booking)  # after the phrase: the session for both calendars
 
 
 async def _locked(uow: UnitOfWork, clock: Clock, booking_id: int) -> Booking | None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar
 from sqlalchemy import select, update
 
 from core.bookings import Booking, BookingStatus
@@ -209,6 +210,13 @@ async def test_invoice_pre_checkout_payment_phrase_on_both_sides_once_then_remin
     room = f"https://meet.jit.si/{booking_row.meeting_room}"
     await said(fake_telegram, OLENA, f"🎥 The session's video room: {room}", exact=True)
     await said(fake_telegram, IRYNA, f"🎥 Відеокімната сесії: {room}", exact=True)
+    # and the session for the calendar: read back with icalendar, the booking's own event in her zone
+    (sent,) = await fake_telegram.wait_for(
+        lambda c: c.ok and c.method == "sendDocument" and c.chat_id == OLENA, timeout=WAIT
+    )
+    (event,) = Calendar.from_ical(sent.params["document"].content).walk("VEVENT")
+    assert str(event["UID"]) == f"booking-{booking.id}@therapy-bot" and str(event["LOCATION"]) == room
+    assert event.decoded("DTSTART") == booking_row.starts_at and event.decoded("DTEND") == booking_row.ends_at
 
     # Telegram repeats the update, and the same charge comes again in a new update: recorded once, said once
     fake_telegram.redeliver()
