@@ -114,7 +114,7 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
     admin.click("Показати документи")
     documents = await fake_telegram.wait_for(lambda call: call.method in {"sendDocument", "sendPhoto"}, chat_id=ADMIN, count=3, since=admin.since)
     assert [call.params.get("document") or call.params.get("photo") for call in documents] == ["anna-diploma", "anna-certificate", "anna-portrait"]
-    await step(admin, lambda: admin.click("Схвалити: створити профіль"), "Схвалено: профіль Anna Koval створено")
+    await step(admin, lambda: admin.click("Схвалити: створити профіль"), "Схвалено: профіль створено, але поки не опубліковано — Anna Koval.")
     approved = await anna.wait_message("Your application is approved!")
     assert "7–10 business days, between" in approved["text"]
     await step(admin, lambda: admin.click("Опублікувати профіль"), "Опубліковано: Anna Koval")
