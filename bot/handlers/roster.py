@@ -250,6 +250,10 @@ def card_text(found: Standing) -> str:
         _("Hidden by the team: 🙈 yes") if profile.hidden else _("Hidden by the team: no"),
         _("In the directory right now: yes") if found.listed_now else _("In the directory right now: no"),
         _("Profile changes waiting for approval: {count}").format(count=len(found.pending_changes)),
+        # Staff see who keeps no room of their own: with no MEETING_BASE_URL, their clients get no link.
+        _("🎥 Own video room: {link}").format(link=profile.meeting_url)
+        if profile.meeting_url
+        else _("🎥 Own video room: none (sessions use the platform's video service, if it has one)"),
     ]
     return "\n".join(lines)
 

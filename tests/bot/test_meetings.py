@@ -9,10 +9,11 @@ import pytest
 
 from core.bookings import BookingStatus
 from core.usecases.booking import booking_paid
+from core.usecases.meetings import set_meeting_place
 from tests.bot import booking_support
 from tests.bot.booking_support import IRYNA, OLENA, PETRO, booked, deliver, scene, sent_to, stored, utc
 from tests.bot.cabinet_support import profile_of
-from tests.conftest import make_settings
+from tests.conftest import ADMIN_ID, make_settings
 from tests.support.bot_client import BotClient
 
 app = booking_support.app
@@ -138,3 +139,17 @@ async def test_without_a_default_service_the_therapist_is_asked_for_a_link_and_t
     place = await iryna.click("🎥 Місце зустрічі", in_reply=overview[0])
     assert place[-1].buttons == ["✏️ Власне посилання", "« Кабінет"]  # no service to fall back to
     assert links_in(sent_to(session, OLENA, mark)) == []
+
+
+async def test_staff_see_in_a_therapists_card_whether_they_keep_a_room_of_their_own(app, make_client, clock):
+    await scene(app)
+    admin = make_client(ADMIN_ID, "Admin", language_code="en")
+    await admin.send("/therapists")
+    opened = await admin.click("Iryna Kovalenko")
+    assert "🎥 Own video room: none (sessions use the platform's video service, if it has one)" in opened[-1].text
+
+    async with app.unit_of_work() as uow:
+        await set_meeting_place(uow, clock, IRYNA, ZOOM)
+    await admin.send("/therapists")
+    opened = await admin.click("Iryna Kovalenko")
+    assert f"🎥 Own video room: {ZOOM}" in opened[-1].text
