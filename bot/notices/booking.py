@@ -275,6 +275,11 @@ class PaymentReminder(BookingKind):
     def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
         booking = scene.booking
         assert booking.payment_due_at is not None
+        if scene.side is Side.THERAPIST:  # the shared chat shows the reminder on both sides
+            return _(
+                "ℹ️ {client}: the payment reminder for the session on {moment} went out; it is not paid yet "
+                "(due by {deadline})."
+            ).format(client=scene.client, moment=scene.at(), deadline=scene.at(booking.payment_due_at)), None
         return _(
             "💳 A reminder: your session with {therapist} on {moment} is not paid yet. Please pay {price} by "
             "{deadline}, or the session is cancelled and the time released."

@@ -466,7 +466,8 @@ async def _set_timers(uow: UnitOfWork, clock: Clock, booking: Booking, policy: B
     elif booking.status is BookingStatus.AWAITING_PAYMENT:
         assert booking.payment_due_at is not None
         reminder = payment_reminder_at(booking.payment_due_at, now)
-        await at(BookingNotice.PAYMENT_REMINDER, reminder, booking.client_id, "pay-reminder")
+        for recipient in both:  # the client with the pay button, the therapist a line that it went out
+            await at(BookingNotice.PAYMENT_REMINDER, reminder, recipient, "pay-reminder")
         for recipient in both:
             await at(BookingNotice.EXPIRED, booking.payment_due_at, recipient, "expiry")
         await offer_payment(uow, clock, booking)  # payments: the invoice for this version of the booking

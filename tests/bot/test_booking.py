@@ -225,6 +225,11 @@ async def test_unpaid_the_client_is_reminded_the_day_before_and_at_the_deadline_
         "💳 A reminder: your session with Iryna Kovalenko on Fri 27 November, 05:00 (New York, UTC-5) is not paid yet. "
         "Please pay ₴1,200 by Thu 26 November, 05:00 (New York, UTC-5), or the session is cancelled and the time released."
     ]
+    # the shared chat shows it on both sides: the therapist reads that it went out, with no pay button
+    assert sent_to(session, IRYNA, mark) == [
+        "ℹ️ Olena: нагадування про оплату сесії пт, 27 листопада, 12:00 (Київ, UTC+2) надіслано; її ще не оплачено "
+        "(термін — до чт, 26 листопада, 12:00 (Київ, UTC+2))."
+    ]
     mark = len(session.calls)
     clock.set(utc(2026, 11, 27, 10) - 24 * H)
     await deliver(app)

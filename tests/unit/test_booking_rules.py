@@ -273,7 +273,7 @@ async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_
     assert kinds == [
         ("booking.confirmed", CLIENT), ("booking.confirmed", THERAPIST),
         ("booking.expired", CLIENT), ("booking.expired", THERAPIST),
-        ("booking.payment_reminder", CLIENT),
+        ("booking.payment_reminder", CLIENT), ("booking.payment_reminder", THERAPIST),
     ]
 
 
