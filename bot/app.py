@@ -155,7 +155,8 @@ def build_app(
     session.middleware(ReplyRetries(bot, sleeper.sleep))
     i18n = build_i18n(settings.default_locale)
     storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's FSM middleware is registered below, inside the unit of work (see there), not by the dispatcher.
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     feeder = InboxFeeder(
         dispatcher, bot, sessions, clock,
         max_attempts=settings.inbox_max_attempts, retry_seconds=settings.inbox_retry_seconds,
@@ -183,6 +184,9 @@ def build_app(
     dispatcher.update.outer_middleware(
         CurrentUser(clock, default_locale=settings.default_locale, default_timezone=settings.default_timezone)
     )
+    # Inside the unit of work: conversation state is read (and written) in the update's own transaction,
+    # not in one of its own before the update's work begins.
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     UserLocale(i18n).setup(dispatcher)
     access.install(dispatcher)
     dispatcher.include_routers(*topic_routers())
