@@ -81,7 +81,13 @@ async def test_in_webhook_mode_the_webhooks_server_serves_the_pages(
 ):
     base = f"http://127.0.0.1:{unused_tcp_port}"
     bot = bot_process_factory(
-        {"RUN_MODE": "webhook", "WEBHOOK_BASE_URL": base, "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(unused_tcp_port)}
+        {
+            "RUN_MODE": "webhook",
+            "WEBHOOK_BASE_URL": base,
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(unused_tcp_port),
+            "WEBHOOK_SECRET": "pages-and-webhook-share-a-server",
+        }
     )
     await bot.start(wait_ready=False)
     await fake_telegram.wait_for("setWebhook", timeout=30)
