@@ -74,13 +74,20 @@ async def list_again(query: CallbackQuery, callback_data: SessionList, uow: Unit
     await replace_message(query.message, text, markup)
 
 
+async def _own_session(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, booking_id: int) -> SessionView | None:
+    """The pressed session, if it is this person's; otherwise the press is answered and None comes back."""
+    try:
+        return await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return None
+
+
 async def open_session(
     query: CallbackQuery, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    try:
-        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id)
-    except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+    view = await _own_session(query, uow, clock, user, callback_data.booking_id)
+    if view is None:
         return
     await query.answer()
     await _show_card(query, view, user, settings)
@@ -90,10 +97,8 @@ async def calendar_again(
     query: CallbackQuery, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     """"Add to calendar": the paid session's file again, as it stands now (its time, its room)."""
-    try:
-        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id)
-    except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+    view = await _own_session(query, uow, clock, user, callback_data.booking_id)
+    if view is None:
         return
     if view.booking.status is not BookingStatus.PAID:
         await query.answer(_("Only a paid session ahead goes into the calendar."), show_alert=True)
