@@ -98,7 +98,7 @@ async def test_an_unpaid_booking_expires_on_both_sides_as_days_pass(page: Page, 
     await the_therapist_accepts(page)
     olena, iryna = chat(page, "kyiv"), chat(page, "therapist")
     expired_for_olena = bot_says(olena, "не оплачено вчасно, тож її скасовано")
-    expired_for_iryna = bot_says(iryna, "НЕ оплачено, її скасовано. Будь ласка, не чекайте")
+    expired_for_iryna = bot_says(iryna, "НЕ оплачено, тож її скасовано. Будь ласка, не чекайте")
     before = await page.locator("#clock-kyiv").text_content()
 
     for _ in range(DAYS_TRIED):

@@ -63,7 +63,7 @@ async def test_the_process_serves_the_pages_and_a_time_on_the_page_books_in_the_
     # The known month plus Lesia: 4 active specialists, 4 sessions held, 4 580.02 ₴ of their shares.
     assert "Sessions per specialist, on average 1" in specialists.visible_text
     assert "New clients per specialist, on average 1" in specialists.visible_text
-    assert "Expected earnings per specialist, on average 1,145.01 UAH" in specialists.visible_text.replace("\xa0", " ")
+    assert "Expected earnings per specialist, on average ₴1,145.01" in specialists.visible_text.replace("\xa0", " ")
 
     # Marta follows the first time on the page into Telegram.
     payload = times[0].split("?start=", 1)[1]
