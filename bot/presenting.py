@@ -23,10 +23,6 @@ def reader_locale() -> str:
     return formatting.babel_locale(get_i18n().current_locale)
 
 
-def _plain(text: str) -> str:
-    return formatting.plain(text)
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -61,7 +57,7 @@ def moment_label(moment: datetime, zone: str) -> str:
 
 def calendar_day(day: date) -> str:
     """«20 грудня 2026» / "20 December 2026": vacations and payouts may cross a year, so the year is there."""
-    return _plain(format_date(day, "d MMMM y", locale=reader_locale()))
+    return formatting.plain(format_date(day, "d MMMM y", locale=reader_locale()))
 
 
 def weekday_name(weekday: int, *, label: bool = False) -> str:

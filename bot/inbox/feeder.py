@@ -101,11 +101,7 @@ class InboxFeeder:
 
     async def idle(self, timeout: float) -> bool:
         """Wait until no update is queued or being handled; False if time ran out first."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        return await _set_within(self._idle, timeout)
 
     async def _work(self, chat: int) -> None:
         queue = self._queues[chat]
@@ -150,8 +146,13 @@ class InboxFeeder:
             log.exception("could not record the failure of update %s", entry.update_id)
 
     async def _stopped_within(self, seconds: float) -> bool:
-        try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except TimeoutError:
-            return False
-        return True
+        return await _set_within(self._stopping, seconds)
+
+
+async def _set_within(event: asyncio.Event, seconds: float) -> bool:
+    """Whether the event is set within that many seconds."""
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
