@@ -53,6 +53,7 @@ from bot.handlers import (
     broadcasts,
     cabinet,
     chat,
+    coming_back,
     directory,
     errors,
     help,
@@ -81,6 +82,7 @@ from bot.notices import broadcast as broadcast_notices
 from bot.notices import cabinet as cabinet_notices
 from bot.notices import calendar as calendar_notices
 from bot.notices import chat as chat_notices
+from bot.notices import coming_back as coming_back_notices
 from bot.notices import meetings as meeting_notices
 from bot.notices import payments as payment_notices
 from bot.notices import roster as roster_notices
@@ -238,6 +240,7 @@ def topic_routers() -> list[Router]:
         rules.router(),
         booking.router(),
         sessions.router(),
+        coming_back.router(),
         refund_request.router(),
         refunds.router(),
         payouts.router(),
@@ -279,6 +282,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
     return merged_kinds(
         chat_notices.notice_kinds(),
         booking_notices.notice_kinds(),
+        coming_back_notices.notice_kinds(),
         cabinet_notices.notice_kinds(),
         meeting_notices.notice_kinds(),
         calendar_notices.notice_kinds(),

@@ -18,7 +18,9 @@ from bot.keyboards.data import ButtonData
 from bot.keyboards.payments import payment_buttons
 from bot.presenting import day_label, local_time, moment_label
 from core.bookings import Action, BookingStatus
+from core.conversations import Side
 from core.usecases.booking import SessionView
+from core.usecases.coming_back import bookable_again
 
 DAYS_PER_PAGE = 12
 
@@ -64,6 +66,12 @@ class SessionOpen(ButtonData, prefix="so"):
 
 class SessionCalendar(ButtonData, prefix="sc"):
     """The paid session's calendar file, sent again."""
+
+    booking_id: int
+
+
+class BookAgain(ButtonData, prefix="ra"):
+    """After a past session: the same time a week on, or the nearest free times (bot/handlers/coming_back.py)."""
 
     booking_id: int
 
@@ -192,6 +200,8 @@ def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineK
         builder.row(button)
     if booking.status is BookingStatus.PAID:
         builder.row(_button(_("📅 Add to calendar"), SessionCalendar(booking_id=booking.id)))
+    if view.side is Side.CLIENT and bookable_again(booking):
+        builder.row(_button(_("🔁 Book again"), BookAgain(booking_id=booking.id)))
     if back:
         builder.row(_button(_("‹ All sessions"), SessionList()))
     return builder.as_markup()

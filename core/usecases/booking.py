@@ -66,6 +66,7 @@ class BookingNotice(StrEnum):
     SESSION_REMINDER = "booking.session_reminder"
     ENDED = "booking.ended"
     CALENDAR = "booking.calendar"  # a calendar file of a paid session: its event, an update, or its cancellation
+    COME_BACK = "booking.come_back"  # to the client at the end: the same time next week (bot/notices/coming_back.py)
 
 
 class SlotUnavailable(Exception):
@@ -479,6 +480,7 @@ async def _set_timers(uow: UnitOfWork, clock: Clock, booking: Booking, policy: B
                 for recipient in both:
                     await at(BookingNotice.SESSION_REMINDER, moment, recipient, f"reminder-{hours}h", hours=hours)
         await at(BookingNotice.ENDED, booking.ends_at, booking.therapist_id, "ended")
+        await at(BookingNotice.COME_BACK, booking.ends_at, booking.client_id, "come-back")
 
 
 def _after(free: Sequence[datetime], moment: datetime) -> list[datetime]:

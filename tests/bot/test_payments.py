@@ -91,7 +91,7 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
         IRYNA, 96_000, date(2026, 11, 27), "due"
     )
     # the payment reminder and the expiry are dropped; the session's reminders wait
-    assert await pending_kinds(app, booking.id) == ["booking.session_reminder"] * 4 + ["booking.ended"]
+    assert await pending_kinds(app, booking.id) == ["booking.session_reminder"] * 4 + ["booking.ended", "booking.come_back"]
 
     clock.set(booking.starts_at - 24 * H)
     mark = len(session.calls)

@@ -322,6 +322,7 @@ async def test_paying_swaps_the_payment_timers_for_session_reminders():
         (m.kind, m.recipient_id, m.due_at) for m in uow.timed_messages.pending() if ":timer:" in m.dedup_key
     )
     assert timers == [
+        ("booking.come_back", CLIENT, slot + timedelta(minutes=50)),  # the offer of the same time next week
         ("booking.ended", THERAPIST, slot + timedelta(minutes=50)),
         ("booking.session_reminder", CLIENT, slot - 24 * H),
         ("booking.session_reminder", CLIENT, slot - H),

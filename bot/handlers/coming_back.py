@@ -1,0 +1,104 @@
+"""Coming back: "book again" opens the offer after a past session; one tap on a time books it.
+
+The tap is the normal booking (core/usecases/coming_back.py: book_again): a taken
+time or a stale button is answered with the free times nearest to it.
+"""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.booking_views import booking_moment
+from bot.coming_back_texts import away_text, offer_text
+from bot.editing import replace_message
+from bot.flows.booking import already_yours_text
+from bot.keyboards.booking import BookAgain, from_unix
+from bot.keyboards.coming_back import BookAgainAt, offer_keyboard, times_keyboard
+from bot.keyboards.directory import find_again_keyboard
+from bot.settings import Settings
+from core.bookings import BookingRefused
+from core.clock import Clock
+from core.ports import UnitOfWork
+from core.usecases.booking import AlreadyYours, BookingNotFound, SlotUnavailable
+from core.usecases.coming_back import AwayReason, TherapistAway, book_again, return_offer
+from core.users import User
+
+
+def router() -> Router:
+    router = Router(name="coming-back")
+    router.callback_query.register(open_offer, BookAgain.filter())
+    router.callback_query.register(book_at, BookAgainAt.filter())
+    return router
+
+
+async def open_offer(
+    query: CallbackQuery, callback_data: BookAgain, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        offer = await return_offer(
+            uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, policy=settings.booking_policy()
+        )
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    except TherapistAway as away:
+        await query.answer(away_text(away), show_alert=True)
+        return
+    await query.answer()
+    await replace_message(query.message, offer_text(offer, user.timezone), offer_keyboard(offer, user.timezone))
+
+
+async def book_at(
+    query: CallbackQuery, callback_data: BookAgainAt, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        start = from_unix(callback_data.at)
+    except (ValueError, OverflowError, OSError):
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    try:
+        booking = await book_again(
+            uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, starts_at=start,
+            policy=settings.booking_policy(),
+        )
+    except BookingNotFound:
+        await query.answer(_("This session was not found among yours."), show_alert=True)
+        return
+    except TherapistAway as away:
+        await query.answer()
+        markup = find_again_keyboard() if away.reason is AwayReason.UNLISTED else None
+        await replace_message(query.message, away_text(away), markup)
+        return
+    except AlreadyYours as mine:
+        await query.answer()
+        therapist = await uow.therapists.get(mine.booking.therapist_id)
+        await replace_message(query.message, already_yours_text(mine.booking, therapist, user))
+        return
+    except SlotUnavailable as taken:
+        await query.answer()
+        head = _("Sorry, someone has just booked this time.") if taken.lost_race else _("This time is no longer free.")
+        if not taken.next_free:
+            await replace_message(query.message, head + " " + _("No free time in the coming weeks."), find_again_keyboard())
+            return
+        session = await uow.bookings.get(callback_data.booking_id)
+        assert session is not None
+        await replace_message(
+            query.message,
+            head + " " + _("The free times nearest to it:"),
+            times_keyboard(session.id, session.therapist_id, taken.next_free, user.timezone),
+        )
+        return
+    except BookingRefused:
+        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        return
+    await query.answer()
+    therapist = await uow.therapists.get(booking.therapist_id)
+    await replace_message(
+        query.message,
+        _("You chose {moment} with {name}.").format(
+            moment=booking_moment(booking, user.timezone), name=therapist.full_name if therapist else "—"
+        ),
+    )
