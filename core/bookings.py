@@ -89,6 +89,9 @@ class Booking:
     cancelled_by: Side | None = None
     refund_due_minor: int | None = None  # a refund owed to the client, carried out by payments
     meeting_room: str | None = None  # a fresh room of its own on the platform's video service, given when paid
+    # What the client would like to work on (the therapist's topic codes) and their note, sent with a request.
+    topics: tuple[str, ...] = ()
+    note: str | None = None
 
     @property
     def active(self) -> bool:
@@ -242,6 +245,9 @@ class BookingRepository(Protocol):
 
     async def ever_confirmed(self, client_id: int, therapist_id: int) -> bool:
         """Whether the therapist has taken this client before: then they book directly."""
+
+    async def last_request(self, client_id: int, therapist_id: int) -> Booking | None:
+        """The client's latest booking with this therapist that carried topics (to offer them again)."""
 
     async def settled_for_good(self, booking_ids: list[int], *, ended_before: datetime) -> set[int]:
         """Those of the bookings that ended before the moment and never had a refund."""

@@ -34,6 +34,11 @@ class User:
         """The name others on the platform see; never the Telegram username."""
         return self.display_name or self.first_name
 
+    @property
+    def staff_name(self) -> str:
+        """The name the platform's staff know a person by in admin tools, beside their id."""
+        return self.display_name or self.first_name
+
     def main_role(self, admin_ids: frozenset[int] = frozenset()) -> Role:
         held = set(self.roles)
         if self.telegram_id in admin_ids:

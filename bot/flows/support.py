@@ -134,7 +134,7 @@ async def _open_topic(bot: Bot, chat_id: int, person: User) -> int | None:
         chat = await bot.get_chat(chat_id)
         if not chat.is_forum:
             return None
-        name = f"{person.shown_name} · {person.telegram_id}"[:TOPIC_NAME_LIMIT]
+        name = f"{person.staff_name} · {person.telegram_id}"[:TOPIC_NAME_LIMIT]
         topic = await bot.create_forum_topic(chat_id, name=name)
     except TelegramAPIError:
         log.warning("could not open a forum topic in the support chat %s", chat_id, exc_info=True)

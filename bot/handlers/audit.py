@@ -133,5 +133,5 @@ class _Names:
     async def of(self, telegram_id: int) -> str:
         if telegram_id not in self._known:
             person = await self._uow.users.get(telegram_id)
-            self._known[telegram_id] = f"{person.shown_name[:NAME_LIMIT]} ({telegram_id})" if person else f"#{telegram_id}"
+            self._known[telegram_id] = f"{person.staff_name[:NAME_LIMIT]} ({telegram_id})" if person else f"#{telegram_id}"
         return self._known[telegram_id]

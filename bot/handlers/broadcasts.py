@@ -97,7 +97,7 @@ async def report_text(uow: UnitOfWork, report: BroadcastReport, zone: str) -> st
     lines = [
         _("📣 Broadcast #{number} to {segment}").format(number=broadcast.id, segment=segment_name(broadcast.segment)),
         _("By {author}, {when}; addressed to {count}.").format(
-            author=author.shown_name if author else f"#{broadcast.author_id}",
+            author=author.staff_name if author else f"#{broadcast.author_id}",
             when=local_moment(broadcast.created_at, zone),
             count=broadcast.recipients,
         ),

@@ -142,7 +142,7 @@ async def toggle_role(
         assert isinstance(query.message, Message)
         await query.message.edit_text(**await _card(uow, person))
         return
-    await query.answer(done.format(person=person.shown_name, role=role_title(role)))
+    await query.answer(done.format(person=person.staff_name, role=role_title(role)))
     assert isinstance(query.message, Message)
     await query.message.edit_text(**await _card(uow, person))
     await publish_own_commands(bot, i18n, uow, settings, person)
@@ -306,4 +306,4 @@ def _not_started(person_id: int) -> str:
 def _person_label(person: User | int) -> str:
     if isinstance(person, int):
         return f"#{person}"
-    return f"{person.shown_name} ({person.telegram_id})"
+    return f"{person.staff_name} ({person.telegram_id})"

@@ -45,7 +45,7 @@ async def show_main_menu(
 
 
 def greeting(user: User, role: Role) -> str:
-    name = user.shown_name
+    name = user.staff_name  # their own name, greeting them
     if role is Role.ADMIN:
         return _("Hello, {name}. This is the platform's console: the menu below has your tools.").format(name=name)
     if role is Role.THERAPIST:

@@ -133,7 +133,7 @@ async def close(query: CallbackQuery, callback_data: SupportClose, uow: UnitOfWo
         await query.answer(
             _("Ticket #{number} was already closed by {name}, {moment}.").format(
                 number=already.ticket.id,
-                name=closer.shown_name if closer else f"#{already.ticket.closed_by}",
+                name=closer.staff_name if closer else f"#{already.ticket.closed_by}",
                 moment=local_moment(already.ticket.closed_at, user.timezone),
             ),
             show_alert=True,
@@ -143,7 +143,7 @@ async def close(query: CallbackQuery, callback_data: SupportClose, uow: UnitOfWo
     await query.answer(_("Ticket #{number} is closed; the person has been told.").format(number=ticket.id))
     if isinstance(query.message, Message) and query.message.text:
         closed = _("✅ Closed by {name}, {moment}.").format(
-            name=user.shown_name, moment=local_moment(ticket.closed_at, user.timezone)
+            name=user.staff_name, moment=local_moment(ticket.closed_at, user.timezone)
         )
         await query.message.edit_text(f"{query.message.text}\n\n{closed}", reply_markup=None)
 

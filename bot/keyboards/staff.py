@@ -46,7 +46,7 @@ def role_title(role: StaffRole) -> str:
 def staff_list(members: list[StaffMember]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for member in members:
-        builder.button(text=member.person.shown_name, callback_data=StaffOpen(person=member.person.telegram_id))
+        builder.button(text=member.person.staff_name, callback_data=StaffOpen(person=member.person.telegram_id))
     builder.button(text=_("➕ Add a staff member"), callback_data=StaffAdd())
     builder.adjust(1)
     return builder.as_markup()

@@ -244,7 +244,7 @@ class RefundDesk(PaymentKind):
         client = await context.uow.users.get(payment.payer_id)
         names = {
             "amount": amount(refund.amount_minor, refund.currency),
-            "client": client.shown_name if client else str(payment.payer_id),
+            "client": client.staff_name if client else str(payment.payer_id),
             "number": refund.id,
             "reason": reason_title(refund.reason),
         }

@@ -72,7 +72,7 @@ class TicketHeader(NoticeKind):
             "Language: {language} · time zone: {zone}\n\n"
             "{how} They see your answer as a message from the platform's support, not from your account."
         ).format(
-            number=ticket.id, name=person.shown_name, id=person.telegram_id,
+            number=ticket.id, name=person.staff_name, id=person.telegram_id,
             language=LANGUAGES.get(person.locale, person.locale), zone=zone_label(person.timezone, context.clock.now()), how=how,
         )
         return [Text(text, reply_markup=ticket_actions(ticket.id), message_thread_id=thread_id)]

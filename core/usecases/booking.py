@@ -23,6 +23,7 @@ from core.conversations import Side
 from core.meetings import new_room
 from core.payments import Refund
 from core.ports import UnitOfWork
+from core.rules.client_request import acceptable_note, chosen_topics
 from core.rules.windows import payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
 from core.usecases.checkout import offer_payment
@@ -145,12 +146,25 @@ async def _refuse_own_time(uow: UnitOfWork, client_id: int, therapist_id: int, s
 
 
 async def request_booking(
-    uow: UnitOfWork, clock: Clock, *, client_id: int, therapist_id: int, starts_at: datetime, policy: BookingPolicy
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    client_id: int,
+    therapist_id: int,
+    starts_at: datetime,
+    policy: BookingPolicy,
+    topics: Sequence[str] = (),
+    note: str | None = None,
 ) -> Booking:
-    """Book a free start: a request to a new therapist, confirmed at once with a familiar one."""
+    """Book a free start: a request to a new therapist, confirmed at once with a familiar one.
+
+    A request carries what the client would like to work on (of the therapist's topics) and their
+    note; NoteTooLong if the note is over the limit.
+    """
     now = clock.now()
     if client_id == therapist_id:
         raise BookingRefused("own_profile")
+    kept_note = acceptable_note(note) if note is not None else None
     therapist = await listed_therapist(uow, clock, therapist_id=therapist_id)
     await _settle_therapist(uow, clock, therapist_id)
     free = await free_times(uow, clock, therapist, policy)
@@ -166,6 +180,8 @@ async def request_booking(
         status=BookingStatus.REQUESTED,
         created_at=now,
         lapses_at=min(now + policy.request_ttl, starts_at),
+        topics=chosen_topics(therapist.topics, topics),
+        note=kept_note,
     )
     if await uow.bookings.ever_confirmed(client_id, therapist_id):
         booking.confirm(now)
@@ -181,6 +197,17 @@ async def request_booking(
     await _set_timers(uow, clock, booking, policy)
     await uow.commit()
     return booking
+
+
+async def needs_request(uow: UnitOfWork, *, client_id: int, therapist_id: int) -> bool:
+    """Whether booking this therapist is a request (a first session), which carries what the client comes with."""
+    return not await uow.bookings.ever_confirmed(client_id, therapist_id)
+
+
+async def earlier_request(uow: UnitOfWork, *, client_id: int, therapist_id: int) -> tuple[tuple[str, ...], str | None]:
+    """The topics and note of the client's last request to this therapist, to offer again; empty if none."""
+    last = await uow.bookings.last_request(client_id, therapist_id)
+    return (last.topics, last.note) if last is not None else ((), None)
 
 
 async def accept_request(

@@ -164,7 +164,7 @@ async def pending_payments(uow: UnitOfWork, clock: Clock) -> list[PendingPayment
         client = await uow.users.get(booking.client_id)
         therapist = await uow.therapists.get(booking.therapist_id)
         pending.append(
-            PendingPayment(booking, client.shown_name if client else "—", therapist.full_name if therapist else "—")
+            PendingPayment(booking, client.staff_name if client else "—", therapist.full_name if therapist else "—")
         )
     await uow.commit()  # expiries time decided are kept
     return pending

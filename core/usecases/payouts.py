@@ -70,7 +70,7 @@ async def payout_board(uow: UnitOfWork, clock: Clock) -> PayoutBoard:
         booking = await uow.bookings.get(payout.booking_id) if payout.booking_id else None
         client = await uow.users.get(booking.client_id) if booking else None
         by_therapist.setdefault(payout.therapist_id, []).append(
-            DuePayout(payout, booking, client.shown_name if client else "—")
+            DuePayout(payout, booking, client.staff_name if client else "—")
         )
     clawbacks: dict[int, list[Clawback]] = {}
     for clawback in await uow.payouts.open_clawbacks():
@@ -95,7 +95,7 @@ async def due_payout(uow: UnitOfWork, payout_id: int) -> DuePayout:
         raise PayoutNotFound(payout_id)
     booking = await uow.bookings.get(payout.booking_id) if payout.booking_id else None
     client = await uow.users.get(booking.client_id) if booking else None
-    return DuePayout(payout, booking, client.shown_name if client else "—")
+    return DuePayout(payout, booking, client.staff_name if client else "—")
 
 
 async def mark_payout_paid(

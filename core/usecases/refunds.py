@@ -398,7 +398,7 @@ async def _case(uow: UnitOfWork, refund: Refund, *, with_messages: bool) -> Refu
         refund,
         payment,
         booking,
-        client.shown_name if client else "—",
+        client.staff_name if client else "—",
         therapist.full_name if therapist else "—",
         messages,
     )

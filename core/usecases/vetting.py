@@ -372,7 +372,7 @@ async def application_for_review(uow: UnitOfWork, application_id: int) -> Review
         if therapist is not None:
             names[person_id] = therapist.full_name
         elif person is not None:
-            names[person_id] = person.shown_name
+            names[person_id] = person.staff_name
     return ReviewFile(application, await uow.users.get(application.applicant_id), history, names)
 
 

@@ -76,6 +76,19 @@ class SqlBookingRepository:
         )
         return bool(found)
 
+    async def last_request(self, client_id: int, therapist_id: int) -> Booking | None:
+        row = await self._session.scalar(
+            select(BookingRow)
+            .where(
+                BookingRow.client_id == client_id,
+                BookingRow.therapist_id == therapist_id,
+                BookingRow.request_topics.is_not(None),
+            )
+            .order_by(BookingRow.created_at.desc(), BookingRow.id.desc())
+            .limit(1)
+        )
+        return _to_booking(row) if row else None
+
     async def settled_for_good(self, booking_ids: list[int], *, ended_before: datetime) -> set[int]:
         refunded = exists().where(RefundRow.booking_id == BookingRow.id)
         found = await self._session.scalars(
@@ -120,6 +133,8 @@ def _fields(booking: Booking) -> dict[str, object]:
         "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
         "refund_due_minor": booking.refund_due_minor,
         "meeting_room": booking.meeting_room,
+        "request_topics": list(booking.topics) or None,
+        "request_note": booking.note,
     }
 
 
@@ -143,4 +158,6 @@ def _to_booking(row: BookingRow) -> Booking:
         cancelled_by=Side(row.cancelled_by) if row.cancelled_by else None,
         refund_due_minor=row.refund_due_minor,
         meeting_room=row.meeting_room,
+        topics=tuple(row.request_topics or ()),
+        note=row.request_note,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.bookings import ACTIVE
@@ -36,6 +36,8 @@ class BookingRow(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     refund_due_minor: Mapped[int | None] = mapped_column(Integer)
     meeting_room: Mapped[str | None] = mapped_column(String(64))
+    request_topics: Mapped[list[str] | None] = mapped_column(JSON)  # topic codes, the therapist's own
+    request_note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index(

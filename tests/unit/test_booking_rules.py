@@ -12,6 +12,7 @@ from core.bookings import Action, Booking, BookingRefused, BookingStatus, SlotTa
 from core.clock import ManualClock
 from core.conversations import Conversation, Side
 from core.notices import NoticeStatus, TimedMessage
+from core.rules.client_request import NOTE_LIMIT, NoteTooLong, acceptable_note, toggled
 from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.booking import (
@@ -23,9 +24,11 @@ from core.usecases.booking import (
     accept_request,
     booking_paid,
     cancel_booking,
+    earlier_request,
     free_times,
     mark_no_show,
     move_booking,
+    needs_request,
     request_booking,
 )
 from core.usecases.directory import TherapistUnavailable
@@ -67,6 +70,10 @@ class FakeBookings:
         return any(
             b.client_id == client_id and b.therapist_id == therapist_id and b.confirmed_at for b in self.rows.values()
         )
+
+    async def last_request(self, client_id: int, therapist_id: int) -> Booking | None:
+        mine = [b for b in self.rows.values() if (b.client_id, b.therapist_id) == (client_id, therapist_id) and b.topics]
+        return replace(mine[-1]) if mine else None
 
     def _guard(self, booking: Booking) -> None:
         """What the partial unique index does in the database."""
@@ -275,6 +282,34 @@ async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_
         ("booking.expired", CLIENT), ("booking.expired", THERAPIST),
         ("booking.payment_reminder", CLIENT), ("booking.payment_reminder", THERAPIST),
     ]
+
+
+async def test_a_request_keeps_the_therapists_topics_chosen_and_the_note_and_offers_them_again():
+    uow, clock = FakeUnitOfWork(therapist(topics=["anxiety", "grief"])), ManualClock(NOW)
+    slots = await free_times(uow, clock, therapist(), POLICY)
+    assert await needs_request(uow, client_id=CLIENT, therapist_id=THERAPIST)
+    first = await request_booking(
+        uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[0], policy=POLICY,
+        topics=["grief", "burnout", "anxiety"], note="  Since spring I barely sleep.  ",
+    )
+    # only what this therapist offers, in their order; the note without its blanks
+    assert (first.topics, first.note) == (("anxiety", "grief"), "Since spring I barely sleep.")
+    assert await earlier_request(uow, client_id=CLIENT, therapist_id=THERAPIST) == (first.topics, first.note)
+    with pytest.raises(NoteTooLong) as too_long:
+        await request_booking(
+            uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[1], policy=POLICY,
+            topics=["anxiety"], note="x" * (NOTE_LIMIT + 1),
+        )
+    assert too_long.value.length == NOTE_LIMIT + 1
+    await accept_request(uow, clock, therapist_id=THERAPIST, booking_id=first.id, version=1, policy=POLICY)
+    assert not await needs_request(uow, client_id=CLIENT, therapist_id=THERAPIST)
+
+
+def test_a_blank_note_is_no_note_and_topics_toggle():
+    assert acceptable_note("   ") is None
+    assert acceptable_note("x" * NOTE_LIMIT) == "x" * NOTE_LIMIT
+    assert toggled(["anxiety"], "grief") == ["anxiety", "grief"]
+    assert toggled(["anxiety", "grief"], "anxiety") == ["grief"]
 
 
 async def test_a_taken_or_invented_time_is_refused_with_the_next_free_ones():
