@@ -202,6 +202,7 @@ class Settings(BaseSettings):
             horizon=timedelta(days=self.booking_horizon_days),
             request_ttl=timedelta(hours=self.booking_request_ttl_hours),
             reminders=tuple(timedelta(hours=hours) for hours in self.session_reminders_hours),
+            platform_rooms=bool(self.meeting_base_url),
         )
 
     @field_validator("default_timezone")

@@ -17,6 +17,7 @@ class RosterEntry:
     verified: bool
     accepting_clients: bool
     hidden: bool
+    own_room: bool = False  # keeps a video room of their own (without MEETING_BASE_URL, the only link clients get)
 
     def matches(self, query: str) -> bool:
         """Every word typed is found in the name, whatever the case: "iry kov" finds "Iryna Kovalenko"."""

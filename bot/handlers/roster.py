@@ -69,19 +69,19 @@ def router() -> Router:
 # -- the list -------------------------------------------------------------------------------
 
 
-async def show_roster(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
+async def show_roster(message: Message, command: CommandObject, uow: UnitOfWork, settings: Settings) -> None:
     page = await find_therapists(uow, command.args or "")
-    await message.answer(list_text(page), reply_markup=roster_page(page))
+    await message.answer(list_text(page, settings), reply_markup=roster_page(page))
 
 
-async def turn_page(query: CallbackQuery, callback_data: RosterPageTurn, uow: UnitOfWork) -> None:
+async def turn_page(query: CallbackQuery, callback_data: RosterPageTurn, uow: UnitOfWork, settings: Settings) -> None:
     page = await find_therapists(uow, callback_data.q, callback_data.page)
     await query.answer()
     if isinstance(query.message, Message):
-        await replace_message(query.message, list_text(page), roster_page(page))
+        await replace_message(query.message, list_text(page, settings), roster_page(page))
 
 
-def list_text(page: RosterPage) -> str:
+def list_text(page: RosterPage, settings: Settings) -> str:
     if page.query and not page.found:
         return _("No therapist's name has «{query}» in it. Try part of the name, or see everyone.").format(
             query=page.query
@@ -92,18 +92,28 @@ def list_text(page: RosterPage) -> str:
         head = _("Therapists whose name has «{query}»: {count}. Page {number} of {pages}.")
     else:
         head = _("All therapists: {count}. Page {number} of {pages}.")
-    lines = [head.format(query=page.query, count=page.found, number=page.number + 1, pages=page.pages), ""]
-    lines += [f"• {entry.full_name} — {_marks(entry.verified, entry.accepting_clients, entry.hidden)}" for entry in page.entries]
+    lines = [head.format(query=page.query, count=page.found, number=page.number + 1, pages=page.pages)]
+    # Without the platform's video service, a therapist with no room of their own leaves their clients without a link.
+    no_service = not settings.meeting_base_url
+    if no_service and page.without_room:
+        lines.append(_("🎥 No video room, so their clients get no link: {count}").format(count=page.without_room))
+    lines.append("")
+    lines += [
+        f"• {entry.full_name} — {_marks(entry.verified, entry.accepting_clients, entry.hidden, no_room=no_service and not entry.own_room)}"
+        for entry in page.entries
+    ]
     lines += ["", _("Tap a name to see the profile and act on it.")]
     return "\n".join(lines)
 
 
-def _marks(verified: bool, accepting: bool, hidden: bool) -> str:
+def _marks(verified: bool, accepting: bool, hidden: bool, *, no_room: bool) -> str:
     marks = [_("verified") if verified else _("not verified")]
     if not accepting:
         marks.append(_("paused"))
     if hidden:
         marks.append(_("hidden"))
+    if no_room:
+        marks.append(_("🎥 no video room"))
     return ", ".join(marks)
 
 
@@ -117,13 +127,13 @@ async def ask_for_name(query: CallbackQuery, state: FSMContext) -> None:
         await query.message.answer(_("Type the therapist's name, or a part of it. /cancel to stop."))
 
 
-async def name_typed(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
+async def name_typed(message: Message, state: FSMContext, uow: UnitOfWork, settings: Settings) -> None:
     page = await find_therapists(uow, message.text or "")
     if not page.query:
         await message.answer(_("Type at least one letter of the name, or /cancel."))
         return
     await state.clear()
-    await message.answer(list_text(page), reply_markup=roster_page(page))
+    await message.answer(list_text(page, settings), reply_markup=roster_page(page))
 
 
 async def not_a_name(message: Message) -> None:
@@ -161,11 +171,13 @@ async def open_therapist(
     if profile.photo_file_id:
         await query.message.answer_photo(profile.photo_file_id, caption=clip(profile.full_name, CAPTION_LIMIT))
     await query.message.answer(as_clients_see)
-    await query.message.answer(card_text(found), reply_markup=therapist_actions(profile, len(found.pending_changes)))
+    await query.message.answer(card_text(found, settings), reply_markup=therapist_actions(profile, len(found.pending_changes)))
 
 
-async def back_to_card(query: CallbackQuery, callback_data: RosterCard, uow: UnitOfWork, clock: Clock) -> None:
-    await _show_card(query, uow, clock, callback_data.id)
+async def back_to_card(
+    query: CallbackQuery, callback_data: RosterCard, uow: UnitOfWork, clock: Clock, settings: Settings
+) -> None:
+    await _show_card(query, uow, clock, settings, callback_data.id)
 
 
 async def act(
@@ -173,7 +185,7 @@ async def act(
 ) -> None:
     therapist_id, action = callback_data.id, callback_data.action
     if action is not RosterAction.SHOW and not callback_data.sure:
-        await _ask_to_confirm(query, uow, clock, therapist_id, action)
+        await _ask_to_confirm(query, uow, clock, settings, therapist_id, action)
         return
     actor = await authority(user, uow, settings)
     try:
@@ -191,10 +203,12 @@ async def act(
         return
     except NothingToChange:
         done = _("It was already so; nothing changed.")
-    await _show_card(query, uow, clock, therapist_id, done)
+    await _show_card(query, uow, clock, settings, therapist_id, done)
 
 
-async def _ask_to_confirm(query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist_id: int, action: RosterAction) -> None:
+async def _ask_to_confirm(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, action: RosterAction
+) -> None:
     try:
         found = await standing(uow, clock, therapist_id)
     except UnknownTherapist:
@@ -213,7 +227,7 @@ async def _ask_to_confirm(query: CallbackQuery, uow: UnitOfWork, clock: Clock, t
         ).format(name=name)
     else:
         if not found.pending_changes:
-            await _show_card(query, uow, clock, therapist_id, _("Nothing is waiting to be published."))
+            await _show_card(query, uow, clock, settings, therapist_id, _("Nothing is waiting to be published."))
             return
         changes = "\n".join(f"• {describe_change(change)}" for change in found.pending_changes)
         text = _("Publish these changes to {name}'s profile? Clients see them at once; {name} is told.\n\n{changes}").format(
@@ -224,7 +238,9 @@ async def _ask_to_confirm(query: CallbackQuery, uow: UnitOfWork, clock: Clock, t
         await replace_message(query.message, text, confirm_action(therapist_id, action))
 
 
-async def _show_card(query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist_id: int, note: str | None = None) -> None:
+async def _show_card(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, note: str | None = None
+) -> None:
     try:
         found = await standing(uow, clock, therapist_id)
     except UnknownTherapist:
@@ -233,7 +249,7 @@ async def _show_card(query: CallbackQuery, uow: UnitOfWork, clock: Clock, therap
     await query.answer(note)
     if isinstance(query.message, Message):
         await replace_message(
-            query.message, card_text(found), therapist_actions(found.profile, len(found.pending_changes))
+            query.message, card_text(found, settings), therapist_actions(found.profile, len(found.pending_changes))
         )
 
 
@@ -241,7 +257,7 @@ async def _gone(query: CallbackQuery) -> None:
     await query.answer(_("There is no such therapist any more. /therapists shows the current list."), show_alert=True)
 
 
-def card_text(found: Standing) -> str:
+def card_text(found: Standing, settings: Settings) -> str:
     profile = found.profile
     lines = [
         _("👤 {name} · id {id}").format(name=profile.full_name, id=profile.telegram_id),
@@ -250,12 +266,18 @@ def card_text(found: Standing) -> str:
         _("Hidden by the team: 🙈 yes") if profile.hidden else _("Hidden by the team: no"),
         _("In the directory right now: yes") if found.listed_now else _("In the directory right now: no"),
         _("Profile changes waiting for approval: {count}").format(count=len(found.pending_changes)),
-        # Staff see who keeps no room of their own: with no MEETING_BASE_URL, their clients get no link.
-        _("🎥 Own video room: {link}").format(link=profile.meeting_url)
-        if profile.meeting_url
-        else _("🎥 Own video room: none (sessions use the platform's video service, if it has one)"),
+        _room_line(profile.meeting_url, settings),
     ]
     return "\n".join(lines)
+
+
+def _room_line(own_room: str | None, settings: Settings) -> str:
+    """Staff see who keeps no room of their own: with no MEETING_BASE_URL, their clients get no link."""
+    if own_room:
+        return _("🎥 Own video room: {link}").format(link=own_room)
+    if settings.meeting_base_url:
+        return _("🎥 Own video room: none (sessions use the platform's video service, if it has one)")
+    return _("🎥 Own video room: none, and the platform has no video service: their clients get no link to sessions")
 
 
 def describe_change(change: ProfileChange) -> str:

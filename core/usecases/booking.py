@@ -29,6 +29,7 @@ from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
 from core.usecases.checkout import offer_payment
 from core.usecases.conversations import open_conversation
 from core.usecases.directory import TherapistUnavailable, listed_therapist, open_slots
+from core.usecases.meetings import ask_for_room
 from core.usecases.notices import cancel_all, notify, schedule
 from core.usecases.refunds import after_cancellation, refund_of_booking
 
@@ -46,6 +47,7 @@ class BookingPolicy:
     horizon: timedelta = timedelta(days=60)
     request_ttl: timedelta = timedelta(hours=12)
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
+    platform_rooms: bool = True  # the platform gives each paid session a room of its own (MEETING_BASE_URL is set)
 
     def notice_for(self, therapist: TherapistProfile) -> timedelta:
         # A therapist who set their own notice (shorter or longer) is taken at their word.
@@ -195,6 +197,8 @@ async def request_booking(
     event = BookingNotice.REQUESTED if booking.status is BookingStatus.REQUESTED else BookingNotice.CONFIRMED
     await _tell_both(uow, clock, booking, event)
     await _set_timers(uow, clock, booking, policy)
+    if booking.status is BookingStatus.AWAITING_PAYMENT:
+        await ask_for_room(uow, clock, booking, platform_rooms=policy.platform_rooms)
     await uow.commit()
     return booking
 
@@ -218,6 +222,7 @@ async def accept_request(
     await uow.bookings.save(booking)
     await _tell_both(uow, clock, booking, BookingNotice.CONFIRMED)
     await _set_timers(uow, clock, booking, policy)
+    await ask_for_room(uow, clock, booking, platform_rooms=policy.platform_rooms)
     await uow.commit()
     return booking
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hashlib import sha256
 
-from core.bookings import BookingStatus
+from core.bookings import Booking, BookingStatus
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
@@ -11,6 +11,8 @@ from core.usecases.notices import notify
 
 # Notice kind (bot/notices/meetings.py): to a client with a paid session ahead, its new link.
 MEETING_CHANGED = "meetings.changed"
+# To a therapist with no room of their own on a platform with no video service of its own: please add a link.
+ROOM_WANTED = "meetings.room_wanted"
 
 
 async def set_meeting_place(uow: UnitOfWork, clock: Clock, therapist_id: int, link: str | None) -> TherapistProfile:
@@ -37,3 +39,21 @@ async def set_meeting_place(uow: UnitOfWork, clock: Clock, therapist_id: int, li
             )
     await uow.commit()
     return therapist
+
+
+async def ask_for_room(uow: UnitOfWork, clock: Clock, booking: Booking, *, platform_rooms: bool) -> None:
+    """A session of a therapist with no room is confirmed, and the platform gives none: ask for their link.
+
+    Asked at the first confirmed session, the earliest moment before one is paid; the key is the
+    therapist's, so they are asked once (again only once retention has cleared the old message).
+    Joins the caller's transaction.
+    """
+    if platform_rooms:
+        return
+    therapist = await uow.therapists.get(booking.therapist_id)
+    if therapist is None or therapist.meeting_url:
+        return
+    await notify(
+        uow, clock, kind=ROOM_WANTED, recipient_id=therapist.telegram_id,
+        key=f"meeting:room-wanted:{therapist.telegram_id}", booking_id=booking.id,
+    )

@@ -42,6 +42,7 @@ class RosterPage:
     pages: int
     found: int
     query: str  # "" lists everyone
+    without_room: int = 0  # of those found, how many keep no video room of their own
 
 
 async def find_therapists(uow: UnitOfWork, query: str = "", number: int = 0) -> RosterPage:
@@ -49,7 +50,8 @@ async def find_therapists(uow: UnitOfWork, query: str = "", number: int = 0) -> 
     found = [entry for entry in await uow.roster.entries() if entry.matches(query)]
     pages = max(1, -(-len(found) // PAGE_SIZE))
     number = min(max(number, 0), pages - 1)
-    return RosterPage(found[number * PAGE_SIZE : (number + 1) * PAGE_SIZE], number, pages, len(found), query)
+    without_room = sum(1 for entry in found if not entry.own_room)
+    return RosterPage(found[number * PAGE_SIZE : (number + 1) * PAGE_SIZE], number, pages, len(found), query, without_room)
 
 
 @dataclass(frozen=True)

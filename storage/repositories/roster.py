@@ -16,7 +16,7 @@ class SqlTherapistRoster:
         rows = await self._session.execute(
             select(
                 TherapistRow.telegram_id, TherapistRow.full_name, TherapistRow.verified,
-                TherapistRow.accepting_clients, TherapistRow.hidden,
+                TherapistRow.accepting_clients, TherapistRow.hidden, TherapistRow.meeting_url.is_not(None),
             )
             # Below zero: the nameless stand-ins that kept records point to after a deletion.
             .where(TherapistRow.telegram_id > 0)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from core.bookings import BookingStatus
-from core.usecases.booking import booking_paid
+from core.usecases.booking import accept_request, booking_paid
 from core.usecases.meetings import set_meeting_place
 from tests.bot import booking_support
-from tests.bot.booking_support import IRYNA, OLENA, PETRO, booked, deliver, scene, sent_to, stored, utc
+from tests.bot.booking_support import IRYNA, MAKSYM, OLENA, PETRO, booked, deliver, scene, sent_to, stored, utc
 from tests.bot.cabinet_support import profile_of
 from tests.conftest import ADMIN_ID, make_settings
 from tests.support.bot_client import BotClient
@@ -153,3 +153,67 @@ async def test_staff_see_in_a_therapists_card_whether_they_keep_a_room_of_their_
     await admin.send("/therapists")
     opened = await admin.click("Iryna Kovalenko")
     assert f"🎥 Own video room: {ZOOM}" in opened[-1].text
+
+
+@pytest.mark.parametrize("meeting_env", [{"meeting_base_url": ""}])
+async def test_without_a_default_service_a_therapist_with_no_room_is_asked_for_one_when_a_session_is_confirmed(
+    app, make_client, session, clock
+):
+    await scene(app)
+    mark = len(session.calls)
+    request = await booked(app, OLENA, THURSDAY_NOON_KYIV, accepted=False)
+    await deliver(app)
+    assert [text for text in sent_to(session, IRYNA, mark) if "відеокімнат" in text] == []  # a request is not a session yet
+
+    async with app.unit_of_work() as uow:
+        await accept_request(uow, clock, therapist_id=IRYNA, booking_id=request.id, version=request.version,
+                             policy=app.settings.booking_policy())
+    await deliver(app)
+    asked = [text for text in sent_to(session, IRYNA, mark) if "відеокімнат" in text]
+    assert asked == [
+        "🎥 Сесію чт, 26 листопада, 12:00 (Київ, UTC+2) підтверджено, але у вас не задано відеокімнату, а власної "
+        "платформа не має: клієнт не отримає посилання на сесію. Додайте посилання на свою кімнату зараз — і його "
+        "отримає кожна оплачена сесія:"
+    ]
+    iryna = make_client(IRYNA, "Iryna")
+    place = await iryna.click("🎥 Місце зустрічі")
+    assert BotClient.texts_of(place)[0].startswith("🎥 Місце зустрічі: не задано.")
+
+    # asked once; the card of each paid session says it too
+    mark = len(session.calls)
+    await booked(app, OLENA, FRIDAY_NOON_KYIV)
+    await deliver(app)
+    assert [text for text in sent_to(session, IRYNA, mark) if "не задано відеокімнату" in text] == []
+
+    await iryna.click("✏️ Власне посилання")
+    await iryna.send(ZOOM)
+    await booked(app, PETRO, utc(2026, 11, 27, 12))
+    await deliver(app)
+    assert [text for text in sent_to(session, IRYNA, mark) if "не задано відеокімнату" in text] == []
+
+
+async def test_with_the_platforms_video_service_nobody_is_asked_for_a_room(app, session):
+    await scene(app)
+    await booked(app, OLENA, THURSDAY_NOON_KYIV, paid=True)
+    await deliver(app)
+    assert [text for text in sent_to(session, IRYNA) if "не задано відеокімнату" in text] == []
+
+
+@pytest.mark.parametrize("meeting_env", [{"meeting_base_url": ""}])
+async def test_without_a_default_service_staff_see_who_keeps_no_room(app, make_client, clock):
+    await scene(app)
+    await booking_support.add_therapist(app, MAKSYM, "Maksym Shevchuk", meeting_url=ZOOM)
+    admin = make_client(ADMIN_ID, "Admin", language_code="en")
+    roster = await admin.send("/therapists")
+    assert roster[0].text.splitlines()[:5] == [
+        "All therapists: 2. Page 1 of 1.",
+        "🎥 No video room, so their clients get no link: 1",
+        "",
+        "• Iryna Kovalenko — verified, 🎥 no video room",
+        "• Maksym Shevchuk — verified",
+    ]
+    opened = await admin.click("Iryna Kovalenko")
+    assert (
+        "🎥 Own video room: none, and the platform has no video service: their clients get no link to sessions"
+        in opened[-1].text
+    )
