@@ -214,7 +214,7 @@ async def _overview(
     if before := [v for v in shown if v in past]:
         parts.append(_("Past:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in before))
     parts.append(_("Open a session for details and what you can do now:"))
-    return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages)
+    return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages, everything=listed)
 
 
 async def _show_card(query: CallbackQuery, view: SessionView, user: User, settings: Settings) -> None:

@@ -235,7 +235,10 @@ def no_show_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def sessions_keyboard(views: list[SessionView], zone: str, page: int, pages: int) -> InlineKeyboardMarkup:
+def sessions_keyboard(
+    views: list[SessionView], zone: str, page: int, pages: int, *, everything: list[SessionView] | None = None
+) -> InlineKeyboardMarkup:
+    """The page's sessions; on the first page, "book again" with each therapist the client has met and booked no more."""
     builder = InlineKeyboardBuilder()
     for view in views:
         builder.row(
@@ -244,6 +247,11 @@ def sessions_keyboard(views: list[SessionView], zone: str, page: int, pages: int
                 SessionOpen(booking_id=view.booking.id),
             )
         )
+    if page == 0:
+        for view in _met_and_not_booked(everything or views):
+            builder.row(
+                _button(_("🔁 Book again: {name}").format(name=view.counterpart_name), BookAgain(booking_id=view.booking.id))
+            )
     nav = []
     if page > 0:
         nav.append(_button(_("‹ Earlier"), SessionList(page=page - 1)))
@@ -252,6 +260,18 @@ def sessions_keyboard(views: list[SessionView], zone: str, page: int, pages: int
     if nav:
         builder.row(*nav)
     return builder.as_markup()
+
+
+def _met_and_not_booked(views: list[SessionView]) -> list[SessionView]:
+    """The client's latest past session with each therapist they hold no active booking with."""
+    booked = {view.booking.therapist_id for view in views if view.side is Side.CLIENT and view.booking.active}
+    latest: dict[int, SessionView] = {}
+    for view in views:
+        booking = view.booking
+        if view.side is Side.CLIENT and bookable_again(booking) and booking.therapist_id not in booked:
+            if booking.therapist_id not in latest or latest[booking.therapist_id].booking.starts_at < booking.starts_at:
+                latest[booking.therapist_id] = view
+    return sorted(latest.values(), key=lambda view: view.booking.starts_at, reverse=True)
 
 
 def _days(therapist_id: int, booking_id: int, version: int) -> Days:

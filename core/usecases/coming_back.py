@@ -85,11 +85,14 @@ async def return_offer(
     therapist = await _taking_bookings(uow, clock, session.therapist_id)
     free = await free_times(uow, clock, therapist, policy)
     now = clock.now()
+    held = await uow.bookings.active_of_therapist(therapist.telegram_id)
+    mine = sorted(b.starts_at for b in held if b.client_id == client_id and b.starts_at > now)
     if wanted is None:
         wanted = same_time_later(session.starts_at, therapist.timezone, now + policy.notice_for(therapist))
+        while wanted in mine:  # that week is booked already: the one after
+            wanted = same_time_later(session.starts_at, therapist.timezone, wanted + timedelta(minutes=1))
     times = [wanted] if wanted in free else nearest(free, wanted, NEAREST)
-    held = await uow.bookings.active_of_therapist(therapist.telegram_id)
-    upcoming = next((b for b in held if b.client_id == client_id and b.starts_at > now), None)
+    upcoming = next((b for b in held if b.client_id == client_id and b.starts_at == mine[0]), None) if mine else None
     return ReturnOffer(session, therapist, wanted, times, upcoming)
 
 

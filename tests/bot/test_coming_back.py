@@ -204,3 +204,23 @@ async def test_my_sessions_has_book_again_on_a_held_session(app, make_client, cl
     assert BotClient.texts_of(later)[0].startswith(
         "🔁 Той самий день тижня й час вільні: чт, 10 грудня, 12:00 (Київ, UTC+2)."
     )
+
+
+async def test_my_sessions_lists_book_again_until_the_next_session_is_booked(app, make_client, clock):
+    await scene(app)
+    held = await _held(app, clock)
+    olena = make_client(OLENA, "Olena", language_code="en")
+    listed = await olena.send("/sessions")
+    assert listed[-1].buttons == ["Thu 26 Nov, 05:00 (New York, UTC-5) · Iryna Kovalenko", "🔁 Book again: Iryna Kovalenko"]
+    offer = await olena.click("🔁 Book again: Iryna Kovalenko")
+    assert BotClient.texts_of(offer)[0].startswith("🔁 The same time next week is free: Thu 3 December, 05:00 (New York, UTC-5).")
+    await olena.click("✅ Thu 3 Dec, 05:00 (New York, UTC-5)")
+
+    listed = await olena.send("/sessions")
+    assert "🔁 Book again: Iryna Kovalenko" not in listed[-1].buttons  # booked: nothing to come back to
+    again = await olena.press(f"ra:{held.id}")  # from the old card: the week after the booked one
+    assert BotClient.texts_of(again) == [
+        "Iryna Kovalenko: your next session is already booked, Thu 3 December, 05:00 (New York, UTC-5).\n"
+        "🔁 The same weekday and time is free: Thu 10 December, 05:00 (New York, UTC-5). One tap books it.\n"
+        "Each session is booked on its own: ₴1,200, paid by 24 hours before it starts."
+    ]
