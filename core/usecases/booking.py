@@ -259,7 +259,10 @@ async def booking_paid(
     booking.mark_paid(clock.now(), booking.price_minor if amount_minor is None else amount_minor)
     booking.meeting_room = booking.meeting_room or new_room()
     await uow.bookings.save(booking)
-    await _set_timers(uow, clock, booking, policy or BookingPolicy())
+    policy = policy or BookingPolicy()
+    await _set_timers(uow, clock, booking, policy)
+    # At the latest now (a session confirmed before the platform's video service was switched off).
+    await ask_for_room(uow, clock, booking, platform_rooms=policy.platform_rooms)
     return booking
 
 

@@ -396,3 +396,17 @@ async def test_a_cancellation_whose_terms_changed_since_they_were_shown_is_not_c
         await cancel_booking(uow, clock, person_id=CLIENT, booking_id=1, version=1, expected_free=True)
     assert not changed.value.terms.free
     assert uow.bookings.rows[1].status is BookingStatus.PAID
+
+
+async def test_with_no_video_service_a_therapist_with_no_room_is_asked_once_at_the_latest_when_paid():
+    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    slots = await free_times(uow, clock, therapist(), POLICY)
+    made = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[10], policy=POLICY)
+    await accept_request(uow, clock, therapist_id=THERAPIST, booking_id=made.id, version=1, policy=POLICY)
+    asked = [m for m in uow.timed_messages.pending() if m.kind == "meetings.room_wanted"]
+    assert asked == []  # confirmed while the platform still gave every session a room
+
+    without_service = replace(POLICY, platform_rooms=False)
+    await booking_paid(uow, clock, made.id, policy=without_service)
+    asked = [(m.recipient_id, m.dedup_key) for m in uow.timed_messages.pending() if m.kind == "meetings.room_wanted"]
+    assert asked == [(THERAPIST, f"meeting:room-wanted:{THERAPIST}")]  # one key per therapist: asked once
