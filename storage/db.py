@@ -1,11 +1,33 @@
 """The database engine and its per-dialect setup."""
 from __future__ import annotations
 
+import asyncio
+import re
+import sqlite3
+
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+from sqlalchemy.util import await_
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# On a session's info: its transactions take SQLite's write lock before their first statement.
+WRITES_FIRST = "sqlite_writes_first"
+
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+_TX = "sqlite_transaction"  # on the connection's info: None (no BEGIN yet), "read" or "write"
+_UPGRADING = "sqlite_upgrading"
+_HOLDS = "sqlite_holds_write_gate"
+
+
+class WriteRefused(Exception):
+    """SQLite would not let a transaction that had read begin to write: another one wrote meanwhile.
+
+    A deferred transaction reads a snapshot; once someone else has committed (or holds the write lock),
+    its first write fails at once (SQLITE_BUSY or SQLITE_BUSY_SNAPSHOT, the busy timeout does not apply).
+    Nothing was written; start the work again, with the write lock taken first (`WRITES_FIRST`).
+    """
 
 
 def is_sqlite(url: str) -> bool:
@@ -33,11 +55,102 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    # A transaction begins at its first statement: BEGIN IMMEDIATE (the write lock) if that statement writes or
+    # the unit of work said it will, a deferred BEGIN otherwise, so a step that only reads never waits on a
+    # writer nor makes one wait. Reading inside BEGIN (never in autocommit, as the driver's own implicit BEGIN
+    # would) keeps read-modify-writes whole: a write after someone else's commit is refused, not lost.
+    # Writers of this process queue in turn on an asyncio lock before they ask SQLite: its busy timeout polls
+    # with growing sleeps, first come is not first served, and under load the last waiters waited seconds.
+    gate = _WriteGate()
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # Take the write lock up front so two writers never interleave.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[_TX] = None
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_execute(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        state = connection.info.get(_TX, "autocommit")
+        writes = _WRITE.match(statement) is not None
+        if state is None:
+            if writes or connection.info.get(WRITES_FIRST, True):
+                gate.take(connection.info)
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                except Exception:
+                    gate.leave(connection.info)
+                    raise
+                connection.info[_TX] = "write"
+            else:
+                cursor.execute("BEGIN")
+                connection.info[_TX] = "read"
+        elif state == "read" and writes:
+            gate.take(connection.info)
+            connection.info[_UPGRADING] = True
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _after_execute(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if connection.info.pop(_UPGRADING, False):
+            connection.info[_TX] = "write"
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        connection = context.connection
+        if connection is None or not connection.info.pop(_UPGRADING, False):
+            return
+        gate.leave(connection.info)  # still a reader: the lock was not taken
+        error = context.original_exception
+        if isinstance(error, sqlite3.OperationalError) and getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+            raise WriteRefused(str(error)) from error
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(connection) -> None:  # type: ignore[no-untyped-def]
+        _ended(connection.info)
+
+    # A connection given back without a rollback we saw (a cancelled task, a lost connection) lets go too.
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        _ended(record.info)
+
+    def _ended(info: dict[str, object]) -> None:
+        info.pop(_TX, None)
+        info.pop(WRITES_FIRST, None)
+        info.pop(_UPGRADING, None)
+        gate.leave(info)
+
+
+class _WriteGate:
+    """This process's writers, one at a time and in turn; held from BEGIN IMMEDIATE (or the upgrade) to the end."""
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+
+    def take(self, info: dict[str, object]) -> None:
+        if info.get(_HOLDS):
+            return
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        # From the driver's greenlet, as the driver itself awaits. Bounded like SQLite's own wait: a writer that
+        # waits on itself (a second unit of work inside the first) fails as "database is locked" did.
+        try:
+            await_(asyncio.wait_for(self._lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000))
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (waited for this process's writer)") from None
+        info[_HOLDS] = True
+
+    def leave(self, info: dict[str, object]) -> None:
+        if info.pop(_HOLDS, False) and self._lock is not None:
+            self._lock.release()
+
+
+class UnitSession(Session):
+    """The sessions of our units of work: they tell their connection whether to take the write lock first."""
+
+
+@event.listens_for(UnitSession, "after_begin")
+def _tell_connection(session, transaction, connection) -> None:  # type: ignore[no-untyped-def]
+    connection.info[WRITES_FIRST] = session.info.get(WRITES_FIRST, True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, sync_session_class=UnitSession)

@@ -1,4 +1,13 @@
-"""The unit of work: one database session, committed only when a use case says so."""
+"""The unit of work: one database session, committed only when a use case says so.
+
+Inside an update the unit of work belongs to the update (`for_update=True`): a use case's `commit()` there
+only flushes what it wrote, and the update middleware commits once, with the inbox mark and the conversation
+state, when the whole update is done. Elsewhere (the scheduler, the pages, a test) `commit()` commits.
+
+On SQLite a unit of work takes the write lock at its first statement, as before, unless it says it may only
+read (`writes_first=False`, an update's first try): then it reads without the lock and takes it at its first
+write, which SQLite refuses (`storage.db.WriteRefused`) if another transaction wrote in between.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.db import WRITES_FIRST
 from storage.privacy import personal_data
 from storage.repositories.applications import SqlApplicationRepository
 from storage.repositories.bookings import SqlBookingRepository
@@ -41,12 +51,17 @@ def on_timed_messages_committed(sessions: async_sessionmaker[AsyncSession], list
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, for_update: bool = False, writes_first: bool = True
+    ) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._for_update = for_update
+        self._writes_first = writes_first
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._session = self._sessions()
+        self._session.info[WRITES_FIRST] = self._writes_first
         self.users = SqlUserRepository(self._session)
         self.timed_messages = SqlTimedMessageRepository(self._session)
         self.therapists = SqlTherapistRepository(self._session)
@@ -83,6 +98,13 @@ class SqlUnitOfWork:
         return self._session
 
     async def commit(self) -> None:
+        if self._for_update:
+            await self.session.flush()  # the update commits once, at its end (`finish`)
+            return
+        await self.finish()
+
+    async def finish(self) -> None:
+        """Commit for real: the update's one commit, or any other unit of work's `commit()`."""
         await self.session.commit()
         if self.session.info.pop(TIMED_MESSAGES_WRITTEN, False):
             listener = _timed_messages_committed.get(self._sessions)
@@ -90,5 +112,12 @@ class SqlUnitOfWork:
                 listener()
 
     async def rollback(self) -> None:
+        """Let go of a transaction that changed nothing.
+
+        Inside an update it lets go of nothing: what the update read and wrote before the use case (the person,
+        the conversation state) is the update's, committed or undone with it as a whole.
+        """
+        if self._for_update:
+            return
         self.session.info.pop(TIMED_MESSAGES_WRITTEN, None)
         await self.session.rollback()

@@ -1,6 +1,13 @@
-"""One unit of work per update; an update from the inbox is marked handled in it."""
+"""One unit of work per update, committed once; an update from the inbox is marked handled in it.
+
+On SQLite the update's first try reads without the write lock and takes it at its first write, so a step that
+only reads never queues behind a writer (nor holds one up while it talks to Telegram). If SQLite refuses that
+first write (another update wrote since this one read), nothing was written: the update is handled again from
+scratch at once, this time with the write lock taken first; it is not counted as a failed try.
+"""
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,8 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.inbox import InboxOutcome
 from core.clock import Clock
+from storage.db import WriteRefused
 from storage.inbox import mark_handled
 from storage.uow import SqlUnitOfWork, current_unit_of_work
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWorkPerUpdate(BaseMiddleware):
@@ -27,22 +37,52 @@ class UnitOfWorkPerUpdate(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         outcome: InboxOutcome | None = data.get("inbox")
-        async with SqlUnitOfWork(self._sessions) as uow:
+        try:
+            try:
+                return await self._handle(handler, event, dict(data), outcome, writes_first=False)
+            except WriteRefused:
+                log.debug("update %s meets a write since it read: handled again, write lock first", event.update_id)
+                return await self._handle(handler, event, dict(data), outcome, writes_first=True)
+        except Exception as error:
+            if outcome is not None:
+                outcome.error = f"{type(error).__name__}: {error}"
+            raise
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+        outcome: InboxOutcome | None,
+        *,
+        writes_first: bool,
+    ) -> Any:
+        async with SqlUnitOfWork(self._sessions, for_update=True, writes_first=writes_first) as uow:
             data["uow"] = uow
             token = current_unit_of_work.set(uow)
             try:
                 result = await handler(event, data)
-                # The mark and what handling changed commit together: a crash before the commit
-                # leaves both undone, and the update is handled again from scratch.
-                if outcome is not None:
-                    await mark_handled(uow.session, event.update_id, self._clock.now())
-                await uow.commit()
-            except Exception as error:
-                if outcome is not None:
-                    outcome.error = f"{type(error).__name__}: {error}"
-                raise
+                await uow.session.flush()
             finally:
                 current_unit_of_work.reset(token)
+            # The mark, the person, the conversation state and what the use cases changed commit together:
+            # a crash before the commit leaves all undone, and the update is handled again.
             if outcome is not None:
-                outcome.handled = True
-            return result
+                try:
+                    await mark_handled(uow.session, event.update_id, self._clock.now())
+                except WriteRefused:
+                    # Handling wrote nothing (the mark was its first write) and has answered already: the
+                    # mark alone, in a transaction of its own, instead of handling it all again.
+                    await uow.session.rollback()
+                    await self._mark_alone(event.update_id)
+                    outcome.handled = True
+                    return result
+            await uow.finish()
+        if outcome is not None:
+            outcome.handled = True
+        return result
+
+    async def _mark_alone(self, update_id: int) -> None:
+        async with SqlUnitOfWork(self._sessions) as uow:
+            await mark_handled(uow.session, update_id, self._clock.now())
+            await uow.finish()

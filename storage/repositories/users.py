@@ -12,13 +12,17 @@ class SqlUserRepository:
         self._session = session
 
     async def get(self, telegram_id: int) -> User | None:
-        row = await self._session.get(UserRow, telegram_id)
-        if row is None:
+        """The person with their roles, in one query (every update asks it first)."""
+        found = (
+            await self._session.execute(
+                select(UserRow, UserRoleRow.role)
+                .outerjoin(UserRoleRow, UserRoleRow.telegram_id == UserRow.telegram_id)
+                .where(UserRow.telegram_id == telegram_id)
+            )
+        ).all()
+        if not found:
             return None
-        roles = await self._session.scalars(
-            select(UserRoleRow.role).where(UserRoleRow.telegram_id == telegram_id)
-        )
-        return _to_user(row, {Role(role) for role in roles})
+        return _to_user(found[0][0], {Role(role) for _, role in found if role is not None})
 
     async def add(self, user: User) -> None:
         self._session.add(UserRow(telegram_id=user.telegram_id, created_at=user.created_at, **_fields(user)))
