@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +70,29 @@ async def keep(session: AsyncSession, updates: Iterable[Kept], now: datetime) ->
     )
     new = set((await session.scalars(statement)).all())
     return [entry for update_id, entry in sorted(batch.items()) if update_id in new]
+
+
+INTERRUPTED = "the bot stopped while handling it (a crash, or next in line at a stop)"
+
+
+async def count_interrupted(session: AsyncSession, now: datetime, *, max_attempts: int) -> None:
+    """On start, before anything is handled: the oldest waiting update of each chat counts one try.
+
+    The feeder hands a chat's updates over one at a time, oldest first, and every chat at once: when the
+    previous process ended, that one was being handled (or, after a graceful stop, next in line). Counted
+    here, an update that kills the process is set aside after its tries like one that raises, not retried
+    at every start for ever; and nothing is written per update while handling for it.
+    """
+    oldest = select(func.min(InboxUpdateRow.update_id)).where(WAITING).group_by(InboxUpdateRow.chat_key)
+    counted = InboxUpdateRow.attempts + 1
+    await session.execute(
+        update(InboxUpdateRow)
+        .where(InboxUpdateRow.update_id.in_(oldest.scalar_subquery()))
+        .values(attempts=counted, last_error=INTERRUPTED)
+    )
+    await session.execute(
+        update(InboxUpdateRow).where(WAITING, InboxUpdateRow.attempts >= max_attempts).values(set_aside_at=now)
+    )
 
 
 async def waiting(session: AsyncSession) -> list[Kept]:

@@ -72,9 +72,11 @@ class InboxFeeder:
         self.submit(new)
 
     async def resume(self) -> None:
-        """On start: queue what a previous process stored and did not finish."""
+        """On start: queue what a previous process stored and did not finish, its interrupted tries counted."""
         async with SqlUnitOfWork(self._sessions) as uow:
+            await inbox.count_interrupted(uow.session, self._clock.now(), max_attempts=self._max_attempts)
             found = await inbox.waiting(uow.session)
+            await uow.commit()
         if found:
             log.info("resuming %d stored update(s) not handled before the restart", len(found))
         self.submit(found)
