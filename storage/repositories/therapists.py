@@ -5,24 +5,50 @@ partial index of listed therapists in name order, topics, approaches and
 languages are matched through `therapist_tags`, and a vacation hides its
 therapist while `now` lies between its UTC bounds (kept with it, from the
 therapist's zone). Only the page's profiles are built, with their hours and
-vacations in one query each.
+vacations in one query.
+
+A profile read once in a transaction is not read again in it (steps such as booking ask for it in several
+places): the unit of work's session keeps a copy until the transaction ends or anything writes to a
+therapist's tables.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, exists, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    Time,
+    cast,
+    delete,
+    event,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.directory import Filters
+from storage.db import UnitSession
 from storage.tables.therapists import LISTED, TherapistRow, TherapistTagRow, VacationRow, WorkingHoursRow
 
 T = TherapistRow
+_PROFILE_TABLES = {TherapistRow.__table__, TherapistTagRow.__table__, VacationRow.__table__, WorkingHoursRow.__table__}
+_READ = "therapist_profiles_read"  # on the session's info: telegram id -> the profile as read in this transaction
 
 
 class SqlTherapistRepository:
@@ -31,11 +57,18 @@ class SqlTherapistRepository:
 
     async def get(self, telegram_id: int, *, for_update: bool = False) -> TherapistProfile | None:
         """`for_update` locks the profile until commit, so two changes to it queue up instead of overwriting."""
+        read: dict[int, TherapistProfile] = self._session.info.setdefault(_READ, {})
+        if not for_update and telegram_id in read:
+            return copy.deepcopy(read[telegram_id])  # each caller its own, as a fresh read would give
         statement = select(TherapistRow).where(TherapistRow.telegram_id == telegram_id)
         if for_update:
             statement = statement.with_for_update().execution_options(populate_existing=True)
         row = await self._session.scalar(statement)
-        return (await self._to_profiles([row]))[0] if row else None
+        if row is None:
+            return None
+        profile = (await self._to_profiles([row]))[0]
+        read[telegram_id] = copy.deepcopy(profile)
+        return profile
 
     async def by_share_code(self, code: str) -> TherapistProfile | None:
         row = await self._session.scalar(select(TherapistRow).where(TherapistRow.share_code == code))
@@ -111,21 +144,52 @@ class SqlTherapistRepository:
             profile.vacations[index] = replace(vacation, id=row.id)
 
     async def _to_profiles(self, rows: Sequence[TherapistRow]) -> list[TherapistProfile]:
-        """Profiles with their hours and vacations: one query for each, however many profiles."""
+        """Profiles with their hours and vacations: one query for both, however many profiles."""
         ids = [row.telegram_id for row in rows]
         hours: dict[int, list[WorkingHours]] = {therapist_id: [] for therapist_id in ids}
-        for h in await self._session.scalars(
-            select(WorkingHoursRow)
-            .where(WorkingHoursRow.therapist_id.in_(ids))
-            .order_by(WorkingHoursRow.weekday, WorkingHoursRow.start, WorkingHoursRow.id)
-        ):
-            hours[h.therapist_id].append(WorkingHours(h.weekday, h.start, h.end))
         vacations: dict[int, list[Vacation]] = {therapist_id: [] for therapist_id in ids}
-        for v in await self._session.scalars(
-            select(VacationRow).where(VacationRow.therapist_id.in_(ids)).order_by(VacationRow.first_day, VacationRow.id)
-        ):
-            vacations[v.therapist_id].append(Vacation(v.first_day, v.last_day, v.note, v.id))
+        h, v = WorkingHoursRow, VacationRow
+        schedules = union_all(
+            select(
+                h.therapist_id, literal(0).label("kind"), h.id, h.weekday, h.start, h.end,
+                cast(null(), Date).label("first_day"), cast(null(), Date).label("last_day"),
+                cast(null(), String).label("note"),
+            ).where(h.therapist_id.in_(ids)),
+            select(
+                v.therapist_id, literal(1), v.id, cast(null(), Integer), cast(null(), Time), cast(null(), Time),
+                v.first_day, v.last_day, v.note,
+            ).where(v.therapist_id.in_(ids)),
+        )
+        found = (await self._session.execute(schedules)).all()
+        for r in sorted((r for r in found if r.kind == 0), key=lambda r: (r.weekday, r.start, r.id)):
+            hours[r.therapist_id].append(WorkingHours(r.weekday, r.start, r.end))
+        for r in sorted((r for r in found if r.kind == 1), key=lambda r: (r.first_day, r.id)):
+            vacations[r.therapist_id].append(Vacation(r.first_day, r.last_day, r.note, r.id))
         return [_to_profile(row, hours[row.telegram_id], vacations[row.telegram_id]) for row in rows]
+
+
+@event.listens_for(UnitSession, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and _touches_profiles(state.statement):
+        state.session.info.pop(_READ, None)
+
+
+@event.listens_for(UnitSession, "after_flush")
+def _forget_on_flush(session: Session, _flush: UOWTransaction) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(type(obj), "__table__", None) in _PROFILE_TABLES for obj in changed):
+        session.info.pop(_READ, None)
+
+
+@event.listens_for(UnitSession, "after_transaction_end")
+def _forget_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction itself, not a savepoint inside it
+        session.info.pop(_READ, None)
+
+
+def _touches_profiles(statement: object) -> bool:
+    table = getattr(statement, "table", None)
+    return table is None or table in _PROFILE_TABLES
 
 
 def _to_profile(row: TherapistRow, hours: list[WorkingHours], vacations: list[Vacation]) -> TherapistProfile:
