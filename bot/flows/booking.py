@@ -16,7 +16,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.booking_views import booking_moment
 from bot.editing import replace_message
 from bot.keyboards.booking import (
     Confirm,
@@ -32,8 +31,9 @@ from bot.keyboards.booking import (
 )
 from bot.keyboards.directory import find_again_keyboard
 from bot.menus import MENU_ROWS
-from bot.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from bot.settings import Settings
+from bot.views.bookings import booking_moment
+from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
 from core.ports import UnitOfWork

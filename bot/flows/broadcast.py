@@ -17,7 +17,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
-from bot.application_texts import step_name
 from bot.editing import replace_message
 from bot.handlers.broadcasts import report_text, segment_name
 from bot.keyboards.broadcast import (
@@ -31,6 +30,7 @@ from bot.keyboards.broadcast import (
     segments,
 )
 from bot.settings import Settings
+from bot.views.applications import step_name
 from core.applications import Step
 from core.broadcasts import Audience, DuplicateBroadcast, Segment
 from core.clock import Clock

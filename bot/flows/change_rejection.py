@@ -10,10 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.access import HasPermission
-from bot.cabinet_views import field_name
 from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
 from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
 from bot.settings import Settings
+from bot.views.cabinet import field_name
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.profile_changes import MAX_NOTE, ChangeRefused

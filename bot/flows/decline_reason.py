@@ -11,11 +11,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.application_texts import decline_template, polite_decline, step_name
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, decline_confirm
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
+from bot.views.applications import decline_template, polite_decline, step_name
 from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork

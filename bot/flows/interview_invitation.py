@@ -15,11 +15,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.application_texts import step_name
 from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
-from bot.presenting import local_moment, moment_label, zone_label
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
+from bot.views.applications import step_name
+from bot.views.presenting import local_moment, moment_label, zone_label
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork

@@ -18,8 +18,8 @@ from bot.cabinet_gate import TYPED, guard
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
 from bot.keyboards.data import ButtonData
-from bot.meeting_texts import place_line
 from bot.settings import Settings
+from bot.views.meetings import place_line
 from core.clock import Clock
 from core.meetings import valid_link
 from core.ports import UnitOfWork

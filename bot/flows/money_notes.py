@@ -18,9 +18,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.keyboards.payments import APPROVE, DECLINE, DONE, NoteCancel, cancel_note
-from bot.payment_texts import amount
-from bot.presenting import money
 from bot.settings import Settings
+from bot.views.payments import amount
+from bot.views.presenting import money
 from core.clock import Clock
 from core.payments import MAX_NOTE, MAX_REFERENCE, PayoutRefused, RefundRefused, UnusableText
 from core.ports import UnitOfWork

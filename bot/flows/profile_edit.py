@@ -15,12 +15,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import TYPED, guard
-from bot.cabinet_views import field_name
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
-from bot.presenting import money, number
 from bot.settings import Settings
-from bot.therapist_labels import APPROACHES, TOPICS
+from bot.views.cabinet import field_name
+from bot.views.presenting import money, number
+from bot.views.therapist_labels import APPROACHES, TOPICS
 from core.applications import Form
 from core.clock import Clock
 from core.ports import UnitOfWork

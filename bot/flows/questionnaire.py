@@ -18,13 +18,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.application_texts import answer_text, answers_block, option_label, requirement_check, review_time, title
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav
 from bot.menus import main_menu
-from bot.presenting import zone_label
 from bot.reviewers import reviewers
 from bot.settings import Settings
+from bot.views.applications import answer_text, answers_block, option_label, requirement_check, review_time, title
+from bot.views.presenting import zone_label
 from core.applications import SUMMARY, Application, ApplicationNotFound, Form, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork

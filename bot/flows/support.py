@@ -19,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.support import SupportDone, writing
 from bot.settings import Settings
+from bot.views.lengths import TOPIC_NAME_LIMIT, clip, units
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.support import Desk
@@ -38,7 +39,6 @@ RELAYABLE = {
     ContentType.VIDEO_NOTE,
     ContentType.ANIMATION,
 }
-TOPIC_NAME_LIMIT = 128
 NOT_A_COMMAND = ~F.text.startswith("/")
 
 
@@ -134,7 +134,9 @@ async def _open_topic(bot: Bot, chat_id: int, person: User) -> int | None:
         chat = await bot.get_chat(chat_id)
         if not chat.is_forum:
             return None
-        name = f"{person.staff_name} · {person.telegram_id}"[:TOPIC_NAME_LIMIT]
+        # The id stays whole: staff tell two people of one name apart by it.
+        suffix = f" · {person.telegram_id}"
+        name = clip(person.staff_name, TOPIC_NAME_LIMIT - units(suffix)) + suffix
         topic = await bot.create_forum_topic(chat_id, name=name)
     except TelegramAPIError:
         log.warning("could not open a forum topic in the support chat %s", chat_id, exc_info=True)

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
-from bot.presenting import local_time, zone_label
+from bot.views.presenting import local_time, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.users import UnknownTimezone, choose_timezone, resolve_timezone

@@ -18,9 +18,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.booking_views import status_label
 from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
-from bot.cabinet_views import vacation_dates
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     InsideVacation,
@@ -40,7 +38,9 @@ from bot.keyboards.cabinet import (
     vacations_keyboard,
 )
 from bot.menus import BUTTON_VACATION
-from bot.presenting import calendar_day, day_label, local_time
+from bot.views.bookings import status_label
+from bot.views.cabinet import vacation_dates
+from bot.views.presenting import calendar_day, day_label, local_time
 from core.bookings import Booking, BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork

@@ -41,8 +41,8 @@ from bot.keyboards.cabinet import (
     week_keyboard,
 )
 from bot.menus import BUTTON_HOURS
-from bot.presenting import day_label, local_time, weekday_name, weekday_on, weekday_short, zone_city, zone_label
 from bot.settings import Settings
+from bot.views.presenting import day_label, local_time, weekday_name, weekday_on, weekday_short, zone_city, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.working_hours import DaysLine, IntervalProblem, IntervalRefused, parse_days_line, parse_interval

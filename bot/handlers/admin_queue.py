@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.access import HasPermission
-from bot.presenting import local_moment
+from bot.views.presenting import local_moment
 from core.clock import Clock
 from core.inbox import SetAsideUpdate
 from core.notices import KindFigures

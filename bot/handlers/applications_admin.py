@@ -14,21 +14,21 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import publish_own_commands
-from bot.application_texts import (
+from bot.arguments import NotANumber, record_number
+from bot.flows import decline_reason, interview_invitation
+from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
+from bot.menus import BUTTON_APPLICATIONS
+from bot.reviewers import REVIEW, reviewers
+from bot.settings import Settings
+from bot.views.applications import (
     answers_block,
-    chunks,
     live_range,
     requirement_check,
     step_name,
     title,
 )
-from bot.arguments import NotANumber, record_number
-from bot.flows import decline_reason, interview_invitation
-from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
-from bot.menus import BUTTON_APPLICATIONS
-from bot.presenting import day_label, local_day, local_moment, local_time
-from bot.reviewers import REVIEW, reviewers
-from bot.settings import Settings
+from bot.views.lengths import chunks
+from bot.views.presenting import day_label, local_day, local_moment, local_time
 from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork

@@ -9,7 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.application_texts import referral_line, status_text
 from bot.flows.first_questionnaire import FIRST
 from bot.flows.second_questionnaire import SECOND
 from bot.handlers.stats import public_figures_text
@@ -26,9 +25,10 @@ from bot.keyboards.vetting import (
     start_applying,
 )
 from bot.menus import BUTTON_APPLY, BUTTON_STATUS
-from bot.presenting import local_moment
 from bot.reviewers import reviewers
 from bot.settings import Settings
+from bot.views.applications import referral_line, status_text
+from bot.views.presenting import local_moment
 from core.applications import DRAFT_STEPS, FINISHED, Application, ApplicationNotFound, Form, NotYours, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork

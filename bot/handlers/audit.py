@@ -13,7 +13,7 @@ from aiogram.utils.i18n import ngettext
 from bot.access import HasPermission
 from bot.keyboards.audit import AuditPageTurn, pages
 from bot.keyboards.staff import role_title
-from bot.presenting import day_label, local_time, zone_label
+from bot.views.presenting import day_label, local_time, zone_label
 from core import audit
 from core import payments as money
 from core.applications import Action

@@ -10,11 +10,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
-from bot.application_texts import step_name
 from bot.editing import replace_message
 from bot.keyboards.broadcast import BroadcastReportOpen, BroadcastStop, confirm_stop, report_buttons, report_list
-from bot.presenting import local_moment
 from bot.settings import Settings
+from bot.views.applications import step_name
+from bot.views.presenting import local_moment
 from core.broadcasts import Audience, BroadcastReport, Segment
 from core.clock import Clock
 from core.ports import UnitOfWork

@@ -15,12 +15,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.booking_views import clip, profile_text
 from bot.cabinet_gate import guard, leave_cabinet_steps
-from bot.cabinet_views import field_name, profile_state, shown_value, vacation_dates
 from bot.editing import replace_message
 from bot.handlers.applying import REFERRAL_PAYLOAD
-from bot.handlers.directory import CAPTION_LIMIT, share_link
+from bot.handlers.directory import share_link
 from bot.keyboards.cabinet import (
     Accepting,
     MediaOptIn,
@@ -29,10 +27,13 @@ from bot.keyboards.cabinet import (
     cabinet_keyboard,
     profile_keyboard,
 )
-from bot.meeting_texts import place_line
 from bot.menus import BUTTON_MONTH, BUTTON_PROFILE
-from bot.presenting import calendar_day, money, zone_label
 from bot.settings import Settings
+from bot.views.bookings import profile_text
+from bot.views.cabinet import field_name, profile_state, shown_value, vacation_dates
+from bot.views.lengths import CAPTION_LIMIT, clip
+from bot.views.meetings import place_line
+from bot.views.presenting import calendar_day, money, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile

@@ -9,7 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.booking_views import clip, profile_text, short_card
 from bot.editing import replace_message
 from bot.flows.booking import already_yours_text, offer_time
 from bot.handlers.start import greeting
@@ -27,6 +26,8 @@ from bot.keyboards.directory import (
 )
 from bot.menus import BUTTON_FIND, main_menu
 from bot.settings import Settings
+from bot.views.bookings import profile_text, short_card
+from bot.views.lengths import CAPTION_LIMIT, clip
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
@@ -45,7 +46,6 @@ SHARE_PREFIX = "t_"
 SHARE_PAYLOAD = re.compile(r"^t_[A-Za-z0-9_-]{1,32}$")
 # A time picked on the therapist's web page: b_<share code>_<start in Unix seconds>.
 BOOKING_PAYLOAD = re.compile(r"^b_([A-Za-z0-9_-]{1,32})_(\d{1,11})$")
-CAPTION_LIMIT = 1024
 
 
 def router() -> Router:

@@ -22,8 +22,8 @@ from bot.flows.money_notes import ask_for_note, confirm_manual
 from bot.keyboards.paging import PENDING_PAYMENTS, ListPage, page_turns
 from bot.keyboards.payments import PayNow, PendingConfirm, pending_list
 from bot.notices.kinds import Text
-from bot.payment_texts import invoice, manual_instructions, pending_line, refusal_text
 from bot.settings import Settings
+from bot.views.payments import invoice, manual_instructions, pending_line, refusal_text
 from core.clock import Clock
 from core.paging import Page, page_of
 from core.payments import STARS, PaymentMethod

@@ -21,9 +21,9 @@ from bot.flows.money_notes import CLAWBACK, PAYOUT, ask_for_note
 from bot.keyboards.paging import PAYOUTS, ListPage, page_turns
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, payout_buttons
 from bot.menus import BUTTON_EARNINGS
-from bot.payment_texts import clawback_button, earnings_text, payout_board_text, payout_button
-from bot.presenting import money
 from bot.settings import Settings
+from bot.views.payments import clawback_button, earnings_text, payout_board_text, payout_button
+from bot.views.presenting import money
 from core.clock import Clock
 from core.paging import Page, page_of
 from core.payments import PayoutStatus

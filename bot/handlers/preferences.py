@@ -12,8 +12,8 @@ from bot.access import publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
-from bot.presenting import zone_label
 from bot.settings import Settings
+from bot.views.presenting import zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.users import choose_locale

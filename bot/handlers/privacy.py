@@ -32,7 +32,8 @@ from bot.keyboards.privacy import (
     confirm_erasure,
     my_data,
 )
-from bot.presenting import local_day
+from bot.views.lengths import CAPTION_LIMIT, clip
+from bot.views.presenting import local_day
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.privacy import (
@@ -49,7 +50,6 @@ from core.users import User
 
 # A confirmation pressed after this long is from another moment; ask again.
 CONFIRMATION_LIFETIME = timedelta(minutes=10)
-CAPTION_LIMIT = 1024
 
 TOPICS = {
     "account": __("your account: name, language, time zone, roles"),
@@ -108,7 +108,7 @@ async def send_export(
     await bot.send_document(
         user.telegram_id,
         BufferedInputFile(document, filename=f"my-data-{day}.json"),
-        caption=caption[:CAPTION_LIMIT],
+        caption=clip(caption, CAPTION_LIMIT),
     )
 
 

@@ -14,12 +14,12 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.access import HasPermission
-from bot.cabinet_views import field_name, shown_value
 from bot.editing import answer_turn, replace_message
 from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
 from bot.keyboards.paging import PROFILE_CHANGES, ListPage, page_turns
-from bot.presenting import local_moment
 from bot.settings import Settings
+from bot.views.cabinet import field_name, shown_value
+from bot.views.presenting import local_moment
 from core.clock import Clock
 from core.paging import Page, page_of
 from core.ports import UnitOfWork

@@ -34,8 +34,8 @@ from bot.keyboards.payments import (
     refund_actions,
     refund_list,
 )
-from bot.payment_texts import refund_card, refund_line
 from bot.settings import Settings
+from bot.views.payments import refund_card, refund_line
 from core.clock import Clock
 from core.paging import Page
 from core.payments import RefundRefused, RefundStatus

@@ -9,9 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
-from bot.booking_views import clip, profile_text
 from bot.editing import replace_message
-from bot.handlers.directory import CAPTION_LIMIT, share_link
+from bot.handlers.directory import share_link
 from bot.keyboards.roster import (
     RosterAct,
     RosterAction,
@@ -23,9 +22,11 @@ from bot.keyboards.roster import (
     roster_page,
     therapist_actions,
 )
-from bot.presenting import money
 from bot.settings import Settings
-from bot.therapist_labels import APPROACHES, TOPICS, labels
+from bot.views.bookings import profile_text
+from bot.views.lengths import CAPTION_LIMIT, clip
+from bot.views.presenting import money
+from bot.views.therapist_labels import APPROACHES, TOPICS, labels
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.profile_changes import ProfileChange, ProfileField

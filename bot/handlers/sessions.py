@@ -10,8 +10,6 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.booking_views import booking_moment, session_card, session_line
-from bot.calendar_files import session_file
 from bot.editing import replace_message
 from bot.keyboards.booking import (
     SessionAsk,
@@ -25,8 +23,10 @@ from bot.keyboards.booking import (
 )
 from bot.keyboards.directory import find_again_keyboard
 from bot.menus import BUTTON_SESSIONS
-from bot.presenting import money
 from bot.settings import Settings
+from bot.views.bookings import booking_moment, session_card, session_line
+from bot.views.calendar_files import session_file
+from bot.views.presenting import money
 from core.bookings import Action, BookingRefused, BookingStatus, CancellationTerms
 from core.clock import Clock
 from core.conversations import Side

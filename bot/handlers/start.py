@@ -14,8 +14,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
-from bot.presenting import zone_label
 from bot.settings import Settings
+from bot.views.presenting import zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.vetting import draft_to_resume

@@ -10,11 +10,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
-from bot.application_texts import step_name
 from bot.editing import replace_message
 from bot.keyboards.stats import StatsRefresh, refresh_button
-from bot.presenting import local_day, money, number, zone_label
 from bot.settings import Settings
+from bot.views.applications import step_name
+from bot.views.presenting import local_day, money, number, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.platform_figures import PlatformFigures

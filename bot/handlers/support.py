@@ -16,8 +16,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission
 from bot.flows.support import RELAYABLE, acknowledge, pass_to_support
 from bot.keyboards.support import SupportClose
-from bot.presenting import local_moment
 from bot.settings import Settings
+from bot.views.presenting import local_moment
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.staff import Permission

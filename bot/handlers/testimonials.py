@@ -19,6 +19,7 @@ from bot.keyboards.testimonials import (
     testimonial_card,
     testimonial_list,
 )
+from bot.views.lengths import MESSAGE_LIMIT, clip, units
 from core.ports import UnitOfWork
 from core.staff import Permission
 from core.testimonials import Testimonial
@@ -28,7 +29,6 @@ MANAGE = HasPermission(Permission.MANAGE_TESTIMONIALS)
 PREVIEW = 60
 # What the "why join" screen may spend on testimonials, leaving room for its figures.
 PUBLIC_LIMIT = 2500
-MESSAGE_LIMIT = 4096
 
 
 def router() -> Router:
@@ -49,7 +49,7 @@ async def testimonials_text(uow: UnitOfWork) -> str:
     text = _("What therapists say about working with us:")
     for testimonial in testimonials:
         quote = f"\n\n«{testimonial.text}»\n— {testimonial.author}"
-        if len(text) + len(quote) > PUBLIC_LIMIT:
+        if units(text) + units(quote) > PUBLIC_LIMIT:
             break
         text += quote
     return text
@@ -75,9 +75,8 @@ def list_text(testimonials: list[Testimonial]) -> str:
         return _("No testimonials yet. Applicants see them when they open «why join»; add the first one below.")
     lines = [_("Testimonials applicants see in «why join», in this order:")]
     for number, testimonial in enumerate(testimonials, start=1):
-        preview = testimonial.text if len(testimonial.text) <= PREVIEW else testimonial.text[: PREVIEW - 1] + "…"
-        line = f"\n{number}. «{preview}» — {testimonial.author}"
-        if len("".join(lines)) + len(line) > MESSAGE_LIMIT - 100:
+        line = f"\n{number}. «{clip(testimonial.text, PREVIEW)}» — {testimonial.author}"
+        if units("".join(lines)) + units(line) > MESSAGE_LIMIT - 100:
             lines.append("\n…")
             break
         lines.append(line)

@@ -16,7 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.data import ButtonData
 from bot.keyboards.payments import payment_buttons
-from bot.presenting import day_label, local_time, moment_label
+from bot.views.presenting import day_label, local_time, moment_label
 from core.bookings import Action, BookingStatus
 from core.conversations import Side
 from core.usecases.booking import SessionView

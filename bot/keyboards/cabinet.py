@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.data import ButtonData, SmallId
-from bot.presenting import weekday_short
+from bot.views.presenting import weekday_short
 from core.profile_changes import ProfileField
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.usecases.working_hours import BREAKS, SESSION_LENGTHS

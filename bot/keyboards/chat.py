@@ -6,7 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.data import ButtonData
-from bot.presenting import day_label, local_time
+from bot.views.presenting import day_label, local_time
 from core.usecases.conversations import ConversationSummary
 
 PAGE_SIZE = 8

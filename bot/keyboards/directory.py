@@ -7,8 +7,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.booking import Days
 from bot.keyboards.data import ButtonData
-from bot.presenting import money
-from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
+from bot.views.presenting import money
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
 from core.therapists import TherapistProfile
 from core.usecases.directory import PRICE_BANDS, Filters
 

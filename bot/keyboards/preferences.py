@@ -6,7 +6,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.chat import ChangeName
 from bot.keyboards.data import ButtonData
-from bot.presenting import zone_city
+from bot.views.presenting import zone_city
 
 LANGUAGES = {"uk": "Українська", "en": "English"}
 COMMON_ZONES = (

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.data import ButtonData
-from bot.presenting import moment_label
+from bot.views.presenting import moment_label
 from core.applications import Application, Form, Step
 
 

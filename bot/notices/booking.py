@@ -21,12 +21,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.booking_views import paid_back
 from bot.keyboards.booking import SessionOpen, no_show_keyboard, request_keyboard
 from bot.keyboards.directory import other_times_keyboard
-from bot.meeting_texts import meeting_lines
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
-from bot.presenting import local_moment, money
+from bot.views.bookings import paid_back
+from bot.views.meetings import meeting_lines
+from bot.views.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import Refund

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_views import field_name
 from bot.keyboards.cabinet import my_profile_keyboard, open_change_keyboard
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
+from bot.views.cabinet import field_name
 from core.profile_changes import ChangeStatus, ProfileChange
 from core.staff import Permission
 from core.usecases.profile_changes import CHANGE_DECIDED_NOTICE, CHANGE_PROPOSED_NOTICE

@@ -1,8 +1,8 @@
 """A paid session's calendar file, to each of its two people: the event, its update after a move, its cancellation."""
 from __future__ import annotations
 
-from bot.calendar_files import session_file
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage
+from bot.views.calendar_files import session_file
 from core.bookings import BookingStatus
 from core.usecases.booking import BookingNotice, settled_booking
 

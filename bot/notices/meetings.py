@@ -7,7 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.cabinet import Section
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
-from bot.presenting import local_moment
+from bot.views.presenting import local_moment
 from core.bookings import BookingStatus
 from core.meetings import meeting_link
 from core.usecases.booking import settled_booking

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.payments import force_majeure_offer, open_refund, therapist_answer
-from bot.meeting_texts import meeting_lines
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, StarRefund, Text
-from bot.payment_texts import (
+from bot.views.meetings import meeting_lines
+from bot.views.payments import (
     amount,
     invoice,
     manual_instructions,
@@ -28,7 +28,7 @@ from bot.payment_texts import (
     paid_message_for_therapist,
     reason_title,
 )
-from bot.presenting import local_moment, money
+from bot.views.presenting import local_moment, money
 from core.bookings import Booking
 from core.conversations import Side
 from core.payments import (

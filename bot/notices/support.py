@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.support import ticket_actions
 from bot.notices.kinds import Copy, NoticeContext, NoticeKind, Outgoing, SentMessage, Text
-from bot.presenting import zone_label
+from bot.views.presenting import zone_label
 from core.support import Relay, RelayKind, Ticket
 from core.usecases.support import (
     CLOSED,

@@ -11,11 +11,11 @@ from datetime import timedelta
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.application_texts import live_range, polite_decline, step_name
 from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, open_application
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
-from bot.presenting import local_moment, zone_label
 from bot.reviewers import may_review
+from bot.views.applications import live_range, polite_decline, step_name
+from bot.views.presenting import local_moment, zone_label
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.rules.requirements import Requirement, check_requirements
 

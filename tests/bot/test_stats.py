@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from aiogram.methods import EditMessageText
 
-from bot.application_texts import step_name
+from bot.views.applications import step_name
 from core.applications import Step
 from core.bookings import Booking, BookingStatus
 from core.staff import StaffRole

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bot.i18n import build_i18n
-from bot.presenting import (
+from bot.views.presenting import (
     calendar_day,
     day_label,
     local_day,

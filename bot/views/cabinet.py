@@ -7,9 +7,9 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.booking_views import clip
-from bot.presenting import calendar_day, money
-from bot.therapist_labels import APPROACHES, TOPICS, labels
+from bot.views.lengths import clip
+from bot.views.presenting import calendar_day, money
+from bot.views.therapist_labels import APPROACHES, TOPICS, labels
 from core.profile_changes import ProfileField
 from core.schedule import Vacation
 from core.therapists import TherapistProfile

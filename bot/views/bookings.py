@@ -7,16 +7,16 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
-from bot.meeting_texts import meeting_lines
-from bot.presenting import local_moment, moment_label, money
-from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
+from bot.views.lengths import MESSAGE_LIMIT, clip, units
+from bot.views.meetings import meeting_lines
+from bot.views.presenting import local_moment, moment_label, money
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import UAH, Refund
 from core.therapists import TherapistProfile
 from core.usecases.booking import SessionView
 
-MESSAGE_LIMIT = 4096
 EDUCATION_LIMIT = 1500  # the rest of a message is the therapist's own words about their work
 CARD_TOPICS = 3
 
@@ -79,7 +79,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
     )
     tail = _("Link to this profile: {link}").format(link=share_link)
     education = _("🎓 Education:\n{education}").format(education=clip(therapist.education, EDUCATION_LIMIT))
-    room = MESSAGE_LIMIT - len(head) - len(tail) - len(education) - 12
+    room = MESSAGE_LIMIT - units(head) - units(tail) - units(education) - 12
     about = clip(therapist.about, max(room, 0))
     return "\n\n".join(part for part in (head, about, education, tail) if part)
 
@@ -124,9 +124,3 @@ def paid_back(refund: Refund | None) -> str | None:
 
 def booking_moment(booking: Booking, zone: str) -> str:
     return local_moment(booking.starts_at, zone)
-
-
-def clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)].rstrip() + "…"

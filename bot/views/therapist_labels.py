@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.presenting import reader_locale
+from bot.views.presenting import reader_locale
 from core import formatting
 from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
 

@@ -14,9 +14,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from pydantic import SecretStr
 
-from bot.booking_views import status_label
 from bot.notices.kinds import Invoice
-from bot.presenting import local_day, local_moment, moment_label, money
+from bot.views.bookings import status_label
+from bot.views.lengths import INVOICE_DESCRIPTION_LIMIT, INVOICE_TITLE_LIMIT, MESSAGE_LIMIT, clip
+from bot.views.presenting import local_day, local_moment, moment_label, money
 from core.bookings import Booking
 from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
 from core.usecases.checkout import CheckoutRefusal, Payable
@@ -27,10 +28,6 @@ from core.usecases.refunds import RefundCase
 PAYMENT_SUCCESSFUL = "Оплата пройшла успішно"
 
 KYIV = ZoneInfo("Europe/Kyiv")
-
-# Telegram's limits for an invoice.
-TITLE_LIMIT = 32
-DESCRIPTION_LIMIT = 255
 
 # What staff see of a booking's messages when they review a refund.
 MESSAGE_LABELS = {
@@ -98,8 +95,8 @@ def invoice(payable: Payable, therapist: str, zone: str, provider_token: SecretS
         "Session on {moment}. Please pay by {deadline}: unpaid, the session is cancelled then and the time released."
     ).format(moment=local_moment(booking.starts_at, zone), deadline=local_moment(booking.payment_due_at, zone))
     return Invoice(
-        title=_cut(title, TITLE_LIMIT),
-        description=_cut(description, DESCRIPTION_LIMIT),
+        title=clip(title, INVOICE_TITLE_LIMIT),
+        description=clip(description, INVOICE_DESCRIPTION_LIMIT),
         payload=payable.reference.payload,
         currency=payable.currency,
         prices=[LabeledPrice(label=_("Session"), amount=payable.amount)],
@@ -200,7 +197,7 @@ def refund_card(case: RefundCase, zone: str) -> str:
             label = MESSAGE_LABELS.get(message.kind)
             lines.append(f"• {moment_label(message.sent_at, zone)} — {label if label else message.kind} → {side}")
         parts.append(_("The booking's system messages:") + "\n" + "\n".join(lines))
-    return _cut("\n\n".join(parts), 4000)
+    return clip("\n\n".join(parts), MESSAGE_LIMIT)
 
 
 def payout_board_text(board: PayoutBoard) -> str:
@@ -231,7 +228,7 @@ def payout_board_text(board: PayoutBoard) -> str:
             )
         parts.append("\n".join(lines))
     parts.append(_("Press a payout once the money is sent, and type the transfer's reference."))
-    return _cut("\n\n".join(parts), 4000)
+    return clip("\n\n".join(parts), MESSAGE_LIMIT)
 
 
 def payout_button(therapist: str, payout: Payout) -> str:
@@ -264,7 +261,7 @@ def earnings_text(earnings: Earnings, fee_percent: str) -> str:
         parts.append(_("Due to you (within 3 business days of each payment):") + "\n" + "\n".join(lines))
     else:
         parts.append(_("Nothing is waiting to be paid out to you."))
-    return _cut("\n\n".join(parts), 4000)
+    return clip("\n\n".join(parts), MESSAGE_LIMIT)
 
 
 def pending_line(booking: Booking, client: str, therapist: str, zone: str) -> str:
@@ -281,7 +278,3 @@ def pending_line(booking: Booking, client: str, therapist: str, zone: str) -> st
 def _date(day: date) -> str:
     """A calendar date as "Tue, 1 Dec" (the moment read back in the same zone is that very date)."""
     return local_day(datetime.combine(day, time(12), tzinfo=KYIV), KYIV.key)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,8 +9,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
-from bot.presenting import local_day, local_moment, money
-from bot.therapist_labels import APPROACHES, LANGUAGES, TOPICS
+from bot.views.lengths import clip
+from bot.views.presenting import local_day, local_moment, money
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS
 from core.applications import Application, Form, Step
 from core.questionnaires import FIRST_QUESTIONS, SECOND_QUESTIONS, Kind, unanswered
 from core.rules.requirements import (
@@ -23,8 +24,6 @@ from core.rules.requirements import (
     check_requirements,
 )
 from core.usecases.vetting import goes_live_between
-
-MESSAGE_LIMIT = 4096
 
 STEPS = {
     Step.FIRST_DRAFT: __("filling in the first questionnaire"),
@@ -138,8 +137,8 @@ def answers_block(application: Application, form: Form, *, shorten: int | None =
             shown = _("not answered yet")
         else:
             shown = answer_text(form, question.key, answers[question.key])
-        if shorten and len(shown) > shorten:
-            shown = shown[:shorten].rstrip() + "…"
+        if shorten:
+            shown = clip(shown, shorten)
         lines.append(f"• {title(form, question.key)}: {shown}")
     return "\n".join(lines)
 
@@ -317,24 +316,3 @@ def decline_template(application: Application) -> str:
         )
     return _("The main reason: at the moment we are looking for specialists with a different profile of experience.")
 
-
-def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split on line breaks so that no message is longer than Telegram allows."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
