@@ -9,14 +9,14 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.booking_views import booking_moment
-from bot.coming_back_texts import away_text, offer_text
 from bot.editing import replace_message
 from bot.flows.booking import already_yours_text
 from bot.keyboards.booking import BookAgain, from_unix
 from bot.keyboards.coming_back import BookAgainAt, offer_keyboard, times_keyboard
 from bot.keyboards.directory import find_again_keyboard
 from bot.settings import Settings
+from bot.views.bookings import booking_moment
+from bot.views.coming_back import away_text, offer_text
 from core.bookings import BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork

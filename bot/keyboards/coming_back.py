@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.keyboards.booking import Days, unix
 from bot.keyboards.data import ButtonData
 from bot.keyboards.directory import find_again_keyboard
-from bot.presenting import moment_label
+from bot.views.presenting import moment_label
 from core.usecases.coming_back import ReturnOffer
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.coming_back_texts import away_text, ended_line, offer_text
 from bot.keyboards.coming_back import offer_keyboard
 from bot.keyboards.directory import find_again_keyboard
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
+from bot.views.coming_back import away_text, ended_line, offer_text
 from core.bookings import BookingStatus
 from core.usecases.booking import BookingNotice, settled_booking
 from core.usecases.coming_back import AwayReason, TherapistAway, return_offer

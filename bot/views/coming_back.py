@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.presenting import calendar_day, local_moment, money
+from bot.views.presenting import calendar_day, local_moment, money
 from core.bookings import Booking
 from core.usecases.coming_back import WEEK, AwayReason, ReturnOffer, TherapistAway
 
