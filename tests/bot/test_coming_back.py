@@ -4,6 +4,7 @@ Olena (New York, English) and Petro (Kyiv, Ukrainian) see Iryna (Kyiv), who work
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from core.bookings import BookingStatus
@@ -224,3 +225,29 @@ async def test_my_sessions_lists_book_again_until_the_next_session_is_booked(app
         "🔁 The same weekday and time is free: Thu 10 December, 05:00 (New York, UTC-5). One tap books it.\n"
         "Each session is booked on its own: ₴1,200, paid by 24 hours before it starts."
     ]
+
+
+async def test_two_clients_tapping_one_time_at_once_make_one_booking_and_the_other_gets_the_nearest_times(
+    app, make_client, clock
+):
+    await scene(app)
+    olenas = await booked(app, OLENA, THURSDAY_NOON_KYIV, paid=True)
+    petros = await booked(app, PETRO, utc(2026, 11, 26, 11), paid=True)
+    clock.set(utc(2026, 11, 26, 12))
+    at = int(NEXT_THURSDAY_NOON_KYIV.timestamp())
+    olena, petro = make_client(OLENA, "Olena", language_code="en"), make_client(PETRO, "Petro")
+
+    answers = await asyncio.gather(olena.press(f"rb:{olenas.id}:{at}"), petro.press(f"rb:{petros.id}:{at}"))
+
+    (row,) = [row for row in await bookings(app) if row.starts_at == NEXT_THURSDAY_NOON_KYIV]
+    loser_id = PETRO if row.client_id == OLENA else OLENA
+    # the two presses ran at once: keep what went to the loser
+    loser = [reply for reply in answers[0] + answers[1] if getattr(reply.method, "chat_id", None) == loser_id]
+    (text,) = BotClient.texts_of(loser)
+    assert text in (
+        "На жаль, цей час щойно хтось забронював. Найближчий вільний час:",
+        "Цей час уже зайнятий. Найближчий вільний час:",
+        "Sorry, someone has just booked this time. The free times nearest to it:",
+        "This time is no longer free. The free times nearest to it:",
+    )
+    assert len(loser[-1].buttons) == 5  # four times and the whole calendar
