@@ -13,6 +13,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# Shown for a person who has not chosen a name yet: their Telegram name never stands in for it.
+UNNAMED = "—"
+
 # The menu a person sees is that of their most responsible role.
 ROLE_PRECEDENCE = (Role.ADMIN, Role.THERAPIST, Role.APPLICANT, Role.CLIENT)
 
@@ -31,8 +34,8 @@ class User:
 
     @property
     def shown_name(self) -> str:
-        """The name others on the platform see; never the Telegram username."""
-        return self.display_name or self.first_name
+        """The name therapists and other people see: only the one the person chose, never their Telegram name."""
+        return self.display_name or UNNAMED
 
     @property
     def staff_name(self) -> str:

@@ -284,8 +284,7 @@ async def ask_name(
         await state.set_data({})
         intro = _("Which name should your therapists see?")
     rules = _("Send it (up to 40 characters, no links). Your Telegram account and username are never shown.")
-    keep = _keepable(user)
-    await message.answer(f"{intro}\n\n{rules}", reply_markup=keep_name(keep) if keep else None)
+    await message.answer(f"{intro}\n\n{rules}", reply_markup=_keep_markup(user))
 
 
 def _keepable(user: User) -> str | None:
@@ -341,7 +340,7 @@ async def name_expected(message: Message, user: User) -> None:
 
 def _keep_markup(user: User) -> Any:
     keep = _keepable(user)
-    return keep_name(keep) if keep else None
+    return keep_name(keep, chosen=user.display_name is not None) if keep else None
 
 
 def _name_refusal(problem: NameProblem) -> str:

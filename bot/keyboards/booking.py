@@ -56,6 +56,34 @@ class Confirm(ButtonData, prefix="bc"):
     version: int = 0
 
 
+class RequestTopic(ButtonData, prefix="brt"):
+    """A topic switched on or off in a first request; the therapist and time say which request."""
+
+    therapist_id: int
+    at: int
+    topic: str
+
+
+class RequestTopicsDone(ButtonData, prefix="brd"):
+    therapist_id: int
+    at: int
+
+
+class RequestNote(ButtonData, prefix="brn"):
+    """The note step answered by a button: without a note, or with the one sent last time."""
+
+    therapist_id: int
+    at: int
+    earlier: bool = False
+
+
+class RequestName(ButtonData, prefix="brm"):
+    """The client chose to show their Telegram first name."""
+
+    therapist_id: int
+    at: int
+
+
 class SessionList(ButtonData, prefix="sl"):
     page: int = 0
 
@@ -182,6 +210,42 @@ ACTION_LABELS = {
     Action.MOVE: __("🔁 Move to another time"),
     Action.NO_SHOW: __("🚫 Client did not come"),
 }
+
+
+def request_topics_keyboard(
+    therapist_id: int, at: int, offered: list[str], chosen: list[str], names: dict[str, str]
+) -> InlineKeyboardMarkup:
+    """The therapist's topics as toggles (a chosen one ticked), and Done."""
+    builder = InlineKeyboardBuilder()
+    for topic in offered:
+        mark = "✅ " if topic in chosen else ""
+        builder.button(
+            text=mark + names.get(topic, topic), callback_data=RequestTopic(therapist_id=therapist_id, at=at, topic=topic)
+        )
+    builder.adjust(2)
+    builder.row(_button(_("✔️ Done"), RequestTopicsDone(therapist_id=therapist_id, at=at)))
+    return builder.as_markup()
+
+
+def request_note_keyboard(therapist_id: int, at: int, *, earlier: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if earlier:
+        builder.button(text=_("📝 Same note as last time"), callback_data=RequestNote(therapist_id=therapist_id, at=at, earlier=True))
+    builder.button(text=_("Skip"), callback_data=RequestNote(therapist_id=therapist_id, at=at))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def request_name_keyboard(therapist_id: int, at: int, telegram_name: str | None) -> InlineKeyboardMarkup | None:
+    """The Telegram first name, offered only as a choice the client makes."""
+    if telegram_name is None:
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Show my Telegram name: {name}").format(name=telegram_name),
+        callback_data=RequestName(therapist_id=therapist_id, at=at),
+    )
+    return builder.as_markup()
 
 
 def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineKeyboardMarkup:

@@ -90,9 +90,11 @@ def whom_to_send(summaries: list[ConversationSummary], message_id: int) -> Inlin
     return builder.as_markup()
 
 
-def keep_name(name: str) -> InlineKeyboardMarkup:
+def keep_name(name: str, *, chosen: bool) -> InlineKeyboardMarkup:
+    """Keep the chosen name, or show the Telegram first name: offered, never assumed."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Keep “{name}”").format(name=name), callback_data=KeepName())
+    text = _("Keep “{name}”") if chosen else _("Show my Telegram name: {name}")
+    builder.button(text=text.format(name=name), callback_data=KeepName())
     return builder.as_markup()
 
 

@@ -140,3 +140,14 @@ def other_times_keyboard(therapist_id: int | None) -> InlineKeyboardMarkup:
     builder.button(text=_("🔎 Other therapists"), callback_data=Search())
     builder.adjust(1)
     return builder.as_markup()
+
+
+def other_therapists_keyboard(topics: tuple[str, ...], therapist_id: int | None) -> InlineKeyboardMarkup:
+    """After a declined request: the directory filtered by each topic the client chose, then another time."""
+    builder = InlineKeyboardBuilder()
+    for topic in topics:
+        builder.button(text=_("🔎 Therapists: {topic}").format(topic=label(TOPICS, topic)), callback_data=Search(topic=topic))
+    if therapist_id is not None:
+        builder.button(text=_("📅 Other times"), callback_data=Days(therapist_id=therapist_id))
+    builder.adjust(1)
+    return builder.as_markup()

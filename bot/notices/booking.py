@@ -22,9 +22,9 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.booking import SessionOpen, no_show_keyboard, request_keyboard
-from bot.keyboards.directory import other_times_keyboard
+from bot.keyboards.directory import other_therapists_keyboard, other_times_keyboard
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
-from bot.views.bookings import paid_back
+from bot.views.bookings import paid_back, request_lines
 from bot.views.meetings import meeting_lines
 from bot.views.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
@@ -112,12 +112,11 @@ class Requested(BookingKind):
                 "📨 Your request for {moment} with {therapist} is sent. A therapist takes each new client "
                 "personally, so they confirm first: by {deadline} at the latest. I will write as soon as they answer."
             ).format(moment=scene.at(), therapist=scene.therapist, deadline=scene.at(booking.lapses_at)), None
-        return _(
+        asks = _(
             "📨 A new client, {client}, asks for a session on {moment}. Will you take them? "
             "Unanswered, the request lapses at {deadline}."
-        ).format(client=scene.client, moment=scene.at(), deadline=scene.at(booking.lapses_at)), request_keyboard(
-            booking.id, booking.version
-        )
+        ).format(client=scene.client, moment=scene.at(), deadline=scene.at(booking.lapses_at))
+        return "\n\n".join([asks, *request_lines(booking)]), request_keyboard(booking.id, booking.version)
 
 
 class Confirmed(BookingKind):
@@ -153,6 +152,13 @@ class Declined(BookingKind):
 
     def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
         if scene.side is Side.CLIENT:
+            if scene.booking.topics:  # other therapists who work with what the client comes with
+                return _(
+                    "😔 {therapist} cannot take the session on {moment}. Other therapists work with what you "
+                    "would like to work on, or another time may suit you:"
+                ).format(therapist=scene.therapist, moment=scene.at()), other_therapists_keyboard(
+                    scene.booking.topics, scene.booking.therapist_id if scene.therapist_listed else None
+                )
             return _(
                 "😔 {therapist} cannot take the session on {moment}. Another time or another therapist may suit you:"
             ).format(therapist=scene.therapist, moment=scene.at()), _other_times(scene)

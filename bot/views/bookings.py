@@ -112,7 +112,19 @@ def session_card(view: SessionView, zone: str, meeting_base_url: str) -> str:
             else _("Refund due: {amount}.").format(amount=due)
         )
     lines.append(meeting_lines(booking, view.side, view.own_room, meeting_base_url))
+    if view.side is Side.THERAPIST:
+        lines += request_lines(booking)
     return "\n".join(line for line in lines if line)
+
+
+def request_lines(booking: Booking) -> list[str]:
+    """What the client comes with, for the therapist: the topics they chose and their note."""
+    lines = []
+    if booking.topics:
+        lines.append(_("💬 Would like to work on: {topics}").format(topics=labels(TOPICS, booking.topics)))
+    if booking.note:
+        lines.append(_("📝 Their note, for you only:\n{note}").format(note=booking.note))
+    return lines
 
 
 def paid_back(refund: Refund | None) -> str | None:

@@ -51,8 +51,19 @@ async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type:
 
 
 async def add_person(
-    app: App, telegram_id: int, first_name: str, *, locale: str, zone: str, roles: set[Role] | None = None
+    app: App,
+    telegram_id: int,
+    first_name: str,
+    *,
+    locale: str,
+    zone: str,
+    roles: set[Role] | None = None,
+    display_name: str | None = "",
 ) -> None:
+    """A person who has used the bot before: they chose their first name as the name therapists see.
+
+    display_name=None is someone who has not chosen one yet.
+    """
     async with app.unit_of_work() as uow:
         await uow.users.add(
             User(
@@ -61,6 +72,7 @@ async def add_person(
                 locale,
                 zone,
                 START,
+                display_name=first_name if display_name == "" else display_name,
                 roles=roles or {Role.CLIENT},
                 timezone_chosen=True,
             )

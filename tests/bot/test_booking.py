@@ -41,7 +41,8 @@ async def pay(app, booking_id: int) -> None:
 
 
 async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_show(app, session, make_client, clock):
-    await scene(app)
+    await add_therapist(app)
+    await add_person(app, OLENA, "Olena", locale="en", zone="America/New_York", display_name=None)
     olena = make_client(OLENA, "Olena", language_code="en")
     iryna = make_client(IRYNA, "Iryna")
 
@@ -63,9 +64,23 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
     assert "For Iryna Kovalenko it is 12:00 (Kyiv, UTC+2)." in confirm_text
     assert "this is your first session with iryna kovalenko, so it is a request" in confirm_text.lower()
     assert times  # the day view was shown
+    topics = await olena.click("✅ Book")
+    assert BotClient.texts_of(topics)[0].startswith(
+        "📨 Your request. What would you like to work on? These are the topics Iryna Kovalenko works with"
+    )
+    assert olena.last_with_button("Anxiety").buttons == ["Anxiety", "Grief and loss", "✔️ Done"]
+    await olena.click("Anxiety")
+    assert olena.last_with_button("✔️ Done").buttons[0] == "✅ Anxiety"
+    note = await olena.click("✔️ Done")
+    assert "Only this therapist reads it." in BotClient.texts_of(note)[0]
+    assert await bookings(app) == []  # nothing has gone out yet
+    named = await olena.send("I can't sleep before exams.")
+    # no name chosen yet: asked now, nothing pre-filled; the Telegram name only as a button to press
+    assert BotClient.texts_of(named)[0].startswith("Before it goes out: which name should the therapist see?")
     mark = len(session.calls)
-    await olena.click("✅ Book")
+    await olena.click("Show my Telegram name: Olena")
     (row,) = await bookings(app)
+    assert (row.request_topics, row.request_note) == (["anxiety"], "I can't sleep before exams.")
     assert (row.status, row.starts_at) == ("requested", utc(2026, 11, 26, 10))
 
     # the request on both sides, each in their own language and zone
@@ -75,6 +90,7 @@ async def test_the_whole_walk_find_request_accept_move_cancel_late_cancel_no_sho
     )
     request = sent_to(session, IRYNA, mark)[0]
     assert request.startswith("📨 Новий запит на сесію чт, 26 листопада, 12:00 (Київ, UTC+2): Olena.")
+    assert request.endswith("💬 Теми запиту: Тривога\n\n📝 Нотатка клієнта, лише для вас:\nI can't sleep before exams.")
     assert iryna.last_with_button("✅ Прийняти").buttons == ["✅ Прийняти", "✖️ Відхилити"]
 
     # the therapist accepts with one tap: confirmed on both sides
@@ -337,8 +353,8 @@ async def test_book_pressed_again_on_ones_own_request_says_the_time_is_already_t
     olena, petro = make_client(OLENA, "Olena", language_code="en"), make_client(PETRO, "Petro")
     book_olena = f"bc:{IRYNA}:{int(utc(2026, 11, 26, 10).timestamp())}:0:0"
     book_petro = f"bc:{IRYNA}:{int(utc(2026, 11, 27, 10).timestamp())}:0:0"
-    await olena.press(book_olena)
-    await petro.press(book_petro)
+    await booked(app, OLENA, utc(2026, 11, 26, 10), accepted=False)
+    await booked(app, PETRO, utc(2026, 11, 27, 10), accepted=False)
 
     olena_again, petro_again = await olena.press(book_olena), await petro.press(book_petro)
 

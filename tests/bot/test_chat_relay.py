@@ -405,7 +405,7 @@ async def test_the_therapist_sees_the_chosen_name_never_the_telegram_identity(ap
     asked = await petro.send("Привіт, це мій перший лист", **{"from": identity})
     first = last_message_id(petro)
     assert asked[0].text.startswith("Перш ніж надіслати повідомлення: яке ім'я бачитимуть ваші терапевти?")
-    assert asked[0].buttons == ["Залишити «Petro»"]
+    assert asked[0].buttons == ["Показувати моє ім'я з Telegram: Petro"]  # offered, not pre-filled
     assert await timed_messages(app, "relay") == []
 
     refused = await petro.send("t.me/petro_iv")
@@ -432,7 +432,7 @@ async def test_keeping_the_first_name_sends_the_waiting_message_in_english(app, 
 
     asked = await petro.send("Hello")
     sticker = await petro.send_sticker()
-    kept = await petro.click("Keep “Petro”", in_reply=asked[0])
+    kept = await petro.click("Show my Telegram name: Petro", in_reply=asked[0])
     await app.courier.drain()
 
     assert asked[0].text.startswith("Before your message goes out: which name should your therapists see?")

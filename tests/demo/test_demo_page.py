@@ -34,7 +34,10 @@ async def tap(where: Locator, text: str) -> None:
 
 
 async def book_the_first_free_time(page: Page) -> None:
-    """As Олена in Kyiv: start, keep her zone (Kyiv), find Ірина Коваленко, take her first free day and time, book."""
+    """As Олена in Kyiv: start, keep her zone (Kyiv), find Ірина Коваленко, take her first free day and time, book.
+
+    A first session is a request: a topic of Ірина's, no note, and Олена's name for therapists, her Telegram one.
+    """
     olena = chat(page, "kyiv")
     await olena.get_by_role("button", name="Почати").click()
     await tap(olena, "Так, залишити")
@@ -48,6 +51,14 @@ async def book_the_first_free_time(page: Page) -> None:
     await expect(bot_says(olena, "оберіть час")).to_be_visible(timeout=WAIT)
     await olena.locator(".keyboard").last.locator("button").first.click()  # its first free time
     await tap(olena, "Записатися")
+    await expect(bot_says(olena, "З чим ви хотіли б попрацювати?")).to_be_visible(timeout=WAIT)
+    await tap(olena, "Тривога")
+    await expect(olena.locator(".keyboard button", has_text="✅ Тривога").last).to_be_visible(timeout=WAIT)
+    await tap(olena, "Готово")
+    await expect(bot_says(olena, "Її прочитає лише цей терапевт.")).to_be_visible(timeout=WAIT)
+    await tap(olena, "Пропустити")
+    await expect(bot_says(olena, "яке ім'я бачитиме терапевт?")).to_be_visible(timeout=WAIT)
+    await tap(olena, "Показувати моє ім'я з Telegram")
     await expect(bot_says(olena, "Ваш запит на")).to_be_visible(timeout=WAIT)
 
 

@@ -79,7 +79,7 @@ async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTe
     olena = fake_telegram.user(OLENA, "Olena", language_code="en")
     iryna = fake_telegram.user(IRYNA, "Ірина", language_code="uk")
 
-    # find → profile → a day, a time → book
+    # find → profile → a day, a time → book: a first session is a request, with what Olena comes with
     await step(olena, lambda: olena.send("/find"), "Found: 1")
     await step(olena, lambda: olena.click("Iryna Kovalenko · ₴1,200"), "Link to this profile")
     await step(olena, lambda: olena.click("📅 Choose a time"), "Times are shown in your time zone, New York, UTC-5.")
@@ -87,13 +87,19 @@ async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTe
     await step(olena, lambda: olena.click(day), "choose a time")
     first_time = olena.buttons()[0]
     await step(olena, lambda: olena.click(first_time), "Session with Iryna Kovalenko")
-    await step(olena, lambda: olena.click("✅ Book"), "Your request for")
+    await step(olena, lambda: olena.click("✅ Book"), "What would you like to work on?")
+    await step(olena, lambda: olena.click("Anxiety"), "What would you like to work on?")
+    await step(olena, lambda: olena.click("✔️ Done"), "Only this therapist reads it.")
+    await step(olena, lambda: olena.send("Exams keep me awake."), "which name should the therapist see?")
+    await step(olena, lambda: olena.send("Lena"), "Your request for")
 
     # the therapist gets the request in Ukrainian and her zone, and accepts with one tap
     request = await iryna.wait_message("Новий запит на сесію", timeout=20)
     booking = await the_booking(e2e_database_url)
     assert booking.status is BookingStatus.REQUESTED
     assert shown(booking.starts_at, "Europe/Kyiv") in request["text"]
+    assert ": Lena." in request["text"] and "Olena" not in request["text"]
+    assert request["text"].endswith("💬 Теми запиту: Тривога\n\n📝 Нотатка клієнта, лише для вас:\nExams keep me awake.")
     iryna.click(request, "✅ Прийняти")
     to_iryna = await iryna.wait_message("підтверджено", timeout=20)
     to_olena = await olena.wait_message("is confirmed", timeout=20)

@@ -71,6 +71,12 @@ async def test_the_process_serves_the_pages_and_a_time_on_the_page_books_in_the_
     marta.send_command("start", payload)
     offer = await marta.wait_message("Session with Lesia Marchenko")
     marta.click(offer, "Book")
+    # her first session with Lesia: a request, with a topic of Lesia's, no note, and a name for therapists
+    asked = await marta.wait_message("What would you like to work on?")
+    marta.click(asked, "Burnout")
+    marta.click(await marta.wait_message("What would you like to work on?"), "✔️ Done")
+    marta.click(await marta.wait_message("Only this therapist reads it."), "Skip")
+    marta.click(await marta.wait_message("which name should the therapist see?"), "Show my Telegram name: Marta")
     await marta.wait_message("You chose")
     starts = datetime.fromtimestamp(int(payload.rsplit("_", 1)[1]), UTC)
     assert starts - now >= timedelta(hours=25)

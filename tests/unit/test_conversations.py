@@ -252,7 +252,7 @@ async def test_a_chosen_client_gets_plain_messages_until_the_therapist_stops():
     routed = await route_message(uow, iryna, None)
     await stop_writing(uow, iryna)
 
-    assert chosen.partner_name == "Petro"
+    assert chosen.partner_name == "—"  # no name chosen yet: never the Telegram one
     assert routed == Deliver(with_petro, Side.THERAPIST)
     assert await route_message(uow, iryna, None) is NoRoute.NO_CLIENT_CHOSEN
 
@@ -319,7 +319,7 @@ async def test_each_side_sees_the_other_by_the_name_meant_for_them():
     therapist_sees = await conversations_of(uow, await uow.user(IRYNA))
     client_sees = await conversations_of(uow, await uow.user(OLENA))
 
-    assert sorted(s.partner_name for s in therapist_sees) == ["Petro", "Оля"]
+    assert sorted(s.partner_name for s in therapist_sees) == ["Оля", "—"]  # Petro has chosen no name yet
     assert [(s.partner_name, s.my_side) for s in client_sees] == [("Ірина Коваль", Side.CLIENT)]
 
 
