@@ -4,13 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo demo-data test test-fast lint locales missing-translations bench chaos clean
+LOCK := requirements/lock.txt
 
-$(STAMP): pyproject.toml
+.PHONY: run demo demo-data test test-fast lint locales missing-translations bench chaos clean lock
+
+# Every package at the version the lock names (its constraints); the scale extra adds to the same lock.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c $(LOCK) pip
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $(STAMP)
+
+# After a dependency changed in pyproject.toml: pins what is new, keeps every other pin.
+# `make lock LOCK_FLAGS=--upgrade` (or `--upgrade-package NAME`) moves pins on.
+lock:
+	test -x $(BIN)/pip-compile || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet -c $(LOCK) pip-tools; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra test --extra scale --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) --output-file $(LOCK) pyproject.toml
 
 locales: $(STAMP)
 	$(BIN)/python -m bot compile-locales

@@ -13,8 +13,8 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 from storage.db import create_engine, is_sqlite
@@ -55,6 +55,12 @@ class SqliteTemplate:
         return f"sqlite+aiosqlite:///{target}"
 
 
+async def _connect(dsn: str) -> Any:
+    import asyncpg  # the scale extra's driver: only a run against PostgreSQL has it
+
+    return await asyncpg.connect(dsn)
+
+
 class PostgresRun:
     """A database of this run's own on the shared server, emptied per test."""
 
@@ -66,7 +72,7 @@ class PostgresRun:
         asyncio.run(self._create())
 
     async def _create(self) -> None:
-        connection = await asyncpg.connect(self._admin_dsn)
+        connection = await _connect(self._admin_dsn)
         try:
             await connection.execute(f'CREATE DATABASE "{self.name}"')
         finally:
@@ -77,7 +83,7 @@ class PostgresRun:
         asyncio.run(self._drop())
 
     async def _drop(self) -> None:
-        connection = await asyncpg.connect(self._admin_dsn)
+        connection = await _connect(self._admin_dsn)
         try:
             await connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         finally:
@@ -85,7 +91,7 @@ class PostgresRun:
 
     async def empty(self) -> None:
         dsn = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
-        connection = await asyncpg.connect(dsn)
+        connection = await _connect(dsn)
         try:
             tables = await connection.fetch(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
