@@ -95,7 +95,8 @@ class BotProcess:
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
 
-    async def start(self, *, wait_ready: bool = True, timeout: float = 20.0) -> BotProcess:
+    async def start(self, *, wait_ready: bool = True, timeout: float = 60.0) -> BotProcess:
+        # A minute, not seconds: CI runs two suites at once on two cores, and a cold start migrates and imports under that load.
         """Spawn the bot; by default wait until it polls getUpdates (i.e. it is serving)."""
         if self.running:
             raise BotProcessError("the bot process is already running")
@@ -126,7 +127,7 @@ class BotProcess:
             files.append(log)
         return files[0], files[1]
 
-    async def wait_ready(self, *, since_polls: int = 0, timeout: float = 20.0) -> None:
+    async def wait_ready(self, *, since_polls: int = 0, timeout: float = 60.0) -> None:
         """Wait for a getUpdates after `since_polls`; fail fast if the process dies first."""
         assert self._process is not None, "start() first"
         polling = asyncio.ensure_future(self.fake.wait_polling(since_polls=since_polls, timeout=timeout))
@@ -177,7 +178,7 @@ class BotProcess:
         assert self._process is not None, "start() first"
         return await asyncio.wait_for(self._process.wait(), timeout)
 
-    async def restart(self, *, wait_ready: bool = True, timeout: float = 20.0) -> BotProcess:
+    async def restart(self, *, wait_ready: bool = True, timeout: float = 60.0) -> BotProcess:
         await self.stop()
         return await self.start(wait_ready=wait_ready, timeout=timeout)
 
