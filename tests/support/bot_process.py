@@ -96,8 +96,8 @@ class BotProcess:
         return self._process is not None and self._process.returncode is None
 
     async def start(self, *, wait_ready: bool = True, timeout: float = 60.0) -> BotProcess:
-        # A minute, not seconds: CI runs two suites at once on two cores, and a cold start migrates and imports under that load.
         """Spawn the bot; by default wait until it polls getUpdates (i.e. it is serving)."""
+        # A minute, not seconds: CI runs two suites at once on two cores, and a cold start migrates and imports under that load.
         if self.running:
             raise BotProcessError("the bot process is already running")
         polls_before = self.fake.polls_started
