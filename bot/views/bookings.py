@@ -112,8 +112,7 @@ def session_card(view: SessionView, zone: str, meeting_base_url: str) -> str:
             else _("Refund due: {amount}.").format(amount=due)
         )
     lines.append(meeting_lines(booking, view.side, view.own_room, meeting_base_url))
-    if view.side is Side.THERAPIST:
-        lines += request_lines(booking)
+    lines += request_lines(booking) if view.side is Side.THERAPIST else own_request_lines(booking)
     return "\n".join(line for line in lines if line)
 
 
@@ -124,6 +123,16 @@ def request_lines(booking: Booking) -> list[str]:
         lines.append(_("💬 Would like to work on: {topics}").format(topics=labels(TOPICS, booking.topics)))
     if booking.note:
         lines.append(_("📝 Their note, for you only:\n{note}").format(note=booking.note))
+    return lines
+
+
+def own_request_lines(booking: Booking) -> list[str]:
+    """The client's own request, as they sent it."""
+    lines = []
+    if booking.topics:
+        lines.append(_("💬 You would like to work on: {topics}").format(topics=labels(TOPICS, booking.topics)))
+    if booking.note:
+        lines.append(_("📝 Your note, only this therapist reads it:\n{note}").format(note=booking.note))
     return lines
 
 

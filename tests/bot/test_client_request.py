@@ -15,7 +15,19 @@ from aiogram.types import BufferedInputFile
 from pydantic import BaseModel
 
 from tests.bot import booking_support, payment_support
-from tests.bot.booking_support import IRYNA, MAKSYM, add_therapist, bookings, deliver, sent_to, stored, utc
+from tests.bot.booking_support import (
+    IRYNA,
+    MAKSYM,
+    PETRO,
+    add_person,
+    add_therapist,
+    booked,
+    bookings,
+    deliver,
+    sent_to,
+    stored,
+    utc,
+)
 from tests.bot.payment_support import pay_for
 from tests.support.bot_client import BotClient
 
@@ -137,6 +149,10 @@ async def test_a_first_request_asks_the_therapists_topics_and_a_note_and_keeps_t
     opened = BotClient.texts_of(await iryna.press(f"so:{row.id}"))[0]
     assert "👤 Клієнт: Sunny" in opened
     assert opened.endswith(f"💬 Теми запиту: Тривога, Горе і втрата\n📝 Нотатка клієнта, лише для вас:\n{NOTE}")
+    own = BotClient.texts_of(await newcomer.press(f"so:{row.id}"))[0]
+    assert own.endswith(
+        f"💬 You would like to work on: Anxiety, Grief and loss\n📝 Your note, only this therapist reads it:\n{NOTE}"
+    )
 
 
 async def test_a_declined_client_is_offered_therapists_with_those_topics_and_asking_again_reuses_the_request(
@@ -235,3 +251,28 @@ async def test_the_telegram_first_name_reaches_the_therapist_only_when_the_clien
     assert f": {SECRET_FIRST_NAME}." in card
     assert card.endswith("💬 Теми запиту: Тривога")  # no note: no note line
     assert SECRET_USERNAME not in everything_sent_to(session, IRYNA)
+
+
+async def test_a_time_taken_while_the_request_is_written_keeps_the_request_for_the_next_time(
+    app, session, newcomer
+):
+    await add_therapist(app)
+    await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
+    await open_thursday_noon(newcomer)
+    await newcomer.click("Anxiety")
+    await newcomer.click("✔️ Done")
+    await newcomer.send(NOTE)
+    await booked(app, PETRO, THURSDAY_NOON_KYIV, accepted=False)  # meanwhile
+
+    taken = await newcomer.send("Sunny")
+    assert BotClient.texts_of(taken)[0] == (
+        "Done: therapists will see you as “Sunny”.\nThis time is no longer free. The next free times with Iryna Kovalenko:"
+    )
+    await newcomer.click("Thu 26 Nov, 13:00 (Kyiv, UTC+2)")
+    sent = await newcomer.click("✅ Book")  # nothing asked again
+
+    assert BotClient.texts_of(sent)[0].startswith("You chose Thu 26 November, 13:00 (Kyiv, UTC+2)")
+    mine = [row for row in await bookings(app) if row.client_id == SECRET_ID]
+    assert [(row.starts_at, row.request_topics, row.request_note) for row in mine] == [
+        (utc(2026, 11, 26, 11), ["anxiety"], NOTE)
+    ]
