@@ -1,8 +1,8 @@
 """Benchmark of the update path (`make bench`; not collected by pytest).
 
-The booking walk (/find, the therapist, «Choose a time», a day, a time, «Book», a topic, «Done», «Skip», a name) through the production
-app in process, on SQLite: each update stored in the inbox and fed to the dispatcher by the feeder, as
-polling does. Beside it, in the same run, an echo bot whose one handler opens the bot's unit of work,
+The booking walk (/find, the therapist, «Choose a time», a day, a time, «Book», a topic, «Done», «Skip», a
+name) through the production app in process, on SQLite: each update stored in the inbox and fed to the
+dispatcher by the feeder, as polling does. Beside it, in the same run, an echo bot whose one handler opens the bot's unit of work,
 writes one row and commits: the cost of durably keeping an update. Both are run a few times, alternately,
 and the medians reported. Then the walk with 50 clients at once, each update stored in the inbox and then
 handled as the feeder does (one try, the handled mark in its transaction): with no pause between steps (a
@@ -85,7 +85,7 @@ def next_update_id() -> int:
     return next(_ids)
 
 
-STEPS = ("/find", "profile", "choose a time", "day", "time", "book")
+STEPS = ("/find", "profile", "choose a time", "day", "time", "book", "a topic", "done", "no note", "a name")
 
 
 class Counts:
@@ -134,7 +134,7 @@ async def walk(
     pause: tuple[float, float] | None = None,
 ) -> int:
     """The booking walk, spread over the days shown; returns how many updates it sent."""
-    steps = iter(STEPS)
+    names = iter(STEPS)
 
     async def timed(step: Any) -> list[Reply]:
         if pause is not None:
@@ -145,7 +145,7 @@ async def walk(
         if timings is not None:
             timings.append(time.perf_counter() - started)
         if counts is not None:
-            counts.step(next(steps), *before)
+            counts.step(next(names), *before)
         return replies
 
     await timed(client.send("/find"))
@@ -257,7 +257,7 @@ async def main(argv: list[str] | None = None) -> None:
         for repeat in range(args.repeats):
             (run := Path(folder) / str(repeat)).mkdir()
             walks.append(await walks_one_at_a_time(run, args.walks))
-            echoes.append(await echo_baseline(run, args.walks * 6))
+            echoes.append(await echo_baseline(run, args.walks * len(STEPS)))
         crowd = await walks_at_once(Path(folder), args.crowd, "crowd.db", None)
         paced = await walks_at_once(Path(folder), args.crowd, "paced.db", PACE)
     per_second = statistics.median(w["per_second"] for w in walks)
