@@ -39,6 +39,7 @@ demo-data: $(STAMP)
 
 test: locales
 	$(BIN)/ruff check bot core storage scheduler playground web tests
+	$(BIN)/mypy
 	$(BIN)/python -m tests.layers
 	$(BIN)/pytest
 

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def load_settings() -> Settings | None:
     try:
-        settings = Settings()  # type: ignore[call-arg]
+        settings = Settings()
     except ValidationError as error:
         print(explain(error), file=sys.stderr)
         return None

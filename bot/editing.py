@@ -1,7 +1,7 @@
 """Turning a message with buttons into its next step, in place."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -9,6 +9,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.paging import ListPage
 from core.paging import Page
+
+
+class Screen(TypedDict, total=False):
+    """A message's text and buttons, sent or edited as one: `message.answer(**screen)`."""
+
+    text: Required[str]
+    reply_markup: InlineKeyboardMarkup
 
 
 async def replace_message(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core.clock import Clock
-from storage.db import UnitSession
+from storage.db import UnitSession, on_postgresql
 from storage.tables import FsmStateRow
 from storage.uow import current_unit_of_work
 
@@ -81,7 +81,7 @@ class DatabaseStorage(BaseStorage):
             known[built] = None
             return
         now = self._clock.now()
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if on_postgresql(session) else sqlite_insert
         statement = insert(FsmStateRow).values(key=built, state=state, data=data, updated_at=now)
         await session.execute(
             statement.on_conflict_do_update(

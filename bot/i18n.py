@@ -67,11 +67,11 @@ SOURCES = (
 )
 
 
-def extracted_messages() -> dict[str | tuple[str, str], list[str]]:
+def extracted_messages() -> dict[str | tuple[str, ...], list[str]]:
     """Every translatable string in the code and templates, with where it is used."""
     from babel.messages.extract import extract_from_dir
 
-    found: dict[str | tuple[str, str], list[str]] = {}
+    found: dict[str | tuple[str, ...], list[str]] = {}
     for directory, method_map, keywords in SOURCES:
         for filename, lineno, message, _comments, _context in extract_from_dir(
             str(PROJECT_DIR / directory), method_map=method_map, keywords=keywords
@@ -80,7 +80,7 @@ def extracted_messages() -> dict[str | tuple[str, str], list[str]]:
     return found
 
 
-def missing_translations(locale: str) -> dict[str | tuple[str, str], list[str]]:
+def missing_translations(locale: str) -> dict[str | tuple[str, ...], list[str]]:
     catalogue = merge_parts(locale, catalogue_parts(locale))
     missing = {}
     for message, places in extracted_messages().items():
@@ -90,7 +90,7 @@ def missing_translations(locale: str) -> dict[str | tuple[str, str], list[str]]:
     return missing
 
 
-def po_skeleton(missing: dict[str | tuple[str, str], list[str]]) -> str:
+def po_skeleton(missing: dict[str | tuple[str, ...], list[str]]) -> str:
     """Entries to paste into a topic's `.po` and translate."""
     from babel.messages.pofile import normalize
 

@@ -18,7 +18,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ class ReplyRetries(BaseRequestMiddleware):
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Response[TelegramType]:
-        if bot is not self._replying or isinstance(method, GetUpdates):
+        # Polling's own getUpdates (the inbox asks it raw, in a class of its own) waits in its loop instead.
+        if bot is not self._replying or method.__api_method__ == "getUpdates":
             return await make_request(bot, method)
         for attempt in range(1, self._attempts + 1):
             try:

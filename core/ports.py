@@ -61,26 +61,64 @@ class TherapistRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    timed_messages: TimedMessageRepository
-    therapists: TherapistRepository
-    conversations: ConversationRepository
-    bookings: BookingRepository
-    applications: ApplicationRepository
-    payments: PaymentRepository
-    refunds: RefundRepository
-    payouts: PayoutRepository
-    profile_changes: ProfileChangeRepository
+    # Read-only: a protocol's writable attribute must match its type exactly (it is invariant),
+    # so a unit of work holding its own repository classes would not satisfy it.
+    @property
+    def users(self) -> UserRepository: ...
 
-    staff: StaffRepository
-    audit: AuditLog
-    support: SupportRepository
-    testimonials: TestimonialRepository
-    personal_data: PersonalData
-    stats: StatsRepository
-    broadcasts: BroadcastRepository
-    roster: TherapistRoster
-    inbox: InboxRepository
+    @property
+    def timed_messages(self) -> TimedMessageRepository: ...
+
+    @property
+    def therapists(self) -> TherapistRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def bookings(self) -> BookingRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
+
+    @property
+    def refunds(self) -> RefundRepository: ...
+
+    @property
+    def payouts(self) -> PayoutRepository: ...
+
+    @property
+    def profile_changes(self) -> ProfileChangeRepository: ...
+
+    @property
+    def staff(self) -> StaffRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def support(self) -> SupportRepository: ...
+
+    @property
+    def testimonials(self) -> TestimonialRepository: ...
+
+    @property
+    def personal_data(self) -> PersonalData: ...
+
+    @property
+    def stats(self) -> StatsRepository: ...
+
+    @property
+    def broadcasts(self) -> BroadcastRepository: ...
+
+    @property
+    def roster(self) -> TherapistRoster: ...
+
+    @property
+    def inbox(self) -> InboxRepository: ...
 
     async def commit(self) -> None:
         """The use case's change is whole. Inside an update it is committed with the update, once, at its end."""

@@ -333,12 +333,12 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
             name = inner[1:].strip().lower()
             if not stack:
                 raise _EntityParseError(f'Unexpected end tag at byte offset {offset}')
-            tag, entity, start = stack.pop()
+            tag, opened, start = stack.pop()
             if name and name != tag:
                 raise _EntityParseError(
                     f'Unmatched end tag at byte offset {offset}, expected "</{tag}>", found "</{name}>"'
                 )
-            out.add_entity(entity, start)
+            out.add_entity(opened, start)
         else:
             match = re.match(r"[^\s/>]+", inner)
             if match is None:
@@ -844,14 +844,14 @@ class FakeTelegram:
 
     def push_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
         """Queue a raw update; an update_id is assigned unless one is given."""
-        update = copy.deepcopy(dict(update))
-        update = {"update_id": update.pop("update_id", self._next_update_id), **update}
-        self._next_update_id = max(self._next_update_id, int(update["update_id"]) + 1)
-        self._pending.append(update)
+        given = copy.deepcopy(dict(update))
+        queued = {"update_id": given.pop("update_id", self._next_update_id), **given}
+        self._next_update_id = max(self._next_update_id, int(queued["update_id"]) + 1)
+        self._pending.append(queued)
         self._pending.sort(key=lambda u: u["update_id"])
-        self.pushed_updates.append(copy.deepcopy(update))
+        self.pushed_updates.append(copy.deepcopy(queued))
         self._updates_signal.fire()
-        return update
+        return queued
 
     def redeliver(self, update: Mapping[str, Any] | int | None = None) -> dict[str, Any]:
         """Deliver an update again with the SAME update_id and content.
@@ -989,6 +989,7 @@ class FakeTelegram:
 
         A string matches a method name (case-insensitive); a callable gets each Call.
         """
+        matches: Callable[[Call], bool]
         if isinstance(predicate_or_method, str):
             method = _CANONICAL.get(predicate_or_method.lower(), predicate_or_method)
 
@@ -2238,13 +2239,16 @@ class FakeUser:
         The button is matched by exact text first, then by a unique substring
         (so emoji prefixes need not be typed). Returns the pushed callback_query.
         """
+        message: Mapping[str, Any] | Call | None
         if button_text is None:
             if not isinstance(message_or_text, str):
                 raise TypeError("click(message, button_text) needs the button text")
             message, button_text = None, message_or_text
+        elif isinstance(message_or_text, str):
+            raise TypeError("click(message, button_text) needs the message, not a text")
         else:
-            message = message_or_text  # type: ignore[assignment]
-        target = self._keyboard_message(message)  # type: ignore[arg-type]
+            message = message_or_text
+        target = self._keyboard_message(message)
         if target is None:
             raise LookupError(f"{self!r} has no message with an inline keyboard to click {button_text!r}")
         buttons = [b for row in target.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
@@ -2360,7 +2364,7 @@ class FakeUser:
         """
         details = self._invoice_for(invoice)
         self.since = self.fake.call_count
-        query = {
+        query: dict[str, Any] = {
             "id": f"{self.id}{next(self.fake._ids):08d}",
             "from": self.info,
             "currency": currency or details["currency"],

@@ -19,13 +19,17 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
+from aiohttp.web import AppRunner
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.bookings import ACTIVE
 from playground.bot_api import FakeTelegram
@@ -119,7 +123,7 @@ async def load_demo_therapists(paths: Paths, env: dict[str, str]) -> None:
         raise DemoFailed(f"loading the demo therapists failed:\n{output.decode(errors='replace')}")
 
 
-def next_session_lookup(paths: Paths):  # type: ignore[no-untyped-def]
+def next_session_lookup(paths: Paths) -> tuple[Callable[[datetime], Awaitable[datetime | None]], AsyncEngine]:
     """The start of the earliest session still ahead (requested, awaiting payment or paid), from the database."""
     engine = create_engine(f"sqlite+aiosqlite:///{paths.database}")
     sessions = session_factory(engine)
@@ -145,8 +149,8 @@ class Demo:
         self.bot: asyncio.subprocess.Process | None = None
         self.url = ""
         self.web_url = ""
-        self._runner = None
-        self._engine = None
+        self._runner: AppRunner | None = None
+        self._engine: AsyncEngine | None = None
 
     async def start(self) -> str:
         self.paths.reset()
@@ -184,7 +188,7 @@ class Demo:
         if polling.exception() is not None:
             raise DemoFailed(f"the bot did not start within {STARTUP_SECONDS:.0f} s:\n{self.bot_log_tail()}")
 
-    def _open_log(self):  # type: ignore[no-untyped-def]
+    def _open_log(self) -> BinaryIO:
         return open(self.paths.bot_log, "ab")  # handed to the child, which keeps its own descriptor
 
     def bot_log_tail(self, lines: int = 30) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import Connection, CursorResult, ExceptionContext, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql import Executable
 from sqlalchemy.util import await_
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -34,6 +38,18 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def on_postgresql(session: AsyncSession) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite): the two spell an upsert differently."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def rows_changed(session: AsyncSession, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    result = await session.execute(statement)
+    # `execute` is typed for every statement; an UPDATE's or a DELETE's result is always a cursor's.
+    return cast(CursorResult[Any], result).rowcount
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo)
@@ -44,7 +60,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # We issue BEGIN ourselves (below); the driver's implicit deferred BEGIN
         # is what loses concurrent read-modify-writes.
         dbapi_connection.isolation_level = None
@@ -64,11 +80,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     gate = _WriteGate()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         connection.info[_TX] = None
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _before_execute(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _before_execute(
+        connection: Connection, cursor: DBAPICursor, statement: str, parameters: object, context: object, executemany: bool
+    ) -> None:
         state = connection.info.get(_TX, "autocommit")
         writes = _WRITE.match(statement) is not None
         if state is None:
@@ -88,7 +106,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             connection.info[_UPGRADING] = True
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
-    def _after_execute(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _after_execute(
+        connection: Connection, cursor: DBAPICursor, statement: str, parameters: object, context: object, executemany: bool
+    ) -> None:
         if connection.info.pop(_UPGRADING, False):
             connection.info[_TX] = "write"
 
@@ -104,12 +124,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "commit")
     @event.listens_for(engine.sync_engine, "rollback")
-    def _on_end(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_end(connection: Connection) -> None:
         _ended(connection.info)
 
     # A connection given back without a rollback we saw (a cancelled task, a lost connection) lets go too.
     @event.listens_for(engine.sync_engine, "checkin")
-    def _on_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def _on_checkin(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         _ended(record.info)
 
     def _ended(info: dict[str, object]) -> None:
@@ -148,7 +168,7 @@ class UnitSession(Session):
 
 
 @event.listens_for(UnitSession, "after_begin")
-def _tell_connection(session, transaction, connection) -> None:  # type: ignore[no-untyped-def]
+def _tell_connection(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     connection.info[WRITES_FIRST] = session.info.get(WRITES_FIRST, True)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import on_postgresql
 from storage.tables import InboxUpdateRow
 from storage.tables.inbox import WAITING
 
@@ -55,7 +56,7 @@ async def keep(session: AsyncSession, updates: Iterable[Kept], now: datetime) ->
     batch = {entry.update_id: entry for entry in updates}
     if not batch:
         return []
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if on_postgresql(session) else sqlite_insert
     statement = (
         insert(InboxUpdateRow)
         .values([

@@ -70,7 +70,9 @@ def router() -> Router:
 async def begin(message: Message, state: FSMContext, uow: UnitOfWork, user: User) -> None:
     await state.clear()
     everyone = [Segment(Audience.THERAPISTS), Segment(Audience.CLIENTS)]
-    choices = [(segment_name(s), s, await audience_size(uow, s, author_id=user.telegram_id)) for s in everyone]
+    choices: list[tuple[str, Segment | None, int | None]] = [
+        (segment_name(s), s, await audience_size(uow, s, author_id=user.telegram_id)) for s in everyone
+    ]
     choices.append((_("Applicants at a step…"), None, None))
     await message.answer(_("📣 Broadcast. Who should receive it?"), reply_markup=segments(choices))
 
@@ -83,7 +85,7 @@ async def choose_segment(
         return
     if callback_data.code == APPLICANTS_MENU:
         steps = [Segment(Audience.APPLICANTS, step) for step in Step]
-        choices = [
+        choices: list[tuple[str, Segment | None, int | None]] = [
             (step_name(s.step), s, await audience_size(uow, s, author_id=user.telegram_id))
             for s in steps
             if s.step is not None

@@ -238,12 +238,13 @@ def _parsed_local_time(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     match = DAY_FIRST.match(text)
     if match is None:
         raise ValueError(text)
-    day, month, year_text, hour, minute = match.groups()
+    day_text, month_text, year_text, hour_text, minute_text = match.groups()
+    day, month, hour, minute = int(day_text), int(month_text), int(hour_text), int(minute_text)
     if year_text:
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        return datetime(year, int(month), int(day), int(hour), int(minute), tzinfo=tz).astimezone(now.tzinfo)
+        return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(now.tzinfo)
     this_year = now.astimezone(tz).year
-    moment = datetime(this_year, int(month), int(day), int(hour), int(minute), tzinfo=tz)
+    moment = datetime(this_year, month, day, hour, minute, tzinfo=tz)
     if moment <= now:
         moment = moment.replace(year=this_year + 1)
     return moment.astimezone(now.tzinfo)

@@ -260,9 +260,9 @@ class Questionnaire:
         try:
             application = await change
         except InvalidAnswer as error:
-            application = await self._draft(message, uow, user, state)
-            if application is not None:
-                await self.show(message, application, invalid(error, application, self.form))
+            draft = await self._draft(message, uow, user, state)
+            if draft is not None:
+                await self.show(message, draft, invalid(error, draft, self.form))
             return
         except (ApplicationNotFound, WrongStep):
             await state.clear()

@@ -379,14 +379,14 @@ async def decide_session(
         await query.answer(_("This session was not found among yours."), show_alert=True)
         return
     except (BookingChanged, BookingRefused) as refused:
-        booking = refused.booking if isinstance(refused, BookingChanged) else await uow.bookings.get(booking_id)
-        assert booking is not None
+        now = refused.booking if isinstance(refused, BookingChanged) else await uow.bookings.get(booking_id)
+        assert now is not None
         await query.answer(
             _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands."),
             show_alert=True,
         )
         await _decided(query, booking_id, "• " + _("{session}: changed meanwhile, see /sessions").format(
-            session=await _label(uow, booking, user.timezone)
+            session=await _label(uow, now, user.timezone)
         ))
         return
     label = await _label(uow, booking, user.timezone)

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.access import publish_own_commands
 from bot.arguments import NotANumber, record_number
+from bot.editing import Screen
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
@@ -133,7 +134,7 @@ async def on_review(
         )
 
 
-async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> dict[str, object]:
+async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> Screen:
     waiting = await vetting.review_queue(uow)
     if not waiting:
         return {"text": _("No applications are waiting. New ones come to you as messages here.")}

@@ -91,10 +91,10 @@ async def _describe(entry: AuditEntry, names: _Names) -> str:
         return ngettext(
             "sent broadcast #{number} to {count} person", "sent broadcast #{number} to {count} people", count
         ).format(number=details.get("broadcast", "—"), count=count)
-    text = ACTIONS.get(entry.action, __("another action · {person}"))
+    label = ACTIONS.get(entry.action, __("another action · {person}"))
     number = next((details[key] for key in NUMBERED if key in details), "—")
     shown_role = role_title(StaffRole(role)) if role in set(StaffRole) else "—"
-    return str(text).format(person=subject, number=number, role=shown_role)
+    return str(label).format(person=subject, number=number, role=shown_role)
 
 
 # What each recorded action reads as; `{number}` is the first of NUMBERED found in its details.

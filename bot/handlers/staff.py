@@ -7,11 +7,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, MessageOriginUser
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, MessageOriginUser
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority, publish_own_commands
+from bot.editing import Screen
 from bot.keyboards.staff import (
     PICK_PERSON_REQUEST,
     StaffAdd,
@@ -77,7 +78,7 @@ async def back_to_list(query: CallbackQuery, uow: UnitOfWork, settings: Settings
     await query.message.edit_text(text, reply_markup=markup)
 
 
-async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, object]:
+async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     members = await staff_members(uow)
     lines = [_("Staff and their roles:")]
     if members:
@@ -103,7 +104,7 @@ async def open_member(query: CallbackQuery, callback_data: StaffOpen, uow: UnitO
     await query.message.edit_text(**await _card(uow, person))
 
 
-async def _card(uow: UnitOfWork, person: User) -> dict[str, object]:
+async def _card(uow: UnitOfWork, person: User) -> Screen:
     held = await uow.staff.roles_of(person.telegram_id)
     roles = ", ".join(role_title(r) for r in StaffRole if r in held) or _("no roles")
     text = _("{person}\nRoles: {roles}\n\nTap a role to give it or take it away.").format(
@@ -136,11 +137,11 @@ async def toggle_role(
         return
     except (AlreadyHeld, NotHeld):
         # Someone changed the same roles a moment ago: show how things stand now.
-        person = await uow.users.get(callback_data.person)
-        assert person is not None
+        current = await uow.users.get(callback_data.person)
+        assert current is not None
         await query.answer(_("Their roles have just changed; here is how they stand now."), show_alert=True)
         assert isinstance(query.message, Message)
-        await query.message.edit_text(**await _card(uow, person))
+        await query.message.edit_text(**await _card(uow, current))
         return
     await query.answer(done.format(person=person.staff_name, role=role_title(role)))
     assert isinstance(query.message, Message)

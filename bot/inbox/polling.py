@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.methods import GetUpdates
+from aiogram.methods import TelegramMethod
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
 from bot.inbox.feeder import InboxFeeder
@@ -21,10 +21,15 @@ POLL_SECONDS = 10
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
-class RawGetUpdates(GetUpdates):
+class RawGetUpdates(TelegramMethod[list[dict[str, Any]]]):
     """getUpdates answered as plain JSON objects: the inbox keeps an update exactly as Telegram sent it."""
 
-    __returning__ = list[dict[str, Any]]  # type: ignore[assignment]
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
 
 
 async def poll(bot: Bot, feeder: InboxFeeder, stop: asyncio.Event, allowed_updates: list[str]) -> None:

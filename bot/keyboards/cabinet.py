@@ -6,6 +6,7 @@ minutes since midnight, vacations by their stable id, bookings by id and version
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -288,7 +289,7 @@ def profile_keyboard(accepting: bool) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def picker_keyboard(options: dict[str, object], picked: list[str]) -> InlineKeyboardMarkup:
+def picker_keyboard(options: Mapping[str, object], picked: list[str]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code, label in options.items():
         mark = "✓ " if code in picked else ""

@@ -5,6 +5,8 @@ the list's version (core/paging.py), so a page pressed after the list changed is
 """
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
@@ -24,7 +26,7 @@ PAYOUTS = "po"
 PROFILE_CHANGES = "pc"
 
 
-def page_turns(name: str, page: Page[object]) -> list[InlineKeyboardButton]:
+def page_turns(name: str, page: Page[Any]) -> list[InlineKeyboardButton]:
     """A row of turns: none for a list that fits one page."""
     if page.pages == 1:
         return []

@@ -17,10 +17,11 @@ message without rendering it.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup, LabeledPrice
 from pydantic import SecretStr
@@ -103,19 +104,22 @@ class NoticeContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-class NoticeKind(Protocol):
+class NoticeKind(ABC):
+    """A kind of timed message. Each renders its own; remembering what was sent and hearing of a failure are optional."""
+
+    @abstractmethod
     async def render(self, context: NoticeContext) -> list[Outgoing]:
         """What to send now, in the recipient's language (already set); [] drops the message."""
 
-    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
-        """Remember what was sent where it matters (e.g. to route replies); may do nothing."""
+    # Defaults that do nothing, on purpose: most kinds need neither.
+    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:  # noqa: B027
+        """Remember what was sent where it matters (e.g. to route replies); by default nothing."""
 
-    async def on_failed(self, context: NoticeContext, reason: str) -> None:
+    async def on_failed(self, context: NoticeContext, reason: str) -> None:  # noqa: B027
         """The message will never arrive (the recipient blocked the bot, or retries ran out).
 
         A kind whose failure someone should hear about (a relay's sender) says so
-        here, inside the delivery's transaction; kinds that subclass NoticeKind
-        inherit this default, which does nothing.
+        here, inside the delivery's transaction; by default nobody is told.
         """
 
 

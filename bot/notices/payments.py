@@ -131,7 +131,7 @@ class Paid(PaymentKind):
         # Right after the fixed phrase, on its own, so the phrase stays exactly itself: where the session happens.
         therapist = await context.uow.therapists.get(booking.therapist_id)
         where = meeting_lines(booking, side, therapist.meeting_url if therapist else None, context.settings.meeting_base_url)
-        return [Text(paid)] + ([Text(where)] if where else [])
+        return [Text(paid), *([Text(where)] if where else [])]
 
 
 class Stray(PaymentKind):

@@ -22,7 +22,7 @@ which approves a refund, does not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core import payments as money
@@ -248,7 +248,8 @@ async def refund_queue(uow: UnitOfWork, page: int, per_page: int) -> Page[Refund
     Only the page's cases are built. A refund that moves on (decided, carried out) changes the version.
     """
     shown = page_of(await uow.refunds.open(), page, per_page, key=lambda refund: (refund.id, refund.status))
-    return replace(shown, items=[await _case(uow, refund, with_messages=False) for refund in shown.items])
+    cases = [await _case(uow, refund, with_messages=False) for refund in shown.items]
+    return Page(items=cases, number=shown.number, pages=shown.pages, found=shown.found, version=shown.version)
 
 
 async def refund_case(uow: UnitOfWork, refund_id: int) -> RefundCase:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -13,7 +14,7 @@ from storage.tables import Base, UtcDateTime
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | Literal[False]:
     # Migrations stay free of application types: UTC-ness is enforced in code.
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"

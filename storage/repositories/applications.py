@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.applications import FINISHED, Action, Application, ApplicationEvent, Interview, Step
@@ -81,8 +81,8 @@ class SqlApplicationRepository:
         )
         return [ApplicationEvent(row.application_id, row.actor_id, Action(row.action), row.at, row.note) for row in rows]
 
-    async def _one(self, statement: object) -> Application | None:
-        row = await self._session.scalar(statement)  # type: ignore[arg-type]
+    async def _one(self, statement: Select[ApplicationRow]) -> Application | None:
+        row = await self._session.scalar(statement)
         return _to_application(row) if row else None
 
 

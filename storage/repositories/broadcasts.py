@@ -87,7 +87,7 @@ def _outcome(status: NoticeStatus, reachable: bool | None) -> str:
     return "not_delivered"
 
 
-def _with_role(role: Role) -> Select[tuple[int]]:
+def _with_role(role: Role) -> Select[int]:
     return (
         select(UserRoleRow.telegram_id)
         .join(UserRow, and_(UserRow.telegram_id == UserRoleRow.telegram_id, UserRow.telegram_id > 0))

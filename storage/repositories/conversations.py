@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.conversations import Conversation, RelayedMessage
+from storage.db import on_postgresql
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 
 
@@ -17,7 +18,7 @@ class SqlConversationRepository:
         self._session = session
 
     def _insert(self, table: type[Any]) -> Any:
-        insert = pg_insert if self._session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if on_postgresql(self._session) else sqlite_insert
         return insert(table)
 
     async def get(self, conversation_id: int) -> Conversation | None:

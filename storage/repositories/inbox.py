@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.inbox import SetAsideUpdate
+from storage.db import rows_changed
 from storage.tables import InboxUpdateRow
 
 
@@ -45,5 +46,4 @@ class SqlInboxRepository:
             .order_by(InboxUpdateRow.handled_at)
             .limit(limit)
         )
-        result = await self._session.execute(delete(InboxUpdateRow).where(InboxUpdateRow.update_id.in_(oldest)))
-        return result.rowcount or 0
+        return await rows_changed(self._session, delete(InboxUpdateRow).where(InboxUpdateRow.update_id.in_(oldest)))

@@ -24,6 +24,7 @@ from core.payments import (
     SystemMessage,
 )
 from core.usecases.conversations import RELAY, RELAY_UNDELIVERED
+from storage.db import on_postgresql
 from storage.tables.bookings import BookingRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
@@ -36,7 +37,7 @@ class SqlPaymentRepository:
         self._session = session
 
     async def record(self, payment: Payment) -> bool:
-        insert = pg_insert if self._session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if on_postgresql(self._session) else sqlite_insert
         statement = (
             insert(PaymentRow)
             .values(**_payment_fields(payment))

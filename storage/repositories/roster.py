@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.roster import RosterEntry
+from storage.db import rows_changed
 from storage.tables import TherapistRow
 
 
@@ -27,17 +28,19 @@ class SqlTherapistRoster:
     async def set_accepting(self, telegram_id: int, accepting: bool) -> bool:
         # Only this column (the therapist may be editing the rest of their profile right now), and
         # only if it changes, so two staff members acting at once change it, and tell the therapist, once.
-        result = await self._session.execute(
+        changed = await rows_changed(
+            self._session,
             update(TherapistRow)
             .where(TherapistRow.telegram_id == telegram_id, TherapistRow.accepting_clients != accepting)
             .values(accepting_clients=accepting)
         )
-        return result.rowcount == 1
+        return changed == 1
 
     async def set_hidden(self, telegram_id: int, hidden: bool) -> bool:
-        result = await self._session.execute(
+        changed = await rows_changed(
+            self._session,
             update(TherapistRow)
             .where(TherapistRow.telegram_id == telegram_id, TherapistRow.hidden != hidden)
             .values(hidden=hidden)
         )
-        return result.rowcount == 1
+        return changed == 1

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditEntry
 from core.staff import StaffGrant, StaffRole
+from storage.db import rows_changed
 from storage.tables import AuditRow, StaffRoleRow
 
 
@@ -34,10 +35,11 @@ class SqlStaffRepository:
         return True
 
     async def remove(self, telegram_id: int, role: StaffRole) -> bool:
-        result = await self._session.execute(
+        changed = await rows_changed(
+            self._session,
             delete(StaffRoleRow).where(StaffRoleRow.telegram_id == telegram_id, StaffRoleRow.role == role.value)
         )
-        return bool(result.rowcount)
+        return bool(changed)
 
     async def holders(self, role: StaffRole) -> list[int]:
         ids = await self._session.scalars(

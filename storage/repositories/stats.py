@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,7 +55,8 @@ class SqlStatsRepository:
             .group_by(BookingRow.therapist_id, BookingRow.client_id)
             .having(func.max(BookingRow.paid_at) >= start)
         )
-        return [FirstPayment(therapist, client, first) for therapist, client, first in rows]
+        # `first` is never None: only paid bookings are grouped.
+        return [FirstPayment(therapist, client, cast(datetime, first)) for therapist, client, first in rows]
 
     async def earnings(self, start: datetime, end: datetime) -> list[EarningRecord]:
         rows = await self._session.execute(

@@ -17,13 +17,16 @@ import copy
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Date,
     Integer,
     String,
+    TextClause,
     Time,
     cast,
     delete,
@@ -129,9 +132,9 @@ class SqlTherapistRepository:
             )
         }
         kept = {vacation.id for vacation in profile.vacations if vacation.id}
-        for vacation_id, row in rows.items():
+        for vacation_id, gone in rows.items():
             if vacation_id not in kept:
-                await self._session.delete(row)
+                await self._session.delete(gone)
         for index, vacation in enumerate(profile.vacations):
             row = rows.get(vacation.id)
             if row is None:
@@ -149,7 +152,7 @@ class SqlTherapistRepository:
         hours: dict[int, list[WorkingHours]] = {therapist_id: [] for therapist_id in ids}
         vacations: dict[int, list[Vacation]] = {therapist_id: [] for therapist_id in ids}
         h, v = WorkingHoursRow, VacationRow
-        schedules = union_all(
+        schedules: CompoundSelect[*tuple[Any, ...]] = union_all(
             select(
                 h.therapist_id, literal(0).label("kind"), h.id, h.weekday, h.start, h.end,
                 cast(null(), Date).label("first_day"), cast(null(), Date).label("last_day"),
@@ -220,7 +223,7 @@ def _to_profile(row: TherapistRow, hours: list[WorkingHours], vacations: list[Va
     )
 
 
-def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElement[bool]]:
+def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElement[bool] | TextClause]:
     """core.usecases.directory.is_listed and the filters, as conditions on `therapists`.
 
     A page reads the listed in name order and stops after its last one: each is
@@ -228,7 +231,7 @@ def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElem
     from the tags' index (IN), which SQLite would otherwise probe row by row.
     """
     away = select(VacationRow.therapist_id).where(VacationRow.hidden_from <= now, VacationRow.hidden_until > now)
-    conditions: list[ColumnElement[bool]] = [
+    conditions: list[ColumnElement[bool] | TextClause] = [
         LISTED,
         or_(not_(T.hide_during_vacation), T.telegram_id.not_in(away)),
     ]

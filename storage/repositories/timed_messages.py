@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
     Integer,
     Select,
     Update,
@@ -37,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from core.notices import DueMessage, KindFigures, NoticeStatus, TimedMessage
+from storage.db import on_postgresql, rows_changed
 from storage.tables import TimedMessageRow, UtcDateTime
 
 # Set on the session when a message was written, so that the unit of work can
@@ -45,8 +48,8 @@ TIMED_MESSAGES_WRITTEN = "timed_messages_written"
 
 # Literals, not bound parameters: only then can the planners match the partial
 # indexes (a generic PostgreSQL plan cannot know what a parameter will hold).
-_PENDING = literal_column(f"'{NoticeStatus.PENDING.value}'")
-_SENDING = literal_column(f"'{NoticeStatus.SENDING.value}'")
+_PENDING: ColumnClause[str] = literal_column(f"'{NoticeStatus.PENDING.value}'")
+_SENDING: ColumnClause[str] = literal_column(f"'{NoticeStatus.SENDING.value}'")
 # What nothing will send any more.
 _SETTLED = (NoticeStatus.SENT.value, NoticeStatus.DROPPED.value, NoticeStatus.FAILED.value)
 
@@ -59,7 +62,7 @@ class SqlTimedMessageRepository:
 
     @property
     def _is_postgresql(self) -> bool:
-        return self._session.bind.dialect.name == "postgresql"
+        return on_postgresql(self._session)
 
     # -- scheduling (use cases) -------------------------------------------
     async def put(self, message: TimedMessage, now: datetime) -> None:
@@ -167,7 +170,7 @@ class SqlTimedMessageRepository:
         )
         due = select(Row.id).where(Row.status == _PENDING, Row.due_at <= now).order_by(Row.due_at, Row.id)
         ids = list(await self._session.scalars(expired))
-        chosen = Row.id.in_(ids)
+        chosen: ColumnElement[bool] = Row.id.in_(ids)
         if len(ids) < limit:
             # The due rows are chosen inside the UPDATE itself: one round trip less per tick.
             chosen = or_(chosen, Row.id.in_(due.limit(limit - len(ids)).scalar_subquery())) if ids else Row.id.in_(
@@ -211,13 +214,14 @@ class SqlTimedMessageRepository:
         return await self._settle(message_id, worker, status=NoticeStatus.SENT.value, sent_at=at)
 
     async def mark_progress(self, message_id: int, worker: str, parts_sent: int) -> bool:
-        result = await self._session.execute(
+        changed = await rows_changed(
+            self._session,
             update(Row)
             .where(Row.id == message_id, Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
             .values(parts_sent=parts_sent)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return changed == 1
 
     async def mark_dropped(self, message_id: int, worker: str, reason: str) -> bool:
         return await self._settle(message_id, worker, status=NoticeStatus.DROPPED.value, last_error=reason)
@@ -246,22 +250,23 @@ class SqlTimedMessageRepository:
         """Hand claimed but unsent messages back, to be sent by whoever claims next."""
         if not message_ids:
             return 0
-        result = await self._session.execute(
+        return await rows_changed(
+            self._session,
             update(Row)
             .where(Row.id.in_(message_ids), Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
             .values(status=NoticeStatus.PENDING.value, claimed_by=None, claimed_until=None)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return result.rowcount
 
     async def _settle(self, message_id: int, worker: str, **values: object) -> bool:
-        result = await self._session.execute(
+        changed = await rows_changed(
+            self._session,
             update(Row)
             .where(Row.id == message_id, Row.claimed_by == worker, Row.status == NoticeStatus.SENDING.value)
             .values(claimed_by=None, claimed_until=None, **values)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return changed == 1
 
     # -- the admin's view -------------------------------------------------
     async def figures(self, now: datetime) -> list[KindFigures]:
@@ -271,7 +276,7 @@ class SqlTimedMessageRepository:
                 Row.kind, Row.status, is_due
             )
         )
-        counts: dict[str, dict[str, object]] = {}
+        counts: dict[str, dict[str, Any]] = {}  # KindFigures' fields, as they are counted
         for kind, status, due, count, oldest in rows:
             figures = counts.setdefault(kind, {"kind": kind})
             if status == NoticeStatus.PENDING.value:
@@ -280,8 +285,8 @@ class SqlTimedMessageRepository:
                     figures["oldest_due_at"] = oldest
             else:
                 field = status
-            figures[field] = int(figures.get(field, 0)) + count  # type: ignore[call-overload]
-        return [KindFigures(**values) for _, values in sorted(counts.items())]  # type: ignore[arg-type]
+            figures[field] = figures.get(field, 0) + count
+        return [KindFigures(**values) for _, values in sorted(counts.items())]
 
 
 def _taking(statement: Update, worker: object, lease_until: object) -> ReturningUpdate[tuple[object, ...]]:
