@@ -40,7 +40,7 @@ demo-data: $(STAMP)
 test: locales
 	$(BIN)/ruff check bot core storage scheduler playground web tests
 	$(BIN)/mypy
-	$(BIN)/python -m tests.layers
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 missing-translations: $(STAMP)
