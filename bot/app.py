@@ -92,6 +92,7 @@ from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.photos import TelegramPhotoCache
 from bot.replies import ReplyRetries
+from bot.routing import commands_layer, layer
 from bot.settings import Settings
 from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
@@ -230,50 +231,81 @@ def web_pages(app: App) -> Application:
 def topic_routers() -> list[Router]:
     """Fresh routers every time: a router can belong to one dispatcher only."""
     return [
-        payments.router(),  # first: a payment is recorded whatever step of a conversation its payer is in
-        applying.links_router(),  # before start: ?start=apply and ?start=ref_<code> begin an application
-        directory.router(),  # before start: a share link's /start opens the therapist's profile
-        start.router(),
-        preferences.router(),
-        timezone.router(),
-        help.router(),
-        rules.router(),
-        booking.router(),
-        sessions.router(),
-        coming_back.router(),
-        refund_request.router(),
-        refunds.router(),
-        payouts.router(),
-        money_notes.router(),
-        cabinet.router(),  # the therapist's cabinet, before the shared chat that would relay its typed steps
-        working_hours.router(),
-        vacation.router(),
-        profile_edit.router(),
-        meeting_place.router(),
-        profile_changes_admin.router(),
-        change_rejection.router(),
-        staff.router(),
-        audit.router(),
-        # The console's figures, therapists and broadcasts.
-        stats.router(),
-        roster.router(),
-        broadcasts.router(),
-        broadcast_flow.router(),
-        admin_queue.router(),
-        testimonials.router(),
-        testimonial_editing.router(),
-        privacy.router(),
-        support_conversation.router(),
-        support.router(),  # before the shared chat: replies to support's copies are support's
-        applying.router(),
-        applications_admin.router(),
-        interview_invitation.router(),
-        decline_reason.router(),
-        first_questionnaire.router(),
-        second_questionnaire.router(),
-        applying.resume_router(),  # after every topic's buttons: a stray message resumes an unfinished questionnaire
-        chat.router(),  # after every topic: free text and media outside flows are relayed
-        errors.router(),  # last: it answers whatever nobody else took
+        # A payment is recorded whatever step of a conversation its payer is in.
+        payments.router(),
+        commands_layer(
+            layer("links", applying.links(), directory.links()),
+            start.commands(),
+            directory.commands(),
+            preferences.commands(),
+            help.commands(),
+            rules.commands(),
+            sessions.commands(),
+            refunds.commands(),
+            payouts.commands(),
+            payments.commands(),
+            cabinet.commands(),
+            working_hours.commands(),
+            vacation.commands(),
+            profile_edit.commands(),
+            meeting_place.commands(),
+            profile_changes_admin.commands(),
+            change_rejection.commands(),
+            staff.commands(),
+            audit.commands(),
+            stats.commands(),
+            roster.commands(),
+            broadcasts.commands(),
+            broadcast_flow.commands(),
+            admin_queue.commands(),
+            testimonials.commands(),
+            testimonial_editing.commands(),
+            privacy.commands(),
+            support_conversation.commands(),
+            applying.commands(),
+            applications_admin.commands(),
+            chat.commands(),
+            errors.unknown_commands(),
+            ends_steps=(booking.BookingFlow,),
+        ),
+        layer(
+            "flows",
+            directory.router(),
+            preferences.router(),
+            timezone.router(),
+            booking.router(),
+            sessions.router(),
+            coming_back.router(),
+            refund_request.router(),
+            refunds.router(),
+            payouts.router(),
+            money_notes.router(),
+            cabinet.router(),
+            working_hours.router(),
+            vacation.router(),
+            profile_edit.router(),
+            meeting_place.router(),
+            profile_changes_admin.router(),
+            change_rejection.router(),
+            staff.router(),
+            audit.router(),
+            stats.router(),
+            roster.router(),
+            broadcasts.router(),
+            broadcast_flow.router(),
+            testimonials.router(),
+            testimonial_editing.router(),
+            privacy.router(),
+            support_conversation.router(),
+            support.router(),
+            applying.router(),
+            applications_admin.router(),
+            interview_invitation.router(),
+            decline_reason.router(),
+            first_questionnaire.router(),
+            second_questionnaire.router(),
+        ),
+        layer("fallbacks", applying.resume_router(), chat.router(), errors.router()),
     ]
 
 

@@ -10,26 +10,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, F, Router
+from aiogram import BaseMiddleware, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
-from bot.menus import MENU_ROWS
 from core.usecases.cabinet import NoCabinet, cabinet_of
 from core.users import Role, User
 
 # Every conversation of the cabinet names its group of steps "Cabinet…".
 STEP_PREFIX = "Cabinet"
-
-
-def _menu_button(text: str) -> bool:
-    return any(text == str(label) for rows in MENU_ROWS.values() for row in rows for label in row)
-
-
-# What a step takes as typed input: commands and main-menu buttons pass through to their own handlers
-# (a menu button of the cabinet opens its part and ends the step); the step waits meanwhile.
-TYPED = F.text & ~F.text.startswith("/") & ~F.text.func(_menu_button)
 
 
 class CabinetGate(BaseMiddleware):

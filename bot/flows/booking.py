@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -45,7 +44,6 @@ from bot.keyboards.booking import (
     times_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
-from bot.menus import MENU_ROWS
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
@@ -382,7 +380,6 @@ async def topics_done(
 
 async def topics_expected(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
     """Text, a sticker or a photo where a topic is expected: the topics again, with what is ticked so far."""
-    await _leave_on_command(message, state)
     found = await _request_in_state(message, state, uow, clock)
     if found is None:
         return
@@ -409,7 +406,6 @@ async def note_typed(
     message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     assert message.text is not None
-    await _leave_on_command(message, state)
     found = await _request_in_state(message, state, uow, clock)
     if found is None:
         return
@@ -479,7 +475,6 @@ async def name_typed(
     message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     assert message.text is not None
-    await _leave_on_command(message, state)
     naming = (await state.get_data()).get("naming") or {}
     if not naming:
         await _left_unfinished(message, state)
@@ -544,11 +539,7 @@ def _name_refusal(problem: NameProblem) -> str:
 
 
 async def buttons_expected(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
-    """Typed text or a sticker mid-booking: say what is expected and show the days again.
-
-    A command or a main-menu button is someone leaving the booking: it goes where it was meant to.
-    """
-    await _leave_on_command(message, state)
+    """Typed text or a sticker mid-booking: say what is expected and show the days again."""
     data = await state.get_data()
     try:
         therapist = await listed_therapist(uow, clock, therapist_id=int(data.get("therapist_id", 0)))
@@ -647,13 +638,6 @@ class _Screen:
             self.answered = True
 
 
-async def _leave_on_command(message: Message, state: FSMContext) -> None:
-    """A command or a main-menu button is someone leaving the booking: it goes where it was meant to."""
-    if message.text and (message.text.startswith("/") or message.text in menu_labels()):
-        await state.clear()
-        raise SkipHandler
-
-
 async def _request_in_hand(
     query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist_id: int, at: int
 ) -> tuple[TherapistProfile, _Draft] | None:
@@ -725,11 +709,6 @@ def _name_prompt() -> str:
             _("Send it (up to 40 characters, no links). Your Telegram account and username are never shown."),
         )
     )
-
-
-def menu_labels() -> set[str]:
-    """The main-menu buttons of every role, in the reader's language."""
-    return {str(label) for rows in MENU_ROWS.values() for row in rows for label in row}
 
 
 async def _subject(

@@ -40,7 +40,6 @@ from core.usecases.broadcasts import NobodyToTell, audience_size, broadcast_repo
 from core.users import User
 
 BROADCAST = HasPermission(Permission.BROADCAST)
-NOT_A_COMMAND = ~F.text.startswith("/")
 
 
 class BroadcastFlow(StatesGroup):
@@ -48,19 +47,24 @@ class BroadcastFlow(StatesGroup):
     confirming = State()  # its preview is shown
 
 
+def commands() -> Router:
+    router = Router(name="broadcast-commands")
+    router.message.register(begin, Command("broadcast"), BROADCAST)
+    router.message.register(stop, StateFilter(BroadcastFlow), Command("cancel"), BROADCAST)
+    return router
+
+
 def router() -> Router:
     router = Router(name="broadcast")
-    router.message.register(begin, Command("broadcast"), BROADCAST)
     router.callback_query.register(choose_segment, BroadcastSegment.filter(), BROADCAST)
-    router.message.register(stop, StateFilter(BroadcastFlow), Command("cancel"), BROADCAST)
     router.callback_query.register(cancel, BroadcastCancel.filter(), BROADCAST)
     router.callback_query.register(another_message, BroadcastRedo.filter(), BROADCAST)
     router.callback_query.register(confirm, BroadcastConfirm.filter(), BROADCAST)
     # A new message while the preview is shown replaces the one to send.
     for step in (BroadcastFlow.composing, BroadcastFlow.confirming):
-        router.message.register(message_to_send, step, F.text, NOT_A_COMMAND, BROADCAST)
+        router.message.register(message_to_send, step, F.text, BROADCAST)
         router.message.register(message_to_send, step, F.photo | F.document, BROADCAST)
-        router.message.register(not_sendable, step, NOT_A_COMMAND, BROADCAST)
+        router.message.register(not_sendable, step, BROADCAST)
     return router
 
 

@@ -28,13 +28,18 @@ class ChangeRejection(StatesGroup):
     note = State()  # data: change
 
 
+def commands() -> Router:
+    router = Router(name="change-rejection-commands")
+    router.message.register(stop, StateFilter(ChangeRejection), Command("cancel"), MANAGE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="change-rejection")
     router.callback_query.register(ask_note, ChangeReject.filter(~F.plain), MANAGE)
     router.callback_query.register(reject_plainly, ChangeReject.filter(F.plain), MANAGE)
-    router.message.register(stop, StateFilter(ChangeRejection), Command("cancel"), MANAGE)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(typed_note, ChangeRejection.note, F.text & ~F.text.startswith("/"), MANAGE)
+    router.message.register(typed_note, ChangeRejection.note, F.text, MANAGE)
     router.message.register(not_text, ChangeRejection.note, ~F.text, MANAGE)
     return router
 

@@ -30,7 +30,7 @@ class DeclineFlow(StatesGroup):
 def router() -> Router:
     router = Router(name="decline-reason")
     router.callback_query.register(on_step, DeclineStep.filter(), REVIEW)
-    router.message.register(on_reason, DeclineFlow.reason, F.text, ~F.text.startswith("/"), REVIEW)
+    router.message.register(on_reason, DeclineFlow.reason, F.text, REVIEW)
     router.message.register(not_text, DeclineFlow.reason, ~F.text, REVIEW)
     return router
 

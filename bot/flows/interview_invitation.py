@@ -42,8 +42,8 @@ class InvitationFlow(StatesGroup):
 def router() -> Router:
     router = Router(name="interview-invitation")
     router.callback_query.register(on_step, InvitationStep.filter(), REVIEW)
-    router.message.register(on_time, InvitationFlow.times, F.text, ~F.text.startswith("/"), REVIEW)
-    router.message.register(on_link, InvitationFlow.link, F.text, ~F.text.startswith("/"), REVIEW)
+    router.message.register(on_time, InvitationFlow.times, F.text, REVIEW)
+    router.message.register(on_link, InvitationFlow.link, F.text, REVIEW)
     router.message.register(not_text, InvitationFlow.times, REVIEW)
     router.message.register(not_text, InvitationFlow.link, REVIEW)
     router.message.register(use_buttons, InvitationFlow.confirming, REVIEW)

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.cabinet_gate import TYPED, guard
+from bot.cabinet_gate import guard
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
 from bot.keyboards.data import ButtonData
@@ -39,13 +39,18 @@ class MeetingFreshRooms(ButtonData, prefix="kmf"):
     pass
 
 
+def commands() -> Router:
+    router = guard(Router(name="meeting-place-commands"))
+    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"))
+    return router
+
+
 def router() -> Router:
     router = guard(Router(name="meeting-place"))
     router.callback_query.register(show_place, Section.filter(F.name == "meeting"))
     router.callback_query.register(ask_link, MeetingLinkAsk.filter())
     router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter())
-    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"))
-    router.message.register(typed_link, CabinetMeeting.link, TYPED)
+    router.message.register(typed_link, CabinetMeeting.link, F.text)
     router.message.register(link_expected, CabinetMeeting.link, ~F.text)
     return router
 

@@ -40,7 +40,7 @@ class MoneyNote(StatesGroup):
 
 def router() -> Router:
     router = Router(name="money-notes")
-    router.message.register(on_note, MoneyNote.text, F.text, ~F.text.startswith("/"))
+    router.message.register(on_note, MoneyNote.text, F.text)
     router.message.register(not_text, MoneyNote.text, ~F.text)
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(MoneyNote.text))
     return router

@@ -14,7 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import TYPED, guard
+from bot.cabinet_gate import guard
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
 from bot.settings import Settings
@@ -39,6 +39,12 @@ class CabinetProfile(StatesGroup):
     photo = State()
 
 
+def commands() -> Router:
+    router = guard(Router(name="profile-edit-commands"))
+    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
+    return router
+
+
 def router() -> Router:
     router = guard(Router(name="profile-edit"))
     router.callback_query.register(start_editing, ProfileEdit.filter())
@@ -46,13 +52,12 @@ def router() -> Router:
     router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking)
     router.callback_query.register(closed_list, PickToggle.filter())
     router.callback_query.register(closed_list, PickDone.filter())
-    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
-    router.message.register(typed_about, CabinetProfile.about, TYPED)
-    router.message.register(typed_price, CabinetProfile.price, TYPED)
+    router.message.register(typed_about, CabinetProfile.about, F.text)
+    router.message.register(typed_price, CabinetProfile.price, F.text)
     router.message.register(sent_photo, CabinetProfile.photo, F.photo)
-    router.message.register(photo_expected, CabinetProfile.photo, TYPED)
+    router.message.register(photo_expected, CabinetProfile.photo, F.text)
     router.message.register(photo_expected, CabinetProfile.photo, ~F.text)
-    router.message.register(buttons_expected, CabinetProfile.picking, TYPED)
+    router.message.register(buttons_expected, CabinetProfile.picking, F.text)
     router.message.register(buttons_expected, CabinetProfile.picking, ~F.text)
     router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text)
     return router

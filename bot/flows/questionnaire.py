@@ -58,7 +58,7 @@ class Questionnaire:
         router = Router(name=f"questionnaire-{self.form}")
         router.callback_query.register(self.on_option, Answer.filter(F.form == self.form))
         router.callback_query.register(self.on_nav, Nav.filter(F.form == self.form))
-        router.message.register(self.on_text, self.state, F.text, ~F.text.startswith("/"))
+        router.message.register(self.on_text, self.state, F.text)
         router.message.register(self.on_file, self.state, F.photo | F.document)
         router.message.register(self.on_other, self.state, ~F.text)
         return router

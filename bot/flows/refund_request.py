@@ -30,7 +30,7 @@ class RefundRequest(StatesGroup):
 def router() -> Router:
     router = Router(name="refund-request")
     router.callback_query.register(begin, RefundAsk.filter())
-    router.message.register(on_reason, RefundRequest.reason, F.text, ~F.text.startswith("/"))
+    router.message.register(on_reason, RefundRequest.reason, F.text)
     router.message.register(not_text, RefundRequest.reason, ~F.text)
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(RefundRequest.reason))
     return router

@@ -39,22 +39,27 @@ RELAYABLE = {
     ContentType.VIDEO_NOTE,
     ContentType.ANIMATION,
 }
-NOT_A_COMMAND = ~F.text.startswith("/")
 
 
 class WritingToSupport(StatesGroup):
     writing = State()
 
 
-def router() -> Router:
-    router = Router(name="support-conversation")
+def commands() -> Router:
+    router = Router(name="support-conversation-commands")
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(start, Command("support"))
     router.message.register(finish_by_command, WritingToSupport.writing, Command("cancel", "done"))
+    return router
+
+
+def router() -> Router:
+    router = Router(name="support-conversation")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(finish, SupportDone.filter())
     # Other commands pass through to their own handlers; the conversation stays open meanwhile.
-    router.message.register(relay, WritingToSupport.writing, F.content_type.in_(RELAYABLE), NOT_A_COMMAND)
-    router.message.register(not_relayable, WritingToSupport.writing, NOT_A_COMMAND)
+    router.message.register(relay, WritingToSupport.writing, F.content_type.in_(RELAYABLE))
+    router.message.register(not_relayable, WritingToSupport.writing)
     return router
 
 

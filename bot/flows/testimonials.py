@@ -36,17 +36,21 @@ class TestimonialFlow(StatesGroup):
     changed_author = State()
 
 
+def commands() -> Router:
+    router = Router(name="testimonial-editing-commands")
+    router.message.register(stop, StateFilter(TestimonialFlow), Command("cancel"), MANAGE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="testimonial-editing")
     router.callback_query.register(start_adding, TestimonialAdd.filter(), MANAGE)
     router.callback_query.register(start_editing, TestimonialEdit.filter(), MANAGE)
-    router.message.register(stop, StateFilter(TestimonialFlow), Command("cancel"), MANAGE)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    typed = F.text & ~F.text.startswith("/")
-    router.message.register(new_text, TestimonialFlow.new_text, typed, MANAGE)
-    router.message.register(new_author, TestimonialFlow.new_author, typed, MANAGE)
-    router.message.register(changed_text, TestimonialFlow.changed_text, typed, MANAGE)
-    router.message.register(changed_author, TestimonialFlow.changed_author, typed, MANAGE)
+    router.message.register(new_text, TestimonialFlow.new_text, F.text, MANAGE)
+    router.message.register(new_author, TestimonialFlow.new_author, F.text, MANAGE)
+    router.message.register(changed_text, TestimonialFlow.changed_text, F.text, MANAGE)
+    router.message.register(changed_author, TestimonialFlow.changed_author, F.text, MANAGE)
     router.message.register(not_text, StateFilter(TestimonialFlow), ~F.text, MANAGE)
     return router
 

@@ -18,7 +18,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
+from bot.cabinet_gate import guard, leave_cabinet_steps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     InsideVacation,
@@ -79,10 +79,16 @@ class CabinetVacation(StatesGroup):
     note = State()  # data: vacation, and for a new one first and last
 
 
-def router() -> Router:
-    router = guard(Router(name="vacation"))
+def commands() -> Router:
+    router = guard(Router(name="vacation-commands"))
     router.message.register(show_vacations, Command("vacation"))
     router.message.register(show_vacations, F.text == BUTTON_VACATION)
+    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
+    return router
+
+
+def router() -> Router:
+    router = guard(Router(name="vacation"))
     router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"))
     router.callback_query.register(start_adding, VacationAdd.filter())
     router.callback_query.register(open_vacation, VacationOpen.filter())
@@ -93,10 +99,9 @@ def router() -> Router:
     router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note)
     router.callback_query.register(skip_note_too_late, NoteSkip.filter())
     router.callback_query.register(decide_session, InsideVacation.filter())
-    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
-    router.message.register(typed_first_day, CabinetVacation.first_day, TYPED)
-    router.message.register(typed_last_day, CabinetVacation.last_day, TYPED)
-    router.message.register(typed_note, CabinetVacation.note, TYPED)
+    router.message.register(typed_first_day, CabinetVacation.first_day, F.text)
+    router.message.register(typed_last_day, CabinetVacation.last_day, F.text)
+    router.message.register(typed_note, CabinetVacation.note, F.text)
     router.message.register(not_text, StateFilter(CabinetVacation), ~F.text)
     return router
 

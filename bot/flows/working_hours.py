@@ -20,7 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import TYPED, guard, leave_cabinet_steps
+from bot.cabinet_gate import guard, leave_cabinet_steps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     FormatSet,
@@ -71,10 +71,16 @@ class CabinetHours(StatesGroup):
     lines = State()  # several days at once, a line for each group of days
 
 
-def router() -> Router:
-    router = guard(Router(name="working-hours"))
+def commands() -> Router:
+    router = guard(Router(name="working-hours-commands"))
     router.message.register(show_week, Command("hours"))
     router.message.register(show_week, F.text == BUTTON_HOURS)
+    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
+    return router
+
+
+def router() -> Router:
+    router = guard(Router(name="working-hours"))
     router.callback_query.register(week_again, Section.filter(F.name == "hours"))
     router.callback_query.register(open_day, HoursDay.filter())
     router.callback_query.register(start_adding, HoursAdd.filter())
@@ -85,11 +91,10 @@ def router() -> Router:
     router.callback_query.register(show_format, FormatView.filter())
     router.callback_query.register(choose_format, FormatSet.filter())
     router.callback_query.register(preview, Preview.filter())
-    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
-    router.message.register(typed_lines, CabinetHours.lines, TYPED)
-    router.message.register(typed_lines, CabinetHours.adding, TYPED, F.text.func(_names_days))
-    router.message.register(typed_new, CabinetHours.adding, TYPED)
-    router.message.register(typed_change, CabinetHours.changing, TYPED)
+    router.message.register(typed_lines, CabinetHours.lines, F.text)
+    router.message.register(typed_lines, CabinetHours.adding, F.text, F.text.func(_names_days))
+    router.message.register(typed_new, CabinetHours.adding, F.text)
+    router.message.register(typed_change, CabinetHours.changing, F.text)
     router.message.register(not_text, StateFilter(CabinetHours), ~F.text)
     return router
 

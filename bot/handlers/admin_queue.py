@@ -25,8 +25,8 @@ from core.usecases.queue import queue_figures
 from core.users import User
 
 
-def router() -> Router:
-    router = Router(name="admin_queue")
+def commands() -> Router:
+    router = Router(name="admin_queue-commands")
     router.message.register(show_queue, Command("queue"), HasPermission(Permission.WATCH_DELIVERY))
     router.message.register(show_set_aside, Command("inbox"), HasPermission(Permission.WATCH_DELIVERY))
     return router

@@ -40,10 +40,15 @@ QUEUE_BUTTONS = 40
 DOCUMENT_ITEMS = ("education_documents", "certificates", "photo")
 
 
-def router() -> Router:
-    router = Router(name="applications-admin")
+def commands() -> Router:
+    router = Router(name="applications-admin-commands")
     router.message.register(show_queue, Command("applications"), REVIEW)
     router.message.register(show_queue, F.text == BUTTON_APPLICATIONS, REVIEW)
+    return router
+
+
+def router() -> Router:
+    router = Router(name="applications-admin")
     router.callback_query.register(on_review, Review.filter(), REVIEW)
     return router
 

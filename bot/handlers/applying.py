@@ -38,20 +38,25 @@ from core.users import Role, User
 REFERRAL_PAYLOAD = r"^ref_[a-z0-9]{4,16}$"
 
 
-def links_router() -> Router:
-    """Shareable links; registered before the plain /start so it does not swallow them."""
+def links() -> Router:
+    """Shareable links: ?start=apply and a referral begin an application."""
     router = Router(name="applying-links")
     router.message.register(apply_by_link, CommandStart(deep_link=True, magic=F.args == "apply"))
     router.message.register(apply_by_link, CommandStart(deep_link=True, magic=F.args.regexp(REFERRAL_PAYLOAD)))
     return router
 
 
-def router() -> Router:
-    router = Router(name="applying")
+def commands() -> Router:
+    router = Router(name="applying-commands")
     router.message.register(apply, Command("apply"))
     router.message.register(apply, F.text == BUTTON_APPLY)
     router.message.register(show_status, Command("status"))
     router.message.register(show_status, F.text == BUTTON_STATUS)
+    return router
+
+
+def router() -> Router:
+    router = Router(name="applying")
     router.callback_query.register(start, StartApplying.filter())
     router.callback_query.register(continue_draft, Continue.filter())
     router.callback_query.register(discard, Discard.filter())
@@ -62,7 +67,7 @@ def router() -> Router:
 def resume_router() -> Router:
     """Any stray message of someone with an unfinished questionnaire brings it back (after every topic)."""
     router = Router(name="applying-resume")
-    router.message.register(resume, StateFilter(None), ~F.text.startswith("/"), DraftToResume())
+    router.message.register(resume, StateFilter(None), DraftToResume())
     return router
 
 

@@ -31,9 +31,14 @@ AUDIT = HasPermission(Permission.AUDIT)
 NAME_LIMIT = 40
 
 
+def commands() -> Router:
+    router = Router(name="audit-commands")
+    router.message.register(show_log, Command("audit"), AUDIT)
+    return router
+
+
 def router() -> Router:
     router = Router(name="audit")
-    router.message.register(show_log, Command("audit"), AUDIT)
     router.callback_query.register(turn_page, AuditPageTurn.filter(), AUDIT)
     return router
 

@@ -25,9 +25,14 @@ from core.users import User
 BROADCAST = HasPermission(Permission.BROADCAST)
 
 
+def commands() -> Router:
+    router = Router(name="broadcasts-commands")
+    router.message.register(show_recent, Command("broadcasts"), BROADCAST)
+    return router
+
+
 def router() -> Router:
     router = Router(name="broadcasts")
-    router.message.register(show_recent, Command("broadcasts"), BROADCAST)
     router.callback_query.register(open_report, BroadcastReportOpen.filter(), BROADCAST)
     router.callback_query.register(stop, BroadcastStop.filter(), BROADCAST)
     return router

@@ -45,17 +45,22 @@ from core.users import User
 from web.links import landing_path
 
 
-def router() -> Router:
-    router = guard(Router(name="cabinet"))
+def commands() -> Router:
+    router = guard(Router(name="cabinet-commands"))
     router.message.register(show_overview, Command("cabinet"))
-    router.callback_query.register(overview_again, Section.filter(F.name == "overview"))
     router.message.register(show_profile, Command("profile"))
     router.message.register(show_profile, F.text == BUTTON_PROFILE)
+    router.message.register(show_month, F.text == BUTTON_MONTH)
+    return router
+
+
+def router() -> Router:
+    router = guard(Router(name="cabinet"))
+    router.callback_query.register(overview_again, Section.filter(F.name == "overview"))
     router.callback_query.register(profile_again, Section.filter(F.name == "profile"))
     router.callback_query.register(switch_accepting, Accepting.filter())
     router.callback_query.register(show_brand, Section.filter(F.name == "brand"))
     router.callback_query.register(switch_media, MediaOptIn.filter())
-    router.message.register(show_month, F.text == BUTTON_MONTH)
     router.callback_query.register(month_again, Section.filter(F.name == "month"))
     return router
 

@@ -15,7 +15,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.errors import not_understood
@@ -32,7 +31,7 @@ from bot.keyboards.chat import (
     stop_writing_button,
     whom_to_send,
 )
-from bot.menus import BUTTON_CHATS, MENU_ROWS
+from bot.menus import BUTTON_CHATS
 from core.clock import Clock
 from core.conversations import Side
 from core.ports import UnitOfWork
@@ -84,36 +83,27 @@ class ChatFlow(StatesGroup):
     naming = State()  # data: the message waiting for the name, if any
 
 
-def router() -> Router:
-    router = Router(name="chat")
+def commands() -> Router:
+    router = Router(name="chat-commands")
     router.message.register(show_chats, F.text == BUTTON_CHATS)
     router.message.register(show_chats, Command("chats", "clients"))
+    return router
+
+
+def router() -> Router:
+    router = Router(name="chat")
     router.callback_query.register(turn_page, ChatsPage.filter())
     router.callback_query.register(write_to, WriteTo.filter())
     router.callback_query.register(stop, StopWriting.filter())
     router.callback_query.register(send_waiting, SendTo.filter())
     router.callback_query.register(ask_name_from_button, ChangeName.filter())
     router.callback_query.register(keep_first_name, KeepName.filter(), ChatFlow.naming)
-    router.message.register(name_typed, ChatFlow.naming, F.text, ~F.text.startswith("/"))
+    router.message.register(name_typed, ChatFlow.naming, F.text)
     router.message.register(name_expected, ChatFlow.naming, ~F.text)
-    router.message.register(
-        relay_message, StateFilter(None), F.content_type.in_(RELAYED), ~F.text.startswith("/"), not_a_menu_button
-    )
+    router.message.register(relay_message, StateFilter(None), F.content_type.in_(RELAYED))
     router.message.register(cannot_relay, StateFilter(None), F.content_type.in_(NOT_RELAYED))
     router.edited_message.register(edit_not_passed_on)
     return router
-
-
-def not_a_menu_button(message: Message, i18n: I18n) -> bool:
-    """A menu button from an old keyboard or another language must never reach a therapist."""
-    if message.text is None:
-        return True
-    with i18n.context():
-        for locale in i18n.available_locales:
-            with i18n.use_locale(locale):
-                if any(message.text == str(label) for rows in MENU_ROWS.values() for row in rows for label in row):
-                    return False
-    return True
 
 
 # -- relaying ------------------------------------------------------------

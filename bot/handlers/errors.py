@@ -3,16 +3,25 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import or_f
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.inbox import InboxOutcome
+from bot.routing import MenuButton
 from core.users import User
 
 log = logging.getLogger(__name__)
+
+
+def unknown_commands() -> Router:
+    """The last of the commands: one nobody knows, or a menu button of another language, is no step's input."""
+    router = Router(name="unknown-commands")
+    router.message.register(not_understood, or_f(F.text.startswith("/"), MenuButton()))
+    return router
 
 
 def router() -> Router:

@@ -12,8 +12,8 @@ LIFELINE_UKRAINE = "https://lifelineukraine.com"
 FIND_A_HELPLINE = "https://findahelpline.com"
 
 
-def router() -> Router:
-    router = Router(name="help")
+def commands() -> Router:
+    router = Router(name="help-commands")
     router.message.register(show_help, Command("help"))
     router.message.register(show_help, F.text == BUTTON_HELP)
     return router

@@ -33,17 +33,23 @@ from core.usecases.checkout import CheckoutRefused, checkout_refusal, payable_bo
 from core.usecases.payments import PendingPayment, Receipt, pending_payments, record_payment
 from core.users import User
 
+FINANCE = HasPermission(Permission.MARK_PAYOUTS)
+
+
+def commands() -> Router:
+    router = Router(name="payments-commands")
+    router.message.register(show_pending, Command("pending_payments"), FINANCE)
+    router.message.register(confirm_payment, Command("confirm_payment"), FINANCE)
+    return router
+
 
 def router() -> Router:
     router = Router(name="payments")
     router.pre_checkout_query.register(pre_checkout)
     router.message.register(successful_payment, F.successful_payment)
     router.callback_query.register(pay_now, PayNow.filter())
-    finance = HasPermission(Permission.MARK_PAYOUTS)
-    router.message.register(show_pending, Command("pending_payments"), finance)
-    router.callback_query.register(confirm_pending, PendingConfirm.filter(), finance)
-    router.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS), finance)
-    router.message.register(confirm_payment, Command("confirm_payment"), finance)
+    router.callback_query.register(confirm_pending, PendingConfirm.filter(), FINANCE)
+    router.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS), FINANCE)
     return router
 
 

@@ -35,17 +35,22 @@ from core.users import Role, User
 # A page of the board: five therapists, each with everything they are due (what one person is owed
 # is not split across pages).
 THERAPISTS_PER_PAGE = 5
+FINANCE = HasPermission(Permission.MARK_PAYOUTS)
+
+
+def commands() -> Router:
+    router = Router(name="payouts-commands")
+    router.message.register(show_board, Command("payouts"), FINANCE)
+    router.message.register(show_earnings, Command("earnings"))
+    router.message.register(show_earnings, F.text == BUTTON_EARNINGS)
+    return router
 
 
 def router() -> Router:
     router = Router(name="payouts")
-    finance = HasPermission(Permission.MARK_PAYOUTS)
-    router.message.register(show_board, Command("payouts"), finance)
-    router.callback_query.register(mark_paid, PayoutMark.filter(), finance)
-    router.callback_query.register(settle, ClawbackSettle.filter(), finance)
-    router.callback_query.register(turn_board_page, ListPage.filter(F.list == PAYOUTS), finance)
-    router.message.register(show_earnings, Command("earnings"))
-    router.message.register(show_earnings, F.text == BUTTON_EARNINGS)
+    router.callback_query.register(mark_paid, PayoutMark.filter(), FINANCE)
+    router.callback_query.register(settle, ClawbackSettle.filter(), FINANCE)
+    router.callback_query.register(turn_board_page, ListPage.filter(F.list == PAYOUTS), FINANCE)
     return router
 
 

@@ -20,13 +20,18 @@ from core.usecases.users import choose_locale
 from core.users import User
 
 
-def router() -> Router:
-    router = Router(name="preferences")
+def commands() -> Router:
+    router = Router(name="preferences-commands")
     router.message.register(show_preferences, F.text == BUTTON_SETTINGS)
     router.message.register(ask_language, Command("language"))
+    router.message.register(ask_timezone, Command("timezone"))
+    return router
+
+
+def router() -> Router:
+    router = Router(name="preferences")
     router.callback_query.register(ask_language_from_menu, F.data == "prefs:language")
     router.callback_query.register(set_language, LanguageChoice.filter())
-    router.message.register(ask_timezone, Command("timezone"))
     return router
 
 

@@ -66,9 +66,14 @@ TOPICS = {
 }
 
 
+def commands() -> Router:
+    router = Router(name="privacy-commands")
+    router.message.register(show_options, Command("mydata"))
+    return router
+
+
 def router() -> Router:
     router = Router(name="privacy")
-    router.message.register(show_options, Command("mydata"))
     router.callback_query.register(send_export, DataExport.filter())
     router.callback_query.register(ask_to_confirm, DataErasure.filter())
     router.callback_query.register(erase, DataErasureConfirmed.filter())

@@ -32,9 +32,14 @@ MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
 CHANGES_PER_PAGE = 20
 
 
+def commands() -> Router:
+    router = Router(name="profile-changes-commands")
+    router.message.register(show_list, Command("profile_changes"), MANAGE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="profile-changes")
-    router.message.register(show_list, Command("profile_changes"), MANAGE)
     router.callback_query.register(list_again, ChangeList.filter(), MANAGE)
     router.callback_query.register(turn_list_page, ListPage.filter(F.list == PROFILE_CHANGES), MANAGE)
     router.callback_query.register(open_change, ChangeOpen.filter(), MANAGE)

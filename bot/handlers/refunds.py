@@ -55,16 +55,21 @@ from core.users import User
 
 # A page of the queue: each refund takes a few lines, so ten stay within a message's 4,096 characters.
 REFUNDS_PER_PAGE = 10
+SEE = HasPermission(Permission.SEE_REFUNDS)
+
+
+def commands() -> Router:
+    router = Router(name="refunds-commands")
+    router.message.register(show_queue, Command("refunds"), SEE)
+    return router
 
 
 def router() -> Router:
     router = Router(name="refunds")
     router.callback_query.register(therapist_answer, TherapistAnswer.filter())
-    see = HasPermission(Permission.SEE_REFUNDS)
-    router.message.register(show_queue, Command("refunds"), see)
-    router.callback_query.register(queue_again, RefundList.filter(), see)
-    router.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS), see)
-    router.callback_query.register(open_refund, RefundOpen.filter(), see)
+    router.callback_query.register(queue_again, RefundList.filter(), SEE)
+    router.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS), SEE)
+    router.callback_query.register(open_refund, RefundOpen.filter(), SEE)
     router.callback_query.register(act, RefundAct.filter(), HasPermission(Permission.DECIDE_REFUNDS))
     return router
 

@@ -53,13 +53,18 @@ class RosterSearch(StatesGroup):
     naming = State()
 
 
+def commands() -> Router:
+    router = Router(name="roster-commands")
+    router.message.register(show_roster, Command("therapists"), MANAGE)
+    router.message.register(stop_searching, RosterSearch.naming, Command("cancel"), MANAGE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="roster")
-    router.message.register(show_roster, Command("therapists"), MANAGE)
     router.callback_query.register(turn_page, RosterPageTurn.filter(), MANAGE)
     router.callback_query.register(ask_for_name, RosterFind.filter(), MANAGE)
-    router.message.register(stop_searching, RosterSearch.naming, Command("cancel"), MANAGE)
-    router.message.register(name_typed, RosterSearch.naming, F.text, ~F.text.startswith("/"), MANAGE)
+    router.message.register(name_typed, RosterSearch.naming, F.text, MANAGE)
     router.message.register(not_a_name, RosterSearch.naming, ~F.text, MANAGE)
     router.callback_query.register(open_therapist, RosterOpen.filter(), MANAGE)
     router.callback_query.register(back_to_card, RosterCard.filter(), MANAGE)

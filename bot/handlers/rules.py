@@ -9,8 +9,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.menus import BUTTON_FAQ, BUTTON_REQUIREMENTS
 
 
-def router() -> Router:
-    router = Router(name="rules")
+def commands() -> Router:
+    router = Router(name="rules-commands")
     router.message.register(show_faq, Command("faq"))
     router.message.register(show_faq, F.text == BUTTON_FAQ)
     router.message.register(show_requirements, Command("requirements"))

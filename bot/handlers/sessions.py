@@ -50,10 +50,15 @@ PAST_LISTED = 5
 PAGE_SIZE = 8  # sessions per page: the list stays readable and within a message
 
 
-def router() -> Router:
-    router = Router(name="sessions")
+def commands() -> Router:
+    router = Router(name="sessions-commands")
     router.message.register(show_sessions, Command("sessions"))
     router.message.register(show_sessions, F.text == BUTTON_SESSIONS)
+    return router
+
+
+def router() -> Router:
+    router = Router(name="sessions")
     router.callback_query.register(list_again, SessionList.filter())
     router.callback_query.register(open_session, SessionOpen.filter())
     router.callback_query.register(ask, SessionAsk.filter())

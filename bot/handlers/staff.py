@@ -47,19 +47,24 @@ class AddingStaff(StatesGroup):
     naming_person = State()
 
 
-def router() -> Router:
-    router = Router(name="staff")
+def commands() -> Router:
+    router = Router(name="staff-commands")
     router.message.register(show_staff, Command("staff"), MANAGE)
     router.message.register(grant_by_command, Command("grant"), MANAGE)
     router.message.register(revoke_by_command, Command("revoke"), MANAGE)
+    router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"), MANAGE)
+    return router
+
+
+def router() -> Router:
+    router = Router(name="staff")
     router.callback_query.register(open_member, StaffOpen.filter(), MANAGE)
     router.callback_query.register(toggle_role, StaffToggle.filter(), MANAGE)
     router.callback_query.register(back_to_list, StaffBack.filter(), MANAGE)
     router.callback_query.register(ask_for_person, StaffAdd.filter(), MANAGE)
-    router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"), MANAGE)
     router.message.register(person_picked, AddingStaff.naming_person, F.users_shared, MANAGE)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(person_typed, AddingStaff.naming_person, ~F.text.startswith("/"), MANAGE)
+    router.message.register(person_typed, AddingStaff.naming_person, MANAGE)
     return router
 
 

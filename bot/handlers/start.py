@@ -22,8 +22,8 @@ from core.usecases.vetting import draft_to_resume
 from core.users import Role, User
 
 
-def router() -> Router:
-    router = Router(name="start")
+def commands() -> Router:
+    router = Router(name="start-commands")
     router.message.register(show_main_menu, CommandStart())
     return router
 

@@ -24,9 +24,14 @@ from core.usecases.stats import StaffStats, figures_now, staff_stats
 SEE = HasPermission(Permission.SEE_STATS)
 
 
+def commands() -> Router:
+    router = Router(name="stats-commands")
+    router.message.register(show_stats, Command("stats"), SEE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="stats")
-    router.message.register(show_stats, Command("stats"), SEE)
     router.callback_query.register(refresh_stats, StatsRefresh.filter(), SEE)
     return router
 

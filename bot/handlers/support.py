@@ -78,7 +78,7 @@ def router() -> Router:
     )
     router.callback_query.register(close, SupportClose.filter(), ANSWER)
     # The support chat is staff's workspace: their talk among themselves is not for the bot to answer.
-    router.message.register(staff_talk, InSupportChat(), ~F.text.startswith("/"))
+    router.message.register(staff_talk, InSupportChat())
     return router
 
 

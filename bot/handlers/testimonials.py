@@ -31,9 +31,14 @@ PREVIEW = 60
 PUBLIC_LIMIT = 2500
 
 
+def commands() -> Router:
+    router = Router(name="testimonials-commands")
+    router.message.register(show_list, Command("testimonials"), MANAGE)
+    return router
+
+
 def router() -> Router:
     router = Router(name="testimonials")
-    router.message.register(show_list, Command("testimonials"), MANAGE)
     router.callback_query.register(back_to_list, TestimonialList.filter(), MANAGE)
     router.callback_query.register(open_card, TestimonialOpen.filter(), MANAGE)
     router.callback_query.register(move, TestimonialMove.filter(), MANAGE)
