@@ -8,11 +8,12 @@ LOCK := requirements/lock.txt
 
 .PHONY: run demo demo-data test test-fast lint locales missing-translations bench chaos clean lock
 
-# Every package at the version the lock names (its constraints); the scale extra adds to the same lock.
+# Every package at the version the lock names (its constraints). The scale extra's drivers come too:
+# mypy reads their types, and the same venv runs the suite against PostgreSQL and Redis.
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c $(LOCK) pip
-	$(BIN)/pip install --quiet -c $(LOCK) -e '.[test]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[test,scale]'
 	touch $(STAMP)
 
 # After a dependency changed in pyproject.toml: pins what is new, keeps every other pin.
