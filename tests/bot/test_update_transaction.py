@@ -1,6 +1,7 @@
 """An update is one transaction: the person, the conversation state, the use case's changes and the inbox mark
 commit once. On SQLite a step that only reads takes no write lock, and a first write that SQLite refuses (someone
-wrote since the step read) has the update handled again at once, not counted as a failed try."""
+wrote since the step read) has the update handled again at once, not counted as a failed try. A profile is read
+once a transaction, and read again after a write to it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from core.users import Role, User
 from storage.db import is_sqlite
 from storage.repositories.users import SqlUserRepository
 from storage.tables import InboxUpdateRow, UserRow
+from tests.bot.booking_support import IRYNA, add_therapist
 from tests.bot.test_inbox import a_message, handled, inbox_rows
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -108,3 +110,17 @@ async def test_a_step_that_only_read_gets_its_mark_alone_when_the_mark_is_refuse
     assert (row.handled_at is not None, row.attempts) == (True, 0)
     async with app.sessions() as db:
         assert await db.scalar(select(UserRow.first_name).where(UserRow.telegram_id == 4444)) == "Other"
+
+
+async def test_a_profile_read_twice_in_a_transaction_shows_what_was_written_between(app):
+    await add_therapist(app)
+    async with app.unit_of_work() as uow:
+        first = await uow.therapists.get(IRYNA)
+        first.price_minor = 1  # a caller's own copy: changing it changes nobody else's
+        assert (await uow.therapists.get(IRYNA)).price_minor != 1
+        await uow.roster.set_accepting(IRYNA, False)  # one column, not through the profile's save
+        assert (await uow.therapists.get(IRYNA)).accepting_clients is False
+        profile = await uow.therapists.get(IRYNA)
+        profile.hours = profile.hours[:1]
+        await uow.therapists.save(profile)
+        assert len((await uow.therapists.get(IRYNA)).hours) == 1
