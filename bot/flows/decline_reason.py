@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import LANGUAGES
-from bot.keyboards.vetting import DeclineStep, decline_confirm
+from bot.keyboards.vetting import DeclineStep, StepAction, decline_confirm
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from bot.views.applications import decline_template, polite_decline, step_name
@@ -29,7 +29,9 @@ class DeclineFlow(StatesGroup):
 
 def router() -> Router:
     router = Router(name="decline-reason")
-    router.callback_query.register(on_step, DeclineStep.filter(), REVIEW)
+    router.callback_query.register(send, DeclineStep.filter(F.action == StepAction.SEND), DeclineFlow.reason, REVIEW)
+    router.callback_query.register(cancel, DeclineStep.filter(F.action == StepAction.CANCEL), DeclineFlow.reason, REVIEW)
+    router.callback_query.register(out_of_date, DeclineStep.filter(), REVIEW)
     router.message.register(on_reason, DeclineFlow.reason, F.text, REVIEW)
     router.message.register(not_text, DeclineFlow.reason, ~F.text, REVIEW)
     return router
@@ -77,25 +79,16 @@ async def _preview(message: Message, i18n: I18n, name: str, reason: str, locale:
     )
 
 
-async def on_step(
-    query: CallbackQuery,
-    callback_data: DeclineStep,
-    state: FSMContext,
-    uow: UnitOfWork,
-    clock: Clock,
-    user: User,
-    settings: Settings,
-) -> None:
+async def cancel(query: CallbackQuery, state: FSMContext) -> None:
     assert isinstance(query.message, Message)
-    if await state.get_state() != DeclineFlow.reason.state:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
-        return
+    await state.clear()
+    await query.answer()
+    await query.message.edit_text(_("Cancelled: the application stays as it was."))
+
+
+async def send(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+    assert isinstance(query.message, Message)
     data = await state.get_data()
-    if callback_data.action != "send":
-        await state.clear()
-        await query.answer()
-        await query.message.edit_text(_("Cancelled: the application stays as it was."))
-        return
     try:
         application = await vetting.decline(uow, clock, user, data["application"], data["reason"], reviewers(settings))
     except (WrongStep, ApplicationNotFound) as error:
@@ -112,6 +105,10 @@ async def on_step(
     await query.message.answer(
         _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
     )
+
+
+async def out_of_date(query: CallbackQuery) -> None:
+    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
 
 
 async def not_text(message: Message) -> None:

@@ -15,7 +15,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.keyboards.vetting import InvitationStep, invitation_cancel, invitation_confirm, invitation_times_done
+from bot.keyboards.vetting import (
+    InvitationStep,
+    StepAction,
+    invitation_cancel,
+    invitation_confirm,
+    invitation_times_done,
+)
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from bot.views.applications import step_name
@@ -41,7 +47,10 @@ class InvitationFlow(StatesGroup):
 
 def router() -> Router:
     router = Router(name="interview-invitation")
-    router.callback_query.register(on_step, InvitationStep.filter(), REVIEW)
+    router.callback_query.register(cancel, InvitationStep.filter(F.action == StepAction.CANCEL), REVIEW)
+    router.callback_query.register(times_done, InvitationStep.filter(F.action == StepAction.DONE), InvitationFlow.times, REVIEW)
+    router.callback_query.register(send, InvitationStep.filter(F.action == StepAction.SEND), InvitationFlow.confirming, REVIEW)
+    router.callback_query.register(out_of_date, InvitationStep.filter(), REVIEW)
     router.message.register(on_time, InvitationFlow.times, F.text, REVIEW)
     router.message.register(on_link, InvitationFlow.link, F.text, REVIEW)
     router.message.register(not_text, InvitationFlow.times, REVIEW)
@@ -131,37 +140,29 @@ async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: Us
     )
 
 
-async def on_step(
-    query: CallbackQuery,
-    callback_data: InvitationStep,
-    state: FSMContext,
-    uow: UnitOfWork,
-    clock: Clock,
-    user: User,
-    settings: Settings,
-) -> None:
+async def cancel(query: CallbackQuery, state: FSMContext) -> None:
     assert isinstance(query.message, Message)
-    data = await state.get_data()
-    current = await state.get_state()
-    if callback_data.action == "cancel":
-        await state.clear()
-        await query.answer()
-        await query.message.edit_text(_("Cancelled: no invitation was sent."))
+    await state.clear()
+    await query.answer()
+    await query.message.edit_text(_("Cancelled: no invitation was sent."))
+
+
+async def times_done(query: CallbackQuery, state: FSMContext) -> None:
+    assert isinstance(query.message, Message)
+    if not (await state.get_data()).get("times"):
+        await query.answer(_("Send at least one time first."), show_alert=True)
         return
-    if callback_data.action == "done" and current == InvitationFlow.times.state:
-        if not data.get("times"):
-            await query.answer(_("Send at least one time first."), show_alert=True)
-            return
-        await state.set_state(InvitationFlow.link)
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(
-            _("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel()
-        )
-        return
-    if callback_data.action == "send" and current == InvitationFlow.confirming.state:
-        await _send(query, data, state, uow, clock, user, settings)
-        return
+    await state.set_state(InvitationFlow.link)
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel())
+
+
+async def send(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+    await _send(query, await state.get_data(), state, uow, clock, user, settings)
+
+
+async def out_of_date(query: CallbackQuery) -> None:
     await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
 
 

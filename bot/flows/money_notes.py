@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
-from bot.keyboards.payments import APPROVE, DECLINE, DONE, NoteCancel, cancel_note
+from bot.keyboards.payments import NoteCancel, RefundAction, cancel_note
 from bot.settings import Settings
 from bot.views.payments import amount
 from bot.views.presenting import money
@@ -31,7 +31,7 @@ from core.usecases.staff import NotAllowed
 from core.users import User
 
 PAYOUT, CLAWBACK, MANUAL = "payout", "clawback", "manual"
-LIMITS = {APPROVE: MAX_NOTE, DECLINE: MAX_NOTE, DONE: MAX_NOTE, PAYOUT: MAX_REFERENCE, CLAWBACK: MAX_NOTE, MANUAL: MAX_REFERENCE}
+LIMITS = {RefundAction.APPROVE: MAX_NOTE, RefundAction.DECLINE: MAX_NOTE, RefundAction.DONE: MAX_NOTE, PAYOUT: MAX_REFERENCE, CLAWBACK: MAX_NOTE, MANUAL: MAX_REFERENCE}
 
 
 class MoneyNote(StatesGroup):
@@ -73,10 +73,10 @@ async def on_note(
         return
     actor = await access.authority(user, uow, settings)
     try:
-        if what in (APPROVE, DECLINE):
-            await decide_refund(uow, clock, actor=actor, refund_id=target, approve=what == APPROVE, note=text)
+        if what in (RefundAction.APPROVE, RefundAction.DECLINE):
+            await decide_refund(uow, clock, actor=actor, refund_id=target, approve=what == RefundAction.APPROVE, note=text)
             done = _("Decided. Both the client and the therapist are told, with your reason.")
-        elif what == DONE:
+        elif what == RefundAction.DONE:
             await refund_carried_out(uow, clock, actor=actor, refund_id=target, note=text)
             done = _("Marked as refunded. The client is told.")
         elif what == PAYOUT:

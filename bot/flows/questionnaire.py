@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.keyboards.preferences import COMMON_ZONES
-from bot.keyboards.vetting import Answer, Nav
+from bot.keyboards.vetting import Answer, Nav, NavAction
 from bot.menus import main_menu
 from bot.reviewers import reviewers
 from bot.settings import Settings
@@ -57,7 +57,16 @@ class Questionnaire:
     def router(self) -> Router:
         router = Router(name=f"questionnaire-{self.form}")
         router.callback_query.register(self.on_option, Answer.filter(F.form == self.form))
-        router.callback_query.register(self.on_nav, Nav.filter(F.form == self.form))
+        for action, handler in (
+            (NavAction.BACK, self.on_back),
+            (NavAction.DONE, self.on_done),
+            (NavAction.KEEP, self.on_done),
+            (NavAction.SKIP, self.on_skip),
+            (NavAction.CLEAR, self.on_clear),
+            (NavAction.EDIT, self.on_edit),
+            (NavAction.SEND, self.on_send),
+        ):
+            router.callback_query.register(handler, Nav.filter((F.form == self.form) & (F.action == action)))
         router.message.register(self.on_text, self.state, F.text)
         router.message.register(self.on_file, self.state, F.photo | F.document)
         router.message.register(self.on_other, self.state, ~F.text)
@@ -109,17 +118,17 @@ class Questionnaire:
             ]
         navigation = []
         if q.kind in {Kind.MULTI, Kind.FILES}:
-            navigation.append((_("✔️ Done"), "done"))
+            navigation.append((_("✔️ Done"), NavAction.DONE))
         if q.kind is Kind.FILES and answers.get(q.key):
-            navigation.append((_("🗑 Remove the files sent"), "clear"))
+            navigation.append((_("🗑 Remove the files sent"), NavAction.CLEAR))
         if q.kind is Kind.EMAIL:
-            navigation.append((_("Skip: Telegram is enough"), "skip"))
+            navigation.append((_("Skip: Telegram is enough"), NavAction.SKIP))
         if is_answered(q, answers) and q.kind not in {Kind.MULTI, Kind.FILES} and not application.editing:
-            navigation.append((_("➡️ Keep this answer"), "keep"))
+            navigation.append((_("➡️ Keep this answer"), NavAction.KEEP))
         if application.editing:
-            navigation.append((_("⬅️ Back to the summary"), "back"))
+            navigation.append((_("⬅️ Back to the summary"), NavAction.BACK))
         elif number > 1:
-            navigation.append((_("⬅️ Back"), "back"))
+            navigation.append((_("⬅️ Back"), NavAction.BACK))
         rows = [options[i : i + 2] for i in range(0, len(options), 2)]
         rows += [
             [InlineKeyboardButton(text=label, callback_data=Nav(form=self.form, action=action, key=q.key).pack())]
@@ -137,12 +146,12 @@ class Questionnaire:
         parts.append(_("Change any answer with the buttons below, or send the questionnaire."))
         edits = [
             InlineKeyboardButton(
-                text=f"✏️ {title(self.form, q.key)}", callback_data=Nav(form=self.form, action="edit", key=q.key).pack()
+                text=f"✏️ {title(self.form, q.key)}", callback_data=Nav(form=self.form, action=NavAction.EDIT, key=q.key).pack()
             )
             for q in QUESTIONS[self.form]
         ]
         send = InlineKeyboardButton(
-            text=_("📨 Send the questionnaire"), callback_data=Nav(form=self.form, action="send").pack()
+            text=_("📨 Send the questionnaire"), callback_data=Nav(form=self.form, action=NavAction.SEND).pack()
         )
         rows = [edits[i : i + 2] for i in range(0, len(edits), 2)] + [[send]]
         return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows)
@@ -167,34 +176,37 @@ class Questionnaire:
         await _edit_markup(query.message, None)
         await self.show(query.message, application)
 
-    async def on_nav(
-        self,
-        query: CallbackQuery,
-        callback_data: Nav,
-        uow: UnitOfWork,
-        clock: Clock,
-        user: User,
-        state: FSMContext,
-        settings: Settings,
+    async def on_back(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key))
+
+    async def on_done(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        """«Done» with a question of several answers or files, or «Keep this answer»."""
+        await self._moved(query, uow, user, state, vetting.finish_question(uow, clock, user, self.form, callback_data.key))
+
+    async def on_skip(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, uow, user, state, vetting.skip_question(uow, clock, user, self.form, callback_data.key))
+
+    async def on_clear(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, uow, user, state, vetting.remove_files(uow, clock, user, self.form, callback_data.key))
+
+    async def on_edit(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, uow, user, state, vetting.edit_answer(uow, clock, user, self.form, callback_data.key))
+
+    async def on_send(
+        self, query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
     ) -> None:
-        assert isinstance(query.message, Message)
-        action, key = callback_data.action, callback_data.key
         try:
-            if action == "send":
-                await self.send(query, uow, clock, user, state, settings)
-                return
-            if action == "back":
-                application = await vetting.go_back(uow, clock, user, self.form, key)
-            elif action in {"done", "keep"}:
-                application = await vetting.finish_question(uow, clock, user, self.form, key)
-            elif action == "skip":
-                application = await vetting.skip_question(uow, clock, user, self.form, key)
-            elif action == "clear":
-                application = await vetting.remove_files(uow, clock, user, self.form, key)
-            elif action == "edit":
-                application = await vetting.edit_answer(uow, clock, user, self.form, key)
-            else:
-                raise StalePosition(action)
+            await self.send(query, uow, clock, user, state, settings)
+        except REFUSALS as error:
+            await self._refused(query, uow, user, state, error)
+
+    async def _moved(
+        self, query: CallbackQuery, uow: UnitOfWork, user: User, state: FSMContext, change: Awaitable[Application]
+    ) -> None:
+        """The applicant moved within the questionnaire: the question they are at now, or why not."""
+        assert isinstance(query.message, Message)
+        try:
+            application = await change
         except REFUSALS as error:
             await self._refused(query, uow, user, state, error)
             return

@@ -6,6 +6,9 @@ learning anything about the application.
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -17,7 +20,7 @@ from bot.access import publish_own_commands
 from bot.arguments import NotANumber, record_number
 from bot.editing import Screen
 from bot.flows import decline_reason, interview_invitation
-from bot.keyboards.vetting import Review, decisions, open_application, queue_buttons
+from bot.keyboards.vetting import Review, ReviewAction, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
@@ -49,7 +52,14 @@ def commands() -> Router:
 
 def router() -> Router:
     router = Router(name="applications-admin")
-    router.callback_query.register(on_review, Review.filter(), REVIEW)
+    router.callback_query.register(queue_again, Review.filter(F.action == ReviewAction.QUEUE), REVIEW)
+    router.callback_query.register(open_from_button, Review.filter(F.action == ReviewAction.OPEN), REVIEW)
+    router.callback_query.register(documents, Review.filter(F.action == ReviewAction.DOCS), REVIEW)
+    router.callback_query.register(invite, Review.filter(F.action == ReviewAction.INVITE), REVIEW)
+    router.callback_query.register(decline, Review.filter(F.action == ReviewAction.DECLINE), REVIEW)
+    router.callback_query.register(interview_held, Review.filter(F.action == ReviewAction.HELD), REVIEW)
+    router.callback_query.register(approve, Review.filter(F.action == ReviewAction.APPROVE), REVIEW)
+    router.callback_query.register(publish, Review.filter(F.action == ReviewAction.PUBLISH), REVIEW)
     return router
 
 
@@ -72,62 +82,93 @@ async def show_queue(
     await message.answer(**await _queue(uow, clock, user))
 
 
-async def on_review(
+async def queue_again(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    await query.message.answer(**await _queue(uow, clock, user))
+
+
+async def open_from_button(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, user: User) -> None:
+    assert isinstance(query.message, Message)
+    async with _refusals(query):
+        await query.answer()
+        await show_application(query.message, uow, callback_data.application, user)
+
+
+async def documents(query: CallbackQuery, callback_data: Review, uow: UnitOfWork) -> None:
+    assert isinstance(query.message, Message)
+    async with _refusals(query):
+        await query.answer()
+        await show_documents(query.message, uow, callback_data.application)
+
+
+async def invite(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+    async with _refusals(query):
+        await interview_invitation.begin(query, uow, state, user, callback_data.application, clock.now())
+
+
+async def decline(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, user: User, state: FSMContext, i18n: I18n) -> None:
+    async with _refusals(query):
+        await decline_reason.begin(query, uow, state, user, i18n, callback_data.application)
+
+
+async def interview_held(
+    query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert isinstance(query.message, Message)
+    async with _refusals(query):
+        application = await vetting.mark_interview_held(uow, clock, user, callback_data.application, reviewers(settings))
+        await query.answer()
+        await query.message.answer(
+            _("Marked as held. {name} has been sent the second questionnaire.").format(name=application.display_name)
+        )
+
+
+async def approve(
+    query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    assert isinstance(query.message, Message)
+    async with _refusals(query):
+        application = await vetting.approve(uow, clock, user, callback_data.application, reviewers(settings))
+        first, last = live_range(application, user.timezone)
+        await query.answer()
+        await query.message.answer(
+            _(
+                "Approved: the profile of {name} is created, not public yet. They were told it goes live "
+                "between {first} and {last}."
+            ).format(name=application.display_name, first=first, last=last),
+            reply_markup=decisions(application),
+        )
+
+
+async def publish(
     query: CallbackQuery,
     callback_data: Review,
     uow: UnitOfWork,
     clock: Clock,
     user: User,
     settings: Settings,
-    state: FSMContext,
     i18n: I18n,
     bot: Bot,
 ) -> None:
     assert isinstance(query.message, Message)
-    action, number = callback_data.action, callback_data.application
+    async with _refusals(query):
+        application, therapist = await vetting.publish(uow, clock, user, callback_data.application, reviewers(settings))
+        # Their own command menu changes now; the reply keyboard on their next /start.
+        await publish_own_commands(bot, i18n, uow, settings, therapist)
+        await query.answer()
+        await query.message.answer(
+            _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(
+                name=application.display_name
+            )
+        )
+
+
+@asynccontextmanager
+async def _refusals(query: CallbackQuery) -> AsyncIterator[None]:
+    """An application that is gone, or has moved on since its button was sent: the admin is told which."""
     try:
-        if action == "queue":
-            await query.answer()
-            await query.message.answer(**await _queue(uow, clock, user))
-        elif action == "open":
-            await query.answer()
-            await show_application(query.message, uow, number, user)
-        elif action == "docs":
-            await query.answer()
-            await show_documents(query.message, uow, number)
-        elif action == "invite":
-            await interview_invitation.begin(query, uow, state, user, number, clock.now())
-        elif action == "decline":
-            await decline_reason.begin(query, uow, state, user, i18n, number)
-        elif action == "held":
-            application = await vetting.mark_interview_held(uow, clock, user, number, reviewers(settings))
-            await query.answer()
-            await query.message.answer(
-                _("Marked as held. {name} has been sent the second questionnaire.").format(name=application.display_name)
-            )
-        elif action == "approve":
-            application = await vetting.approve(uow, clock, user, number, reviewers(settings))
-            first, last = live_range(application, user.timezone)
-            await query.answer()
-            await query.message.answer(
-                _(
-                    "Approved: the profile of {name} is created, not public yet. They were told it goes live "
-                    "between {first} and {last}."
-                ).format(name=application.display_name, first=first, last=last),
-                reply_markup=decisions(application),
-            )
-        elif action == "publish":
-            application, therapist = await vetting.publish(uow, clock, user, number, reviewers(settings))
-            # Their own command menu changes now; the reply keyboard on their next /start.
-            await publish_own_commands(bot, i18n, uow, settings, therapist)
-            await query.answer()
-            await query.message.answer(
-                _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(
-                    name=application.display_name
-                )
-            )
-        else:
-            await query.answer(_("This button no longer works. Open /start for the current menu."), show_alert=True)
+        yield
     except ApplicationNotFound:
         await query.answer(_("There is no such application."), show_alert=True)
     except WrongStep as error:

@@ -23,11 +23,8 @@ from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note
 from bot.keyboards.paging import REFUNDS, ListPage, page_turns
 from bot.keyboards.payments import (
-    APPROVE,
-    DECLINE,
-    DONE,
-    RETRY,
     RefundAct,
+    RefundAction,
     RefundList,
     RefundOpen,
     TherapistAnswer,
@@ -70,7 +67,11 @@ def router() -> Router:
     router.callback_query.register(queue_again, RefundList.filter(), SEE)
     router.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS), SEE)
     router.callback_query.register(open_refund, RefundOpen.filter(), SEE)
-    router.callback_query.register(act, RefundAct.filter(), HasPermission(Permission.DECIDE_REFUNDS))
+    decide = HasPermission(Permission.DECIDE_REFUNDS)
+    router.callback_query.register(send_stars_back, RefundAct.filter(F.act == RefundAction.RETRY), decide)
+    router.callback_query.register(
+        ask_for_reason, RefundAct.filter(F.act.in_({RefundAction.APPROVE, RefundAction.DECLINE, RefundAction.DONE})), decide
+    )
     return router
 
 
@@ -131,41 +132,55 @@ async def open_refund(
     await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
 
 
-async def act(
+async def ask_for_reason(
+    query: CallbackQuery, callback_data: RefundAct, state: FSMContext, uow: UnitOfWork, user: User
+) -> None:
+    """Approving, declining or marking as refunded takes a note, typed next."""
+    case = await _still_open(query, callback_data, uow, user)
+    if case is None:
+        return
+    prompts = {
+        RefundAction.APPROVE: _("Approving refund #{number}. Type the reason both sides will read:"),
+        RefundAction.DECLINE: _("Declining refund #{number}. Type the reason both sides will read:"),
+        RefundAction.DONE: _(
+            "Refund #{number}: once the money is returned in the provider's dashboard, type a note for the client "
+            "(e.g. the provider's refund reference):"
+        ),
+    }
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_for_note(
+        query.message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
+    )
+
+
+async def send_stars_back(
     query: CallbackQuery,
     callback_data: RefundAct,
-    state: FSMContext,
     uow: UnitOfWork,
     clock: Clock,
     user: User,
     settings: Settings,
     bot: Bot,
 ) -> None:
+    case = await _still_open(query, callback_data, uow, user)
+    if case is not None:
+        await _send_stars_back(query, uow, clock, user, settings, bot, case)
+
+
+async def _still_open(query: CallbackQuery, callback_data: RefundAct, uow: UnitOfWork, user: User) -> RefundCase | None:
+    """The refund, if the pressed act is still one to do; otherwise the press is answered and None comes back."""
     assert isinstance(query.message, Message)
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
         await query.answer(_("There is no such refund."), show_alert=True)
-        return
+        return None
     if callback_data.act not in _acts(case, may_decide=True):
         await query.answer(_("This refund has moved on since; here is how it stands now."), show_alert=True)
         await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
-        return
-    if callback_data.act == RETRY:
-        await _send_stars_back(query, uow, clock, user, settings, bot, case)
-        return
-    prompts = {
-        APPROVE: _("Approving refund #{number}. Type the reason both sides will read:"),
-        DECLINE: _("Declining refund #{number}. Type the reason both sides will read:"),
-        DONE: _(
-            "Refund #{number}: once the money is returned in the provider's dashboard, type a note for the client "
-            "(e.g. the provider's refund reference):"
-        ),
-    }
-    await query.answer()
-    await ask_for_note(
-        query.message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
-    )
+        return None
+    return case
 
 
 async def _send_stars_back(
@@ -194,14 +209,14 @@ def _queue(page: Page[RefundCase], user: User) -> tuple[str, InlineKeyboardMarku
     return text[:4000], refund_list([case.refund.id for case in page.items], page_turns(REFUNDS, page))
 
 
-def _acts(case: RefundCase, may_decide: bool) -> list[str]:
+def _acts(case: RefundCase, may_decide: bool) -> list[RefundAction]:
     refund = case.refund
     if not may_decide:
         return []
     if refund.status is RefundStatus.AWAITING_DECISION:
-        return [APPROVE, DECLINE]
+        return [RefundAction.APPROVE, RefundAction.DECLINE]
     if refund.status is RefundStatus.APPROVED and not refund.automatic:
-        return [DONE]
+        return [RefundAction.DONE]
     if refund.status is RefundStatus.APPROVED and refund.failure:
-        return [RETRY]
+        return [RefundAction.RETRY]
     return []

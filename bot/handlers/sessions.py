@@ -5,6 +5,8 @@ free (with the refund due) or, less than 24 hours ahead, counted as held.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -61,8 +63,14 @@ def router() -> Router:
     router = Router(name="sessions")
     router.callback_query.register(list_again, SessionList.filter())
     router.callback_query.register(open_session, SessionOpen.filter())
-    router.callback_query.register(ask, SessionAsk.filter())
-    router.callback_query.register(act, SessionDo.filter())
+    router.callback_query.register(ask_to_cancel, SessionAsk.filter(F.action == Action.CANCEL))
+    router.callback_query.register(ask_about_no_show, SessionAsk.filter(F.action == Action.NO_SHOW))
+    router.callback_query.register(accept, SessionDo.filter(F.action == Action.ACCEPT))
+    router.callback_query.register(decline, SessionDo.filter(F.action == Action.DECLINE))
+    router.callback_query.register(cancel, SessionDo.filter(F.action == Action.CANCEL))
+    router.callback_query.register(no_show, SessionDo.filter(F.action == Action.NO_SHOW))
+    router.callback_query.register(out_of_date, SessionAsk.filter())
+    router.callback_query.register(out_of_date, SessionDo.filter())
     router.callback_query.register(calendar_again, SessionCalendar.filter())
     return router
 
@@ -119,70 +127,119 @@ async def calendar_again(
     )
 
 
-async def ask(
+async def ask_to_cancel(
     query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    """Say what the action means before it is done."""
+    """Say what cancelling means before it is done."""
     assert isinstance(query.message, Message)
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
-        if callback_data.action == Action.CANCEL.value:
-            booking, terms = await cancellation_terms(
-                uow, clock, person_id=user.telegram_id, booking_id=booking_id, version=version
-            )
-            side = booking.side_of(user.telegram_id)
-            text = _cancel_question(
-                booking_moment(booking, user.timezone),
-                side,
-                terms,
-                requested=booking.confirmed_at is None,
-                paid=bool(booking.paid_minor),
-            )
-            markup = confirm_action_keyboard(
-                booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
-            )
-        elif callback_data.action == Action.NO_SHOW.value:
-            view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-            if view.booking.version != version:
-                raise BookingChanged(view.booking)
-            if Action.NO_SHOW not in view.actions:
-                raise BookingRefused("no_show_not_now")
-            text = _("Mark that {name} did not come to the session on {moment}? It will count as held.").format(
-                name=view.counterpart_name, moment=booking_moment(view.booking, user.timezone)
-            )
-            markup = confirm_action_keyboard(booking_id, version, Action.NO_SHOW, _("Yes, they did not come"))
-        else:
-            await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
-            return
+        booking, terms = await cancellation_terms(uow, clock, person_id=user.telegram_id, booking_id=booking_id, version=version)
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
         await _refused(query, refused, uow, clock, user, settings, booking_id)
         return
+    side = booking.side_of(user.telegram_id)
+    text = _cancel_question(
+        booking_moment(booking, user.timezone), side, terms, requested=booking.confirmed_at is None, paid=bool(booking.paid_minor)
+    )
+    markup = confirm_action_keyboard(
+        booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
+    )
     await query.answer()
     await replace_message(query.message, text, markup)
 
 
-async def act(
+async def ask_about_no_show(
+    query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    """Say what marking a no-show means before it is done."""
+    assert isinstance(query.message, Message)
+    booking_id, version = callback_data.booking_id, callback_data.version
+    try:
+        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+        if view.booking.version != version:
+            raise BookingChanged(view.booking)
+        if Action.NO_SHOW not in view.actions:
+            raise BookingRefused("no_show_not_now")
+    except (BookingNotFound, BookingChanged, BookingRefused) as refused:
+        await _refused(query, refused, uow, clock, user, settings, booking_id)
+        return
+    text = _("Mark that {name} did not come to the session on {moment}? It will count as held.").format(
+        name=view.counterpart_name, moment=booking_moment(view.booking, user.timezone)
+    )
+    markup = confirm_action_keyboard(booking_id, version, Action.NO_SHOW, _("Yes, they did not come"))
+    await query.answer()
+    await replace_message(query.message, text, markup)
+
+
+async def accept(
     query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    booking_id, version, me = callback_data.booking_id, callback_data.version, user.telegram_id
+    async def change() -> None:
+        await accept_request(
+            uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id,
+            version=callback_data.version, policy=settings.booking_policy(),
+        )
+
+    await _act(query, callback_data, uow, clock, user, settings, change, _("Accepted. The client is told and will pay."))
+
+
+async def decline(
+    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change() -> None:
+        await decline_request(
+            uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
+        )
+
+    await _act(query, callback_data, uow, clock, user, settings, change, _("Declined. The client is told and offered other times."))
+
+
+async def cancel(
+    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change() -> None:
+        await cancel_booking(
+            uow, clock, person_id=user.telegram_id, booking_id=callback_data.booking_id,
+            version=callback_data.version, expected_free=callback_data.free,
+        )
+
+    await _act(query, callback_data, uow, clock, user, settings, change, _("Cancelled."))
+
+
+async def no_show(
+    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change() -> None:
+        await mark_no_show(
+            uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
+        )
+
+    await _act(query, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."))
+
+
+async def out_of_date(query: CallbackQuery) -> None:
+    """An action its button can no longer ask or do (a move goes through the days instead)."""
+    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+
+
+# -- inside ----------------------------------------------------------------------
+
+
+async def _act(
+    query: CallbackQuery,
+    callback_data: SessionDo,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    change: Callable[[], Awaitable[None]],
+    done: str,
+) -> None:
+    """Do the confirmed change, say it is done and show the session as it stands now; or say why not."""
+    booking_id, version = callback_data.booking_id, callback_data.version
     try:
-        if callback_data.action == Action.ACCEPT.value:
-            await accept_request(uow, clock, therapist_id=me, booking_id=booking_id, version=version, policy=settings.booking_policy())
-            done = _("Accepted. The client is told and will pay.")
-        elif callback_data.action == Action.DECLINE.value:
-            await decline_request(uow, clock, therapist_id=me, booking_id=booking_id, version=version)
-            done = _("Declined. The client is told and offered other times.")
-        elif callback_data.action == Action.CANCEL.value:
-            await cancel_booking(
-                uow, clock, person_id=me, booking_id=booking_id, version=version, expected_free=callback_data.free
-            )
-            done = _("Cancelled.")
-        elif callback_data.action == Action.NO_SHOW.value:
-            await mark_no_show(uow, clock, therapist_id=me, booking_id=booking_id, version=version)
-            done = _("Marked: the client did not come.")
-        else:
-            await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
-            return
+        await change()
     except TermsChanged as changed:
         await _terms_changed(query, changed.terms, uow, clock, user, booking_id, version)
         return
@@ -190,11 +247,8 @@ async def act(
         await _refused(query, refused, uow, clock, user, settings, booking_id)
         return
     await query.answer(done)
-    view = await session_view(uow, clock, person_id=me, booking_id=booking_id)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     await _show_card(query, view, user, settings)
-
-
-# -- inside ----------------------------------------------------------------------
 
 
 async def _overview(

@@ -109,13 +109,13 @@ class SessionAsk(ButtonData, prefix="sq"):
 
     booking_id: int
     version: int
-    action: str
+    action: Action
 
 
 class SessionDo(ButtonData, prefix="sd"):
     booking_id: int
     version: int
-    action: str
+    action: Action
     free: bool = False  # for a cancellation: the terms the person agreed to
 
 
@@ -254,11 +254,11 @@ def session_actions_keyboard(view: SessionView, *, back: bool = True) -> InlineK
     for action in view.actions:
         text = str(ACTION_LABELS[action])
         if action in (Action.ACCEPT, Action.DECLINE):
-            data: CallbackData = SessionDo(booking_id=booking.id, version=booking.version, action=action.value)
+            data: CallbackData = SessionDo(booking_id=booking.id, version=booking.version, action=action)
         elif action is Action.MOVE:
             data = Days(therapist_id=booking.therapist_id, booking_id=booking.id, version=booking.version, edit=True)
         else:
-            data = SessionAsk(booking_id=booking.id, version=booking.version, action=action.value)
+            data = SessionAsk(booking_id=booking.id, version=booking.version, action=action)
         builder.row(_button(text, data))
     for button in payment_buttons(view):  # payments: pay now, or ask for a refund
         builder.row(button)
@@ -277,14 +277,14 @@ def request_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
     for action in (Action.ACCEPT, Action.DECLINE):
         builder.button(
             text=str(ACTION_LABELS[action]),
-            callback_data=SessionDo(booking_id=booking_id, version=version, action=action.value),
+            callback_data=SessionDo(booking_id=booking_id, version=version, action=action),
         )
     return builder.as_markup()
 
 
 def confirm_action_keyboard(booking_id: int, version: int, action: Action, yes: str, *, free: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=yes, callback_data=SessionDo(booking_id=booking_id, version=version, action=action.value, free=free))
+    builder.button(text=yes, callback_data=SessionDo(booking_id=booking_id, version=version, action=action, free=free))
     builder.button(text=_("‹ Back"), callback_data=SessionOpen(booking_id=booking_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -294,7 +294,7 @@ def no_show_keyboard(booking_id: int, version: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=str(ACTION_LABELS[Action.NO_SHOW]),
-        callback_data=SessionAsk(booking_id=booking_id, version=version, action=Action.NO_SHOW.value),
+        callback_data=SessionAsk(booking_id=booking_id, version=version, action=Action.NO_SHOW),
     )
     return builder.as_markup()
 

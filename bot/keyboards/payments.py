@@ -6,6 +6,8 @@ a forged or replayed button is answered, never acted on.
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -40,9 +42,16 @@ class RefundOpen(ButtonData, prefix="rfo"):
     refund_id: int
 
 
+class RefundAction(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    DONE = "done"  # the money is returned by hand
+    RETRY = "retry"  # the stars again, after Telegram refused them
+
+
 class RefundAct(ButtonData, prefix="rfx"):
     refund_id: int
-    act: str  # approve | decline | done | retry
+    act: RefundAction
 
 
 class PayoutMark(ButtonData, prefix="pom"):
@@ -61,7 +70,6 @@ class NoteCancel(ButtonData, prefix="ntc"):
     pass
 
 
-APPROVE, DECLINE, DONE, RETRY = "approve", "decline", "done", "retry"
 
 
 def payment_buttons(view: SessionView) -> list[InlineKeyboardButton]:
@@ -104,12 +112,12 @@ def refund_list(refund_ids: list[int], turns: list[InlineKeyboardButton]) -> Inl
     return builder.as_markup()
 
 
-def refund_actions(refund_id: int, acts: list[str]) -> InlineKeyboardMarkup:
+def refund_actions(refund_id: int, acts: list[RefundAction]) -> InlineKeyboardMarkup:
     labels = {
-        APPROVE: _("✅ Approve"),
-        DECLINE: _("✖️ Decline"),
-        DONE: _("✅ Mark as refunded"),
-        RETRY: _("↩️ Send the Stars back now"),
+        RefundAction.APPROVE: _("✅ Approve"),
+        RefundAction.DECLINE: _("✖️ Decline"),
+        RefundAction.DONE: _("✅ Mark as refunded"),
+        RefundAction.RETRY: _("↩️ Send the Stars back now"),
     }
     builder = InlineKeyboardBuilder()
     for act in acts:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -25,11 +26,19 @@ class Answer(ButtonData, prefix="qa"):
     value: str
 
 
-class Nav(ButtonData, prefix="qn"):
-    """back · done · keep · skip · clear (the files of a question) · edit · send."""
+class NavAction(StrEnum):
+    BACK = "back"
+    DONE = "done"
+    KEEP = "keep"
+    SKIP = "skip"
+    CLEAR = "clear"  # the files sent for a question
+    EDIT = "edit"
+    SEND = "send"
 
+
+class Nav(ButtonData, prefix="qn"):
     form: Form
-    action: str
+    action: NavAction
     key: str = ""
 
 
@@ -51,19 +60,36 @@ class InterviewReply(ButtonData, prefix="iv"):
     choice: int  # index of the time picked; -1: none suits
 
 
-class Review(ButtonData, prefix="rv"):
-    """An admin's button: open · docs · invite · held · approve · publish · decline · queue."""
+class ReviewAction(StrEnum):
+    OPEN = "open"
+    DOCS = "docs"
+    INVITE = "invite"
+    HELD = "held"
+    APPROVE = "approve"
+    PUBLISH = "publish"
+    DECLINE = "decline"
+    QUEUE = "queue"
 
-    action: str
+
+class Review(ButtonData, prefix="rv"):
+    """An admin's button about an application (none for the queue)."""
+
+    action: ReviewAction
     application: int = 0
 
 
+class StepAction(StrEnum):
+    DONE = "done"  # all the interview times are in
+    SEND = "send"
+    CANCEL = "cancel"
+
+
 class InvitationStep(ButtonData, prefix="ivs"):
-    action: str  # done (all times in) · send · cancel
+    action: StepAction
 
 
 class DeclineStep(ButtonData, prefix="dcl"):
-    action: str  # send · cancel
+    action: StepAction  # send · cancel
 
 
 OTHER_TIME = -1
@@ -124,7 +150,7 @@ def interview_choices(application: Application, zone: str) -> InlineKeyboardMark
 
 def open_application(application_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("📂 Open the application"), callback_data=Review(action="open", application=application_id))
+    builder.button(text=_("📂 Open the application"), callback_data=Review(action=ReviewAction.OPEN, application=application_id))
     return builder.as_markup()
 
 
@@ -136,19 +162,19 @@ def decisions(application: Application) -> InlineKeyboardMarkup:
     step = application.step
     if step in {Step.SUBMITTED, Step.INTERVIEW_INVITED}:
         label = _("📅 Invite to an interview") if step is Step.SUBMITTED else _("📅 Send a new invitation")
-        builder.button(text=label, callback_data=Review(action="invite", application=number))
+        builder.button(text=label, callback_data=Review(action=ReviewAction.INVITE, application=number))
     if step is Step.INTERVIEW_SCHEDULED:
-        builder.button(text=_("✅ Interview held: send the second questionnaire"), callback_data=Review(action="held", application=number))
-        builder.button(text=_("📅 Change the interview time"), callback_data=Review(action="invite", application=number))
+        builder.button(text=_("✅ Interview held: send the second questionnaire"), callback_data=Review(action=ReviewAction.HELD, application=number))
+        builder.button(text=_("📅 Change the interview time"), callback_data=Review(action=ReviewAction.INVITE, application=number))
     if application.second_answers.get("education_documents") or application.second_answers.get("photo"):
-        builder.button(text=_("📎 Show the documents"), callback_data=Review(action="docs", application=number))
+        builder.button(text=_("📎 Show the documents"), callback_data=Review(action=ReviewAction.DOCS, application=number))
     if step is Step.SECOND_SUBMITTED:
-        builder.button(text=_("👍 Approve: create the profile"), callback_data=Review(action="approve", application=number))
+        builder.button(text=_("👍 Approve: create the profile"), callback_data=Review(action=ReviewAction.APPROVE, application=number))
     if step is Step.APPROVED:
-        builder.button(text=_("🚀 Publish the profile"), callback_data=Review(action="publish", application=number))
+        builder.button(text=_("🚀 Publish the profile"), callback_data=Review(action=ReviewAction.PUBLISH, application=number))
     if step not in {Step.PUBLISHED, Step.DECLINED, Step.FIRST_DRAFT}:
-        builder.button(text=_("✖️ Decline"), callback_data=Review(action="decline", application=number))
-    builder.button(text=_("⬅️ To the queue"), callback_data=Review(action="queue"))
+        builder.button(text=_("✖️ Decline"), callback_data=Review(action=ReviewAction.DECLINE, application=number))
+    builder.button(text=_("⬅️ To the queue"), callback_data=Review(action=ReviewAction.QUEUE))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -160,7 +186,7 @@ def queue_buttons(applications: Sequence[Application], now: datetime, limit: int
         days = max((now - application.updated_at).days, 0)
         builder.button(
             text=_("#{number} {name} · {days} d").format(number=application.id, name=application.display_name[:40], days=days),
-            callback_data=Review(action="open", application=application.id),
+            callback_data=Review(action=ReviewAction.OPEN, application=application.id),
         )
     builder.adjust(1)
     return builder.as_markup()
@@ -168,29 +194,29 @@ def queue_buttons(applications: Sequence[Application], now: datetime, limit: int
 
 def invitation_times_done() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("➡️ That's all: on to the link"), callback_data=InvitationStep(action="done"))
-    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    builder.button(text=_("➡️ That's all: on to the link"), callback_data=InvitationStep(action=StepAction.DONE))
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action=StepAction.CANCEL))
     builder.adjust(1)
     return builder.as_markup()
 
 
 def invitation_cancel() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action=StepAction.CANCEL))
     return builder.as_markup()
 
 
 def invitation_confirm() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("📨 Send the invitation"), callback_data=InvitationStep(action="send"))
-    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action="cancel"))
+    builder.button(text=_("📨 Send the invitation"), callback_data=InvitationStep(action=StepAction.SEND))
+    builder.button(text=_("✖️ Cancel"), callback_data=InvitationStep(action=StepAction.CANCEL))
     builder.adjust(1)
     return builder.as_markup()
 
 
 def decline_confirm() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("📨 Send this answer"), callback_data=DeclineStep(action="send"))
-    builder.button(text=_("✖️ Cancel"), callback_data=DeclineStep(action="cancel"))
+    builder.button(text=_("📨 Send this answer"), callback_data=DeclineStep(action=StepAction.SEND))
+    builder.button(text=_("✖️ Cancel"), callback_data=DeclineStep(action=StepAction.CANCEL))
     builder.adjust(1)
     return builder.as_markup()
