@@ -13,6 +13,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 
+class Notice(StrEnum):
+    """A kind of timed message. Each topic declares its kinds as a subclass of this, in its use cases'
+    module (`BookingNotice`, `VettingNotice`, ...), and `bot/notices/<topic>.py` renders each; the value is
+    what the message's row stores. `notify` and `schedule` take nothing else, so a kind nobody declared is
+    a type error, and tests/bot/test_notice_kinds.py checks that every declared kind has its renderer.
+    """
+
+
 class NoticeStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from bot.notices.kinds import Copy, NoticeContext, NoticeKind, Outgoing, SentMessage
-from core.usecases.broadcasts import BROADCAST
+from core.usecases.broadcasts import BroadcastNotice
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {BROADCAST: BroadcastCopy()}
+    return {BroadcastNotice.COPY: BroadcastCopy()}
 
 
 class BroadcastCopy(NoticeKind):

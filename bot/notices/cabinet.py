@@ -8,12 +8,12 @@ from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, 
 from bot.views.cabinet import field_name
 from core.profile_changes import ChangeStatus, ProfileChange
 from core.staff import Permission
-from core.usecases.profile_changes import CHANGE_DECIDED_NOTICE, CHANGE_PROPOSED_NOTICE
+from core.usecases.profile_changes import ProfileChangeNotice
 from core.usecases.staff import authority_of
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {CHANGE_PROPOSED_NOTICE: ChangeProposed(), CHANGE_DECIDED_NOTICE: ChangeDecided()}
+    return {ProfileChangeNotice.PROPOSED: ChangeProposed(), ProfileChangeNotice.DECIDED: ChangeDecided()}
 
 
 async def _change(context: NoticeContext) -> ProfileChange | None:

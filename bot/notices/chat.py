@@ -10,18 +10,11 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.notices.kinds import Copy, NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from core.conversations import RelayedMessage
-from core.usecases.conversations import (
-    RELAY,
-    RELAY_UNDELIVERED,
-    Undelivered,
-    partner_in,
-    remember_delivery,
-    tell_undelivered,
-)
+from core.usecases.conversations import ChatNotice, Undelivered, partner_in, remember_delivery, tell_undelivered
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {RELAY: Relay(), RELAY_UNDELIVERED: RelayUndelivered()}
+    return {ChatNotice.RELAY: Relay(), ChatNotice.RELAY_UNDELIVERED: RelayUndelivered()}
 
 
 def header(name: str) -> str:

@@ -11,11 +11,11 @@ from bot.views.presenting import local_moment
 from core.bookings import BookingStatus
 from core.meetings import meeting_link
 from core.usecases.booking import settled_booking
-from core.usecases.meetings import MEETING_CHANGED, ROOM_WANTED
+from core.usecases.meetings import MeetingNotice
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {MEETING_CHANGED: MeetingChanged(), ROOM_WANTED: RoomWanted()}
+    return {MeetingNotice.CHANGED: MeetingChanged(), MeetingNotice.ROOM_WANTED: RoomWanted()}
 
 
 class MeetingChanged(NoticeKind):

@@ -41,40 +41,27 @@ from core.payments import (
     RefundStatus,
 )
 from core.usecases.booking import settled_booking
-from core.usecases.checkout import INVOICE, CheckoutRefusal, Payable, refusal_for
-from core.usecases.payments import PAID, STRAY
-from core.usecases.payouts import PAYOUT_PAID
-from core.usecases.refunds import (
-    CLAWBACK,
-    FORCE_MAJEURE_ASKED,
-    FORCE_MAJEURE_OFFER,
-    REFUND_DECIDED,
-    REFUND_DESK,
-    REFUND_OPENED,
-    REFUND_TO_DECIDE,
-    REFUNDED,
-    STARS_REFUND,
-    follow_up,
-    stars_refund_failed,
-    stars_refunded,
-)
+from core.usecases.checkout import CheckoutNotice, CheckoutRefusal, Payable, refusal_for
+from core.usecases.payments import PaymentNotice
+from core.usecases.payouts import PayoutNotice
+from core.usecases.refunds import RefundNotice, follow_up, stars_refund_failed, stars_refunded
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
     return {
-        INVOICE: InvoiceNotice(),
-        PAID: Paid(),
-        STRAY: Stray(),
-        STARS_REFUND: StarsRefund(),
-        REFUND_OPENED: RefundOpened(),
-        REFUNDED: Refunded(),
-        REFUND_DESK: RefundDesk(),
-        FORCE_MAJEURE_OFFER: ForceMajeureOffer(),
-        FORCE_MAJEURE_ASKED: ForceMajeureAsked(),
-        REFUND_TO_DECIDE: RefundToDecide(),
-        REFUND_DECIDED: RefundDecided(),
-        CLAWBACK: ClawbackPrompt(),
-        PAYOUT_PAID: PayoutPaid(),
+        CheckoutNotice.INVOICE: InvoiceNotice(),
+        PaymentNotice.PAID: Paid(),
+        PaymentNotice.STRAY: Stray(),
+        RefundNotice.STARS_REFUND: StarsRefund(),
+        RefundNotice.REFUND_OPENED: RefundOpened(),
+        RefundNotice.REFUNDED: Refunded(),
+        RefundNotice.REFUND_DESK: RefundDesk(),
+        RefundNotice.FORCE_MAJEURE_OFFER: ForceMajeureOffer(),
+        RefundNotice.FORCE_MAJEURE_ASKED: ForceMajeureAsked(),
+        RefundNotice.REFUND_TO_DECIDE: RefundToDecide(),
+        RefundNotice.REFUND_DECIDED: RefundDecided(),
+        RefundNotice.CLAWBACK: ClawbackPrompt(),
+        PayoutNotice.PAID: PayoutPaid(),
     }
 
 

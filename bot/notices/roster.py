@@ -4,11 +4,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
-from core.usecases.roster import HIDDEN_BY_STAFF, PAUSED_BY_STAFF, SHOWN_BY_STAFF
+from core.usecases.roster import RosterNotice
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {PAUSED_BY_STAFF: Paused(), HIDDEN_BY_STAFF: Hidden(), SHOWN_BY_STAFF: Shown()}
+    return {RosterNotice.PAUSED: Paused(), RosterNotice.HIDDEN: Hidden(), RosterNotice.SHOWN: Shown()}
 
 
 class Paused(NoticeKind):

@@ -6,11 +6,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards.staff import role_title
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from core.staff import StaffRole
-from core.usecases.staff import ROLE_GRANTED_NOTICE, ROLE_REVOKED_NOTICE
+from core.usecases.staff import StaffNotice
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
-    return {ROLE_GRANTED_NOTICE: RoleGranted(), ROLE_REVOKED_NOTICE: RoleRevoked()}
+    return {StaffNotice.ROLE_GRANTED: RoleGranted(), StaffNotice.ROLE_REVOKED: RoleRevoked()}
 
 
 async def _holds(context: NoticeContext, role: StaffRole) -> bool:

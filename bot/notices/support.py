@@ -15,11 +15,7 @@ from bot.notices.kinds import Copy, NoticeContext, NoticeKind, Outgoing, SentMes
 from bot.views.presenting import zone_label
 from core.support import Relay, RelayKind, Ticket
 from core.usecases.support import (
-    CLOSED,
-    HEADER,
-    TO_PERSON,
-    TO_STAFF,
-    UNDELIVERED,
+    SupportNotice,
     header_in,
     person_heard_from_support,
     remember_relays,
@@ -29,11 +25,11 @@ from core.usecases.support import (
 
 def notice_kinds() -> dict[str, NoticeKind]:
     return {
-        HEADER: TicketHeader(),
-        TO_STAFF: ToStaff(),
-        TO_PERSON: ToPerson(),
-        CLOSED: Closed(),
-        UNDELIVERED: AnswerUndelivered(),
+        SupportNotice.HEADER: TicketHeader(),
+        SupportNotice.TO_STAFF: ToStaff(),
+        SupportNotice.TO_PERSON: ToPerson(),
+        SupportNotice.CLOSED: Closed(),
+        SupportNotice.UNDELIVERED: AnswerUndelivered(),
     }
 
 

@@ -18,21 +18,22 @@ from bot.views.applications import live_range, polite_decline, step_name
 from bot.views.presenting import local_moment, zone_label
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.rules.requirements import Requirement, check_requirements
+from core.usecases.vetting import VettingNotice
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
     return {
-        "vetting.submitted": Submitted(),
-        "vetting.second_submitted": SecondSubmitted(),
-        "vetting.untouched": Untouched(),
-        "vetting.interview_invitation": InterviewInvitation(),
-        "vetting.interview_confirmed": InterviewConfirmed(),
-        "vetting.other_times_asked": OtherTimesAsked(),
-        "vetting.interview_reminder": InterviewReminder(),
-        "vetting.second_questionnaire": SecondQuestionnaire(),
-        "vetting.approved": Approved(),
-        "vetting.declined": Declined(),
-        "vetting.published": Published(),
+        VettingNotice.SUBMITTED: Submitted(),
+        VettingNotice.SECOND_SUBMITTED: SecondSubmitted(),
+        VettingNotice.UNTOUCHED: Untouched(),
+        VettingNotice.INTERVIEW_INVITATION: InterviewInvitation(),
+        VettingNotice.INTERVIEW_CONFIRMED: InterviewConfirmed(),
+        VettingNotice.OTHER_TIMES_ASKED: OtherTimesAsked(),
+        VettingNotice.INTERVIEW_REMINDER: InterviewReminder(),
+        VettingNotice.SECOND_QUESTIONNAIRE: SecondQuestionnaire(),
+        VettingNotice.APPROVED: Approved(),
+        VettingNotice.DECLINED: Declined(),
+        VettingNotice.PUBLISHED: Published(),
     }
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from core.bookings import Action, Booking, BookingRefused, BookingStatus, CancellationTerms, SlotTaken
 from core.clock import Clock
 from core.conversations import Side
 from core.meetings import new_room
+from core.notices import Notice
 from core.payments import Refund
 from core.ports import UnitOfWork
 from core.rules.client_request import acceptable_note, chosen_topics
@@ -54,7 +54,7 @@ class BookingPolicy:
         return therapist.min_notice if therapist.min_notice != DEFAULT_MIN_NOTICE else self.min_notice
 
 
-class BookingNotice(StrEnum):
+class BookingNotice(Notice):
     """The booking's timed messages; bot/notices/booking.py renders each for its reader."""
 
     REQUESTED = "booking.requested"
@@ -445,7 +445,7 @@ async def _tell_both(uow: UnitOfWork, clock: Clock, booking: Booking, event: Boo
         await notify(
             uow,
             clock,
-            kind=event.value,
+            kind=event,
             recipient_id=recipient,
             key=f"booking:{booking.id}:notice:{name}:v{booking.version}:{recipient}",
             booking_id=booking.id,
@@ -461,7 +461,7 @@ async def send_calendar(uow: UnitOfWork, clock: Clock, booking: Booking, *, canc
         await notify(
             uow,
             clock,
-            kind=BookingNotice.CALENDAR.value,
+            kind=BookingNotice.CALENDAR,
             recipient_id=recipient,
             key=f"booking:{booking.id}:calendar:{what}:v{booking.version}:{recipient}",
             booking_id=booking.id,
@@ -486,7 +486,7 @@ async def _set_timers(uow: UnitOfWork, clock: Clock, booking: Booking, policy: B
         await schedule(
             uow,
             clock,
-            kind=kind.value,
+            kind=kind,
             recipient_id=recipient,
             at=moment,
             key=f"{base}{what}:v{version}:{recipient}",

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from core.broadcasts import BROADCAST_SENT, BROADCAST_STOPPED, Broadcast, BroadcastReport, Segment
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.staff import Authority, Permission
 from core.usecases.audit import record
 from core.usecases.notices import cancel_all, notify
 
-# Notice kind (bot/notices/broadcast.py): the copy of the author's message one recipient gets.
-BROADCAST = "broadcast"
+
+class BroadcastNotice(Notice):
+    """The copy of the author's message one recipient gets: bot/notices/broadcast.py."""
+
+    COPY = "broadcast"
 RECENT = 5
 
 
@@ -48,7 +52,7 @@ async def send_broadcast(
     await uow.broadcasts.add(broadcast)
     for recipient in recipients:
         await notify(
-            uow, clock, kind=BROADCAST, recipient_id=recipient, key=f"{key_prefix(broadcast.id)}{recipient}",
+            uow, clock, kind=BroadcastNotice.COPY, recipient_id=recipient, key=f"{key_prefix(broadcast.id)}{recipient}",
             broadcast_id=broadcast.id, from_chat_id=from_chat_id, message_id=message_id,
         )
     await record(

@@ -11,12 +11,16 @@ from enum import StrEnum
 
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.notices import Notice
 from core.payments import InvoiceReference, PaymentPolicy
 from core.ports import UnitOfWork
 from core.usecases.notices import notify
 
-# The client's invoice (or, in manual mode, how to pay): bot/notices/payments.py.
-INVOICE = "payments.invoice"
+
+class CheckoutNotice(Notice):
+    """The client's invoice (or, in manual mode, how to pay): bot/notices/payments.py."""
+
+    INVOICE = "payments.invoice"
 
 
 class CheckoutRefusal(StrEnum):
@@ -53,7 +57,7 @@ async def offer_payment(uow: UnitOfWork, clock: Clock, booking: Booking) -> None
     await notify(
         uow,
         clock,
-        kind=INVOICE,
+        kind=CheckoutNotice.INVOICE,
         recipient_id=booking.client_id,
         key=f"booking:{booking.id}:payment:invoice:v{booking.version}",
         booking_id=booking.id,

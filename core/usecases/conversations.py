@@ -1,7 +1,7 @@
 """The shared chat: opening a conversation, routing a message, relaying it.
 
 A message is never sent from here: it becomes a timed message due now (kind
-RELAY), so relays go out through the one delivery path that respects
+ChatNotice.RELAY), so relays go out through the one delivery path that respects
 Telegram's limits and notices a person who blocked the bot.
 """
 from __future__ import annotations
@@ -11,13 +11,18 @@ from enum import StrEnum
 
 from core.clock import Clock
 from core.conversations import Conversation, RelayedMessage, Side
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.rules.display_names import acceptable_name
 from core.usecases.notices import notify
 from core.users import Role, User
 
-RELAY = "relay"
-RELAY_UNDELIVERED = "relay-undelivered"
+
+class ChatNotice(Notice):
+    """The chat relay between a client and a therapist: bot/notices/chat.py."""
+
+    RELAY = "relay"
+    RELAY_UNDELIVERED = "relay-undelivered"
 
 
 class NotYourConversation(LookupError):
@@ -121,7 +126,7 @@ async def relay(uow: UnitOfWork, clock: Clock, route: Deliver, *, sender_id: int
     await notify(
         uow,
         clock,
-        kind=RELAY,
+        kind=ChatNotice.RELAY,
         recipient_id=conversation.other_party(sender_id),
         key=relay_key(sender_id, message_id),
         from_chat_id=sender_id,
@@ -180,7 +185,7 @@ async def tell_undelivered(
     await notify(
         uow,
         clock,
-        kind=RELAY_UNDELIVERED,
+        kind=ChatNotice.RELAY_UNDELIVERED,
         recipient_id=sender_id,
         key=f"relay-undelivered:{sender_id}:{message_id}",
         conversation_id=conversation_id,

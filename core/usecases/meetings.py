@@ -5,14 +5,18 @@ from hashlib import sha256
 
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
 from core.usecases.notices import notify
 
-# Notice kind (bot/notices/meetings.py): to a client with a paid session ahead, its new link.
-MEETING_CHANGED = "meetings.changed"
-# To a therapist with no room of their own on a platform with no video service of its own: please add a link.
-ROOM_WANTED = "meetings.room_wanted"
+
+class MeetingNotice(Notice):
+    """Where a session happens: bot/notices/meetings.py."""
+
+    CHANGED = "meetings.changed"  # to a client with a paid session ahead: its new link
+    # To a therapist with no room of their own on a platform with no video service of its own: please add a link.
+    ROOM_WANTED = "meetings.room_wanted"
 
 
 async def set_meeting_place(uow: UnitOfWork, clock: Clock, therapist_id: int, link: str | None) -> TherapistProfile:
@@ -34,7 +38,7 @@ async def set_meeting_place(uow: UnitOfWork, clock: Clock, therapist_id: int, li
     for booking in await uow.bookings.active_of_therapist(therapist_id):
         if booking.status is BookingStatus.PAID and booking.starts_at > now:
             await notify(
-                uow, clock, kind=MEETING_CHANGED, recipient_id=booking.client_id,
+                uow, clock, kind=MeetingNotice.CHANGED, recipient_id=booking.client_id,
                 key=f"meeting:{booking.id}:{change}", booking_id=booking.id,
             )
     await uow.commit()
@@ -54,6 +58,6 @@ async def ask_for_room(uow: UnitOfWork, clock: Clock, booking: Booking, *, platf
     if therapist is None or therapist.meeting_url:
         return
     await notify(
-        uow, clock, kind=ROOM_WANTED, recipient_id=therapist.telegram_id,
+        uow, clock, kind=MeetingNotice.ROOM_WANTED, recipient_id=therapist.telegram_id,
         key=f"meeting:room-wanted:{therapist.telegram_id}", booking_id=booking.id,
     )

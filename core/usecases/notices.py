@@ -9,17 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from core.clock import Clock
-from core.notices import TimedMessage
+from core.notices import Notice, TimedMessage
 from core.ports import UnitOfWork
 
 
 async def schedule(
-    uow: UnitOfWork, clock: Clock, *, kind: str, recipient_id: int, at: datetime, key: str, **params: Any
+    uow: UnitOfWork, clock: Clock, *, kind: Notice, recipient_id: int, at: datetime, key: str, **params: Any
 ) -> None:
-    await uow.timed_messages.put(TimedMessage(kind, recipient_id, at, key, params), clock.now())
+    await uow.timed_messages.put(TimedMessage(str(kind), recipient_id, at, key, params), clock.now())
 
 
-async def notify(uow: UnitOfWork, clock: Clock, *, kind: str, recipient_id: int, key: str, **params: Any) -> None:
+async def notify(uow: UnitOfWork, clock: Clock, *, kind: Notice, recipient_id: int, key: str, **params: Any) -> None:
     """A message due now: delivered as soon as the transaction commits."""
     await schedule(uow, clock, kind=kind, recipient_id=recipient_id, at=clock.now(), key=key, **params)
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from core import payments as money
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.notices import Notice
 from core.payments import InvoiceReference, Payment, PaymentMethod, PaymentPolicy, PaymentUse, Payout, PayoutStatus
 from core.ports import UnitOfWork
 from core.rules.business_days import payout_due_date
@@ -27,9 +28,12 @@ from core.usecases.notices import notify
 from core.usecases.refunds import refund_stray
 from core.usecases.staff import NotAllowed
 
-# Notice kinds (bot/notices/payments.py).
-PAID = "payments.paid"  # to both sides: «Оплата пройшла успішно»
-STRAY = "payments.stray"  # to both sides: a payment that could not pay the session, refunded
+
+class PaymentNotice(Notice):
+    """A payment's messages: bot/notices/payments.py."""
+
+    PAID = "payments.paid"  # to both sides: «Оплата пройшла успішно»
+    STRAY = "payments.stray"  # to both sides: a payment that could not pay the session, refunded
 
 
 class PaymentOutcome(StrEnum):
@@ -105,7 +109,7 @@ async def record_payment(
             recipients.append(booking.therapist_id)
         for recipient in recipients:
             await notify(
-                uow, clock, kind=STRAY, recipient_id=recipient, key=f"{_base(payment)}:stray:{recipient}",
+                uow, clock, kind=PaymentNotice.STRAY, recipient_id=recipient, key=f"{_base(payment)}:stray:{recipient}",
                 payment_id=payment.id, why=(why or CheckoutRefusal.UNKNOWN).value,
             )
         await refund_stray(uow, clock, payment)  # after: the client reads why before how it comes back
@@ -192,7 +196,7 @@ async def _apply(
     )
     for recipient in (booking.client_id, booking.therapist_id):
         await notify(
-            uow, clock, kind=PAID, recipient_id=recipient, key=f"{_base(payment)}:paid:{recipient}", payment_id=payment.id
+            uow, clock, kind=PaymentNotice.PAID, recipient_id=recipient, key=f"{_base(payment)}:paid:{recipient}", payment_id=payment.id
         )
     await send_calendar(uow, clock, booking)  # after the phrase: the session for both calendars
 

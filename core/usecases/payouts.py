@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from core import payments as money
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.notices import Notice
 from core.payments import Clawback, ClawbackStatus, Payout, PayoutStatus
 from core.ports import UnitOfWork
 from core.staff import Authority, Permission
@@ -22,8 +23,11 @@ from core.usecases.audit import record
 from core.usecases.notices import notify
 from core.usecases.staff import NotAllowed
 
-# Notice kind (bot/notices/payments.py): the therapist hears their payout was made.
-PAYOUT_PAID = "payments.payout_paid"
+
+class PayoutNotice(Notice):
+    """The therapist hears their payout was made: bot/notices/payments.py."""
+
+    PAID = "payments.payout_paid"
 
 PLATFORM_ZONE = ZoneInfo("Europe/Kyiv")  # due dates are Kyiv calendar dates
 # Sessions are booked at most a couple of months ahead, so a payout for a session
@@ -110,7 +114,7 @@ async def mark_payout_paid(
     payout.mark_paid(by=actor.telegram_id, reference=reference, now=clock.now())
     await uow.payouts.save(payout)
     await notify(
-        uow, clock, kind=PAYOUT_PAID, recipient_id=payout.therapist_id, key=f"payout:{payout.id}:paid", payout_id=payout.id
+        uow, clock, kind=PayoutNotice.PAID, recipient_id=payout.therapist_id, key=f"payout:{payout.id}:paid", payout_id=payout.id
     )
     await record(uow, clock, actor.telegram_id, money.PAYOUT_MARKED_PAID, payout.therapist_id, payout=payout.id)
     await uow.commit()

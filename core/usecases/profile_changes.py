@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.profile_changes import (
     CHANGE_APPROVED,
@@ -28,9 +29,12 @@ from core.usecases.cabinet import own_profile
 from core.usecases.notices import notify
 from core.usecases.staff import NotAllowed
 
-# Notice kinds (bot/notices/cabinet.py).
-CHANGE_PROPOSED_NOTICE = "cabinet.change_proposed"
-CHANGE_DECIDED_NOTICE = "cabinet.change_decided"
+
+class ProfileChangeNotice(Notice):
+    """A change to a profile, to admins and back to its therapist: bot/notices/cabinet.py."""
+
+    PROPOSED = "cabinet.change_proposed"
+    DECIDED = "cabinet.change_decided"
 
 
 class ChangeNotFound(LookupError):
@@ -75,7 +79,7 @@ async def propose(
         if admin_id == therapist_id:
             continue
         await notify(
-            uow, clock, kind=CHANGE_PROPOSED_NOTICE, recipient_id=admin_id,
+            uow, clock, kind=ProfileChangeNotice.PROPOSED, recipient_id=admin_id,
             key=f"profile_change:{change.id}:proposed:{admin_id}", change_id=change.id,
         )
     await uow.commit()
@@ -164,7 +168,7 @@ async def _locked(uow: UnitOfWork, change_id: int) -> ProfileChange:
 async def _decided(uow: UnitOfWork, clock: Clock, actor: Authority, change: ProfileChange, action: str) -> None:
     await uow.profile_changes.save(change)
     await notify(
-        uow, clock, kind=CHANGE_DECIDED_NOTICE, recipient_id=change.therapist_id,
+        uow, clock, kind=ProfileChangeNotice.DECIDED, recipient_id=change.therapist_id,
         key=f"profile_change:{change.id}:decided", change_id=change.id,
     )
     await record(uow, clock, actor.telegram_id, action, change.therapist_id, change=change.id, field=change.field.value)

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from core import payments as money
 from core.bookings import Booking, BookingStatus
 from core.clock import Clock
+from core.notices import Notice
 from core.paging import Page, page_of
 from core.payments import (
     Clawback,
@@ -46,16 +47,19 @@ from core.usecases.audit import record
 from core.usecases.notices import notify
 from core.usecases.staff import NotAllowed
 
-# Notice kinds (bot/notices/payments.py).
-STARS_REFUND = "payments.stars_refund"  # to the client: not a message, the stars given back
-REFUND_OPENED = "payments.refund_opened"  # to the client: staff give it back by hand
-REFUNDED = "payments.refunded"  # to the client: the money is back
-REFUND_DESK = "payments.refund_desk"  # to staff: a refund to carry out, a failed one, a stray payment
-FORCE_MAJEURE_ASKED = "payments.force_majeure_asked"  # to the therapist: do you agree?
-REFUND_TO_DECIDE = "payments.refund_to_decide"  # to support and the ethics commission
-REFUND_DECIDED = "payments.refund_decided"  # to both sides
-FORCE_MAJEURE_OFFER = "payments.force_majeure_offer"  # to a client who cancelled a paid session late
-CLAWBACK = "payments.clawback"  # to support: settle it with the therapist
+
+class RefundNotice(Notice):
+    """A refund's messages: bot/notices/payments.py."""
+
+    STARS_REFUND = "payments.stars_refund"  # to the client: not a message, the stars given back
+    REFUND_OPENED = "payments.refund_opened"  # to the client: staff give it back by hand
+    REFUNDED = "payments.refunded"  # to the client: the money is back
+    REFUND_DESK = "payments.refund_desk"  # to staff: a refund to carry out, a failed one, a stray payment
+    FORCE_MAJEURE_ASKED = "payments.force_majeure_asked"  # to the therapist: do you agree?
+    REFUND_TO_DECIDE = "payments.refund_to_decide"  # to support and the ethics commission
+    REFUND_DECIDED = "payments.refund_decided"  # to both sides
+    FORCE_MAJEURE_OFFER = "payments.force_majeure_offer"  # to a client who cancelled a paid session late
+    CLAWBACK = "payments.clawback"  # to support: settle it with the therapist
 
 # How long after a session its client may still ask for the money back.
 AFTER_SESSION_WINDOW = timedelta(days=30)
@@ -103,7 +107,7 @@ async def after_cancellation(uow: UnitOfWork, clock: Clock, booking: Booking) ->
         await notify(
             uow,
             clock,
-            kind=FORCE_MAJEURE_OFFER,
+            kind=RefundNotice.FORCE_MAJEURE_OFFER,
             recipient_id=booking.client_id,
             key=f"booking:{booking.id}:refund-offer",
             booking_id=booking.id,
@@ -129,7 +133,7 @@ async def _give_back(uow: UnitOfWork, clock: Clock, refund: Refund) -> None:
             Clawback(payout.therapist_id, payout.id, refund.id, payout.amount_minor, ClawbackStatus.OPEN, clock.now())
         )
     client = (await _payment(uow, refund)).payer_id
-    kind = STARS_REFUND if refund.automatic else REFUND_OPENED
+    kind = RefundNotice.STARS_REFUND if refund.automatic else RefundNotice.REFUND_OPENED
     what = "stars" if refund.automatic else "opened"
     await notify(uow, clock, kind=kind, recipient_id=client, key=_key(refund, what), refund_id=refund.id)
 
@@ -145,13 +149,13 @@ async def follow_up(uow: UnitOfWork, clock: Clock, refund_id: int, full_admins: 
         what = "failed" if failed else "desk"
         for staff_id in await refund_desk(uow, full_admins):
             await notify(
-                uow, clock, kind=REFUND_DESK, recipient_id=staff_id, key=_key(refund, f"{what}:{staff_id}"),
+                uow, clock, kind=RefundNotice.REFUND_DESK, recipient_id=staff_id, key=_key(refund, f"{what}:{staff_id}"),
                 refund_id=refund.id,
             )
     for clawback in await uow.payouts.clawbacks_of_refund(refund.id):
         for staff_id in await _holders_or_admins(uow, (StaffRole.SUPPORT,), full_admins):
             await notify(
-                uow, clock, kind=CLAWBACK, recipient_id=staff_id, key=f"clawback:{clawback.id}:support:{staff_id}",
+                uow, clock, kind=RefundNotice.CLAWBACK, recipient_id=staff_id, key=f"clawback:{clawback.id}:support:{staff_id}",
                 clawback_id=clawback.id,
             )
 
@@ -204,7 +208,7 @@ async def ask_refund(
     await uow.refunds.add(refund)
     if status is RefundStatus.AWAITING_THERAPIST:
         await notify(
-            uow, clock, kind=FORCE_MAJEURE_ASKED, recipient_id=booking.therapist_id, key=_key(refund, "ask-therapist"),
+            uow, clock, kind=RefundNotice.FORCE_MAJEURE_ASKED, recipient_id=booking.therapist_id, key=_key(refund, "ask-therapist"),
             refund_id=refund.id,
         )
     else:
@@ -276,7 +280,7 @@ async def decide_refund(
     for recipient in (payment.payer_id, booking.therapist_id if booking else None):
         if recipient is not None:
             await notify(
-                uow, clock, kind=REFUND_DECIDED, recipient_id=recipient, key=_key(refund, f"decided:{recipient}"),
+                uow, clock, kind=RefundNotice.REFUND_DECIDED, recipient_id=recipient, key=_key(refund, f"decided:{recipient}"),
                 refund_id=refund.id,
             )
     await record(
@@ -376,14 +380,14 @@ def _request_kind(booking: Booking, now: datetime) -> RefundReason:
 async def _to_decide(uow: UnitOfWork, clock: Clock, refund: Refund, full_admins: frozenset[int]) -> None:
     for staff_id in await refund_desk(uow, full_admins):
         await notify(
-            uow, clock, kind=REFUND_TO_DECIDE, recipient_id=staff_id, key=_key(refund, f"to-decide:{staff_id}"),
+            uow, clock, kind=RefundNotice.REFUND_TO_DECIDE, recipient_id=staff_id, key=_key(refund, f"to-decide:{staff_id}"),
             refund_id=refund.id,
         )
 
 
 async def _tell_refunded(uow: UnitOfWork, clock: Clock, refund: Refund) -> None:
     client = (await _payment(uow, refund)).payer_id
-    await notify(uow, clock, kind=REFUNDED, recipient_id=client, key=_key(refund, "done"), refund_id=refund.id)
+    await notify(uow, clock, kind=RefundNotice.REFUNDED, recipient_id=client, key=_key(refund, "done"), refund_id=refund.id)
 
 
 async def _case(uow: UnitOfWork, refund: Refund, *, with_messages: bool) -> RefundCase:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.profile_changes import ChangeRefused, ProfileChange
 from core.roster import THERAPIST_HIDDEN, THERAPIST_PAUSED, THERAPIST_SHOWN, RosterEntry
@@ -14,10 +15,13 @@ from core.usecases.audit import record
 from core.usecases.directory import is_listed
 from core.usecases.notices import notify
 
-# Notice kinds (bot/notices/roster.py): the therapist hears what staff did to their profile.
-PAUSED_BY_STAFF = "roster.paused"
-HIDDEN_BY_STAFF = "roster.hidden"
-SHOWN_BY_STAFF = "roster.shown"
+
+class RosterNotice(Notice):
+    """The therapist hears what staff did to their profile: bot/notices/roster.py."""
+
+    PAUSED = "roster.paused"
+    HIDDEN = "roster.hidden"
+    SHOWN = "roster.shown"
 
 PAGE_SIZE = 8
 MAX_QUERY = 64
@@ -84,7 +88,7 @@ async def pause_therapist(uow: UnitOfWork, clock: Clock, *, actor: Authority, th
     if not await uow.roster.set_accepting(therapist_id, False):
         raise NothingToChange(therapist_id)
     profile.accepting_clients = False
-    await _tell(uow, clock, PAUSED_BY_STAFF, therapist_id)
+    await _tell(uow, clock, RosterNotice.PAUSED, therapist_id)
     await record(uow, clock, actor.telegram_id, THERAPIST_PAUSED, therapist_id)
     await uow.commit()
     return profile
@@ -99,7 +103,7 @@ async def set_therapist_hidden(
     if not await uow.roster.set_hidden(therapist_id, hidden):
         raise NothingToChange(therapist_id)
     profile.hidden = hidden
-    await _tell(uow, clock, HIDDEN_BY_STAFF if hidden else SHOWN_BY_STAFF, therapist_id)
+    await _tell(uow, clock, RosterNotice.HIDDEN if hidden else RosterNotice.SHOWN, therapist_id)
     await record(uow, clock, actor.telegram_id, THERAPIST_HIDDEN if hidden else THERAPIST_SHOWN, therapist_id)
     await uow.commit()
     return profile
@@ -123,7 +127,7 @@ async def publish_pending_changes(uow: UnitOfWork, clock: Clock, *, actor: Autho
     return published
 
 
-async def _tell(uow: UnitOfWork, clock: Clock, kind: str, therapist_id: int) -> None:
+async def _tell(uow: UnitOfWork, clock: Clock, kind: RosterNotice, therapist_id: int) -> None:
     # One message per change: hiding and showing again in a row are two things to hear about.
     key = f"{kind}:{therapist_id}:{clock.now().isoformat()}"
     await notify(uow, clock, kind=kind, recipient_id=therapist_id, key=key)

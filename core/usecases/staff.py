@@ -5,15 +5,19 @@ from dataclasses import dataclass
 
 from core import audit
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.staff import Authority, Permission, StaffGrant, StaffRole
 from core.usecases.audit import record
 from core.usecases.notices import notify
 from core.users import Role, User
 
-# Notice kinds (bot/notices/staff.py): the person hears of their new or lost role.
-ROLE_GRANTED_NOTICE = "staff.role_granted"
-ROLE_REVOKED_NOTICE = "staff.role_revoked"
+
+class StaffNotice(Notice):
+    """The person hears of their new or lost role: bot/notices/staff.py."""
+
+    ROLE_GRANTED = "staff.role_granted"
+    ROLE_REVOKED = "staff.role_revoked"
 
 
 class NotAllowed(Exception):
@@ -66,7 +70,7 @@ async def grant_role(uow: UnitOfWork, clock: Clock, *, actor: Authority, person_
         person.roles.add(Role.ADMIN)
         await uow.users.save(person)
     await record(uow, clock, actor.telegram_id, audit.ROLE_GRANTED, person_id, role=role.value)
-    await _tell(uow, clock, person, ROLE_GRANTED_NOTICE, role)
+    await _tell(uow, clock, person, StaffNotice.ROLE_GRANTED, role)
     await uow.commit()
     return person
 
@@ -80,7 +84,7 @@ async def revoke_role(uow: UnitOfWork, clock: Clock, *, actor: Authority, person
         person.roles.discard(Role.ADMIN)
         await uow.users.save(person)
     await record(uow, clock, actor.telegram_id, audit.ROLE_REVOKED, person_id, role=role.value)
-    await _tell(uow, clock, person, ROLE_REVOKED_NOTICE, role)
+    await _tell(uow, clock, person, StaffNotice.ROLE_REVOKED, role)
     await uow.commit()
     return person
 
@@ -97,7 +101,7 @@ async def _person(uow: UnitOfWork, person_id: int) -> User:
     return person
 
 
-async def _tell(uow: UnitOfWork, clock: Clock, person: User, kind: str, role: StaffRole) -> None:
+async def _tell(uow: UnitOfWork, clock: Clock, person: User, kind: StaffNotice, role: StaffRole) -> None:
     stamp = int(clock.now().timestamp())
     key = f"{kind}:{person.telegram_id}:{role}:{stamp}"
     await notify(uow, clock, kind=kind, recipient_id=person.telegram_id, key=key, role=role.value)

@@ -9,17 +9,22 @@ from dataclasses import dataclass
 
 from core import audit
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.staff import StaffRole
 from core.support import Desk, Relay, RelayKind, Ticket, TicketStatus
 from core.usecases.audit import record
 from core.usecases.notices import notify
 
-HEADER = "support.header"
-TO_STAFF = "support.to_staff"
-TO_PERSON = "support.to_person"
-CLOSED = "support.closed"
-UNDELIVERED = "support.undelivered"
+
+class SupportNotice(Notice):
+    """Support's relays between a person and the support chat: bot/notices/support.py."""
+
+    HEADER = "support.header"
+    TO_STAFF = "support.to_staff"
+    TO_PERSON = "support.to_person"
+    CLOSED = "support.closed"
+    UNDELIVERED = "support.undelivered"
 
 
 class UnknownTicket(Exception):
@@ -73,12 +78,12 @@ async def write_to_support(uow: UnitOfWork, clock: Clock, *, person_id: int, mes
         ticket = await uow.support.open(person_id, clock.now())
         for chat_id in desk.chats:
             await notify(
-                uow, clock, kind=HEADER, recipient_id=chat_id, key=f"support:{ticket.id}:header:{chat_id}",
+                uow, clock, kind=SupportNotice.HEADER, recipient_id=chat_id, key=f"support:{ticket.id}:header:{chat_id}",
                 ticket_id=ticket.id, thread_id=desk.thread_id,
             )
     for chat_id in desk.chats:
         await notify(
-            uow, clock, kind=TO_STAFF, recipient_id=chat_id, key=f"support:{ticket.id}:in:{message_id}:{chat_id}",
+            uow, clock, kind=SupportNotice.TO_STAFF, recipient_id=chat_id, key=f"support:{ticket.id}:in:{message_id}:{chat_id}",
             ticket_id=ticket.id, message_id=message_id, thread_id=desk.thread_id,
         )
     await uow.commit()
@@ -117,7 +122,7 @@ async def answer_person(
         ticket.status, ticket.closed_at, ticket.closed_by = TicketStatus.OPEN, None, None
         await uow.support.save(ticket)
     await notify(
-        uow, clock, kind=TO_PERSON, recipient_id=ticket.person_id, key=f"support:{ticket.id}:out:{chat_id}:{message_id}",
+        uow, clock, kind=SupportNotice.TO_PERSON, recipient_id=ticket.person_id, key=f"support:{ticket.id}:out:{chat_id}:{message_id}",
         ticket_id=ticket.id, from_chat_id=chat_id, message_id=message_id, thread_id=thread_id, staff_id=staff_id,
         answers_message_id=answers_message_id,
     )
@@ -136,7 +141,7 @@ async def close_ticket(uow: UnitOfWork, clock: Clock, *, ticket_id: int, staff_i
     await uow.support.save(ticket)
     await record(uow, clock, staff_id, audit.TICKET_CLOSED, ticket.person_id, ticket=ticket.id)
     await notify(
-        uow, clock, kind=CLOSED, recipient_id=ticket.person_id,
+        uow, clock, kind=SupportNotice.CLOSED, recipient_id=ticket.person_id,
         key=f"support:{ticket.id}:closed:{int(now.timestamp())}", ticket_id=ticket.id,
     )
     await uow.commit()
@@ -167,6 +172,6 @@ async def tell_answer_undelivered(
     uow: UnitOfWork, clock: Clock, *, ticket_id: int, chat_id: int, message_id: int, thread_id: int | None
 ) -> None:
     await notify(
-        uow, clock, kind=UNDELIVERED, recipient_id=chat_id, key=f"support:{ticket_id}:undelivered:{chat_id}:{message_id}",
+        uow, clock, kind=SupportNotice.UNDELIVERED, recipient_id=chat_id, key=f"support:{ticket_id}:undelivered:{chat_id}:{message_id}",
         ticket_id=ticket_id, message_id=message_id, thread_id=thread_id,
     )

@@ -33,6 +33,7 @@ from core.applications import (
     WrongStep,
 )
 from core.clock import Clock
+from core.notices import Notice
 from core.ports import UnitOfWork
 from core.rules.business_days import add_business_days, business_days_range
 from core.staff import ROLE_PERMISSIONS, Permission
@@ -51,6 +52,22 @@ MAX_LINK_LENGTH = 300
 MAX_REASON_LENGTH = 1500
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes: a code may be read aloud
 CODE_LENGTH = 8
+
+
+class VettingNotice(Notice):
+    """An application's messages, to its applicant and to the admins: bot/notices/vetting.py."""
+
+    SUBMITTED = "vetting.submitted"
+    SECOND_SUBMITTED = "vetting.second_submitted"
+    UNTOUCHED = "vetting.untouched"
+    INTERVIEW_INVITATION = "vetting.interview_invitation"
+    INTERVIEW_CONFIRMED = "vetting.interview_confirmed"
+    OTHER_TIMES_ASKED = "vetting.other_times_asked"
+    INTERVIEW_REMINDER = "vetting.interview_reminder"
+    SECOND_QUESTIONNAIRE = "vetting.second_questionnaire"
+    APPROVED = "vetting.approved"
+    DECLINED = "vetting.declined"
+    PUBLISHED = "vetting.published"
 
 
 @dataclass(frozen=True)
@@ -273,7 +290,7 @@ async def submit_first(uow: UnitOfWork, clock: Clock, applicant: User, reviewers
     applicant.roles.add(Role.APPLICANT)
     await uow.users.save(applicant)
     await _record(uow, clock, application, applicant.telegram_id, Action.SUBMITTED, reviewers)
-    await _tell_admins(uow, clock, application, "vetting.submitted", reviewers)
+    await _tell_admins(uow, clock, application, VettingNotice.SUBMITTED, reviewers)
     await uow.commit()
     return application
 
@@ -282,7 +299,7 @@ async def submit_second(uow: UnitOfWork, clock: Clock, applicant: User, reviewer
     application = await _ready_to_send(uow, applicant.telegram_id, Form.SECOND)
     application.step = Step.SECOND_SUBMITTED
     await _record(uow, clock, application, applicant.telegram_id, Action.SECOND_SUBMITTED, reviewers)
-    await _tell_admins(uow, clock, application, "vetting.second_submitted", reviewers)
+    await _tell_admins(uow, clock, application, VettingNotice.SECOND_SUBMITTED, reviewers)
     await uow.commit()
     return application
 
@@ -306,12 +323,12 @@ async def confirm_interview(
             if due > clock.now():
                 hours = int(lead.total_seconds() // 3600)
                 await schedule(
-                    uow, clock, kind="vetting.interview_reminder", recipient_id=recipient, at=due,
+                    uow, clock, kind=VettingNotice.INTERVIEW_REMINDER, recipient_id=recipient, at=due,
                     key=f"{_prefix(application)}reminder:{interview.invitation_no}:{hours}h:{recipient}",
                     application_id=application.id, invitation_no=interview.invitation_no, hours=hours,
                 )
     await notify(
-        uow, clock, kind="vetting.interview_confirmed", recipient_id=interview.interviewer_id,
+        uow, clock, kind=VettingNotice.INTERVIEW_CONFIRMED, recipient_id=interview.interviewer_id,
         key=f"{_prefix(application)}confirmed:{interview.invitation_no}",
         application_id=application.id, invitation_no=interview.invitation_no,
     )
@@ -328,7 +345,7 @@ async def ask_for_other_times(
     assert interview is not None
     await _log(uow, clock, application, applicant.telegram_id, Action.OTHER_TIME_ASKED)
     await notify(
-        uow, clock, kind="vetting.other_times_asked", recipient_id=interview.interviewer_id,
+        uow, clock, kind=VettingNotice.OTHER_TIMES_ASKED, recipient_id=interview.interviewer_id,
         key=f"{_prefix(application)}other_times:{interview.invitation_no}",
         application_id=application.id, invitation_no=interview.invitation_no,
     )
@@ -398,7 +415,7 @@ async def invite_to_interview(
     note = " | ".join([*(t.isoformat() for t in times), link])
     await _record(uow, clock, application, admin.telegram_id, Action.INVITED, reviewers, note=note)
     await notify(
-        uow, clock, kind="vetting.interview_invitation", recipient_id=application.applicant_id,
+        uow, clock, kind=VettingNotice.INTERVIEW_INVITATION, recipient_id=application.applicant_id,
         key=f"{_prefix(application)}invitation:{number}", application_id=application.id, invitation_no=number,
     )
     await uow.commit()
@@ -421,7 +438,7 @@ async def mark_interview_held(
     await cancel_all(uow, f"{_prefix(application)}reminder:")
     await _record(uow, clock, application, admin.telegram_id, Action.HELD, reviewers)
     await notify(
-        uow, clock, kind="vetting.second_questionnaire", recipient_id=application.applicant_id,
+        uow, clock, kind=VettingNotice.SECOND_QUESTIONNAIRE, recipient_id=application.applicant_id,
         key=f"{_prefix(application)}second", application_id=application.id,
     )
     await uow.commit()
@@ -437,7 +454,7 @@ async def approve(uow: UnitOfWork, clock: Clock, admin: User, application_id: in
     application.approved_at = clock.now()
     await _record(uow, clock, application, admin.telegram_id, Action.APPROVED, reviewers)
     await notify(
-        uow, clock, kind="vetting.approved", recipient_id=application.applicant_id,
+        uow, clock, kind=VettingNotice.APPROVED, recipient_id=application.applicant_id,
         key=f"{_prefix(application)}approved", application_id=application.id,
     )
     await uow.commit()
@@ -464,7 +481,7 @@ async def publish(
     application.step = Step.PUBLISHED
     await _record(uow, clock, application, admin.telegram_id, Action.PUBLISHED, reviewers)
     await notify(
-        uow, clock, kind="vetting.published", recipient_id=application.applicant_id,
+        uow, clock, kind=VettingNotice.PUBLISHED, recipient_id=application.applicant_id,
         key=f"{_prefix(application)}published", application_id=application.id,
     )
     await uow.commit()
@@ -491,7 +508,7 @@ async def decline(
         await uow.users.save(applicant)
     await _record(uow, clock, application, admin.telegram_id, Action.DECLINED, reviewers, note=reason)
     await notify(
-        uow, clock, kind="vetting.declined", recipient_id=application.applicant_id,
+        uow, clock, kind=VettingNotice.DECLINED, recipient_id=application.applicant_id,
         key=f"{_prefix(application)}declined", application_id=application.id,
     )
     await uow.commit()
@@ -615,13 +632,13 @@ async def _record(
     due = reminder_due(application, clock.now(), reviewers.remind_after_business_days)
     for admin_id in await admin_recipients(uow, reviewers):
         await schedule(
-            uow, clock, kind="vetting.untouched", recipient_id=admin_id, at=due,
+            uow, clock, kind=VettingNotice.UNTOUCHED, recipient_id=admin_id, at=due,
             key=f"{_prefix(application)}untouched:{application.version}:{admin_id}",
             application_id=application.id, version=application.version,
         )
 
 
-async def _tell_admins(uow: UnitOfWork, clock: Clock, application: Application, kind: str, reviewers: Reviewers) -> None:
+async def _tell_admins(uow: UnitOfWork, clock: Clock, application: Application, kind: VettingNotice, reviewers: Reviewers) -> None:
     for admin_id in await admin_recipients(uow, reviewers):
         await notify(
             uow, clock, kind=kind, recipient_id=admin_id,

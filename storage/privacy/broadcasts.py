@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.notices import NoticeStatus
 from core.privacy import Erasure, Kept, Obstacle
-from core.usecases.broadcasts import BROADCAST, key_prefix
+from core.usecases.broadcasts import BroadcastNotice, key_prefix
 from storage.tables import BroadcastRow, TimedMessageRow
 
 
@@ -40,7 +40,7 @@ class BroadcastData:
             await self._session.execute(
                 update(TimedMessageRow)
                 .where(
-                    TimedMessageRow.kind == BROADCAST,
+                    TimedMessageRow.kind == BroadcastNotice.COPY,
                     TimedMessageRow.dedup_key.like(f"{key_prefix(broadcast_id)}%"),
                     TimedMessageRow.status == NoticeStatus.PENDING.value,
                 )

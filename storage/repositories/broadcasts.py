@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 
 from core.broadcasts import Audience, Broadcast, DuplicateBroadcast, Outcomes, Segment
 from core.notices import NoticeStatus
-from core.usecases.broadcasts import BROADCAST, key_prefix
+from core.usecases.broadcasts import BroadcastNotice, key_prefix
 from core.users import Role
 from storage.tables import ApplicationRow, BroadcastRow, TimedMessageRow, UserRoleRow, UserRow
 
@@ -65,7 +65,7 @@ class SqlBroadcastRepository:
             select(TimedMessageRow.status, UserRow.reachable, func.count())
             .outerjoin(UserRow, UserRow.telegram_id == TimedMessageRow.recipient_id)
             .where(
-                TimedMessageRow.kind == BROADCAST,
+                TimedMessageRow.kind == BroadcastNotice.COPY,
                 TimedMessageRow.dedup_key.like(f"{key_prefix(broadcast_id)}%"),
             )
             .group_by(TimedMessageRow.status, UserRow.reachable)

@@ -23,7 +23,7 @@ from core.payments import (
     RefundStatus,
     SystemMessage,
 )
-from core.usecases.conversations import RELAY, RELAY_UNDELIVERED
+from core.usecases.conversations import ChatNotice
 from storage.db import on_postgresql
 from storage.tables.bookings import BookingRow
 from storage.tables.outbox import TimedMessageRow
@@ -117,7 +117,7 @@ class SqlRefundRepository:
             .where(
                 TimedMessageRow.dedup_key.startswith(f"booking:{booking_id}:", autoescape=True),
                 TimedMessageRow.status == NoticeStatus.SENT.value,
-                TimedMessageRow.kind.not_in([RELAY, RELAY_UNDELIVERED]),
+                TimedMessageRow.kind.not_in([ChatNotice.RELAY, ChatNotice.RELAY_UNDELIVERED]),
             )
             .order_by(TimedMessageRow.sent_at, TimedMessageRow.id)
         )

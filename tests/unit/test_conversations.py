@@ -19,8 +19,8 @@ from core.notices import TimedMessage
 from core.rules.display_names import MAX_LENGTH, NameProblem, UnacceptableName, acceptable_name
 from core.therapists import TherapistProfile
 from core.usecases.conversations import (
-    RELAY,
     AskWhichConversation,
+    ChatNotice,
     Deliver,
     NoRoute,
     NotYourConversation,
@@ -300,7 +300,7 @@ async def test_a_relay_is_one_timed_message_due_now_per_original():
 
     assert list(uow.timed_messages.rows) == ["relay:1001:41"]
     message = uow.timed_messages.rows["relay:1001:41"]
-    assert (message.kind, message.recipient_id) == (RELAY, IRYNA)
+    assert (message.kind, message.recipient_id) == (ChatNotice.RELAY, IRYNA)
     assert dict(message.params) == {
         "from_chat_id": OLENA,
         "message_id": 41,
