@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.bookings import Action, Booking, BookingRefused, BookingStatus, SlotTaken
+from core.bookings import Action, Booking, BookingRefused, BookingStatus
 from core.clock import ManualClock
-from core.conversations import Conversation, Side
-from core.notices import NoticeStatus, TimedMessage
+from core.conversations import Side
 from core.rules.client_request import NOTE_LIMIT, NoteTooLong, acceptable_note, toggled
 from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
@@ -32,7 +31,7 @@ from core.usecases.booking import (
     request_booking,
 )
 from core.usecases.directory import TherapistUnavailable
-from core.users import Role, User
+from tests.unit.fakes import FakeUnitOfWork
 
 H = timedelta(hours=1)
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday, 10:00 in Kyiv
@@ -40,111 +39,9 @@ THERAPIST, CLIENT, OTHER = 7001, 1001, 1002
 POLICY = BookingPolicy()
 
 
-# -- fakes --------------------------------------------------------------------
-
-
-class FakeBookings:
-    def __init__(self) -> None:
-        self.rows: dict[int, Booking] = {}
-
-    async def add(self, booking: Booking) -> None:
-        self._guard(booking)
-        booking.id = len(self.rows) + 1
-        self.rows[booking.id] = replace(booking)
-
-    async def save(self, booking: Booking) -> None:
-        self._guard(booking)
-        self.rows[booking.id] = replace(booking)
-
-    async def get(self, booking_id: int, *, for_update: bool = False) -> Booking | None:
-        row = self.rows.get(booking_id)
-        return replace(row) if row else None
-
-    async def active_of_therapist(self, therapist_id: int) -> list[Booking]:
-        return [replace(b) for b in self.rows.values() if b.therapist_id == therapist_id and b.active]
-
-    async def of_person(self, person_id: int, *, since: datetime) -> list[Booking]:
-        return [replace(b) for b in self.rows.values() if person_id in (b.client_id, b.therapist_id)]
-
-    async def ever_confirmed(self, client_id: int, therapist_id: int) -> bool:
-        return any(
-            b.client_id == client_id and b.therapist_id == therapist_id and b.confirmed_at for b in self.rows.values()
-        )
-
-    async def last_request(self, client_id: int, therapist_id: int) -> Booking | None:
-        mine = [b for b in self.rows.values() if (b.client_id, b.therapist_id) == (client_id, therapist_id) and b.topics]
-        return replace(mine[-1]) if mine else None
-
-    def _guard(self, booking: Booking) -> None:
-        """What the partial unique index does in the database."""
-        if booking.active and any(
-            other.id != booking.id
-            and other.active
-            and (other.therapist_id, other.starts_at) == (booking.therapist_id, booking.starts_at)
-            for other in self.rows.values()
-        ):
-            raise SlotTaken
-
-
-class FakeTimedMessages:
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[TimedMessage, NoticeStatus]] = {}
-
-    async def put(self, message: TimedMessage, now: datetime) -> None:
-        if message.dedup_key not in self.rows or self.rows[message.dedup_key][1] is NoticeStatus.PENDING:
-            self.rows[message.dedup_key] = (message, NoticeStatus.PENDING)
-
-    async def cancel(self, dedup_key: str) -> None:
-        await self.cancel_prefix(dedup_key)
-
-    async def cancel_prefix(self, prefix: str) -> None:
-        for key, (message, status) in self.rows.items():
-            if key.startswith(prefix) and status is NoticeStatus.PENDING:
-                self.rows[key] = (message, NoticeStatus.DROPPED)
-
-    def pending(self) -> list[TimedMessage]:
-        return [m for m, status in self.rows.values() if status is NoticeStatus.PENDING]
-
-
-class FakeTherapists:
-    def __init__(self, *profiles: TherapistProfile) -> None:
-        self.rows = {p.telegram_id: p for p in profiles}
-
-    async def get(self, telegram_id: int) -> TherapistProfile | None:
-        return self.rows.get(telegram_id)
-
-    async def by_share_code(self, code: str) -> TherapistProfile | None:
-        return next((p for p in self.rows.values() if p.share_code == code), None)
-
-
-class FakeUsers:
-    async def get(self, telegram_id: int) -> User | None:
-        return User(telegram_id, f"User {telegram_id}", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT})
-
-
-class FakeConversations:
-    def __init__(self) -> None:
-        self.opened: set[tuple[int, int]] = set()
-
-    async def open(self, client_id: int, therapist_id: int) -> Conversation:
-        self.opened.add((client_id, therapist_id))
-        return Conversation(len(self.opened), client_id, therapist_id)
-
-
-class FakeUnitOfWork:
-    def __init__(self, *profiles: TherapistProfile) -> None:
-        self.bookings = FakeBookings()
-        self.timed_messages = FakeTimedMessages()
-        self.therapists = FakeTherapists(*profiles)
-        self.users = FakeUsers()
-        self.conversations = FakeConversations()
-        self.commits = 0
-
-    async def commit(self) -> None:
-        self.commits += 1
-
-    async def rollback(self) -> None:
-        """Nothing to undo in memory."""
+def platform(*profiles: TherapistProfile) -> FakeUnitOfWork:
+    """The therapists given; anyone else who turns up is a client."""
+    return FakeUnitOfWork(therapists=profiles, anyone_joined_at=NOW)
 
 
 def therapist(**changes: object) -> TherapistProfile:
@@ -252,16 +149,16 @@ def test_each_side_is_offered_only_its_own_actions():
 
 async def test_free_times_respect_the_notice_and_the_therapists_own_shorter_notice():
     clock = ManualClock(NOW)
-    default = await free_times(FakeUnitOfWork(therapist()), clock, therapist(), POLICY)
+    default = await free_times(platform(therapist()), clock, therapist(), POLICY)
     assert default[0] == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # 11:00 in Kyiv, exactly 25 h ahead
     quick = therapist(min_notice=2 * H)
-    short = await free_times(FakeUnitOfWork(quick), clock, quick, POLICY)
+    short = await free_times(platform(quick), clock, quick, POLICY)
     assert short[0] == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # 12:00 Kyiv today
     assert max(default) <= NOW + POLICY.horizon
 
 
 async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_at_once():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slots = await free_times(uow, clock, therapist(), POLICY)
     first = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[0], policy=POLICY)
     assert first.status is BookingStatus.REQUESTED
@@ -285,7 +182,7 @@ async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_
 
 
 async def test_a_request_keeps_the_therapists_topics_chosen_and_the_note_and_offers_them_again():
-    uow, clock = FakeUnitOfWork(therapist(topics=["anxiety", "grief"])), ManualClock(NOW)
+    uow, clock = platform(therapist(topics=["anxiety", "grief"])), ManualClock(NOW)
     slots = await free_times(uow, clock, therapist(), POLICY)
     assert await needs_request(uow, client_id=CLIENT, therapist_id=THERAPIST)
     first = await request_booking(
@@ -313,7 +210,7 @@ def test_a_blank_note_is_no_note_and_topics_toggle():
 
 
 async def test_a_taken_or_invented_time_is_refused_with_the_next_free_ones():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slots = await free_times(uow, clock, therapist(), POLICY)
     await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[0], policy=POLICY)
     with pytest.raises(SlotUnavailable) as taken:
@@ -326,7 +223,7 @@ async def test_a_taken_or_invented_time_is_refused_with_the_next_free_ones():
 
 
 async def test_a_lapsed_request_frees_its_slot_before_anyone_is_told():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slot = (await free_times(uow, clock, therapist(), POLICY))[30]
     await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slot, policy=POLICY)
     clock.advance(12 * H)
@@ -336,7 +233,7 @@ async def test_a_lapsed_request_frees_its_slot_before_anyone_is_told():
 
 
 async def test_a_hidden_therapist_or_oneself_cannot_be_booked():
-    uow, clock = FakeUnitOfWork(therapist(accepting_clients=False)), ManualClock(NOW)
+    uow, clock = platform(therapist(accepting_clients=False)), ManualClock(NOW)
     with pytest.raises(TherapistUnavailable):
         await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=NOW + 48 * H, policy=POLICY)
     with pytest.raises(BookingRefused, match="own_profile"):
@@ -346,7 +243,7 @@ async def test_a_hidden_therapist_or_oneself_cannot_be_booked():
 
 
 async def test_paying_swaps_the_payment_timers_for_session_reminders():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slot = (await free_times(uow, clock, therapist(), POLICY))[10]
     made = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slot, policy=POLICY)
     await accept_request(uow, clock, therapist_id=THERAPIST, booking_id=made.id, version=1, policy=POLICY)
@@ -367,7 +264,7 @@ async def test_paying_swaps_the_payment_timers_for_session_reminders():
 
 
 async def test_an_expired_booking_cannot_be_paid():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     uow.bookings.rows[1] = booking(48 * H, payment_due_at=NOW + 24 * H, id=1)
     clock.advance(24 * H)
     with pytest.raises(BookingRefused, match="not_payable"):
@@ -376,7 +273,7 @@ async def test_an_expired_booking_cannot_be_paid():
 
 
 async def test_someone_elses_booking_is_not_found_and_an_old_version_is_stale():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slots = await free_times(uow, clock, therapist(), POLICY)
     uow.bookings.rows[1] = booking(slots[2] - NOW, BookingStatus.PAID, id=1, paid_minor=120_000)
     with pytest.raises(BookingNotFound):
@@ -389,7 +286,7 @@ async def test_someone_elses_booking_is_not_found_and_an_old_version_is_stale():
 
 
 async def test_a_cancellation_whose_terms_changed_since_they_were_shown_is_not_carried_out():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     uow.bookings.rows[1] = booking(24 * H + timedelta(minutes=1), BookingStatus.PAID, id=1, paid_minor=120_000)
     clock.advance(timedelta(minutes=2))  # the client read "free", then the window closed
     with pytest.raises(TermsChanged) as changed:
@@ -399,7 +296,7 @@ async def test_a_cancellation_whose_terms_changed_since_they_were_shown_is_not_c
 
 
 async def test_with_no_video_service_a_therapist_with_no_room_is_asked_once_at_the_latest_when_paid():
-    uow, clock = FakeUnitOfWork(therapist()), ManualClock(NOW)
+    uow, clock = platform(therapist()), ManualClock(NOW)
     slots = await free_times(uow, clock, therapist(), POLICY)
     made = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[10], policy=POLICY)
     await accept_request(uow, clock, therapist_id=THERAPIST, booking_id=made.id, version=1, policy=POLICY)

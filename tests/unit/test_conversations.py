@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from core.clock import ManualClock
 from core.conversations import Conversation, RelayedMessage, Side
-from core.notices import TimedMessage
 from core.rules.display_names import MAX_LENGTH, NameProblem, UnacceptableName, acceptable_name
 from core.therapists import TherapistProfile
 from core.usecases.conversations import (
@@ -33,119 +32,27 @@ from core.usecases.conversations import (
     stop_writing,
 )
 from core.users import Role, User
+from tests.unit.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 IRYNA, MAKSYM = 7001, 7002  # therapists
 OLENA, PETRO = 1001, 1002  # clients
 
 
-# -- fakes --------------------------------------------------------------------
+def platform() -> FakeUnitOfWork:
+    return FakeUnitOfWork(
+        User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
+        User(MAKSYM, "Maksym", "en", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
+        User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW, display_name="Оля", roles={Role.CLIENT}),
+        User(PETRO, "Petro", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}),
+        therapists=(_profile(IRYNA, "Ірина Коваль"), _profile(MAKSYM, "Maksym Shevchuk")),
+    )
 
 
-class FakeUsers:
-    def __init__(self, *users: User) -> None:
-        self.rows = {u.telegram_id: u for u in users}
-        self.saved: list[User] = []
-
-    async def get(self, telegram_id: int) -> User | None:
-        return self.rows.get(telegram_id)
-
-    async def save(self, user: User) -> None:
-        self.rows[user.telegram_id] = user
-        self.saved.append(user)
-
-
-class FakeTherapists:
-    def __init__(self, *profiles: TherapistProfile) -> None:
-        self.rows = {p.telegram_id: p for p in profiles}
-
-    async def get(self, telegram_id: int) -> TherapistProfile | None:
-        return self.rows.get(telegram_id)
-
-
-class FakeConversations:
-    def __init__(self) -> None:
-        self.rows: dict[int, Conversation] = {}
-        self.focus: dict[int, int] = {}
-        self.relayed: list[RelayedMessage] = []
-
-    async def get(self, conversation_id: int) -> Conversation | None:
-        return self.rows.get(conversation_id)
-
-    async def open(self, client_id: int, therapist_id: int) -> Conversation:
-        for row in self.rows.values():
-            if (row.client_id, row.therapist_id) == (client_id, therapist_id):
-                return row
-        row = Conversation(len(self.rows) + 1, client_id, therapist_id)
-        self.rows[row.id] = row
-        return row
-
-    async def of_client(self, client_id: int) -> list[Conversation]:
-        return self._recent(lambda c: c.client_id == client_id)
-
-    async def of_therapist(self, therapist_id: int) -> list[Conversation]:
-        return self._recent(lambda c: c.therapist_id == therapist_id)
-
-    def _recent(self, wanted) -> list[Conversation]:  # type: ignore[no-untyped-def]
-        found = [c for c in self.rows.values() if wanted(c)]
-        return sorted(found, key=lambda c: (c.last_message_at is None, -(c.last_message_at or NOW).timestamp(), -c.id))
-
-    async def touch(self, conversation_id: int, at: datetime) -> None:
-        row = self.rows[conversation_id]
-        self.rows[conversation_id] = Conversation(row.id, row.client_id, row.therapist_id, at)
-
-    async def focus_of(self, user_id: int) -> Conversation | None:
-        return self.rows.get(self.focus.get(user_id, 0))
-
-    async def set_focus(self, user_id: int, conversation_id: int) -> None:
-        self.focus[user_id] = conversation_id
-
-    async def clear_focus(self, user_id: int) -> None:
-        self.focus.pop(user_id, None)
-
-    async def remember_relayed(self, message: RelayedMessage) -> None:
-        self.relayed.append(message)
-
-    async def delivered_as(self, chat_id: int, message_id: int) -> RelayedMessage | None:
-        return next(
-            (m for m in self.relayed if (m.recipient_chat_id, m.delivered_message_id) == (chat_id, message_id)), None
-        )
-
-    async def originals_of(self, chat_id: int, message_id: int) -> list[RelayedMessage]:
-        return [m for m in self.relayed if (m.origin_chat_id, m.origin_message_id) == (chat_id, message_id)]
-
-
-class FakeTimedMessages:
-    def __init__(self) -> None:
-        self.rows: dict[str, TimedMessage] = {}
-
-    async def put(self, message: TimedMessage, now: datetime) -> None:
-        self.rows[message.dedup_key] = message
-
-
-class FakeUnitOfWork:
-    def __init__(self) -> None:
-        self.users = FakeUsers(
-            User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
-            User(MAKSYM, "Maksym", "en", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
-            User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW, display_name="Оля", roles={Role.CLIENT}),
-            User(PETRO, "Petro", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}),
-        )
-        self.therapists = FakeTherapists(_profile(IRYNA, "Ірина Коваль"), _profile(MAKSYM, "Maksym Shevchuk"))
-        self.conversations = FakeConversations()
-        self.timed_messages = FakeTimedMessages()
-        self.commits = 0
-
-    async def commit(self) -> None:
-        self.commits += 1
-
-    async def rollback(self) -> None:
-        """Nothing is held."""
-
-    async def user(self, telegram_id: int) -> User:
-        found = await self.users.get(telegram_id)
-        assert found is not None
-        return found
+async def known(uow: FakeUnitOfWork, telegram_id: int) -> User:
+    found = await uow.users.get(telegram_id)
+    assert found is not None
+    return found
 
 
 def _profile(telegram_id: int, full_name: str) -> TherapistProfile:
@@ -171,7 +78,7 @@ def delivered(conversation: Conversation, to: int, message_id: int, *, origin: i
 
 
 async def test_a_pair_has_one_conversation_however_often_it_is_opened():
-    uow = FakeUnitOfWork()
+    uow = platform()
     first = await open_conversation(uow, OLENA, IRYNA)
     again = await open_conversation(uow, OLENA, IRYNA)
     other = await open_conversation(uow, PETRO, IRYNA)
@@ -183,7 +90,7 @@ async def test_a_pair_has_one_conversation_however_often_it_is_opened():
 
 
 async def test_a_conversation_needs_a_therapist_on_the_other_side():
-    uow = FakeUnitOfWork()
+    uow = platform()
     with pytest.raises(LookupError):
         await open_conversation(uow, OLENA, PETRO)
     with pytest.raises(ValueError):
@@ -194,47 +101,47 @@ async def test_a_conversation_needs_a_therapist_on_the_other_side():
 
 
 async def test_a_reply_to_a_relayed_message_goes_back_to_its_sender_quoting_the_original():
-    uow = FakeUnitOfWork()
+    uow = platform()
     chat = await open_conversation(uow, OLENA, IRYNA)
     await uow.conversations.remember_relayed(delivered(chat, IRYNA, 500, origin=11, header=True))
     await uow.conversations.remember_relayed(delivered(chat, IRYNA, 501, origin=11))
 
-    to_copy = await route_message(uow, await uow.user(IRYNA), 501)
-    to_header = await route_message(uow, await uow.user(IRYNA), 500)
+    to_copy = await route_message(uow, await known(uow, IRYNA), 501)
+    to_header = await route_message(uow, await known(uow, IRYNA), 500)
 
     assert to_copy == Deliver(chat, Side.THERAPIST, reply_to=11)
     assert to_header == Deliver(chat, Side.THERAPIST, reply_to=11)
 
 
 async def test_a_therapist_with_two_clients_reaches_the_one_replied_to():
-    uow = FakeUnitOfWork()
+    uow = platform()
     with_olena = await open_conversation(uow, OLENA, IRYNA)
     with_petro = await open_conversation(uow, PETRO, IRYNA)
     await uow.conversations.remember_relayed(delivered(with_olena, IRYNA, 600, origin=21))
     await uow.conversations.remember_relayed(delivered(with_petro, IRYNA, 601, origin=22))
     await uow.conversations.set_focus(IRYNA, with_olena.id)  # a chosen client does not override a reply
 
-    route = await route_message(uow, await uow.user(IRYNA), 601)
+    route = await route_message(uow, await known(uow, IRYNA), 601)
 
     assert isinstance(route, Deliver)
     assert route.conversation.other_party(IRYNA) == PETRO and route.reply_to == 22
 
 
 async def test_a_reply_to_ones_own_message_continues_that_conversation_quoting_the_copy():
-    uow = FakeUnitOfWork()
+    uow = platform()
     chat = await open_conversation(uow, OLENA, IRYNA)
     await uow.conversations.remember_relayed(delivered(chat, IRYNA, 700, origin=31, header=True))
     await uow.conversations.remember_relayed(delivered(chat, IRYNA, 701, origin=31))
 
-    route = await route_message(uow, await uow.user(OLENA), 31)
+    route = await route_message(uow, await known(uow, OLENA), 31)
 
     assert route == Deliver(chat, Side.CLIENT, reply_to=701)
 
 
 async def test_a_therapist_message_that_cannot_be_routed_goes_nowhere():
-    uow = FakeUnitOfWork()
+    uow = platform()
     chat = await open_conversation(uow, OLENA, IRYNA)
-    iryna = await uow.user(IRYNA)
+    iryna = await known(uow, IRYNA)
 
     assert await route_message(uow, iryna, None) is NoRoute.NO_CLIENT_CHOSEN
     await choose_conversation(uow, iryna, chat.id)
@@ -243,10 +150,10 @@ async def test_a_therapist_message_that_cannot_be_routed_goes_nowhere():
 
 
 async def test_a_chosen_client_gets_plain_messages_until_the_therapist_stops():
-    uow = FakeUnitOfWork()
+    uow = platform()
     await open_conversation(uow, OLENA, IRYNA)
     with_petro = await open_conversation(uow, PETRO, IRYNA)
-    iryna = await uow.user(IRYNA)
+    iryna = await known(uow, IRYNA)
 
     chosen = await choose_conversation(uow, iryna, with_petro.id)
     routed = await route_message(uow, iryna, None)
@@ -258,8 +165,8 @@ async def test_a_chosen_client_gets_plain_messages_until_the_therapist_stops():
 
 
 async def test_a_client_with_one_therapist_just_writes_and_with_two_is_asked():
-    uow = FakeUnitOfWork()
-    olena = await uow.user(OLENA)
+    uow = platform()
+    olena = await known(uow, OLENA)
     assert await route_message(uow, olena, None) is NoRoute.NO_CONVERSATION
 
     with_iryna = await open_conversation(uow, OLENA, IRYNA)
@@ -276,12 +183,12 @@ async def test_a_client_with_one_therapist_just_writes_and_with_two_is_asked():
 
 
 async def test_someone_elses_conversation_cannot_be_chosen():
-    uow = FakeUnitOfWork()
+    uow = platform()
     petros = await open_conversation(uow, PETRO, IRYNA)
     with pytest.raises(NotYourConversation):
-        await choose_conversation(uow, await uow.user(OLENA), petros.id)
+        await choose_conversation(uow, await known(uow, OLENA), petros.id)
     with pytest.raises(NotYourConversation):
-        await choose_conversation(uow, await uow.user(OLENA), 12345)
+        await choose_conversation(uow, await known(uow, OLENA), 12345)
     assert uow.conversations.focus == {}
 
 
@@ -289,7 +196,7 @@ async def test_someone_elses_conversation_cannot_be_chosen():
 
 
 async def test_a_relay_is_one_timed_message_due_now_per_original():
-    uow = FakeUnitOfWork()
+    uow = platform()
     clock = ManualClock(NOW)
     chat = await open_conversation(uow, OLENA, IRYNA)
     route = Deliver(chat, Side.CLIENT)
@@ -312,12 +219,12 @@ async def test_a_relay_is_one_timed_message_due_now_per_original():
 
 
 async def test_each_side_sees_the_other_by_the_name_meant_for_them():
-    uow = FakeUnitOfWork()
+    uow = platform()
     await open_conversation(uow, OLENA, IRYNA)
     await open_conversation(uow, PETRO, IRYNA)
 
-    therapist_sees = await conversations_of(uow, await uow.user(IRYNA))
-    client_sees = await conversations_of(uow, await uow.user(OLENA))
+    therapist_sees = await conversations_of(uow, await known(uow, IRYNA))
+    client_sees = await conversations_of(uow, await known(uow, OLENA))
 
     assert sorted(s.partner_name for s in therapist_sees) == ["Оля", "—"]  # Petro has chosen no name yet
     assert [(s.partner_name, s.my_side) for s in client_sees] == [("Ірина Коваль", Side.CLIENT)]
@@ -373,8 +280,8 @@ def test_whatever_is_typed_a_shown_name_is_one_short_line(typed):
 
 
 async def test_a_refused_name_changes_nothing():
-    uow = FakeUnitOfWork()
-    petro = await uow.user(PETRO)
+    uow = platform()
+    petro = await known(uow, PETRO)
     with pytest.raises(UnacceptableName):
         await choose_display_name(uow, petro, "see t.me/petro")
     named = await choose_display_name(uow, petro, " Петро ")

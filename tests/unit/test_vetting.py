@@ -1,162 +1,25 @@
 """Vetting's use cases against in-memory fakes: drafts, decisions, and the timed messages they cause."""
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.applications import FINISHED, SUMMARY, Application, ApplicationEvent, NotYours, Step, WrongStep
+from core.applications import SUMMARY, Application, NotYours, Step, WrongStep
 from core.applications import Form as F
-from core.audit import AuditEntry
 from core.clock import ManualClock
-from core.notices import TimedMessage
 from core.questionnaires import FIRST_QUESTIONS, InvalidAnswer, StalePosition, UploadedFile
 from core.staff import StaffRole
 from core.therapists import TherapistProfile
 from core.usecases import vetting
 from core.users import Role, User
+from tests.unit.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Kyiv
 ADMIN, SECOND_ADMIN, SUPPORT, OLENA, IRYNA = 900, 901, 902, 1001, 7001
 REVIEWERS = vetting.Reviewers(frozenset({ADMIN}), 2)
 MB = 1024 * 1024
-
-
-# -- fakes --------------------------------------------------------------------
-
-class FakeUsers:
-    def __init__(self, *users: User) -> None:
-        self.rows = {user.telegram_id: user for user in users}
-
-    async def get(self, telegram_id: int) -> User | None:
-        return self.rows.get(telegram_id)
-
-    async def save(self, user: User) -> None:
-        self.rows[user.telegram_id] = user
-
-
-class FakeTimedMessages:
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[TimedMessage, str]] = {}
-
-    async def put(self, message: TimedMessage, now: datetime) -> None:
-        known = self.rows.get(message.dedup_key)
-        if known is None or known[1] == "pending":
-            self.rows[message.dedup_key] = (message, "pending")
-
-    async def cancel(self, dedup_key: str) -> None:
-        await self.cancel_prefix(dedup_key)
-
-    async def cancel_prefix(self, prefix: str) -> None:
-        for key, (message, status) in self.rows.items():
-            if key.startswith(prefix) and status == "pending":
-                self.rows[key] = (message, "dropped")
-
-    def pending(self, kind: str | None = None) -> list[TimedMessage]:
-        return [m for m, status in self.rows.values() if status == "pending" and kind in (None, m.kind)]
-
-
-class FakeTherapists:
-    def __init__(self, *profiles: TherapistProfile) -> None:
-        self.rows = {profile.telegram_id: profile for profile in profiles}
-
-    async def get(self, telegram_id: int) -> TherapistProfile | None:
-        return self.rows.get(telegram_id)
-
-    async def by_share_code(self, code: str) -> TherapistProfile | None:
-        return next((p for p in self.rows.values() if p.share_code == code), None)
-
-    async def add(self, profile: TherapistProfile) -> None:
-        self.rows[profile.telegram_id] = profile
-
-    async def save(self, profile: TherapistProfile) -> None:
-        self.rows[profile.telegram_id] = profile
-
-
-class FakeApplications:
-    def __init__(self) -> None:
-        self.rows: dict[int, Application] = {}
-        self.events: list[ApplicationEvent] = []
-
-    async def get(self, application_id: int) -> Application | None:
-        return _copy(self.rows.get(application_id))
-
-    async def active_for(self, applicant_id: int) -> Application | None:
-        return _copy(next((a for a in self.rows.values() if a.applicant_id == applicant_id and a.step not in FINISHED), None))
-
-    async def latest_for(self, applicant_id: int) -> Application | None:
-        mine = [a for a in self.rows.values() if a.applicant_id == applicant_id]
-        return _copy(mine[-1] if mine else None)
-
-    async def by_referral_code(self, code: str) -> Application | None:
-        return _copy(next((a for a in self.rows.values() if a.referral_code == code), None))
-
-    async def in_steps(self, steps: tuple[Step, ...]) -> list[Application]:
-        return sorted((a for a in self.rows.values() if a.step in steps), key=lambda a: a.updated_at)
-
-    async def add(self, application: Application) -> None:
-        application.id = len(self.rows) + 1
-        self.rows[application.id] = _copy(application)
-
-    async def save(self, application: Application) -> None:
-        self.rows[application.id] = _copy(application)
-
-    async def delete(self, application: Application) -> None:
-        del self.rows[application.id]
-
-    async def log(self, event: ApplicationEvent) -> None:
-        self.events.append(event)
-
-    async def history(self, application_id: int) -> list[ApplicationEvent]:
-        return [e for e in self.events if e.application_id == application_id]
-
-
-class FakeStaff:
-    def __init__(self, grants: dict[StaffRole, list[int]]) -> None:
-        self.grants = grants
-
-    async def holders(self, role: StaffRole) -> list[int]:
-        return self.grants.get(role, [])
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.entries: list[AuditEntry] = []
-
-    async def add(self, entry: AuditEntry) -> None:
-        self.entries.append(entry)
-
-
-class FakeConversations:
-    async def of_client(self, client_id: int) -> list[object]:
-        return []
-
-
-class FakeUnitOfWork:
-    def __init__(
-        self, *users: User, therapists: tuple[TherapistProfile, ...] = (), staff: dict[StaffRole, list[int]] | None = None
-    ) -> None:
-        self.users = FakeUsers(*users)
-        self.staff = FakeStaff(staff or {})
-        self.timed_messages = FakeTimedMessages()
-        self.therapists = FakeTherapists(*therapists)
-        self.applications = FakeApplications()
-        self.conversations = FakeConversations()
-        self.audit = FakeAudit()
-        self.commits = 0
-
-    async def commit(self) -> None:
-        self.commits += 1
-
-    async def rollback(self) -> None:
-        pass
-
-
-def _copy(application: Application | None) -> Application | None:
-    """What storage does: every read is a fresh object, so a change counts only when saved."""
-    return copy.deepcopy(application)
 
 
 def person(telegram_id: int, *roles: Role, zone: str = "Europe/Kyiv") -> User:
