@@ -20,9 +20,11 @@ from bot.views.lengths import INVOICE_DESCRIPTION_LIMIT, INVOICE_TITLE_LIMIT, ME
 from bot.views.presenting import local_day, local_moment, moment_label, money
 from core.bookings import Booking
 from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
-from core.usecases.checkout import CheckoutRefusal, Payable
+from core.usecases.booking import BookingNotice
+from core.usecases.checkout import CheckoutNotice, CheckoutRefusal, Payable
+from core.usecases.payments import PaymentNotice
 from core.usecases.payouts import Earnings, PayoutBoard
-from core.usecases.refunds import RefundCase
+from core.usecases.refunds import RefundCase, RefundNotice
 
 # Shown exactly so, in every language: the platform's rules promise these words.
 PAYMENT_SUCCESSFUL = "Оплата пройшла успішно"
@@ -30,26 +32,26 @@ PAYMENT_SUCCESSFUL = "Оплата пройшла успішно"
 KYIV = ZoneInfo("Europe/Kyiv")
 
 # What staff see of a booking's messages when they review a refund.
-MESSAGE_LABELS = {
-    "booking.requested": __("request sent"),
-    "booking.confirmed": __("confirmed"),
-    "booking.declined": __("declined"),
-    "booking.lapsed": __("request lapsed"),
-    "booking.cancelled": __("cancelled"),
-    "booking.moved": __("moved"),
-    "booking.no_show": __("marked: client did not come"),
-    "booking.payment_reminder": __("payment reminder"),
-    "booking.expired": __("expired unpaid"),
-    "booking.session_reminder": __("session reminder"),
-    "booking.ended": __("session ended"),
-    "payments.invoice": __("invoice"),
-    "payments.paid": __("«Оплата пройшла успішно»"),
-    "payments.stray": __("payment that could not pay the session"),
-    "payments.refund_opened": __("refund on its way"),
-    "payments.refunded": __("refunded"),
-    "payments.force_majeure_offer": __("offered a force-majeure request"),
-    "payments.force_majeure_asked": __("therapist asked about force majeure"),
-    "payments.refund_decided": __("refund decision"),
+MESSAGE_LABELS: dict[str, object] = {  # by kind: a stored row reads its kind back as text
+    BookingNotice.REQUESTED: __("request sent"),
+    BookingNotice.CONFIRMED: __("confirmed"),
+    BookingNotice.DECLINED: __("declined"),
+    BookingNotice.LAPSED: __("request lapsed"),
+    BookingNotice.CANCELLED: __("cancelled"),
+    BookingNotice.MOVED: __("moved"),
+    BookingNotice.NO_SHOW: __("marked: client did not come"),
+    BookingNotice.PAYMENT_REMINDER: __("payment reminder"),
+    BookingNotice.EXPIRED: __("expired unpaid"),
+    BookingNotice.SESSION_REMINDER: __("session reminder"),
+    BookingNotice.ENDED: __("session ended"),
+    CheckoutNotice.INVOICE: __("invoice"),
+    PaymentNotice.PAID: __("«Оплата пройшла успішно»"),
+    PaymentNotice.STRAY: __("payment that could not pay the session"),
+    RefundNotice.REFUND_OPENED: __("refund on its way"),
+    RefundNotice.REFUNDED: __("refunded"),
+    RefundNotice.FORCE_MAJEURE_OFFER: __("offered a force-majeure request"),
+    RefundNotice.FORCE_MAJEURE_ASKED: __("therapist asked about force majeure"),
+    RefundNotice.REFUND_DECIDED: __("refund decision"),
 }
 
 
