@@ -561,19 +561,17 @@ def render_text(text: str, parse_mode: str | None, entities: Any = None) -> tupl
 
 
 _API_METHODS: dict[str, str] = {}  # lower-cased Telegram name -> handler attribute
+_CANONICAL: dict[str, str] = {}  # lower-cased -> Telegram spelling, filled by @_api
 
 
 def _api(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         for name in names:
             _API_METHODS[name.lower()] = handler.__name__
-        handler.__telegram_names__ = names  # type: ignore[attr-defined]
+            _CANONICAL[name.lower()] = name
         return handler
 
     return register
-
-
-_CANONICAL: dict[str, str] = {}  # lower-cased -> Telegram spelling, filled below the class
 
 
 @dataclass
@@ -1943,13 +1941,6 @@ class FakeTelegram:
         return None if charge is None else dict(vars(charge))
 
 
-_CANONICAL.update({
-    name.lower(): name
-    for handler in vars(FakeTelegram).values()
-    for name in getattr(handler, "__telegram_names__", ())
-})
-
-
 def _canonical_or_raise(method: str) -> str:
     canonical = _CANONICAL.get(method.lower())
     if canonical is None:
@@ -2257,10 +2248,10 @@ class FakeUser:
     def click_at(self, message: Mapping[str, Any], row: int, column: int) -> dict[str, Any]:
         """Press the inline button at (row, column) of a message, as it stands now (the demo page's clicks)."""
         target = self._keyboard_message(message)
-        rows = (target or {}).get("reply_markup", {}).get("inline_keyboard", [])
-        if not (0 <= row < len(rows) and 0 <= column < len(rows[row])):
+        rows = target.get("reply_markup", {}).get("inline_keyboard", []) if target else []
+        if target is None or not (0 <= row < len(rows) and 0 <= column < len(rows[row])):
             raise LookupError(f"message {message.get('message_id')} has no button at row {row}, column {column}")
-        return self._push_callback(target, rows[row][column])  # type: ignore[arg-type]
+        return self._push_callback(target, rows[row][column])
 
     def _push_callback(self, target: dict[str, Any], button: Mapping[str, Any]) -> dict[str, Any]:
         if "callback_data" not in button:
@@ -2327,7 +2318,9 @@ class FakeUser:
 
         reaction.__name__ = f"a bot message to {self.id}" + (f" containing {contains!r}" if contains else "")
         calls = await self.fake.wait_for(reaction, timeout=timeout, since=self.since)
-        return calls[0].message  # type: ignore[return-value]
+        message = calls[0].message
+        assert message is not None  # the reaction waited for one
+        return message
 
     # -------------------------------------------------------------- payments
 

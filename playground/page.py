@@ -269,7 +269,9 @@ class DemoPage:
 
     def _message(self, persona: Persona, message_id: object) -> dict[str, Any]:
         try:
-            message = self.fake.message(persona.telegram_id, int(message_id))  # type: ignore[call-overload]
+            if not isinstance(message_id, int | float | str):  # what int() takes of what JSON holds
+                raise TypeError(message_id)
+            message = self.fake.message(persona.telegram_id, int(message_id))
         except (TypeError, ValueError):
             message = None
         if message is None:
