@@ -105,7 +105,7 @@ class Counts:
 
     def __init__(self, app: App) -> None:
         self.statements = self.transactions = 0
-        self.by_step: dict[str, list[int]] = {step: [0, 0, 0] for step in STEPS}  # statements, transactions, updates
+        self.by_step: dict[str, list[float]] = {step: [0, 0, 0, 0.0] for step in STEPS}  # statements, transactions, updates, s
         engine = app.engine.sync_engine
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "begin", self._transaction)
@@ -116,11 +116,12 @@ class Counts:
     def _transaction(self, *args: object) -> None:
         self.transactions += 1
 
-    def step(self, name: str, statements: int, transactions: int) -> None:
+    def step(self, name: str, statements: int, transactions: int, seconds: float) -> None:
         figures = self.by_step[name]
         figures[0] += self.statements - statements
         figures[1] += self.transactions - transactions
         figures[2] += 1
+        figures[3] += seconds
 
 
 async def scene(app: App, clients: int) -> None:
@@ -154,10 +155,11 @@ async def walk(
         before = (counts.statements, counts.transactions) if counts else (0, 0)
         started = time.perf_counter()
         replies = await step
+        took = time.perf_counter() - started
         if timings is not None:
-            timings.append(time.perf_counter() - started)
+            timings.append(took)
         if counts is not None:
-            counts.step(next(names), *before)
+            counts.step(next(names), *before, took)
         return replies
 
     await timed(client.send("/find"))
@@ -205,7 +207,7 @@ async def walks_one_at_a_time(folder: Path, count: int) -> dict[str, Any]:
         return {
             "per_second": updates / elapsed, "p50_ms": statistics.median(timings) * 1000,
             "statements": counts.statements / updates, "transactions": counts.transactions / updates,
-            "by_step": {step: (s / n, t / n) for step, (s, t, n) in counts.by_step.items() if n},
+            "by_step": {step: (s / n, t / n, ms * 1000 / n) for step, (s, t, n, ms) in counts.by_step.items() if n},
         }
     finally:
         await app.close()
@@ -290,8 +292,8 @@ async def main(argv: list[str] | None = None) -> None:
               f"mean {result['mean_ms']:.0f} ms, {result['per_second']:.0f} updates/s")
     print(f"  per update of the walk: {figures['statements']:.1f} SQL statements, {figures['transactions']:.1f} transactions "
           "(one of them stores the update in the inbox)")
-    for step, (statements, transactions) in figures["by_step"].items():
-        print(f"    {step:<14} {statements:5.1f} statements, {transactions:.1f} transactions")
+    for step, (statements, transactions, ms) in figures["by_step"].items():
+        print(f"    {step:<14} {statements:5.1f} statements, {transactions:.1f} transactions, {ms:5.1f} ms")
 
 
 if __name__ == "__main__":
