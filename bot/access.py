@@ -1,13 +1,14 @@
-"""Who may use which staff command or button: the one check every one of them goes through.
+"""Who may use which staff command or button, and the one gate for it and for the cabinet.
 
-A handler declares what it needs with the `HasPermission` filter:
+A handler declares what it needs with a mark at its registration:
 
     router.message.register(show_audit, Command("audit"), HasPermission(Permission.AUDIT))
+    router.message.register(show_week, Command("hours"), CABINET)  # bot/cabinet_gate.py
 
-The filter only marks the handler; `PermissionGate`, installed once on the
-dispatcher, checks the mark after the handler has been chosen. So a refused
-attempt is answered politely (a message, or an alert for a button) and goes no
-further: no other handler, and not the "I didn't understand" of the last router.
+The mark only sets the handler's flag; `Gate`, installed once on the dispatcher,
+reads the flags after the handler has been chosen. So a refused attempt is
+answered politely (a message, or an alert for a button) and goes no further: no
+other handler, and not the "I didn't understand" of the last router.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot import cabinet_gate
 from bot.commands import publish_commands_for
 from bot.settings import Settings
 from core.ports import UnitOfWork
@@ -46,7 +48,7 @@ async def allowed(user: User | None, permission: Permission, uow: UnitOfWork, se
 
 
 class HasPermission(Filter):
-    """Marks a handler as needing a permission; `PermissionGate` enforces it (and answers a refusal)."""
+    """Marks a handler as needing a permission; `Gate` enforces it (and answers a refusal)."""
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
@@ -61,7 +63,9 @@ class HasPermission(Filter):
         return f"HasPermission({self.permission.value})"
 
 
-class PermissionGate(BaseMiddleware):
+class Gate(BaseMiddleware):
+    """Reads the chosen handler's flags: a staff permission, the cabinet."""
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -69,20 +73,26 @@ class PermissionGate(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         permission: Permission | None = get_flag(data, FLAG)
-        if permission is None:
-            return await handler(event, data)
-        user: User | None = data.get("user")
-        held = await authority(user, data["uow"], data["settings"]) if user is not None else None
-        if held is not None and held.may(permission):
-            return await handler(event, data)
-        log.info("refused %s to %s", permission.value, user.telegram_id if user else "nobody")
-        await _refuse(event, staff=held is not None and held.is_staff)
-        return None
+        if permission is not None and not await _permitted(permission, event, data):
+            return None
+        if get_flag(data, cabinet_gate.FLAG) and not await cabinet_gate.admitted(event, data):
+            return None
+        return await handler(event, data)
+
+
+async def _permitted(permission: Permission, event: TelegramObject, data: dict[str, Any]) -> bool:
+    user: User | None = data.get("user")
+    held = await authority(user, data["uow"], data["settings"]) if user is not None else None
+    if held is not None and held.may(permission):
+        return True
+    log.info("refused %s to %s", permission.value, user.telegram_id if user else "nobody")
+    await _refuse(event, staff=held is not None and held.is_staff)
+    return False
 
 
 def install(dispatcher: Dispatcher) -> None:
     """Inner middlewares of the dispatcher run for the handlers of every router included in it."""
-    gate = PermissionGate()
+    gate = Gate()
     dispatcher.message.middleware(gate)
     dispatcher.callback_query.middleware(gate)
 

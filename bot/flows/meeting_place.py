@@ -9,12 +9,12 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.cabinet_gate import guard
+from bot.cabinet_gate import CABINET, CabinetSteps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
 from bot.keyboards.data import ButtonData
@@ -27,7 +27,7 @@ from core.therapists import TherapistProfile
 from core.usecases.meetings import set_meeting_place
 
 
-class CabinetMeeting(StatesGroup):
+class CabinetMeeting(CabinetSteps):
     link = State()
 
 
@@ -40,18 +40,18 @@ class MeetingFreshRooms(ButtonData, prefix="kmf"):
 
 
 def commands() -> Router:
-    router = guard(Router(name="meeting-place-commands"))
-    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"))
+    router = Router(name="meeting-place-commands")
+    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"), CABINET)
     return router
 
 
 def router() -> Router:
-    router = guard(Router(name="meeting-place"))
-    router.callback_query.register(show_place, Section.filter(F.name == "meeting"))
-    router.callback_query.register(ask_link, MeetingLinkAsk.filter())
-    router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter())
-    router.message.register(typed_link, CabinetMeeting.link, F.text)
-    router.message.register(link_expected, CabinetMeeting.link, ~F.text)
+    router = Router(name="meeting-place")
+    router.callback_query.register(show_place, Section.filter(F.name == "meeting"), CABINET)
+    router.callback_query.register(ask_link, MeetingLinkAsk.filter(), CABINET)
+    router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter(), CABINET)
+    router.message.register(typed_link, CabinetMeeting.link, F.text, CABINET)
+    router.message.register(link_expected, CabinetMeeting.link, ~F.text, CABINET)
     return router
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import guard
+from bot.cabinet_gate import CABINET, CabinetSteps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
 from bot.settings import Settings
@@ -32,7 +32,7 @@ from core.usecases.profile_changes import Proposal, propose, waiting_of
 PICKABLE = {ProfileField.TOPICS: TOPICS, ProfileField.APPROACHES: APPROACHES}
 
 
-class CabinetProfile(StatesGroup):
+class CabinetProfile(CabinetSteps):
     about = State()
     price = State()
     picking = State()  # data: field, picked
@@ -40,26 +40,26 @@ class CabinetProfile(StatesGroup):
 
 
 def commands() -> Router:
-    router = guard(Router(name="profile-edit-commands"))
-    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
+    router = Router(name="profile-edit-commands")
+    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"), CABINET)
     return router
 
 
 def router() -> Router:
-    router = guard(Router(name="profile-edit"))
-    router.callback_query.register(start_editing, ProfileEdit.filter())
-    router.callback_query.register(toggle, PickToggle.filter(), CabinetProfile.picking)
-    router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking)
-    router.callback_query.register(closed_list, PickToggle.filter())
-    router.callback_query.register(closed_list, PickDone.filter())
-    router.message.register(typed_about, CabinetProfile.about, F.text)
-    router.message.register(typed_price, CabinetProfile.price, F.text)
-    router.message.register(sent_photo, CabinetProfile.photo, F.photo)
-    router.message.register(photo_expected, CabinetProfile.photo, F.text)
-    router.message.register(photo_expected, CabinetProfile.photo, ~F.text)
-    router.message.register(buttons_expected, CabinetProfile.picking, F.text)
-    router.message.register(buttons_expected, CabinetProfile.picking, ~F.text)
-    router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text)
+    router = Router(name="profile-edit")
+    router.callback_query.register(start_editing, ProfileEdit.filter(), CABINET)
+    router.callback_query.register(toggle, PickToggle.filter(), CabinetProfile.picking, CABINET)
+    router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking, CABINET)
+    router.callback_query.register(closed_list, PickToggle.filter(), CABINET)
+    router.callback_query.register(closed_list, PickDone.filter(), CABINET)
+    router.message.register(typed_about, CabinetProfile.about, F.text, CABINET)
+    router.message.register(typed_price, CabinetProfile.price, F.text, CABINET)
+    router.message.register(sent_photo, CabinetProfile.photo, F.photo, CABINET)
+    router.message.register(photo_expected, CabinetProfile.photo, F.text, CABINET)
+    router.message.register(photo_expected, CabinetProfile.photo, ~F.text, CABINET)
+    router.message.register(buttons_expected, CabinetProfile.picking, F.text, CABINET)
+    router.message.register(buttons_expected, CabinetProfile.picking, ~F.text, CABINET)
+    router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text, CABINET)
     return router
 
 

@@ -14,11 +14,11 @@ from datetime import date
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     InsideVacation,
@@ -73,36 +73,36 @@ SESSIONS_PER_LIST = 20
 EXAMPLES = "20.12.2026 / 2026-12-20"
 
 
-class CabinetVacation(StatesGroup):
+class CabinetVacation(CabinetSteps):
     first_day = State()  # data: vacation (0 for a new one)
     last_day = State()  # data: vacation, first
     note = State()  # data: vacation, and for a new one first and last
 
 
 def commands() -> Router:
-    router = guard(Router(name="vacation-commands"))
-    router.message.register(show_vacations, Command("vacation"))
-    router.message.register(show_vacations, F.text == BUTTON_VACATION)
-    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
+    router = Router(name="vacation-commands")
+    router.message.register(show_vacations, Command("vacation"), CABINET)
+    router.message.register(show_vacations, F.text == BUTTON_VACATION, CABINET)
+    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"), CABINET)
     return router
 
 
 def router() -> Router:
-    router = guard(Router(name="vacation"))
-    router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"))
-    router.callback_query.register(start_adding, VacationAdd.filter())
-    router.callback_query.register(open_vacation, VacationOpen.filter())
-    router.callback_query.register(start_changing_dates, VacationDates.filter())
-    router.callback_query.register(start_changing_note, VacationNote.filter())
-    router.callback_query.register(remove, VacationRemove.filter())
-    router.callback_query.register(switch_visibility, VacationVisibility.filter())
-    router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note)
-    router.callback_query.register(skip_note_too_late, NoteSkip.filter())
-    router.callback_query.register(decide_session, InsideVacation.filter())
-    router.message.register(typed_first_day, CabinetVacation.first_day, F.text)
-    router.message.register(typed_last_day, CabinetVacation.last_day, F.text)
-    router.message.register(typed_note, CabinetVacation.note, F.text)
-    router.message.register(not_text, StateFilter(CabinetVacation), ~F.text)
+    router = Router(name="vacation")
+    router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"), CABINET)
+    router.callback_query.register(start_adding, VacationAdd.filter(), CABINET)
+    router.callback_query.register(open_vacation, VacationOpen.filter(), CABINET)
+    router.callback_query.register(start_changing_dates, VacationDates.filter(), CABINET)
+    router.callback_query.register(start_changing_note, VacationNote.filter(), CABINET)
+    router.callback_query.register(remove, VacationRemove.filter(), CABINET)
+    router.callback_query.register(switch_visibility, VacationVisibility.filter(), CABINET)
+    router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note, CABINET)
+    router.callback_query.register(skip_note_too_late, NoteSkip.filter(), CABINET)
+    router.callback_query.register(decide_session, InsideVacation.filter(), CABINET)
+    router.message.register(typed_first_day, CabinetVacation.first_day, F.text, CABINET)
+    router.message.register(typed_last_day, CabinetVacation.last_day, F.text, CABINET)
+    router.message.register(typed_note, CabinetVacation.note, F.text, CABINET)
+    router.message.register(not_text, StateFilter(CabinetVacation), ~F.text, CABINET)
     return router
 
 

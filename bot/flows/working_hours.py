@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import guard, leave_cabinet_steps
+from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     FormatSet,
@@ -65,37 +65,37 @@ PREVIEW_DAYS = 7
 EXAMPLE = "09:00-13:00"
 
 
-class CabinetHours(StatesGroup):
+class CabinetHours(CabinetSteps):
     adding = State()  # data: weekday
     changing = State()  # data: weekday, start, end (minutes) of the interval being changed
     lines = State()  # several days at once, a line for each group of days
 
 
 def commands() -> Router:
-    router = guard(Router(name="working-hours-commands"))
-    router.message.register(show_week, Command("hours"))
-    router.message.register(show_week, F.text == BUTTON_HOURS)
-    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
+    router = Router(name="working-hours-commands")
+    router.message.register(show_week, Command("hours"), CABINET)
+    router.message.register(show_week, F.text == BUTTON_HOURS, CABINET)
+    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"), CABINET)
     return router
 
 
 def router() -> Router:
-    router = guard(Router(name="working-hours"))
-    router.callback_query.register(week_again, Section.filter(F.name == "hours"))
-    router.callback_query.register(open_day, HoursDay.filter())
-    router.callback_query.register(start_adding, HoursAdd.filter())
-    router.callback_query.register(start_changing, HoursChange.filter())
-    router.callback_query.register(start_lines, HoursLines.filter())
-    router.callback_query.register(copy_to_weekdays, HoursCopy.filter())
-    router.callback_query.register(remove, HoursRemove.filter())
-    router.callback_query.register(show_format, FormatView.filter())
-    router.callback_query.register(choose_format, FormatSet.filter())
-    router.callback_query.register(preview, Preview.filter())
-    router.message.register(typed_lines, CabinetHours.lines, F.text)
-    router.message.register(typed_lines, CabinetHours.adding, F.text, F.text.func(_names_days))
-    router.message.register(typed_new, CabinetHours.adding, F.text)
-    router.message.register(typed_change, CabinetHours.changing, F.text)
-    router.message.register(not_text, StateFilter(CabinetHours), ~F.text)
+    router = Router(name="working-hours")
+    router.callback_query.register(week_again, Section.filter(F.name == "hours"), CABINET)
+    router.callback_query.register(open_day, HoursDay.filter(), CABINET)
+    router.callback_query.register(start_adding, HoursAdd.filter(), CABINET)
+    router.callback_query.register(start_changing, HoursChange.filter(), CABINET)
+    router.callback_query.register(start_lines, HoursLines.filter(), CABINET)
+    router.callback_query.register(copy_to_weekdays, HoursCopy.filter(), CABINET)
+    router.callback_query.register(remove, HoursRemove.filter(), CABINET)
+    router.callback_query.register(show_format, FormatView.filter(), CABINET)
+    router.callback_query.register(choose_format, FormatSet.filter(), CABINET)
+    router.callback_query.register(preview, Preview.filter(), CABINET)
+    router.message.register(typed_lines, CabinetHours.lines, F.text, CABINET)
+    router.message.register(typed_lines, CabinetHours.adding, F.text, F.text.func(_names_days), CABINET)
+    router.message.register(typed_new, CabinetHours.adding, F.text, CABINET)
+    router.message.register(typed_change, CabinetHours.changing, F.text, CABINET)
+    router.message.register(not_text, StateFilter(CabinetHours), ~F.text, CABINET)
     return router
 
 
