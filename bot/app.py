@@ -92,7 +92,7 @@ from bot.notices import vetting as vetting_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.photos import TelegramPhotoCache
 from bot.replies import ReplyRetries
-from bot.routing import commands_layer, layer
+from bot.routing import commands_layer, flows_layer, layer
 from bot.settings import Settings
 from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
@@ -232,7 +232,7 @@ def topic_routers() -> list[Router]:
     """Fresh routers every time: a router can belong to one dispatcher only."""
     return [
         # A payment is recorded whatever step of a conversation its payer is in.
-        payments.router(),
+        payments.received(),
         commands_layer(
             layer("links", applying.links(), directory.links()),
             start.commands(),
@@ -268,8 +268,8 @@ def topic_routers() -> list[Router]:
             errors.unknown_commands(),
             ends_steps=(booking.BookingFlow,),
         ),
-        layer(
-            "flows",
+        flows_layer(
+            payments.router(),
             directory.router(),
             preferences.router(),
             timezone.router(),
@@ -304,8 +304,9 @@ def topic_routers() -> list[Router]:
             decline_reason.router(),
             first_questionnaire.router(),
             second_questionnaire.router(),
+            chat.router(),
         ),
-        layer("fallbacks", applying.resume_router(), chat.router(), errors.router()),
+        layer("fallbacks", applying.resume_router(), chat.relaying(), errors.router()),
     ]
 
 

@@ -13,7 +13,7 @@ from aiogram import BaseMiddleware, F, Router
 from aiogram.filters import Filter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
-from aiogram.types import Message, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
 
 from bot.menus import MENU_ROWS
@@ -43,9 +43,28 @@ class MenuButton(Filter):
 COMMAND = F.text.startswith("/") | F.caption.startswith("/")
 
 
+class OnMessage(Filter):
+    """A button on a message the bot can still reach: its handler gets that message as `message`.
+
+    One on a message Telegram no longer hands over (deleted, or too old) goes on to the stale-button answer.
+    """
+
+    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
+        if isinstance(query.message, Message):
+            return {"message": query.message}
+        return False
+
+
 def layer(name: str, *routers: Router) -> Router:
     parent = Router(name=name)
     parent.include_routers(*routers)
+    return parent
+
+
+def flows_layer(*routers: Router) -> Router:
+    """The flows' buttons and stateful steps, after the commands; every button here is on a message at hand."""
+    parent = layer("flows", *routers)
+    parent.callback_query.filter(OnMessage())
     return parent
 
 

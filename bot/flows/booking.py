@@ -106,9 +106,8 @@ def router() -> Router:
 
 
 async def show_days(
-    query: CallbackQuery, callback_data: Days, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: Days, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, state: FSMContext
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
     except _Stop:
@@ -119,15 +118,14 @@ async def show_days(
     await state.update_data(therapist_id=therapist.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version)
     text, markup = _days_view(therapist, moving, free, user, settings, callback_data)
     if callback_data.edit:
-        await replace_message(query.message, text, markup)
+        await replace_message(message, text, markup)
     else:
-        await query.message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=markup)
 
 
 async def show_times(
-    query: CallbackQuery, callback_data: Day, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Day, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
         day = day_from_code(callback_data.day)
@@ -142,18 +140,17 @@ async def show_times(
     if not that_day:
         back = Days(therapist_id=therapist.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version, edit=True)
         text, markup = _days_view(therapist, moving, free, user, settings, back)
-        await replace_message(query.message, _("No free time is left on that day.") + "\n\n" + text, markup)
+        await replace_message(message, _("No free time is left on that day.") + "\n\n" + text, markup)
         return
     text = _("{day}: choose a time. Times are in your zone, {zone}.").format(
         day=day_label(that_day[0], user.timezone), zone=zone_label(user.timezone, that_day[0])
     )
-    await replace_message(query.message, text, times_keyboard(callback_data, that_day, user.timezone))
+    await replace_message(message, text, times_keyboard(callback_data, that_day, user.timezone))
 
 
 async def show_confirmation(
-    query: CallbackQuery, callback_data: Time, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Time, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
         start = from_unix(callback_data.at)
@@ -166,10 +163,10 @@ async def show_confirmation(
     free = await free_times(uow, clock, therapist, policy, moving=moving)
     await query.answer()
     if start not in free:
-        await _offer_alternatives(_Screen(query.message, query, answered=True), therapist, callback_data, free, start, user, lost_race=False)
+        await _offer_alternatives(_Screen(message, query, answered=True), therapist, callback_data, free, start, user, lost_race=False)
         return
     await replace_message(
-        query.message,
+        message,
         _confirmation_text(
             therapist, moving, start, user, clock, first=await _is_first(uow, user, therapist, moving), settings=settings
         ),
@@ -179,6 +176,7 @@ async def show_confirmation(
 
 async def book(
     query: CallbackQuery,
+    message: Message,
     callback_data: Confirm,
     uow: UnitOfWork,
     clock: Clock,
@@ -186,13 +184,12 @@ async def book(
     settings: Settings,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
-    screen = _Screen(query.message, query)
+    screen = _Screen(message, query)
     if callback_data.booking_id:
         await _move(screen, callback_data, start, uow, clock, user, settings, state)
         return
@@ -347,9 +344,8 @@ async def _ask_topics(
 
 
 async def toggle_topic(
-    query: CallbackQuery, callback_data: RequestTopic, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: RequestTopic, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
 ) -> None:
-    assert isinstance(query.message, Message)
     found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
     if found is None:
         return
@@ -361,13 +357,12 @@ async def toggle_topic(
     await _keep(state, draft)
     await state.set_state(BookingFlow.topics)
     await query.answer()
-    await replace_message(query.message, query.message.text or _topics_prompt(therapist), _topics_markup(therapist, draft))
+    await replace_message(message, message.text or _topics_prompt(therapist), _topics_markup(therapist, draft))
 
 
 async def topics_done(
-    query: CallbackQuery, callback_data: RequestTopicsDone, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: RequestTopicsDone, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
 ) -> None:
-    assert isinstance(query.message, Message)
     found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
     if found is None:
         return
@@ -375,7 +370,7 @@ async def topics_done(
     if not draft.topics:
         await query.answer(_("Please choose at least one topic: tap it, then «Done»."), show_alert=True)
         return
-    await _ask_note(_Screen(query.message, query), state, therapist, draft)
+    await _ask_note(_Screen(message, query), state, therapist, draft)
 
 
 async def topics_expected(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
@@ -443,10 +438,9 @@ async def note_expected(message: Message, state: FSMContext, uow: UnitOfWork, cl
 
 
 async def note_button(
-    query: CallbackQuery, callback_data: RequestNote, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
+    query: CallbackQuery, message: Message, callback_data: RequestNote, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
     if found is None:
         return
@@ -454,7 +448,7 @@ async def note_button(
     draft.note = draft.earlier_note if callback_data.earlier else None
     draft.noted = True
     await _keep(state, draft)
-    await _next_step(_Screen(query.message, query), state, uow, clock, user, settings, draft.therapist_id, draft.at)
+    await _next_step(_Screen(message, query), state, uow, clock, user, settings, draft.therapist_id, draft.at)
 
 
 # -- the name therapists see, chosen before anything goes out --------------------------------
@@ -502,17 +496,16 @@ async def name_expected(message: Message, state: FSMContext, user: User) -> None
 
 
 async def telegram_name_chosen(
-    query: CallbackQuery, callback_data: RequestName, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
+    query: CallbackQuery, message: Message, callback_data: RequestName, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     naming = (await state.get_data()).get("naming") or {}
     name = _telegram_name(user)
     if naming != {"therapist_id": callback_data.therapist_id, "at": callback_data.at} or name is None:
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
     await choose_display_name(uow, user, name)
-    await _named(_Screen(query.message, query), state, uow, clock, user, settings, callback_data.therapist_id, callback_data.at)
+    await _named(_Screen(message, query), state, uow, clock, user, settings, callback_data.therapist_id, callback_data.at)
 
 
 async def _named(

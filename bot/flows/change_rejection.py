@@ -45,7 +45,7 @@ def router() -> Router:
 
 
 async def ask_note(
-    query: CallbackQuery, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings
 ) -> None:
     try:
         review = await under_review(uow, callback_data.id)
@@ -59,14 +59,13 @@ async def ask_note(
     await state.set_state(ChangeRejection.note)
     await state.set_data({"change": review.change.id})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await message.answer(
         _ask(review.therapist.full_name, field_name(review.change.field)), reply_markup=reject_plainly_keyboard(review.change.id)
     )
 
 
 async def reject_plainly(
-    query: CallbackQuery, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
+    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
     settings: Settings,
 ) -> None:
     try:
@@ -79,9 +78,8 @@ async def reject_plainly(
         return
     await state.clear()
     await query.answer(_("Rejected. The therapist is told."))
-    assert isinstance(query.message, Message)
-    await close_card(query.message, "✖️ " + _("Rejected by you, without a note."))
-    await next_waiting(query.message, uow)
+    await close_card(message, "✖️ " + _("Rejected by you, without a note."))
+    await next_waiting(message, uow)
 
 
 async def typed_note(

@@ -37,8 +37,7 @@ def router() -> Router:
     return router
 
 
-async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, i18n: I18n, number: int) -> None:
-    assert isinstance(query.message, Message)
+async def begin(query: CallbackQuery, message: Message, uow: UnitOfWork, state: FSMContext, admin: User, i18n: I18n, number: int) -> None:
     file = await vetting.application_for_review(uow, number)
     if file.application.step in FINISHED or file.application.step is Step.FIRST_DRAFT:
         raise WrongStep(file.application.step)
@@ -48,7 +47,7 @@ async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin:
     await state.set_state(DeclineFlow.reason)
     await state.set_data({"application": number, "reason": reason, "locale": locale})
     await query.answer()
-    await _preview(query.message, i18n, file.application.display_name, reason, locale)
+    await _preview(message, i18n, file.application.display_name, reason, locale)
 
 
 async def on_reason(message: Message, state: FSMContext, i18n: I18n, uow: UnitOfWork) -> None:
@@ -79,15 +78,13 @@ async def _preview(message: Message, i18n: I18n, name: str, reason: str, locale:
     )
 
 
-async def cancel(query: CallbackQuery, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
+async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.clear()
     await query.answer()
-    await query.message.edit_text(_("Cancelled: the application stays as it was."))
+    await message.edit_text(_("Cancelled: the application stays as it was."))
 
 
-async def send(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
-    assert isinstance(query.message, Message)
+async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
     data = await state.get_data()
     try:
         application = await vetting.decline(uow, clock, user, data["application"], data["reason"], reviewers(settings))
@@ -101,8 +98,8 @@ async def send(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: 
         return
     await state.clear()
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(
         _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
     )
 

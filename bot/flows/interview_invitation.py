@@ -59,15 +59,14 @@ def router() -> Router:
     return router
 
 
-async def begin(query: CallbackQuery, uow: UnitOfWork, state: FSMContext, admin: User, number: int, now: datetime) -> None:
-    assert isinstance(query.message, Message)
+async def begin(query: CallbackQuery, message: Message, uow: UnitOfWork, state: FSMContext, admin: User, number: int, now: datetime) -> None:
     file = await vetting.application_for_review(uow, number)
     if file.application.step not in INVITABLE:
         raise WrongStep(file.application.step)
     await state.set_state(InvitationFlow.times)
     await state.set_data({"application": number, "times": []})
     await query.answer()
-    await query.message.answer(
+    await message.answer(
         _(
             "Inviting {name} (#{number}) to an interview.\n\n"
             "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
@@ -140,26 +139,24 @@ async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: Us
     )
 
 
-async def cancel(query: CallbackQuery, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
+async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.clear()
     await query.answer()
-    await query.message.edit_text(_("Cancelled: no invitation was sent."))
+    await message.edit_text(_("Cancelled: no invitation was sent."))
 
 
-async def times_done(query: CallbackQuery, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
+async def times_done(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     if not (await state.get_data()).get("times"):
         await query.answer(_("Send at least one time first."), show_alert=True)
         return
     await state.set_state(InvitationFlow.link)
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel())
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(_("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel())
 
 
-async def send(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
-    await _send(query, await state.get_data(), state, uow, clock, user, settings)
+async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+    await _send(query, message, await state.get_data(), state, uow, clock, user, settings)
 
 
 async def out_of_date(query: CallbackQuery) -> None:
@@ -168,6 +165,7 @@ async def out_of_date(query: CallbackQuery) -> None:
 
 async def _send(
     query: CallbackQuery,
+    message: Message,
     data: dict[str, Any],
     state: FSMContext,
     uow: UnitOfWork,
@@ -175,7 +173,6 @@ async def _send(
     user: User,
     settings: Settings,
 ) -> None:
-    assert isinstance(query.message, Message)
     times = [datetime.fromisoformat(moment) for moment in data["times"]]
     try:
         application = await vetting.invite_to_interview(
@@ -186,7 +183,7 @@ async def _send(
             await state.update_data(times=[])
             await state.set_state(InvitationFlow.times)
             await query.answer()
-            await query.message.answer(
+            await message.answer(
                 _("One of the times has passed meanwhile. Please send the times again."), reply_markup=invitation_cancel()
             )
             return
@@ -201,8 +198,8 @@ async def _send(
         return
     await state.clear()
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(
         _("Invitation sent to {name}. You will be told when they answer.").format(name=application.display_name)
     )
 

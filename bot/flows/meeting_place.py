@@ -75,12 +75,11 @@ def _place_text(therapist: TherapistProfile, base_url: str) -> str:
     ))
 
 
-async def show_place(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile, settings: Settings) -> None:
+async def show_place(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile, settings: Settings) -> None:
     await state.clear()
     await query.answer()
-    assert isinstance(query.message, Message)
     base = settings.meeting_base_url
-    await replace_message(query.message, _place_text(therapist, base), _place_keyboard(therapist, base))
+    await replace_message(message, _place_text(therapist, base), _place_keyboard(therapist, base))
 
 
 def _ask() -> str:
@@ -90,11 +89,10 @@ def _ask() -> str:
     )
 
 
-async def ask_link(query: CallbackQuery, state: FSMContext) -> None:
+async def ask_link(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
     await state.set_state(CabinetMeeting.link)
-    await query.message.answer(_ask())
+    await message.answer(_ask())
 
 
 async def typed_link(
@@ -112,7 +110,7 @@ async def typed_link(
 
 
 async def fresh_rooms(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
     base = settings.meeting_base_url
     if not base:
@@ -120,8 +118,7 @@ async def fresh_rooms(
         return
     await query.answer()
     saved = await set_meeting_place(uow, clock, therapist.telegram_id, None)
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, _place_text(saved, base), _place_keyboard(saved, base))
+    await replace_message(message, _place_text(saved, base), _place_keyboard(saved, base))
 
 
 async def stop(message: Message, state: FSMContext) -> None:

@@ -64,7 +64,7 @@ def router() -> Router:
 
 
 async def start_editing(
-    query: CallbackQuery, callback_data: ProfileEdit, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: ProfileEdit, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
 ) -> None:
     try:
         field = ProfileField(callback_data.field)
@@ -72,18 +72,17 @@ async def start_editing(
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     if field in PICKABLE:
         # Ticks start from what she sent last, if it still waits, else from the live profile.
         waiting = [c for c in await waiting_of(uow, therapist_id=therapist.telegram_id) if c.field is field]
         picked = list(waiting[-1].value if waiting else getattr(therapist, field.value))
         await state.set_state(CabinetProfile.picking)
         await state.set_data({"field": field.value, "picked": picked})
-        await query.message.answer(_ask_pick(field), reply_markup=picker_keyboard(PICKABLE[field], picked))
+        await message.answer(_ask_pick(field), reply_markup=picker_keyboard(PICKABLE[field], picked))
         return
     await state.set_state({ProfileField.ABOUT: CabinetProfile.about, ProfileField.PRICE: CabinetProfile.price}.get(field, CabinetProfile.photo))
     await state.set_data({"field": field.value})
-    await query.message.answer(_ask(field, therapist))
+    await message.answer(_ask(field, therapist))
 
 
 async def typed_about(
@@ -119,7 +118,7 @@ async def sent_photo(
     await _propose(message, state, uow, clock, settings, therapist, ProfileField.PHOTO, photo_value(largest.file_id))
 
 
-async def toggle(query: CallbackQuery, callback_data: PickToggle, state: FSMContext) -> None:
+async def toggle(query: CallbackQuery, message: Message, callback_data: PickToggle, state: FSMContext) -> None:
     data = await state.get_data()
     field = ProfileField(data["field"])
     if callback_data.code not in PICKABLE[field]:
@@ -132,12 +131,11 @@ async def toggle(query: CallbackQuery, callback_data: PickToggle, state: FSMCont
         picked.append(callback_data.code)
     await state.update_data(picked=picked)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
+    await replace_message(message, _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
 
 
 async def done(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
 ) -> None:
     data = await state.get_data()
     field = ProfileField(data["field"])
@@ -147,9 +145,8 @@ async def done(
         await query.answer(_("Please choose at least one."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _propose(query.message, state, uow, clock, settings, therapist, field, value)
+    await message.edit_reply_markup(reply_markup=None)
+    await _propose(message, state, uow, clock, settings, therapist, field, value)
 
 
 async def closed_list(query: CallbackQuery) -> None:

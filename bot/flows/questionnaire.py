@@ -158,72 +158,69 @@ class Questionnaire:
 
     # -- handlers ----------------------------------------------------------------
     async def on_option(
-        self, query: CallbackQuery, callback_data: Answer, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+        self, query: CallbackQuery, message: Message, callback_data: Answer, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
     ) -> None:
-        assert isinstance(query.message, Message)
         try:
             application = await vetting.answer_option(uow, clock, user, self.form, callback_data.key, callback_data.value)
         except REFUSALS as error:
-            await self._refused(query, uow, user, state, error)
+            await self._refused(query, message, uow, user, state, error)
             return
         await state.set_state(self.state)
         await query.answer()
         if question(self.form, callback_data.key).kind is Kind.MULTI and application.position == callback_data.key:
             # A toggle: the same question, its buttons redrawn with the new marks.
             _text, markup = self.question_view(application)
-            await _edit_markup(query.message, markup)
+            await _edit_markup(message, markup)
             return
-        await _edit_markup(query.message, None)
-        await self.show(query.message, application)
+        await _edit_markup(message, None)
+        await self.show(message, application)
 
-    async def on_back(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key))
+    async def on_back(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, message, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key))
 
-    async def on_done(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+    async def on_done(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
         """«Done» with a question of several answers or files, or «Keep this answer»."""
-        await self._moved(query, uow, user, state, vetting.finish_question(uow, clock, user, self.form, callback_data.key))
+        await self._moved(query, message, uow, user, state, vetting.finish_question(uow, clock, user, self.form, callback_data.key))
 
-    async def on_skip(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, uow, user, state, vetting.skip_question(uow, clock, user, self.form, callback_data.key))
+    async def on_skip(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, message, uow, user, state, vetting.skip_question(uow, clock, user, self.form, callback_data.key))
 
-    async def on_clear(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, uow, user, state, vetting.remove_files(uow, clock, user, self.form, callback_data.key))
+    async def on_clear(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, message, uow, user, state, vetting.remove_files(uow, clock, user, self.form, callback_data.key))
 
-    async def on_edit(self, query: CallbackQuery, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, uow, user, state, vetting.edit_answer(uow, clock, user, self.form, callback_data.key))
+    async def on_edit(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+        await self._moved(query, message, uow, user, state, vetting.edit_answer(uow, clock, user, self.form, callback_data.key))
 
     async def on_send(
-        self, query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
     ) -> None:
         try:
-            await self.send(query, uow, clock, user, state, settings)
+            await self.send(query, message, uow, clock, user, state, settings)
         except REFUSALS as error:
-            await self._refused(query, uow, user, state, error)
+            await self._refused(query, message, uow, user, state, error)
 
     async def _moved(
-        self, query: CallbackQuery, uow: UnitOfWork, user: User, state: FSMContext, change: Awaitable[Application]
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, state: FSMContext, change: Awaitable[Application]
     ) -> None:
         """The applicant moved within the questionnaire: the question they are at now, or why not."""
-        assert isinstance(query.message, Message)
         try:
             application = await change
         except REFUSALS as error:
-            await self._refused(query, uow, user, state, error)
+            await self._refused(query, message, uow, user, state, error)
             return
         await state.set_state(self.state)
         await query.answer()
-        await _edit_markup(query.message, None)
-        await self.show(query.message, application)
+        await _edit_markup(message, None)
+        await self.show(message, application)
 
     async def send(
-        self, query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
     ) -> None:
-        assert isinstance(query.message, Message)
         submit = vetting.submit_first if self.form is Form.FIRST else vetting.submit_second
         await submit(uow, clock, user, reviewers(settings))
         await state.clear()
         await query.answer()
-        await _edit_markup(query.message, None)
+        await _edit_markup(message, None)
         waiting = review_time(settings.vetting_remind_after_business_days)
         if self.form is Form.FIRST:
             text = _(
@@ -235,7 +232,7 @@ class Questionnaire:
                 "Thank you! Your documents and profile are sent for approval; you will hear from us right here. "
                 "{waiting}\n\nWhere your application stands, at any time: /status"
             ).format(waiting=waiting)
-        await query.message.answer(text, reply_markup=main_menu(user.main_role(settings.admin_ids)))
+        await message.answer(text, reply_markup=main_menu(user.main_role(settings.admin_ids)))
 
     async def on_text(self, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
         assert message.text is not None
@@ -301,10 +298,9 @@ class Questionnaire:
             return None
 
     async def _refused(
-        self, query: CallbackQuery, uow: UnitOfWork, user: User, state: FSMContext, error: Exception
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, state: FSMContext, error: Exception
     ) -> None:
         """A button that cannot act: a wrong answer, a closed questionnaire, or one of another question."""
-        assert isinstance(query.message, Message)
         if isinstance(error, InvalidAnswer):
             await query.answer(_invalid_alert(error), show_alert=True)
             return
@@ -315,7 +311,7 @@ class Questionnaire:
         await query.answer(_("This button is from another question. Here is where you are now:"))
         application = await vetting.open_draft(uow, user.telegram_id, self.form)
         await state.set_state(self.state)
-        await self.show(query.message, application)
+        await self.show(message, application)
 
 
 def uploaded(message: Message) -> UploadedFile:

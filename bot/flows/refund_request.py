@@ -37,7 +37,7 @@ def router() -> Router:
 
 
 async def begin(
-    query: CallbackQuery, callback_data: RefundAsk, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User
+    query: CallbackQuery, message: Message, callback_data: RefundAsk, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User
 ) -> None:
     try:
         kind = await refund_request_kind(uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id)
@@ -57,8 +57,7 @@ async def begin(
             "Tell why you are asking for the money back. Support and the ethics commission will read it together "
             "with the session's record, decide, and tell you both."
         )
-    assert isinstance(query.message, Message)
-    await query.message.answer(prompt, reply_markup=cancel_note())
+    await message.answer(prompt, reply_markup=cancel_note())
 
 
 async def on_reason(

@@ -42,21 +42,19 @@ async def start_choosing(message: Message, state: FSMContext, user: User, now: d
     )
 
 
-async def ask(query: CallbackQuery, state: FSMContext, user: User, clock: Clock) -> None:
+async def ask(query: CallbackQuery, message: Message, state: FSMContext, user: User, clock: Clock) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await start_choosing(query.message, state, user, clock.now())
+    await start_choosing(message, state, user, clock.now())
 
 
-async def keep(query: CallbackQuery, uow: UnitOfWork, user: User, clock: Clock) -> None:
+async def keep(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, clock: Clock) -> None:
     await choose_timezone(uow, user, user.timezone)
     await query.answer(_("Time zone saved."))
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(_confirmation(user, clock))
+    await message.edit_text(_confirmation(user, clock))
 
 
 async def picked(
-    query: CallbackQuery, callback_data: TimezoneChoice, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock
+    query: CallbackQuery, message: Message, callback_data: TimezoneChoice, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock
 ) -> None:
     try:
         await choose_timezone(uow, user, callback_data.zone)
@@ -65,8 +63,7 @@ async def picked(
         return
     await state.clear()
     await query.answer(_("Time zone saved."))
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(_confirmation(user, clock))
+    await message.edit_text(_confirmation(user, clock))
 
 
 async def typed(message: Message, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock) -> None:

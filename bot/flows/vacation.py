@@ -115,12 +115,11 @@ async def show_vacations(message: Message, state: FSMContext, clock: Clock, ther
     await message.answer(text, reply_markup=markup)
 
 
-async def vacations_again(query: CallbackQuery, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
+async def vacations_again(query: CallbackQuery, message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
     text, markup = _overview(therapist, today_of(therapist, clock))
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 def _overview(therapist: TherapistProfile, today: date) -> tuple[str, InlineKeyboardMarkup]:
@@ -138,7 +137,7 @@ def _overview(therapist: TherapistProfile, today: date) -> tuple[str, InlineKeyb
 
 
 async def open_vacation(
-    query: CallbackQuery, callback_data: VacationOpen, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    query: CallbackQuery, message: Message, callback_data: VacationOpen, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
 ) -> None:
     vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
@@ -146,8 +145,7 @@ async def open_vacation(
         return
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, _card(vacation), vacation_card_keyboard(vacation))
+    await replace_message(message, _card(vacation), vacation_card_keyboard(vacation))
 
 
 def _card(vacation: Vacation) -> str:
@@ -158,28 +156,26 @@ def _card(vacation: Vacation) -> str:
 
 
 async def switch_visibility(
-    query: CallbackQuery, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
 ) -> None:
     profile = await set_hidden_during_vacations(uow, therapist_id=therapist.telegram_id, hide=callback_data.hide)
     await query.answer(_("Saved."))
-    assert isinstance(query.message, Message)
     text, markup = _overview(profile, today_of(profile, clock))
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 # -- adding and changing ----------------------------------------------------------------------
 
 
-async def start_adding(query: CallbackQuery, state: FSMContext) -> None:
+async def start_adding(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.set_state(CabinetVacation.first_day)
     await state.set_data({"vacation": 0})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(_ask_first_day())
+    await message.answer(_ask_first_day())
 
 
 async def start_changing_dates(
-    query: CallbackQuery, callback_data: VacationDates, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    query: CallbackQuery, message: Message, callback_data: VacationDates, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
 ) -> None:
     vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
@@ -188,14 +184,13 @@ async def start_changing_dates(
     await state.set_state(CabinetVacation.first_day)
     await state.set_data({"vacation": vacation.id})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await message.answer(
         _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
     )
 
 
 async def start_changing_note(
-    query: CallbackQuery, callback_data: VacationNote, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    query: CallbackQuery, message: Message, callback_data: VacationNote, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
 ) -> None:
     vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
@@ -204,8 +199,7 @@ async def start_changing_note(
     await state.set_state(CabinetVacation.note)
     await state.set_data({"vacation": vacation.id})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(_ask_note(), reply_markup=skip_note_keyboard())
+    await message.answer(_ask_note(), reply_markup=skip_note_keyboard())
 
 
 async def typed_first_day(
@@ -262,10 +256,9 @@ async def typed_note(message: Message, state: FSMContext, uow: UnitOfWork, clock
     await _with_note(message, state, uow, clock, user, therapist, message.text)
 
 
-async def skip_note(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
+async def skip_note(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _with_note(query.message, state, uow, clock, user, therapist, None)
+    await _with_note(message, state, uow, clock, user, therapist, None)
 
 
 async def skip_note_too_late(query: CallbackQuery) -> None:
@@ -324,14 +317,13 @@ async def _report(message: Message, uow: UnitOfWork, saved: VacationSaved, user:
 
 
 async def remove(
-    query: CallbackQuery, callback_data: VacationRemove, state: FSMContext, uow: UnitOfWork, clock: Clock,
+    query: CallbackQuery, message: Message, callback_data: VacationRemove, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
 ) -> None:
     vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
     if vacation is None:
         return
     await leave_cabinet_steps(state)
-    assert isinstance(query.message, Message)
     today = today_of(therapist, clock)
     if not callback_data.confirmed:
         await query.answer()
@@ -342,14 +334,14 @@ async def remove(
                 dates=vacation_dates(vacation)
             )
         )
-        await replace_message(query.message, question, confirm_removal_keyboard(vacation))
+        await replace_message(message, question, confirm_removal_keyboard(vacation))
         return
     outcome = await remove_vacation(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation.id)
     await query.answer(_("Vacation ended.") if outcome is Removal.ENDED else _("Vacation removed."))
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None
     text, markup = _overview(profile, today)
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 # -- sessions inside a vacation ----------------------------------------------------------------

@@ -107,11 +107,10 @@ async def show_week(message: Message, state: FSMContext, therapist: TherapistPro
     await message.answer(week_text(therapist), reply_markup=week_keyboard())
 
 
-async def week_again(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile) -> None:
+async def week_again(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, week_text(therapist), week_keyboard())
+    await replace_message(message, week_text(therapist), week_keyboard())
 
 
 def week_text(therapist: TherapistProfile) -> str:
@@ -129,15 +128,14 @@ def week_text(therapist: TherapistProfile) -> str:
     return "\n".join(lines)
 
 
-async def open_day(query: CallbackQuery, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile) -> None:
+async def open_day(query: CallbackQuery, message: Message, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile) -> None:
     if not 0 <= callback_data.weekday <= 6:
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
     text, markup = _day(therapist, callback_data.weekday)
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
@@ -155,19 +153,18 @@ def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> 
 # -- adding, changing, removing ----------------------------------------------------------
 
 
-async def start_adding(query: CallbackQuery, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile) -> None:
+async def start_adding(query: CallbackQuery, message: Message, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile) -> None:
     if not 0 <= callback_data.weekday <= 6:
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
     await state.set_state(CabinetHours.adding)
     await state.set_data({"weekday": callback_data.weekday})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(_ask_new(callback_data.weekday, therapist))
+    await message.answer(_ask_new(callback_data.weekday, therapist))
 
 
 async def start_changing(
-    query: CallbackQuery, callback_data: HoursChange, state: FSMContext, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: HoursChange, state: FSMContext, therapist: TherapistProfile
 ) -> None:
     interval = _named(callback_data)
     if interval is None or interval not in therapist.hours:
@@ -176,8 +173,7 @@ async def start_changing(
     await state.set_state(CabinetHours.changing)
     await state.set_data({"weekday": interval.weekday, "start": callback_data.start, "end": callback_data.end})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(_ask_change(interval, therapist))
+    await message.answer(_ask_change(interval, therapist))
 
 
 async def typed_new(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
@@ -233,12 +229,11 @@ async def remove(
 # -- several days at once -------------------------------------------------------------------
 
 
-async def start_lines(query: CallbackQuery, state: FSMContext, therapist: TherapistProfile) -> None:
+async def start_lines(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
     await state.set_state(CabinetHours.lines)
     await state.set_data({})
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(_ask_lines(therapist))
+    await message.answer(_ask_lines(therapist))
 
 
 async def typed_lines(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
@@ -390,10 +385,9 @@ async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, week
 # -- the session format and the preview ---------------------------------------------------
 
 
-async def show_format(query: CallbackQuery, therapist: TherapistProfile) -> None:
+async def show_format(query: CallbackQuery, message: Message, therapist: TherapistProfile) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, _format_text(therapist), format_keyboard(therapist.session))
+    await replace_message(message, _format_text(therapist), format_keyboard(therapist.session))
 
 
 async def choose_format(
@@ -425,15 +419,14 @@ def _format_text(therapist: TherapistProfile) -> str:
 
 
 async def preview(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
 ) -> None:
     policy = settings.booking_policy()
     profile, free = await next_free_times(uow, clock, therapist_id=therapist.telegram_id, policy=policy)
     await query.answer()
-    assert isinstance(query.message, Message)
     notice_hours = int(policy.notice_for(profile).total_seconds() // 3600)
     text = _preview_text(profile, free, clock.now(), notice_hours, policy.horizon.days)
-    await replace_message(query.message, text, back_to_week())
+    await replace_message(message, text, back_to_week())
 
 
 def _preview_text(

@@ -82,57 +82,52 @@ async def show_queue(
     await message.answer(**await _queue(uow, clock, user))
 
 
-async def queue_again(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    assert isinstance(query.message, Message)
+async def queue_again(query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User) -> None:
     await query.answer()
-    await query.message.answer(**await _queue(uow, clock, user))
+    await message.answer(**await _queue(uow, clock, user))
 
 
-async def open_from_button(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, user: User) -> None:
-    assert isinstance(query.message, Message)
+async def open_from_button(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User) -> None:
     async with _refusals(query):
         await query.answer()
-        await show_application(query.message, uow, callback_data.application, user)
+        await show_application(message, uow, callback_data.application, user)
 
 
-async def documents(query: CallbackQuery, callback_data: Review, uow: UnitOfWork) -> None:
-    assert isinstance(query.message, Message)
+async def documents(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork) -> None:
     async with _refusals(query):
         await query.answer()
-        await show_documents(query.message, uow, callback_data.application)
+        await show_documents(message, uow, callback_data.application)
 
 
-async def invite(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+async def invite(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
     async with _refusals(query):
-        await interview_invitation.begin(query, uow, state, user, callback_data.application, clock.now())
+        await interview_invitation.begin(query, message, uow, state, user, callback_data.application, clock.now())
 
 
-async def decline(query: CallbackQuery, callback_data: Review, uow: UnitOfWork, user: User, state: FSMContext, i18n: I18n) -> None:
+async def decline(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User, state: FSMContext, i18n: I18n) -> None:
     async with _refusals(query):
-        await decline_reason.begin(query, uow, state, user, i18n, callback_data.application)
+        await decline_reason.begin(query, message, uow, state, user, i18n, callback_data.application)
 
 
 async def interview_held(
-    query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     async with _refusals(query):
         application = await vetting.mark_interview_held(uow, clock, user, callback_data.application, reviewers(settings))
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             _("Marked as held. {name} has been sent the second questionnaire.").format(name=application.display_name)
         )
 
 
 async def approve(
-    query: CallbackQuery, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     async with _refusals(query):
         application = await vetting.approve(uow, clock, user, callback_data.application, reviewers(settings))
         first, last = live_range(application, user.timezone)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             _(
                 "Approved: the profile of {name} is created, not public yet. They were told it goes live "
                 "between {first} and {last}."
@@ -143,6 +138,7 @@ async def approve(
 
 async def publish(
     query: CallbackQuery,
+    message: Message,
     callback_data: Review,
     uow: UnitOfWork,
     clock: Clock,
@@ -151,13 +147,12 @@ async def publish(
     i18n: I18n,
     bot: Bot,
 ) -> None:
-    assert isinstance(query.message, Message)
     async with _refusals(query):
         application, therapist = await vetting.publish(uow, clock, user, callback_data.application, reviewers(settings))
         # Their own command menu changes now; the reply keyboard on their next /start.
         await publish_own_commands(bot, i18n, uow, settings, therapist)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(
                 name=application.display_name
             )

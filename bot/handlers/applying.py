@@ -118,23 +118,21 @@ async def offer(
 
 
 async def start(
-    query: CallbackQuery, callback_data: StartApplying, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: StartApplying, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         application = await vetting.begin_application(uow, clock, user, callback_data.referral or None)
     except vetting.AlreadyTherapist:
         await query.answer(_("You are already a therapist on the platform: your cabinet is in /start."), show_alert=True)
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _resume_or_status(query.message, state, application, user)
+    await message.edit_reply_markup(reply_markup=None)
+    await _resume_or_status(message, state, application, user)
 
 
 async def continue_draft(
-    query: CallbackQuery, callback_data: Continue, uow: UnitOfWork, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: Continue, uow: UnitOfWork, user: User, state: FSMContext
 ) -> None:
-    assert isinstance(query.message, Message)
     flow = FIRST if callback_data.form is Form.FIRST else SECOND
     try:
         application = await vetting.open_draft(uow, user.telegram_id, callback_data.form)
@@ -142,7 +140,7 @@ async def continue_draft(
         await query.answer(_("This questionnaire is closed. Where your application stands: /status"), show_alert=True)
         return
     await query.answer()
-    await flow.begin(query.message, state, application)
+    await flow.begin(message, state, application)
 
 
 async def resume(message: Message, draft: Application, state: FSMContext) -> None:
@@ -150,11 +148,10 @@ async def resume(message: Message, draft: Application, state: FSMContext) -> Non
     await flow.begin(message, state, draft, _("Welcome back! Your answers are saved; here is where you stopped."))
 
 
-async def discard(query: CallbackQuery, callback_data: Discard, uow: UnitOfWork, user: User, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
+async def discard(query: CallbackQuery, message: Message, callback_data: Discard, uow: UnitOfWork, user: User, state: FSMContext) -> None:
     if not callback_data.sure:
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             _("Discard every answer of your first questionnaire? This cannot be undone."), reply_markup=confirm_discard()
         )
         return
@@ -165,7 +162,7 @@ async def discard(query: CallbackQuery, callback_data: Discard, uow: UnitOfWork,
         return
     await state.clear()
     await query.answer()
-    await query.message.edit_text(_("Your answers are discarded. You can apply again at any time: /apply"))
+    await message.edit_text(_("Your answers are discarded. You can apply again at any time: /apply"))
 
 
 async def _resume_or_status(message: Message, state: FSMContext, application: Application, user: User) -> None:
@@ -221,9 +218,8 @@ def why_join() -> str:
 # -- the interview invitation ----------------------------------------------------
 
 async def reply_to_invitation(
-    query: CallbackQuery, callback_data: InterviewReply, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: InterviewReply, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     number, invitation = callback_data.application, callback_data.invitation
     try:
         if callback_data.choice == OTHER_TIME:
@@ -253,4 +249,4 @@ async def reply_to_invitation(
             await query.answer(_("This invitation is no longer open. Where things stand: /status"), show_alert=True)
         return
     await query.answer()
-    await query.message.edit_text(text)
+    await message.edit_text(text)

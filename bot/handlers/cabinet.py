@@ -76,12 +76,11 @@ async def show_overview(
 
 
 async def overview_again(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+    query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, await _overview(uow, clock, therapist, settings), cabinet_keyboard())
+    await replace_message(message, await _overview(uow, clock, therapist, settings), cabinet_keyboard())
 
 
 async def _overview(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings) -> str:
@@ -132,6 +131,7 @@ async def show_profile(
 
 async def profile_again(
     query: CallbackQuery,
+    message: Message,
     state: FSMContext,
     uow: UnitOfWork,
     clock: Clock,
@@ -142,8 +142,7 @@ async def profile_again(
 ) -> None:
     await leave_cabinet_steps(state)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await send_profile(query.message, uow, clock, user, settings, bot, therapist)
+    await send_profile(message, uow, clock, user, settings, bot, therapist)
 
 
 async def send_profile(
@@ -178,7 +177,7 @@ async def _control(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -
 
 
 async def switch_accepting(
-    query: CallbackQuery, callback_data: Accepting, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: Accepting, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
 ) -> None:
     profile = await set_accepting_clients(uow, therapist_id=therapist.telegram_id, accepting=callback_data.on)
     await query.answer(
@@ -186,28 +185,25 @@ async def switch_accepting(
         if not profile.accepting_clients
         else _("You take new clients again, from now on.")
     )
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, await _control(uow, clock, profile), profile_keyboard(profile.accepting_clients))
+    await replace_message(message, await _control(uow, clock, profile), profile_keyboard(profile.accepting_clients))
 
 
 # -- the personal brand ----------------------------------------------------------------
 
 
-async def show_brand(query: CallbackQuery, bot: Bot, therapist: TherapistProfile, settings: Settings) -> None:
+async def show_brand(query: CallbackQuery, message: Message, bot: Bot, therapist: TherapistProfile, settings: Settings) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, await _brand(bot, therapist, settings), brand_keyboard(therapist.media_opt_in))
+    await replace_message(message, await _brand(bot, therapist, settings), brand_keyboard(therapist.media_opt_in))
 
 
 async def switch_media(
-    query: CallbackQuery, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile, settings: Settings
 ) -> None:
     profile = await set_media_opt_in(uow, therapist_id=therapist.telegram_id, taking_part=callback_data.on)
     await query.answer(
         _("Noted: we will invite you when there is a project for you.") if profile.media_opt_in else _("Noted: no invitations.")
     )
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, await _brand(bot, profile, settings), brand_keyboard(profile.media_opt_in))
+    await replace_message(message, await _brand(bot, profile, settings), brand_keyboard(profile.media_opt_in))
 
 
 async def _brand(bot: Bot, therapist: TherapistProfile, settings: Settings) -> str:
@@ -246,12 +242,11 @@ async def show_month(message: Message, state: FSMContext, uow: UnitOfWork, clock
     await message.answer(month_text(figures, clock.now()))
 
 
-async def month_again(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> None:
+async def month_again(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
     figures = await month_figures(uow, clock, therapist_id=therapist.telegram_id)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(month_text(figures, clock.now()))
+    await message.answer(month_text(figures, clock.now()))
 
 
 def month_text(figures: MonthFigures, now: datetime) -> str:

@@ -100,6 +100,12 @@ def router() -> Router:
     router.callback_query.register(keep_first_name, KeepName.filter(), ChatFlow.naming)
     router.message.register(name_typed, ChatFlow.naming, F.text)
     router.message.register(name_expected, ChatFlow.naming, ~F.text)
+    return router
+
+
+def relaying() -> Router:
+    """Free text and media outside any flow go to the person's therapist or client."""
+    router = Router(name="chat-relay")
     router.message.register(relay_message, StateFilter(None), F.content_type.in_(RELAYED))
     router.message.register(cannot_relay, StateFilter(None), F.content_type.in_(NOT_RELAYED))
     router.edited_message.register(edit_not_passed_on)
@@ -163,12 +169,11 @@ async def show_chats(message: Message, uow: UnitOfWork, user: User) -> None:
     await message.answer(_overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, 0))
 
 
-async def turn_page(query: CallbackQuery, callback_data: ChatsPage, uow: UnitOfWork, user: User) -> None:
+async def turn_page(query: CallbackQuery, message: Message, callback_data: ChatsPage, uow: UnitOfWork, user: User) -> None:
     overview = await chat_overview(uow, user)
     await query.answer()
-    assert isinstance(query.message, Message)
     page = max(0, callback_data.page)
-    await _edit(query.message, _overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
+    await _edit(message, _overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
 
 
 def _overview_text(overview: ChatOverview, user: User) -> str:
@@ -194,15 +199,14 @@ def _overview_keyboard(overview: ChatOverview, user: User, page: int) -> Any:
     )
 
 
-async def write_to(query: CallbackQuery, callback_data: WriteTo, uow: UnitOfWork, user: User) -> None:
+async def write_to(query: CallbackQuery, message: Message, callback_data: WriteTo, uow: UnitOfWork, user: User) -> None:
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
     except NotYourConversation:
         await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await message.answer(
         _(
             "✍️ Now writing to {name} (last message: {when}). Everything you send goes to them until you "
             "choose someone else; a reply to a message always goes to its sender."
@@ -211,17 +215,16 @@ async def write_to(query: CallbackQuery, callback_data: WriteTo, uow: UnitOfWork
     )
 
 
-async def stop(query: CallbackQuery, uow: UnitOfWork, user: User) -> None:
+async def stop(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User) -> None:
     await stop_writing(uow, user)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await message.answer(
         _("You are not writing to anyone now. Reply to a message, or choose whom to write to in 💬 Chats.")
     )
 
 
 async def send_waiting(
-    query: CallbackQuery, callback_data: SendTo, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: SendTo, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
 ) -> None:
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
@@ -229,14 +232,13 @@ async def send_waiting(
         await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     waiting = (chosen.conversation.id, callback_data.message_id, None)
     if chosen.my_side is Side.CLIENT and needs_display_name(user):
-        await ask_name(query.message, state, user, waiting=waiting)
+        await ask_name(message, state, user, waiting=waiting)
         return
     await relay_held(uow, clock, user, chosen.conversation.id, message_id=callback_data.message_id, reply_to=None)
     await _edit(
-        query.message,
+        message,
         _("Sent to {name}. Your next messages go to them too, until you choose someone else in 💬 Chats.").format(
             name=chosen.partner_name
         )
@@ -255,10 +257,9 @@ async def _edit(message: Message, text: str, reply_markup: Any = None) -> None:
 # -- the name a client shows ---------------------------------------------------
 
 
-async def ask_name_from_button(query: CallbackQuery, state: FSMContext, user: User) -> None:
+async def ask_name_from_button(query: CallbackQuery, message: Message, state: FSMContext, user: User) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await ask_name(query.message, state, user, waiting=None)
+    await ask_name(message, state, user, waiting=None)
 
 
 async def ask_name(
@@ -296,15 +297,14 @@ async def name_typed(
     await _named(message, state, uow, clock, user)
 
 
-async def keep_first_name(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def keep_first_name(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
     keep = _keepable(user)
     if keep is None:
         await query.answer(_("Please type a name instead."), show_alert=True)
         return
     await choose_display_name(uow, user, keep)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _named(query.message, state, uow, clock, user)
+    await _named(message, state, uow, clock, user)
 
 
 async def _named(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:

@@ -33,9 +33,8 @@ def router() -> Router:
 
 
 async def open_offer(
-    query: CallbackQuery, callback_data: BookAgain, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: BookAgain, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         offer = await return_offer(
             uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, policy=settings.booking_policy()
@@ -47,13 +46,12 @@ async def open_offer(
         await query.answer(away_text(away), show_alert=True)
         return
     await query.answer()
-    await replace_message(query.message, offer_text(offer, user.timezone), offer_keyboard(offer, user.timezone))
+    await replace_message(message, offer_text(offer, user.timezone), offer_keyboard(offer, user.timezone))
 
 
 async def book_at(
-    query: CallbackQuery, callback_data: BookAgainAt, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: BookAgainAt, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
@@ -70,23 +68,23 @@ async def book_at(
     except TherapistAway as away:
         await query.answer()
         markup = find_again_keyboard() if away.reason is AwayReason.UNLISTED else None
-        await replace_message(query.message, away_text(away), markup)
+        await replace_message(message, away_text(away), markup)
         return
     except AlreadyYours as mine:
         await query.answer()
         therapist = await uow.therapists.get(mine.booking.therapist_id)
-        await replace_message(query.message, already_yours_text(mine.booking, therapist, user))
+        await replace_message(message, already_yours_text(mine.booking, therapist, user))
         return
     except SlotUnavailable as taken:
         await query.answer()
         head = _("Sorry, someone has just booked this time.") if taken.lost_race else _("This time is no longer free.")
         if not taken.next_free:
-            await replace_message(query.message, head + " " + _("No free time in the coming weeks."), find_again_keyboard())
+            await replace_message(message, head + " " + _("No free time in the coming weeks."), find_again_keyboard())
             return
         session = await uow.bookings.get(callback_data.booking_id)
         assert session is not None
         await replace_message(
-            query.message,
+            message,
             head + " " + _("The free times nearest to it:"),
             times_keyboard(session.id, session.therapist_id, taken.next_free, user.timezone),
         )
@@ -97,7 +95,7 @@ async def book_at(
     await query.answer()
     therapist = await uow.therapists.get(booking.therapist_id)
     await replace_message(
-        query.message,
+        message,
         _("You chose {moment} with {name}.").format(
             moment=booking_moment(booking, user.timezone), name=therapist.full_name if therapist else "—"
         ),

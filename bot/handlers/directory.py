@@ -77,15 +77,14 @@ async def show_directory(message: Message, uow: UnitOfWork, clock: Clock, user: 
 
 
 async def show_results(
-    query: CallbackQuery, callback_data: Search, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Search, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     text, markup = await _results(uow, clock, user, settings, callback_data)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
-async def choose_filter(query: CallbackQuery, callback_data: SearchFilter) -> None:
+async def choose_filter(query: CallbackQuery, message: Message, callback_data: SearchFilter) -> None:
     if callback_data.field not in FIELDS:
         await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
         return
@@ -96,21 +95,19 @@ async def choose_filter(query: CallbackQuery, callback_data: SearchFilter) -> No
         "price": _("What price per session suits you?"),
     }
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, prompts[callback_data.field], choices_keyboard(callback_data))
+    await replace_message(message, prompts[callback_data.field], choices_keyboard(callback_data))
 
 
 async def open_profile(
-    query: CallbackQuery, callback_data: OpenProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
+    query: CallbackQuery, message: Message, callback_data: OpenProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
 ) -> None:
-    assert isinstance(query.message, Message)
     try:
         therapist = await listed_therapist(uow, clock, therapist_id=callback_data.therapist_id)
     except TherapistUnavailable:
         await query.answer(_("This therapist is not taking new clients right now."), show_alert=True)
         return
     await query.answer()
-    await _send_profile(query.message, therapist, uow, clock, user, settings, bot)
+    await _send_profile(message, therapist, uow, clock, user, settings, bot)
 
 
 async def open_shared_profile(

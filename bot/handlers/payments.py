@@ -43,10 +43,16 @@ def commands() -> Router:
     return router
 
 
-def router() -> Router:
-    router = Router(name="payments")
+def received() -> Router:
+    """Telegram's check before a payment, and the payment itself."""
+    router = Router(name="payments-received")
     router.pre_checkout_query.register(pre_checkout)
     router.message.register(successful_payment, F.successful_payment)
+    return router
+
+
+def router() -> Router:
+    router = Router(name="payments")
     router.callback_query.register(pay_now, PayNow.filter())
     router.callback_query.register(confirm_pending, PendingConfirm.filter(), FINANCE)
     router.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS), FINANCE)
@@ -123,24 +129,22 @@ async def show_pending(message: Message, uow: UnitOfWork, clock: Clock, user: Us
     await message.answer(text, reply_markup=markup)
 
 
-async def turn_pending_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def turn_pending_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock, user: User) -> None:
     page = await _pending_page(uow, clock, callback_data.page)
     await answer_turn(query, callback_data, page)
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, *_pending(page, user))
+    await replace_message(message, *_pending(page, user))
 
 
 async def confirm_pending(
-    query: CallbackQuery, callback_data: PendingConfirm, state: FSMContext, uow: UnitOfWork
+    query: CallbackQuery, message: Message, callback_data: PendingConfirm, state: FSMContext, uow: UnitOfWork
 ) -> None:
     booking = await uow.bookings.get(callback_data.booking_id)
     if booking is None:
         await query.answer(_("There is no booking #{number}.").format(number=callback_data.booking_id), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     await ask_for_note(
-        query.message,
+        message,
         state,
         "manual",
         booking.id,

@@ -59,14 +59,13 @@ async def show_board(message: Message, uow: UnitOfWork, clock: Clock) -> None:
     await message.answer(text, reply_markup=markup)
 
 
-async def turn_board_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, clock: Clock) -> None:
+async def turn_board_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock) -> None:
     board, page = await _board_page(uow, clock, callback_data.page)
     await answer_turn(query, callback_data, page)
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, *_board(board, page))
+    await replace_message(message, *_board(board, page))
 
 
-async def mark_paid(query: CallbackQuery, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork) -> None:
+async def mark_paid(query: CallbackQuery, message: Message, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork) -> None:
     try:
         item = await due_payout(uow, callback_data.payout_id)
     except PayoutNotFound:
@@ -76,9 +75,8 @@ async def mark_paid(query: CallbackQuery, callback_data: PayoutMark, state: FSMC
         await query.answer(_("This payout is no longer due (it was paid or withdrawn)."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     await ask_for_note(
-        query.message,
+        message,
         state,
         PAYOUT,
         item.payout.id,
@@ -88,11 +86,10 @@ async def mark_paid(query: CallbackQuery, callback_data: PayoutMark, state: FSMC
     )
 
 
-async def settle(query: CallbackQuery, callback_data: ClawbackSettle, state: FSMContext) -> None:
+async def settle(query: CallbackQuery, message: Message, callback_data: ClawbackSettle, state: FSMContext) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
     await ask_for_note(
-        query.message,
+        message,
         state,
         CLAWBACK,
         callback_data.clawback_id,

@@ -46,14 +46,14 @@ async def ask_language(message: Message) -> None:
     await message.answer(_("Choose the language of the bot:"), reply_markup=language_picker())
 
 
-async def ask_language_from_menu(query: CallbackQuery) -> None:
+async def ask_language_from_menu(query: CallbackQuery, message: Message) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await ask_language(query.message)
+    await ask_language(message)
 
 
 async def set_language(
     query: CallbackQuery,
+    message: Message,
     callback_data: LanguageChoice,
     uow: UnitOfWork,
     user: User,
@@ -68,8 +68,7 @@ async def set_language(
     role = user.main_role(settings.admin_ids)
     with i18n.use_locale(user.locale):
         await query.answer()
-        assert isinstance(query.message, Message)
-        await query.message.answer(_("Done: I will speak English with you."), reply_markup=main_menu(role))
+        await message.answer(_("Done: I will speak English with you."), reply_markup=main_menu(role))
     await publish_own_commands(bot, i18n, uow, settings, user)  # with the console commands their roles allow
 
 

@@ -51,20 +51,18 @@ async def show_list(message: Message, uow: UnitOfWork) -> None:
     await send_list(message, uow)
 
 
-async def list_again(query: CallbackQuery, uow: UnitOfWork) -> None:
+async def list_again(query: CallbackQuery, message: Message, uow: UnitOfWork) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    if query.message.text is None:  # a photo's card: a list can't take its place
-        await send_list(query.message, uow)
+    if message.text is None:  # a photo's card: a list can't take its place
+        await send_list(message, uow)
         return
-    await replace_message(query.message, *await _list(uow, 0))
+    await replace_message(message, *await _list(uow, 0))
 
 
-async def turn_list_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork) -> None:
+async def turn_list_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork) -> None:
     page = await _page(uow, callback_data.page)
     await answer_turn(query, callback_data, page)
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, *_shown(page))
+    await replace_message(message, *_shown(page))
 
 
 async def send_list(message: Message, uow: UnitOfWork) -> None:
@@ -92,7 +90,7 @@ def _shown(page: Page[tuple[ProfileChange, str]]) -> tuple[str, InlineKeyboardMa
     return text, change_list_keyboard(changes, page_turns(PROFILE_CHANGES, page))
 
 
-async def open_change(query: CallbackQuery, callback_data: ChangeOpen, uow: UnitOfWork, user: User) -> None:
+async def open_change(query: CallbackQuery, message: Message, callback_data: ChangeOpen, uow: UnitOfWork, user: User) -> None:
     try:
         review = await under_review(uow, callback_data.id)
     except ChangeNotFound:
@@ -102,8 +100,7 @@ async def open_change(query: CallbackQuery, callback_data: ChangeOpen, uow: Unit
         await query.answer(_decided_already(review), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await send_card(query.message, review, user, in_place=True)
+    await send_card(message, review, user, in_place=True)
 
 
 async def send_card(message: Message, review: ChangeUnderReview, user: User, *, in_place: bool = False) -> None:
@@ -139,7 +136,7 @@ def card_text(review: ChangeUnderReview, user: User) -> str:
 
 
 async def approve_change(
-    query: CallbackQuery, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     actor = await access.authority(user, uow, settings)
     try:
@@ -151,9 +148,8 @@ async def approve_change(
         await refusal(query, uow, callback_data.id, refused)
         return
     await query.answer(_("Approved: clients see it now. The therapist is told."))
-    assert isinstance(query.message, Message)
-    await close_card(query.message, "✅ " + _("Approved by you."))
-    await next_waiting(query.message, uow)
+    await close_card(message, "✅ " + _("Approved by you."))
+    await next_waiting(message, uow)
 
 
 async def refusal(query: CallbackQuery, uow: UnitOfWork, change_id: int, refused: ChangeRefused) -> None:

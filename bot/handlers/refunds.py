@@ -76,7 +76,7 @@ def router() -> Router:
 
 
 async def therapist_answer(
-    query: CallbackQuery, callback_data: TherapistAnswer, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: TherapistAnswer, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     try:
         await therapist_answers(
@@ -94,9 +94,8 @@ async def therapist_answer(
         await query.answer(_("You have already answered this request."), show_alert=True)
         return
     await query.answer(_("Thank you. The platform will decide and tell you both."))
-    assert isinstance(query.message, Message)
     answer = _("You agreed to the refund.") if callback_data.agrees else _("You did not agree to the refund.")
-    await replace_message(query.message, (query.message.text or "") + "\n\n" + answer)
+    await replace_message(message, (message.text or "") + "\n\n" + answer)
 
 
 async def show_queue(message: Message, uow: UnitOfWork, user: User) -> None:
@@ -104,22 +103,20 @@ async def show_queue(message: Message, uow: UnitOfWork, user: User) -> None:
     await message.answer(text, reply_markup=markup)
 
 
-async def queue_again(query: CallbackQuery, uow: UnitOfWork, user: User) -> None:
+async def queue_again(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User) -> None:
     text, markup = _queue(await refund_queue(uow, 0, REFUNDS_PER_PAGE), user)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
-async def turn_queue_page(query: CallbackQuery, callback_data: ListPage, uow: UnitOfWork, user: User) -> None:
+async def turn_queue_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, user: User) -> None:
     page = await refund_queue(uow, callback_data.page, REFUNDS_PER_PAGE)
     await answer_turn(query, callback_data, page)
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, *_queue(page, user))
+    await replace_message(message, *_queue(page, user))
 
 
 async def open_refund(
-    query: CallbackQuery, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings
 ) -> None:
     try:
         case = await refund_case(uow, callback_data.refund_id)
@@ -127,16 +124,15 @@ async def open_refund(
         await query.answer(_("There is no such refund."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     may_decide = (await access.authority(user, uow, settings)).may(Permission.DECIDE_REFUNDS)
-    await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
+    await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
 
 
 async def ask_for_reason(
-    query: CallbackQuery, callback_data: RefundAct, state: FSMContext, uow: UnitOfWork, user: User
+    query: CallbackQuery, message: Message, callback_data: RefundAct, state: FSMContext, uow: UnitOfWork, user: User
 ) -> None:
     """Approving, declining or marking as refunded takes a note, typed next."""
-    case = await _still_open(query, callback_data, uow, user)
+    case = await _still_open(query, message, callback_data, uow, user)
     if case is None:
         return
     prompts = {
@@ -148,14 +144,14 @@ async def ask_for_reason(
         ),
     }
     await query.answer()
-    assert isinstance(query.message, Message)
     await ask_for_note(
-        query.message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
+        message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
     )
 
 
 async def send_stars_back(
     query: CallbackQuery,
+    message: Message,
     callback_data: RefundAct,
     uow: UnitOfWork,
     clock: Clock,
@@ -163,14 +159,13 @@ async def send_stars_back(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    case = await _still_open(query, callback_data, uow, user)
+    case = await _still_open(query, message, callback_data, uow, user)
     if case is not None:
-        await _send_stars_back(query, uow, clock, user, settings, bot, case)
+        await _send_stars_back(query, message, uow, clock, user, settings, bot, case)
 
 
-async def _still_open(query: CallbackQuery, callback_data: RefundAct, uow: UnitOfWork, user: User) -> RefundCase | None:
+async def _still_open(query: CallbackQuery, message: Message, callback_data: RefundAct, uow: UnitOfWork, user: User) -> RefundCase | None:
     """The refund, if the pressed act is still one to do; otherwise the press is answered and None comes back."""
-    assert isinstance(query.message, Message)
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
@@ -178,13 +173,13 @@ async def _still_open(query: CallbackQuery, callback_data: RefundAct, uow: UnitO
         return None
     if callback_data.act not in _acts(case, may_decide=True):
         await query.answer(_("This refund has moved on since; here is how it stands now."), show_alert=True)
-        await replace_message(query.message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
+        await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
         return None
     return case
 
 
 async def _send_stars_back(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase
+    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase
 ) -> None:
     actor = await access.authority(user, uow, settings)
     refund, payment = await stars_to_retry(uow, actor=actor, refund_id=case.refund.id)
@@ -196,9 +191,8 @@ async def _send_stars_back(
             return
     await stars_sent_by_staff(uow, clock, actor=actor, refund_id=refund.id)
     await query.answer(_("The stars are back with the client, who is told."), show_alert=True)
-    assert isinstance(query.message, Message)
     case = await refund_case(uow, refund.id)
-    await replace_message(query.message, refund_card(case, user.timezone), refund_actions(refund.id, []))
+    await replace_message(message, refund_card(case, user.timezone), refund_actions(refund.id, []))
 
 
 def _queue(page: Page[RefundCase], user: User) -> tuple[str, InlineKeyboardMarkup | None]:

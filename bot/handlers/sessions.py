@@ -80,11 +80,10 @@ async def show_sessions(message: Message, uow: UnitOfWork, clock: Clock, user: U
     await message.answer(text, reply_markup=markup)
 
 
-async def list_again(query: CallbackQuery, callback_data: SessionList, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def list_again(query: CallbackQuery, message: Message, callback_data: SessionList, uow: UnitOfWork, clock: Clock, user: User) -> None:
     text, markup = await _overview(uow, clock, user, callback_data.page)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 async def _own_session(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, booking_id: int) -> SessionView | None:
@@ -97,17 +96,17 @@ async def _own_session(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user
 
 
 async def open_session(
-    query: CallbackQuery, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     view = await _own_session(query, uow, clock, user, callback_data.booking_id)
     if view is None:
         return
     await query.answer()
-    await _show_card(query, view, user, settings)
+    await _show_card(message, view, user, settings)
 
 
 async def calendar_again(
-    query: CallbackQuery, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     """"Add to calendar": the paid session's file again, as it stands now (its time, its room)."""
     view = await _own_session(query, uow, clock, user, callback_data.booking_id)
@@ -117,26 +116,24 @@ async def calendar_again(
         await query.answer(_("Only a paid session ahead goes into the calendar."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
     document = await session_file(
         uow, view.booking, user.telegram_id, user.timezone, now=clock.now(),
         base_url=settings.meeting_base_url, public_base_url=settings.public_base_url,
     )
-    await query.message.answer_document(
+    await message.answer_document(
         BufferedInputFile(document.content, filename=document.file_name), caption=document.caption
     )
 
 
 async def ask_to_cancel(
-    query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     """Say what cancelling means before it is done."""
-    assert isinstance(query.message, Message)
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
         booking, terms = await cancellation_terms(uow, clock, person_id=user.telegram_id, booking_id=booking_id, version=version)
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, refused, uow, clock, user, settings, booking_id)
+        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
         return
     side = booking.side_of(user.telegram_id)
     text = _cancel_question(
@@ -146,14 +143,13 @@ async def ask_to_cancel(
         booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
     )
     await query.answer()
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 async def ask_about_no_show(
-    query: CallbackQuery, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     """Say what marking a no-show means before it is done."""
-    assert isinstance(query.message, Message)
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
         view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
@@ -162,18 +158,18 @@ async def ask_about_no_show(
         if Action.NO_SHOW not in view.actions:
             raise BookingRefused("no_show_not_now")
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, refused, uow, clock, user, settings, booking_id)
+        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
         return
     text = _("Mark that {name} did not come to the session on {moment}? It will count as held.").format(
         name=view.counterpart_name, moment=booking_moment(view.booking, user.timezone)
     )
     markup = confirm_action_keyboard(booking_id, version, Action.NO_SHOW, _("Yes, they did not come"))
     await query.answer()
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 async def accept(
-    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     async def change() -> None:
         await accept_request(
@@ -181,22 +177,22 @@ async def accept(
             version=callback_data.version, policy=settings.booking_policy(),
         )
 
-    await _act(query, callback_data, uow, clock, user, settings, change, _("Accepted. The client is told and will pay."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Accepted. The client is told and will pay."))
 
 
 async def decline(
-    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     async def change() -> None:
         await decline_request(
             uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
         )
 
-    await _act(query, callback_data, uow, clock, user, settings, change, _("Declined. The client is told and offered other times."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Declined. The client is told and offered other times."))
 
 
 async def cancel(
-    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     async def change() -> None:
         await cancel_booking(
@@ -204,18 +200,18 @@ async def cancel(
             version=callback_data.version, expected_free=callback_data.free,
         )
 
-    await _act(query, callback_data, uow, clock, user, settings, change, _("Cancelled."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Cancelled."))
 
 
 async def no_show(
-    query: CallbackQuery, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     async def change() -> None:
         await mark_no_show(
             uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
         )
 
-    await _act(query, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."))
 
 
 async def out_of_date(query: CallbackQuery) -> None:
@@ -228,6 +224,7 @@ async def out_of_date(query: CallbackQuery) -> None:
 
 async def _act(
     query: CallbackQuery,
+    message: Message,
     callback_data: SessionDo,
     uow: UnitOfWork,
     clock: Clock,
@@ -241,14 +238,14 @@ async def _act(
     try:
         await change()
     except TermsChanged as changed:
-        await _terms_changed(query, changed.terms, uow, clock, user, booking_id, version)
+        await _terms_changed(query, message, changed.terms, uow, clock, user, booking_id, version)
         return
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, refused, uow, clock, user, settings, booking_id)
+        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
         return
     await query.answer(done)
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-    await _show_card(query, view, user, settings)
+    await _show_card(message, view, user, settings)
 
 
 async def _overview(
@@ -276,14 +273,13 @@ async def _overview(
     return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages, everything=listed)
 
 
-async def _show_card(query: CallbackQuery, view: SessionView, user: User, settings: Settings) -> None:
-    assert isinstance(query.message, Message)
+async def _show_card(message: Message, view: SessionView, user: User, settings: Settings) -> None:
     card = session_card(view, user.timezone, settings.meeting_base_url)
-    await replace_message(query.message, card, session_actions_keyboard(view))
+    await replace_message(message, card, session_actions_keyboard(view))
 
 
 async def _refused(
-    query: CallbackQuery, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int
+    query: CallbackQuery, message: Message, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int
 ) -> None:
     """Stale or forged: say so, and show the session as it stands now if it is theirs."""
     if isinstance(refused, BookingNotFound):
@@ -295,14 +291,13 @@ async def _refused(
         text = _("This can no longer be done with this session. Here is how it stands now.")
     await query.answer(text, show_alert=True)
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-    await _show_card(query, view, user, settings)
+    await _show_card(message, view, user, settings)
 
 
 async def _terms_changed(
-    query: CallbackQuery, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int
+    query: CallbackQuery, message: Message, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int
 ) -> None:
     """The 24-hour line passed while the person was reading: ask again, with the new terms."""
-    assert isinstance(query.message, Message)
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     await query.answer(_("What cancelling means has just changed. Please read again."), show_alert=True)
     text = _cancel_question(
@@ -311,7 +306,7 @@ async def _terms_changed(
     markup = confirm_action_keyboard(
         booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
     )
-    await replace_message(query.message, text, markup)
+    await replace_message(message, text, markup)
 
 
 def _cancel_question(moment: str, side: Side | None, terms: CancellationTerms, *, requested: bool, paid: bool) -> str:

@@ -76,11 +76,10 @@ async def show_staff(message: Message, uow: UnitOfWork, settings: Settings) -> N
     await message.answer(text, reply_markup=markup)
 
 
-async def back_to_list(query: CallbackQuery, uow: UnitOfWork, settings: Settings) -> None:
+async def back_to_list(query: CallbackQuery, message: Message, uow: UnitOfWork, settings: Settings) -> None:
     text, markup = await _staff_screen(uow, settings)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(text, reply_markup=markup)
+    await message.edit_text(text, reply_markup=markup)
 
 
 async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
@@ -99,14 +98,13 @@ async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, Inlin
     return "\n".join(lines), staff_list(members)
 
 
-async def open_member(query: CallbackQuery, callback_data: StaffOpen, uow: UnitOfWork) -> None:
+async def open_member(query: CallbackQuery, message: Message, callback_data: StaffOpen, uow: UnitOfWork) -> None:
     person = await uow.users.get(callback_data.person)
     if person is None:
         await query.answer(_("This person is no longer on the platform."), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(**await _card(uow, person))
+    await message.edit_text(**await _card(uow, person))
 
 
 async def _card(uow: UnitOfWork, person: User) -> Screen:
@@ -120,6 +118,7 @@ async def _card(uow: UnitOfWork, person: User) -> Screen:
 
 async def toggle_role(
     query: CallbackQuery,
+    message: Message,
     callback_data: StaffToggle,
     uow: UnitOfWork,
     clock: Clock,
@@ -145,23 +144,20 @@ async def toggle_role(
         current = await uow.users.get(callback_data.person)
         assert current is not None
         await query.answer(_("Their roles have just changed; here is how they stand now."), show_alert=True)
-        assert isinstance(query.message, Message)
-        await query.message.edit_text(**await _card(uow, current))
+        await message.edit_text(**await _card(uow, current))
         return
     await query.answer(done.format(person=person.staff_name, role=role_title(role)))
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(**await _card(uow, person))
+    await message.edit_text(**await _card(uow, person))
     await publish_own_commands(bot, i18n, uow, settings, person)
 
 
 # -- adding someone -----------------------------------------------------------------------
 
 
-async def ask_for_person(query: CallbackQuery, state: FSMContext) -> None:
+async def ask_for_person(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.set_state(AddingStaff.naming_person)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await message.answer(
         _(
             "Who should join the staff? Send their Telegram id (a number), forward a message from them, or pick them "
             "with the button below. "
