@@ -1,6 +1,8 @@
 """/therapists: staff find a therapist, see their profile as clients do and where it stands, pause or hide it."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -30,7 +32,7 @@ from bot.views.therapist_labels import APPROACHES, TOPICS, labels
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.profile_changes import ProfileChange, ProfileField
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.booking import free_times
 from core.usecases.roster import (
     NothingToChange,
@@ -68,7 +70,11 @@ def router() -> Router:
     router.message.register(not_a_name, RosterSearch.naming, ~F.text, MANAGE)
     router.callback_query.register(open_therapist, RosterOpen.filter(), MANAGE)
     router.callback_query.register(back_to_card, RosterCard.filter(), MANAGE)
-    router.callback_query.register(act, RosterAct.filter(), MANAGE)
+    router.callback_query.register(ask_to_confirm, RosterAct.filter(~F.sure & (F.action != RosterAction.SHOW)), MANAGE)
+    router.callback_query.register(pause, RosterAct.filter(F.action == RosterAction.PAUSE), MANAGE)
+    router.callback_query.register(publish, RosterAct.filter(F.action == RosterAction.PUBLISH), MANAGE)
+    router.callback_query.register(hide, RosterAct.filter(F.action == RosterAction.HIDE), MANAGE)
+    router.callback_query.register(show, RosterAct.filter(F.action == RosterAction.SHOW), MANAGE)
     return router
 
 
@@ -186,24 +192,65 @@ async def back_to_card(
     await _show_card(query, uow, clock, settings, callback_data.id)
 
 
-async def act(
+async def ask_to_confirm(
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, settings: Settings
+) -> None:
+    """Pausing, hiding and publishing are asked about first; showing again is not."""
+    await _ask_to_confirm(query, uow, clock, settings, callback_data.id, callback_data.action)
+
+
+async def pause(
     query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    therapist_id, action = callback_data.id, callback_data.action
-    if action is not RosterAction.SHOW and not callback_data.sure:
-        await _ask_to_confirm(query, uow, clock, settings, therapist_id, action)
-        return
-    actor = await authority(user, uow, settings)
+    async def change(actor: Authority) -> str:
+        await pause_therapist(uow, clock, actor=actor, therapist_id=callback_data.id)
+        return _("Paused; the therapist is told.")
+
+    await _change(query, uow, clock, user, settings, callback_data.id, change)
+
+
+async def publish(
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change(actor: Authority) -> str:
+        count = await publish_pending_changes(uow, clock, actor=actor, therapist_id=callback_data.id)
+        return _("Published: {count}; the therapist is told.").format(count=count)
+
+    await _change(query, uow, clock, user, settings, callback_data.id, change)
+
+
+async def hide(
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change(actor: Authority) -> str:
+        await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=True)
+        return _("Hidden; the therapist is told.")
+
+    await _change(query, uow, clock, user, settings, callback_data.id, change)
+
+
+async def show(
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+) -> None:
+    async def change(actor: Authority) -> str:
+        await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=False)
+        return _("Shown again; the therapist is told.")
+
+    await _change(query, uow, clock, user, settings, callback_data.id, change)
+
+
+async def _change(
+    query: CallbackQuery,
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    settings: Settings,
+    therapist_id: int,
+    change: Callable[[Authority], Awaitable[str]],
+) -> None:
+    """Make the confirmed change as the pressing staff member, and show the card with what was done."""
     try:
-        if action is RosterAction.PAUSE:
-            await pause_therapist(uow, clock, actor=actor, therapist_id=therapist_id)
-            done = _("Paused; the therapist is told.")
-        elif action is RosterAction.PUBLISH:
-            count = await publish_pending_changes(uow, clock, actor=actor, therapist_id=therapist_id)
-            done = _("Published: {count}; the therapist is told.").format(count=count)
-        else:
-            await set_therapist_hidden(uow, clock, actor=actor, therapist_id=therapist_id, hidden=action is RosterAction.HIDE)
-            done = _("Hidden; the therapist is told.") if action is RosterAction.HIDE else _("Shown again; the therapist is told.")
+        done = await change(await authority(user, uow, settings))
     except UnknownTherapist:
         await _gone(query)
         return
