@@ -276,3 +276,17 @@ async def test_a_time_taken_while_the_request_is_written_keeps_the_request_for_t
     assert [(row.starts_at, row.request_topics, row.request_note) for row in mine] == [
         (utc(2026, 11, 26, 11), ["anxiety"], NOTE)
     ]
+
+
+async def test_a_menu_button_from_another_language_mid_request_is_not_taken_for_the_note(app, newcomer):
+    """Commands and menu buttons come before any step, in every language: the request ends, nothing is sent."""
+    await add_therapist(app)
+    await open_thursday_noon(newcomer)
+    await newcomer.click("Anxiety")
+    await newcomer.click("✔️ Done")
+    assert BotClient.texts_of(await newcomer.send("⚙️ Налаштування")) == [
+        "I didn't understand that. Please use the menu below, or /help."
+    ]
+    after = " ".join(BotClient.texts_of(await newcomer.send(NOTE)))
+    assert "which name should the therapist see?" not in after
+    assert await bookings(app) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.keyboards.booking import SessionList
 from bot.keyboards.data import LARGEST
 from bot.keyboards.payments import PayNow
 from tests.support.bot_client import BotClient
@@ -34,3 +35,13 @@ async def test_the_largest_id_still_reads(client):
     replies = await client.press(f"pay:{LARGEST}")
     assert BotClient.alerts(replies) != [NO_LONGER_WORKS]
     assert "Вибачте" not in " ".join(BotClient.alerts(replies))
+
+
+async def test_a_button_on_a_message_telegram_no_longer_hands_over_is_one_that_no_longer_works(client):
+    """An inaccessible message (deleted, or too old: date 0) reaches no button's handler, and no apology."""
+    await client.send("/start")
+    gone = {"message_id": 1, "date": 0, "chat": {"id": client.user_id, "type": "private"}}
+    query = {"id": "1", "from": client._from(), "chat_instance": "ci", "data": SessionList().pack(), "message": gone}
+    replies = await client.feed({"callback_query": query})
+    assert BotClient.alerts(replies) == [NO_LONGER_WORKS]
+    assert BotClient.texts_of(replies) == []
