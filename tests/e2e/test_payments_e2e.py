@@ -64,7 +64,7 @@ class Seed:
     async def people(self, *, ethics: bool = False) -> None:
         now = datetime.now(UTC)
         async with self.uow() as uow:
-            await uow.users.add(User(OLENA, "Olena", "en", "Europe/Kyiv", now, roles={Role.CLIENT}, timezone_chosen=True))
+            await uow.users.add(User(OLENA, "Olena", "en", "Europe/Kyiv", now, display_name="Olena", roles={Role.CLIENT}, timezone_chosen=True))
             await uow.users.add(User(IRYNA, "Iryna", "uk", "Europe/Kyiv", now, roles={Role.CLIENT, Role.THERAPIST}, timezone_chosen=True))
             await uow.users.add(User(ADMIN, "Admin", "uk", "Europe/Kyiv", now, roles={Role.CLIENT}, timezone_chosen=True))
             await uow.therapists.add(
