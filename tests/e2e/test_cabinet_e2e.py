@@ -29,7 +29,7 @@ async def a_therapist_and_a_client(database_url: str, *, booked: bool) -> dateti
         sessions = session_factory(engine)
         async with SqlUnitOfWork(sessions) as uow:
             now = clock.now()
-            await uow.users.add(User(OLENA, "Olena", "uk", "Europe/Kyiv", now, roles={Role.CLIENT}, timezone_chosen=True))
+            await uow.users.add(User(OLENA, "Olena", "uk", "Europe/Kyiv", now, display_name="Olena", roles={Role.CLIENT}, timezone_chosen=True))
             await uow.users.add(
                 User(IRYNA, "Ірина", "uk", "Europe/Kyiv", now, roles={Role.CLIENT, Role.THERAPIST}, timezone_chosen=True)
             )
