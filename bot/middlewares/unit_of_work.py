@@ -39,7 +39,7 @@ class UnitOfWorkPerUpdate(BaseMiddleware):
         outcome: InboxOutcome | None = data.get("inbox")
         try:
             try:
-                return await self._handle(handler, event, dict(data), outcome, writes_first=False)
+                return await self._handle(handler, event, dict(data), outcome, writes_first=_answers_a_copy(event))
             except WriteRefused:
                 log.debug("update %s meets a write since it read: handled again, write lock first", event.update_id)
                 return await self._handle(handler, event, dict(data), outcome, writes_first=True)
@@ -86,3 +86,13 @@ class UnitOfWorkPerUpdate(BaseMiddleware):
         async with SqlUnitOfWork(self._sessions) as uow:
             await mark_handled(uow.session, update_id, self._clock.now())
             await uow.finish()
+
+
+def _answers_a_copy(update: Update) -> bool:
+    """A reply to the bot's own message: most often to a relayed copy, whose place the delivery records just after
+    sending it. Reading without the lock could miss that record ("not from a client"); with the lock first, the
+    update waits its turn behind the delivery's write.
+    """
+    message = update.message
+    replied = message.reply_to_message if message is not None else None
+    return replied is not None and replied.from_user is not None and replied.from_user.is_bot
