@@ -8,17 +8,22 @@ Only the replying bot's requests: the courier sends through a Bot of its own (th
 since delivery keeps Telegram's limits and its retries itself and must not wait twice; polling's
 `getUpdates` has aiogram's own backoff. The wait holds the update's transaction, so it is short:
 a longer `retry_after` is not waited for at all.
+
+A button's press is answered once: an update handled again (SQLite refused its first write, PostgreSQL
+chose it in a deadlock, or a crash came after the answer) answers a query Telegram has closed already.
+Telegram refuses that answer (as it does one too late); the press was answered, or can no longer be, and the
+apology would go the same way: it is logged, not raised.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import Response, TelegramMethod
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,11 @@ class ReplyRetries(BaseRequestMiddleware):
         for attempt in range(1, self._attempts + 1):
             try:
                 return await make_request(bot, method)
+            except TelegramBadRequest as error:
+                if not (isinstance(method, AnswerCallbackQuery) and _answered_already(error)):
+                    raise
+                log.info("%s to %s: answered already (%s)", method.__api_method__, _chat(method), error.message)
+                return cast(Response[TelegramType], Response[bool](ok=True, result=True))
             except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
                 wait = self._pause(error, attempt)
                 if wait is None:
@@ -73,6 +83,11 @@ class ReplyRetries(BaseRequestMiddleware):
         if isinstance(error, TelegramRetryAfter):
             return float(error.retry_after) if error.retry_after <= self._longest_wait else None
         return self._first_pause * 2 ** (attempt - 1)
+
+
+def _answered_already(error: TelegramBadRequest) -> bool:
+    text = error.message.lower()
+    return "query is too old" in text or "query id is invalid" in text
 
 
 def _chat(method: TelegramMethod[Any]) -> str:

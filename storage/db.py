@@ -31,6 +31,10 @@ class WriteRefused(Exception):
     A deferred transaction reads a snapshot; once someone else has committed (or holds the write lock),
     its first write fails at once (SQLITE_BUSY or SQLITE_BUSY_SNAPSHOT, the busy timeout does not apply).
     Nothing was written; start the work again, with the write lock taken first (`WRITES_FIRST`).
+
+    PostgreSQL says the same of a transaction it chose to abort (a deadlock between two updates taking
+    the same rows in a different order, or a serialization failure): all it did is rolled back, and
+    handling it again from scratch is the remedy PostgreSQL's manual gives.
     """
 
 
@@ -55,7 +59,21 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo)
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine.sync_engine, "handle_error", _on_postgresql_error)
+    return engine
+
+
+# deadlock_detected, serialization_failure: the transaction was rolled back whole and may simply run again.
+_RUN_AGAIN = frozenset({"40P01", "40001"})
+
+
+def _on_postgresql_error(context: ExceptionContext) -> None:
+    error = context.original_exception
+    # asyncpg's own error, as SQLAlchemy's adapter wraps it (the code on the wrapper or on its cause).
+    code = getattr(error, "sqlstate", None) or getattr(error.__cause__, "sqlstate", None)
+    if code in _RUN_AGAIN:
+        raise WriteRefused(str(error)) from error
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

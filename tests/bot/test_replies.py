@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from tests.bot import booking_support
@@ -90,3 +90,23 @@ async def test_a_long_retry_after_is_not_waited_for_inside_the_update(client, se
         "Вибачте, у нас щось пішло не так. Усе, що ви ввели, збережено — спробуйте ще раз."
     ]
 
+
+
+def answered_already(method):  # type: ignore[no-untyped-def]
+    return TelegramBadRequest(
+        method=method, message="Bad Request: query is too old and response timeout expired or query ID is invalid"
+    )
+
+
+async def test_a_press_telegram_has_closed_already_is_still_carried_out_without_an_apology(client, app, session, sleeper):
+    # As when an update is handled again after its first try had answered the press.
+    await client.send("/timezone")
+    session.fail_next(AnswerCallbackQuery, answered_already)
+
+    picked = await client.click("Нью-Йорк")
+
+    assert "Нью-Йорк, UTC-5" in BotClient.texts_of(picked)[0]
+    assert len(BotClient.texts_of(picked)) == 1  # no apology after it
+    assert sleeper.slept == []  # nothing to wait for: Telegram will not take that answer
+    async with app.unit_of_work() as uow:
+        assert (await uow.users.get(OLENA)).timezone == "America/New_York"
