@@ -289,6 +289,14 @@ async def test_cancelled_in_time_stars_come_back_at_once(
     assert fake_telegram.charge(payment.telegram_payment_charge_id)["refunded"] is True
     (refund,) = await seed.rows(RefundRow)
     assert (refund.reason, refund.status) == ("cancelled_in_time", "carried_out")
+    # the event the payment put in both calendars is taken out again: the same UID, METHOD:CANCEL
+    for person in (OLENA, IRYNA):
+        sent = await fake_telegram.wait_for("sendDocument", chat_id=person, count=2, timeout=WAIT)
+        issued, taken_back = (Calendar.from_ical(call.params["document"].content) for call in sent[:2])
+        assert (str(issued["METHOD"]), str(taken_back["METHOD"])) == ("REQUEST", "CANCEL")
+        (event,) = taken_back.walk("VEVENT")
+        assert str(event["UID"]) == f"booking-{booking.id}@therapy-bot"
+        assert int(event["SEQUENCE"]) > int(issued.walk("VEVENT")[0]["SEQUENCE"])
     await seed.close()
 
 
