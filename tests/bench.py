@@ -89,7 +89,7 @@ def serve_fake_telegram(connection: Connection) -> None:
 
 def bench_settings(database_url: str, redis_url: str | None, base_url: str) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=TOKEN,
         database_url=database_url,
         redis_url=redis_url,
@@ -152,8 +152,8 @@ async def delivery_rate(
         ours.send("done")
         served = await asyncio.to_thread(ours.recv)
     finally:
-        for bot, _ in bots:
-            bot.join(timeout=15)
+        for process, _ in bots:
+            process.join(timeout=15)
         server.join(timeout=10)
     rate = (served["sent"] - 1) / served["span"]
     return {
@@ -217,7 +217,7 @@ async def delivery_benchmarks(messages: int, chats: int, processes: list[int]) -
 # -- 2. claim ticks -----------------------------------------------------------------
 
 
-def _rows(pending: int, now: datetime) -> list[tuple]:  # type: ignore[type-arg]
+def _rows(pending: int, now: datetime) -> list[tuple]:
     """`pending` waiting messages spread over the next 30 days; none due yet."""
     spread = 30 * 24 * 3600
     return [
@@ -283,7 +283,7 @@ async def claim_ticks(url: str, now: datetime) -> dict[str, float]:
     }
 
 
-async def _tick(sessions, now: datetime, *, due: int) -> float:  # type: ignore[no-untyped-def]
+async def _tick(sessions, now: datetime, *, due: int) -> float:
     if due:
         async with SqlUnitOfWork(sessions) as uow:
             for n in range(due):

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -146,7 +147,7 @@ class Directory:
     def __init__(self, size: int, database_url: str) -> None:
         self.size = size
         self.session = RecordingSession()
-        settings = Settings(_env_file=None, bot_token=TOKEN, database_url=database_url)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, bot_token=TOKEN, database_url=database_url)
         self.app = build_app(settings, clock=ManualClock(NOW), session=self.session)
         self.reader = BotClient(self.app, self.session, user_id=READER, first_name="Reader")
         self.timings: dict[str, list[float]] = {"/find": [], "topic filter": [], "page 2": [], "profile": []}
@@ -176,7 +177,7 @@ class Directory:
         await self.app.close()
 
 
-async def measure(database: str, urls: list[str], sizes: list[int]) -> list[dict[str, object]]:
+async def measure(database: str, urls: list[str], sizes: list[int]) -> list[dict[str, Any]]:
     directories = [Directory(size, url) for size, url in zip(sizes, urls, strict=True)]
     try:
         for directory in directories:
@@ -203,7 +204,7 @@ async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench_directory", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1_000, 10_000])
     args = parser.parse_args(argv)
-    results = []
+    results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         urls = [f"sqlite+aiosqlite:///{Path(folder) / f'directory-{size}.db'}" for size in args.sizes]
         results += await measure("SQLite", urls, args.sizes)

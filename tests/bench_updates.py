@@ -87,7 +87,7 @@ def tell_when_handled(app: App) -> None:
         await handle(entry)
         _awaited.pop(entry.update_id).set_result(None)
 
-    app.inbox._handle = handled  # type: ignore[method-assign]
+    app.inbox._handle = handled  # type: ignore[method-assign]  # the bench's own hook
 
 
 _ids = iter(range(900_000_000, 2_000_000_000))
@@ -186,7 +186,7 @@ def buttons(client: BotClient, replies: list[Reply]) -> list[str]:
 
 def booking_app(folder: Path, name: str) -> tuple[App, RecordingSession]:
     session = RecordingSession()
-    settings = Settings(_env_file=None, bot_token=TOKEN, database_url=f"sqlite+aiosqlite:///{folder / name}")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=TOKEN, database_url=f"sqlite+aiosqlite:///{folder / name}")
     return build_app(settings, clock=ManualClock(START), session=session), session
 
 

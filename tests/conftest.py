@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiogram.fsm.storage.base import BaseStorage
 
 from bot.app import App, build_app
+from bot.delivery import Budget
 from bot.settings import Settings
 from core.clock import ManualClock
-from tests.support.bot_client import BotClient
+from tests.support.bot_client import BotClient, MakeClient
 from tests.support.databases import PostgresRun, SqliteTemplate, redis_url, server_url
 from tests.support.recording_session import RecordingSession
 
@@ -51,15 +54,15 @@ def settings(database_url: str) -> Settings:
     return make_settings(database_url)
 
 
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
         "bot_token": TEST_TOKEN,
         "database_url": database_url,
         "admin_ids": frozenset({ADMIN_ID}),
         "redis_url": redis_url(),
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture
@@ -77,7 +80,7 @@ async def app(settings: Settings, clock: ManualClock, session: RecordingSession)
         await app.close()
 
 
-def _isolated_redis_storage():  # type: ignore[no-untyped-def]
+def _isolated_redis_storage() -> BaseStorage | None:
     """Tests share one Redis: give each its own key prefix."""
     url = redis_url()
     if url is None:
@@ -88,7 +91,7 @@ def _isolated_redis_storage():  # type: ignore[no-untyped-def]
     return RedisStorage.from_url(url, key_builder=DefaultKeyBuilder(prefix=f"test-{uuid.uuid4().hex}", with_bot_id=True, with_destiny=True))
 
 
-def isolated_send_budget(clock):  # type: ignore[no-untyped-def]
+def isolated_send_budget(clock: Callable[[], float]) -> Budget | None:
     """With Redis, a budget of Telegram's limits under a key prefix of the test's own, on the test's clock.
 
     Tests move time themselves and start at the same moment: in a shared namespace,
@@ -110,7 +113,7 @@ def client(app: App, session: RecordingSession) -> BotClient:
 
 
 @pytest.fixture
-def make_client(app: App, session: RecordingSession):  # type: ignore[no-untyped-def]
+def make_client(app: App, session: RecordingSession) -> MakeClient:
     def make(user_id: int, first_name: str = "Test", language_code: str = "uk") -> BotClient:
         return BotClient(app, session, user_id=user_id, first_name=first_name, language_code=language_code)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage, SendPhoto
@@ -22,6 +23,7 @@ from core.usecases.booking import accept_request, booking_paid, request_booking
 from core.users import Role, User
 from storage.tables import BookingRow
 from tests.conftest import START, _isolated_redis_storage, isolated_send_budget
+from tests.support.present import present
 from tests.support.recording_session import RecordingSession
 from tests.support.sleeper import ManualSleeper
 
@@ -37,7 +39,7 @@ def sleeper(clock: ManualClock) -> ManualSleeper:
 
 
 @pytest.fixture
-async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:
     """The production app whose delivery waits by moving the test's clock, never by sleeping."""
     app = build_app(
         settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,
@@ -87,10 +89,10 @@ async def add_therapist(
     *,
     locale: str = "uk",
     zone: str = "Europe/Kyiv",
-    **profile: object,
+    **profile: Any,
 ) -> TherapistProfile:
     await add_person(app, telegram_id, full_name.split()[0], locale=locale, zone=zone, roles={Role.CLIENT, Role.THERAPIST})
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "about": "I help adults with anxiety and with the weight of loss.",
         "education": "Taras Shevchenko National University of Kyiv, psychology (MA).",
         "experience_years": 8,
@@ -103,7 +105,7 @@ async def add_therapist(
         "hours": [WorkingHours(day, time(10), time(18)) for day in range(5)],
     }
     values.update(profile)
-    therapist = TherapistProfile(telegram_id=telegram_id, full_name=full_name, timezone=zone, **values)  # type: ignore[arg-type]
+    therapist = TherapistProfile(telegram_id=telegram_id, full_name=full_name, timezone=zone, **values)
     async with app.unit_of_work() as uow:
         await uow.therapists.add(therapist)
         await uow.commit()
@@ -132,7 +134,7 @@ def sent_to(session: RecordingSession, chat_id: int, since: int = 0) -> list[str
 
 
 def edits_to(session: RecordingSession, chat_id: int, since: int = 0) -> list[str]:
-    return [call.text for call in session.calls[since:] if isinstance(call, EditMessageText) and call.chat_id == chat_id]
+    return [present(call.text) for call in session.calls[since:] if isinstance(call, EditMessageText) and call.chat_id == chat_id]
 
 
 async def bookings(app: App) -> list[BookingRow]:

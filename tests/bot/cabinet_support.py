@@ -6,18 +6,20 @@ therapist in Kyiv reading Ukrainian, working Monday to Friday 10:00–18:00 in
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.app import App
 from core.therapists import TherapistProfile
 from storage.tables import VacationRow, WorkingHoursRow
 from tests.bot.booking_support import IRYNA, add_therapist
-from tests.support.bot_client import BotClient, Reply
+from tests.support.bot_client import BotClient, MakeClient, Reply
 
 MENU_HOURS, MENU_VACATION, MENU_PROFILE, MENU_MONTH = "🗓 Години", "🏖 Відпустка", "👤 Профіль", "📊 Цей місяць"
 
 
-async def iryna_in_cabinet(app: App, make_client, **profile: object) -> BotClient:  # type: ignore[no-untyped-def]
+async def iryna_in_cabinet(app: App, make_client: MakeClient, **profile: Any) -> BotClient:
     await add_therapist(app, **profile)
     return make_client(IRYNA, "Iryna")
 

@@ -10,6 +10,7 @@ to switch to Telegram Stars or manual mode.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from aiogram.methods import AnswerCallbackQuery, AnswerPreCheckoutQuery, RefundS
 from sqlalchemy import select
 
 from bot.app import App
+from bot.settings import Settings
 from core.bookings import Booking
 from core.staff import StaffGrant, StaffRole
 from core.usecases.booking import accept_request, request_booking
@@ -39,12 +41,12 @@ THURSDAY_NOON_KYIV = utc(2026, 11, 26, 10)
 
 
 @pytest.fixture
-def payment_env() -> dict[str, object]:
+def payment_env() -> Mapping[str, object]:
     return PROVIDER
 
 
 @pytest.fixture
-def settings(database_url: str, payment_env: dict[str, object]):  # type: ignore[no-untyped-def]
+def settings(database_url: str, payment_env: Mapping[str, object]) -> Settings:
     return make_settings(database_url, platform_fee_percent="20", **payment_env)
 
 
@@ -55,7 +57,7 @@ async def add_staff(app: App, telegram_id: int, role: StaffRole, first_name: str
         await uow.commit()
 
 
-async def confirmed_booking(app: App, client_id: int = OLENA, starts_at=THURSDAY_NOON_KYIV) -> Booking:  # type: ignore[no-untyped-def]
+async def confirmed_booking(app: App, client_id: int = OLENA, starts_at=THURSDAY_NOON_KYIV) -> Booking:
     """A client's request, accepted by Iryna: it waits for payment and its invoice is written."""
     policy = app.settings.booking_policy()
     async with app.unit_of_work() as uow:
@@ -115,7 +117,7 @@ async def paid(client: BotClient, invoice: SendInvoice, charge_id: str = "tg-cha
     return await client.feed({"message": client._message(successful_payment=payment)})
 
 
-async def rows(app: App, table: type) -> list[Any]:
+async def rows(app: App, table: type[Any]) -> list[Any]:
     async with app.sessions() as db:
         return list(await db.scalars(select(table).order_by(table.id)))
 

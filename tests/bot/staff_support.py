@@ -34,7 +34,7 @@ def sleeper(clock: ManualClock) -> ManualSleeper:
 
 
 @pytest.fixture
-async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:
     """The production app whose delivery waits by moving the test's clock, never by sleeping."""
     app = build_app(
         settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,

@@ -5,18 +5,19 @@ from datetime import timedelta
 
 from aiogram.methods import SetMyCommands
 
+from core.usecases.conversations import ChatNotice
 from core.usecases.notices import cancel, schedule
 from tests.conftest import ADMIN_ID, START
 
 
-async def fill_queue(app) -> None:  # type: ignore[no-untyped-def]
+async def fill_queue(app) -> None:
     clock = app.clock
     async with app.unit_of_work() as uow:
-        await schedule(uow, clock, kind="relay", recipient_id=5, at=START - timedelta(minutes=12), key="r1")
-        await schedule(uow, clock, kind="relay", recipient_id=5, at=START - timedelta(minutes=2), key="r2")
-        await schedule(uow, clock, kind="session-reminder", recipient_id=5, at=START + timedelta(hours=1), key="s1")
-        await schedule(uow, clock, kind="session-reminder", recipient_id=6, at=START + timedelta(days=1), key="s2")
-        await schedule(uow, clock, kind="session-reminder", recipient_id=6, at=START + timedelta(days=2), key="s3")
+        await schedule(uow, clock, kind=ChatNotice.RELAY, recipient_id=5, at=START - timedelta(minutes=12), key="r1")
+        await schedule(uow, clock, kind=ChatNotice.RELAY, recipient_id=5, at=START - timedelta(minutes=2), key="r2")
+        await schedule(uow, clock, kind="session-reminder", recipient_id=5, at=START + timedelta(hours=1), key="s1")  # type: ignore[arg-type]  # an undeclared kind
+        await schedule(uow, clock, kind="session-reminder", recipient_id=6, at=START + timedelta(days=1), key="s2")  # type: ignore[arg-type]  # an undeclared kind
+        await schedule(uow, clock, kind="session-reminder", recipient_id=6, at=START + timedelta(days=2), key="s3")  # type: ignore[arg-type]  # an undeclared kind
         await cancel(uow, "s3")
         await uow.commit()
 

@@ -14,7 +14,7 @@ from tests.support.bot_client import BotClient
 app, sleeper = staff_support.app, staff_support.sleeper
 
 
-async def admin_in(app, make_client, zone: str) -> BotClient:  # type: ignore[no-untyped-def]
+async def admin_in(app, make_client, zone: str) -> BotClient:
     admin = make_client(ADMIN_ID, "Admin")
     await admin.send("/start")
     async with app.unit_of_work() as uow:
@@ -23,7 +23,7 @@ async def admin_in(app, make_client, zone: str) -> BotClient:  # type: ignore[no
     return admin
 
 
-async def note(app, action: str, subject: int | None, **details: object) -> None:  # type: ignore[no-untyped-def]
+async def note(app, action: str, subject: int | None, **details: object) -> None:
     async with app.unit_of_work() as uow:
         await record(uow, app.clock, ADMIN_ID, action, subject, **details)
         await uow.commit()

@@ -29,14 +29,14 @@ OLENA, PETRO, MARTA = 1001, 1002, 1003
 IRYNA, MAKSYM = 2001, 2002
 
 
-async def people(app) -> None:  # type: ignore[no-untyped-def]
+async def people(app) -> None:
     for person, name in ((OLENA, "Olena"), (PETRO, "Petro"), (MARTA, "Marta")):
         await add_person(app, person, name)
     for therapist, name in ((IRYNA, "Iryna"), (MAKSYM, "Maksym")):
         await add_someone(app, therapist, name, locale="uk", zone="Europe/Kyiv", roles={Role.CLIENT, Role.THERAPIST})
 
 
-async def counted(app, table) -> int:  # type: ignore[no-untyped-def]
+async def counted(app, table) -> int:
     async with app.sessions() as db:
         return int(await db.scalar(select(func.count()).select_from(table)))
 
@@ -263,7 +263,7 @@ async def test_only_staff_with_the_broadcast_permission_may_broadcast(app, make_
     assert await counted(app, BroadcastRow) == 0
 
 
-def _edited(replies):  # type: ignore[no-untyped-def]
+def _edited(replies):
     return next(reply for reply in replies if isinstance(reply.method, EditMessageText))
 
 

@@ -11,7 +11,7 @@ from tests.support.bot_client import BotClient
 app, sleeper = booking_support.app, booking_support.sleeper
 
 
-async def booked(app, client_id: int, starts_at):  # type: ignore[no-untyped-def]
+async def booked(app, client_id: int, starts_at):
     policy = app.settings.booking_policy()
     async with app.unit_of_work() as uow:
         booking = await request_booking(uow, app.clock, client_id=client_id, therapist_id=IRYNA, starts_at=starts_at, policy=policy)

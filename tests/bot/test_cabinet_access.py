@@ -66,7 +66,7 @@ REVIEW = [
 ]
 
 
-async def act(actor, how: str, what: str) -> list[str]:  # type: ignore[no-untyped-def]
+async def act(actor, how: str, what: str) -> list[str]:
     return answers(await (actor.send(what) if how == "send" else actor.press(what)))
 
 

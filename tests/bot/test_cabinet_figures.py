@@ -27,7 +27,7 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 10, 1, 7, tzinfo=UTC))
 
 
-async def booked(app, client_id: int, starts_at: datetime, *, accept: bool = True):  # type: ignore[no-untyped-def]
+async def booked(app, client_id: int, starts_at: datetime, *, accept: bool = True):
     policy = app.settings.booking_policy()
     async with app.unit_of_work() as uow:
         booking = await request_booking(uow, app.clock, client_id=client_id, therapist_id=IRYNA, starts_at=starts_at, policy=policy)
@@ -37,7 +37,7 @@ async def booked(app, client_id: int, starts_at: datetime, *, accept: bool = Tru
     return booking
 
 
-async def cancelled(app, person_id: int, booking, *, free: bool) -> None:  # type: ignore[no-untyped-def]
+async def cancelled(app, person_id: int, booking, *, free: bool) -> None:
     async with app.unit_of_work() as uow:
         await cancel_booking(uow, app.clock, person_id=person_id, booking_id=booking.id, version=booking.version, expected_free=free)
 

@@ -33,7 +33,7 @@ settings, payment_env = payment_support.settings, payment_support.payment_env
 DAY = timedelta(days=1)
 
 
-async def clients(app) -> None:  # type: ignore[no-untyped-def]
+async def clients(app) -> None:
     await add_person(app, OLENA, "Olena", locale="en", zone="America/New_York")
     await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
 

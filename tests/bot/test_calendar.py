@@ -9,6 +9,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import SendDocument, SendMessage
+from aiogram.types import BufferedInputFile
 from icalendar import Calendar
 
 from core.usecases.booking import cancel_booking, move_booking
@@ -31,7 +32,8 @@ def files(session: RecordingSession, chat_id: int, since: int = 0) -> list[SendD
     return [call for call in session.calls[since:] if isinstance(call, SendDocument) and call.chat_id == chat_id]
 
 
-def event_of(call: SendDocument):  # type: ignore[no-untyped-def]
+def event_of(call: SendDocument):
+    assert isinstance(call.document, BufferedInputFile)  # the bot sends the .ics it wrote
     calendar = Calendar.from_ical(call.document.data)
     (event,) = calendar.walk("VEVENT")
     return calendar, event

@@ -21,6 +21,7 @@ from core.users import Role, User
 from storage.tables import RelayedMessageRow, TimedMessageRow
 from tests.conftest import START, _isolated_redis_storage
 from tests.support.bot_client import BotClient, Reply
+from tests.support.present import present
 from tests.support.recording_session import BOT_USER
 from tests.support.sleeper import ManualSleeper
 
@@ -32,7 +33,7 @@ IRYNA, MAKSYM = 2001, 2002  # therapists
 
 
 @pytest.fixture
-async def app(settings, clock, session) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+async def app(settings, clock, session) -> AsyncIterator[App]:
     """The production app, whose delivery waits out Telegram's per-chat limit on the ManualClock."""
     app = build_app(
         settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=ManualSleeper(clock)
@@ -110,7 +111,7 @@ def copies_to(session, chat_id: int) -> list[tuple[CopyMessage, int]]:
 
 
 def texts_to(session, chat_id: int) -> list[str]:
-    return [m.text for m, _ in calls_to(session, chat_id) if isinstance(m, (SendMessage, EditMessageText))]
+    return [present(m.text) for m, _ in calls_to(session, chat_id) if isinstance(m, (SendMessage, EditMessageText))]
 
 
 def replying_to(message_id: int, chat_id: int) -> dict[str, Any]:
@@ -149,10 +150,10 @@ def last_message_id(client: BotClient) -> int:
 
 
 def button_data(reply: Reply, starting_with: str) -> str:
-    for row in reply.method.reply_markup.inline_keyboard:  # type: ignore[attr-defined]
+    for row in reply.markup.inline_keyboard:
         for button in row:
             if button.text.startswith(starting_with):
-                return button.callback_data
+                return present(button.callback_data)
     raise AssertionError(f"no button starting with {starting_with!r} in {reply.buttons}")
 
 

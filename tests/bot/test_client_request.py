@@ -52,7 +52,7 @@ class TelegramAccount(BotClient):
 
 
 @pytest.fixture
-def newcomer(app, session) -> TelegramAccount:  # type: ignore[no-untyped-def]
+def newcomer(app, session) -> TelegramAccount:
     return TelegramAccount(app, session, user_id=SECRET_ID, first_name=SECRET_FIRST_NAME, language_code="en")
 
 

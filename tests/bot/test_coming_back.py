@@ -23,7 +23,7 @@ ITS_END = utc(2026, 11, 26, 10, 50)
 NEXT_THURSDAY_NOON_KYIV = utc(2026, 12, 3, 10)
 
 
-async def _held(app, clock, client=OLENA):  # type: ignore[no-untyped-def]
+async def _held(app, clock, client=OLENA):
     session = await booked(app, client, THURSDAY_NOON_KYIV, paid=True)
     await deliver(app)
     clock.set(ITS_END)

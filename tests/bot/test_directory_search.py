@@ -28,12 +28,12 @@ POLICY = BookingPolicy()
 ANYONE = Filters()
 
 
-async def page_of(app, filters: Filters = ANYONE, *, page: int = 0, per_page: int = 5, at: datetime = START):  # type: ignore[no-untyped-def]
+async def page_of(app, filters: Filters = ANYONE, *, page: int = 0, per_page: int = 5, at: datetime = START):
     async with app.unit_of_work() as uow:
         return await find_therapists(uow, ManualClock(at), filters, POLICY, page=page, per_page=per_page)
 
 
-def ids(page) -> list[int]:  # type: ignore[no-untyped-def]
+def ids(page) -> list[int]:
     return [listing.therapist.telegram_id for listing in page.listings]
 
 

@@ -12,7 +12,7 @@ from tests.conftest import ADMIN_ID, make_settings
 
 
 @pytest.fixture
-def settings(database_url: str):  # type: ignore[no-untyped-def]
+def settings(database_url: str):
     # The pause between tries is real time inside the feeder: keep it short here.
     return make_settings(database_url, inbox_retry_seconds=0.01)
 
@@ -29,12 +29,12 @@ def a_message(update_id: int, text: str, *, chat_id: int = 1001) -> dict:
     }
 
 
-async def handled(app, *updates: dict) -> None:  # type: ignore[no-untyped-def]
+async def handled(app, *updates: dict) -> None:
     await app.inbox.keep(updates)
     assert await app.inbox.idle(timeout=10)
 
 
-async def inbox_rows(app) -> dict[int, InboxUpdateRow]:  # type: ignore[no-untyped-def]
+async def inbox_rows(app) -> dict[int, InboxUpdateRow]:
     async with app.sessions() as db:
         return {row.update_id: row for row in await db.scalars(select(InboxUpdateRow))}
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from aiogram.methods import EditMessageText
-from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards.paging import PENDING_PAYMENTS, PROFILE_CHANGES, REFUNDS, ListPage
 from core.profile_changes import ProfileField
@@ -44,7 +43,7 @@ def free_hours(count: int) -> Iterator[datetime]:
         day += timedelta(days=1)
 
 
-async def new_clients(app, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+async def new_clients(app, count: int) -> list[int]:
     """Newcomers each: a returning client's booking would skip the therapist's acceptance."""
     ids = [5000 + number for number in range(count)]
     for client_id in ids:
@@ -53,9 +52,7 @@ async def new_clients(app, count: int) -> list[int]:  # type: ignore[no-untyped-
 
 
 def button_rows(reply: Reply) -> list[list[str]]:
-    markup = reply.method.reply_markup  # type: ignore[attr-defined]
-    assert isinstance(markup, InlineKeyboardMarkup)
-    return [[button.text for button in row] for row in markup.inline_keyboard]
+    return [[button.text for button in row] for row in reply.markup.inline_keyboard]
 
 
 def shown(replies: list[Reply]) -> Reply:

@@ -30,7 +30,7 @@ def meeting_env() -> dict[str, object]:
 
 
 @pytest.fixture
-def settings(database_url: str, meeting_env: dict[str, object]):  # type: ignore[no-untyped-def]
+def settings(database_url: str, meeting_env: dict[str, object]):
     return make_settings(database_url, **meeting_env)
 
 

@@ -308,7 +308,7 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
     assert len(await payments(app)) == 1
 
 
-async def add_person_admin(app) -> None:  # type: ignore[no-untyped-def]
+async def add_person_admin(app) -> None:
     """The full admin from the settings, known to the bot (they have started it)."""
     await add_person(app, ADMIN_ID, "Admin", locale="uk", zone="Europe/Kyiv")
 

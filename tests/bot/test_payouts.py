@@ -37,7 +37,7 @@ payment_env = payment_support.payment_env
 FRIDAY_NOON_KYIV = utc(2026, 11, 27, 10)
 
 
-async def two_paid_sessions(app, session, make_client, *, therapist_locale: str = "uk"):  # type: ignore[no-untyped-def]
+async def two_paid_sessions(app, session, make_client, *, therapist_locale: str = "uk"):
     """Olena (English) on Thursday and Petro (Ukrainian) on Friday, both paid on Tuesday."""
     await add_therapist(app, locale=therapist_locale)
     await add_client(app, OLENA, "Olena", locale="en", zone="America/New_York")

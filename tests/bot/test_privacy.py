@@ -34,7 +34,7 @@ LAST_WEEK = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 NEXT_WEEK = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
-async def book(app, starts_at: datetime, status: BookingStatus, *, paid: bool) -> None:  # type: ignore[no-untyped-def]
+async def book(app, starts_at: datetime, status: BookingStatus, *, paid: bool) -> None:
     booking = Booking(
         client_id=CLIENT, therapist_id=IRYNA, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=50),
         price_minor=120_000, status=status, created_at=starts_at - timedelta(days=3),
@@ -45,7 +45,7 @@ async def book(app, starts_at: datetime, status: BookingStatus, *, paid: bool) -
         await uow.commit()
 
 
-async def pay(app, *, refund: RefundStatus | None = None) -> None:  # type: ignore[no-untyped-def]
+async def pay(app, *, refund: RefundStatus | None = None) -> None:
     """Olena's payment for her first booking, and a refund she asked for, in the given state."""
     async with app.sessions() as db, db.begin():
         payment = PaymentRow(
@@ -64,7 +64,7 @@ async def pay(app, *, refund: RefundStatus | None = None) -> None:  # type: igno
             )
 
 
-async def olena_with_history(app, make_client) -> BotClient:  # type: ignore[no-untyped-def]
+async def olena_with_history(app, make_client) -> BotClient:
     """Olena: a client with a held paid session, an expired unpaid one, a support question, and a staff role."""
     await make_client(ADMIN_ID, "Admin").send("/start")
     olena = make_client(CLIENT, "Olena")

@@ -24,25 +24,25 @@ ABOUT = (
 )
 
 
-async def changes(app) -> list[tuple[str, Any, str, int | None, str | None]]:  # type: ignore[no-untyped-def]
+async def changes(app) -> list[tuple[str, Any, str, int | None, str | None]]:
     async with app.sessions() as db:
         rows = await db.scalars(select(ProfileChangeRow).order_by(ProfileChangeRow.id))
         return [(row.field, row.value, row.status, row.decided_by, row.note) for row in rows]
 
 
-async def audit(app) -> list[tuple[int, str, int | None]]:  # type: ignore[no-untyped-def]
+async def audit(app) -> list[tuple[int, str, int | None]]:
     async with app.sessions() as db:
         rows = await db.scalars(select(AuditRow).where(AuditRow.action.like("profile.%")).order_by(AuditRow.id))
         return [(row.actor_id, row.action, row.subject_id) for row in rows]
 
 
-async def admin(app, make_client) -> BotClient:  # type: ignore[no-untyped-def]
+async def admin(app, make_client) -> BotClient:
     client = make_client(ADMIN_ID, "Admin")
     await client.send("/start")
     return client
 
 
-async def send_photo(client: BotClient, file_id: str) -> list:  # type: ignore[type-arg]
+async def send_photo(client: BotClient, file_id: str) -> list:
     sizes = [
         {"file_id": f"{file_id}-small", "file_unique_id": f"{file_id}-s", "width": 90, "height": 90},
         {"file_id": file_id, "file_unique_id": f"{file_id}-l", "width": 800, "height": 800},

@@ -40,7 +40,7 @@ H = timedelta(hours=1)
 CARD = "Thu 26 Nov, 05:00 (New York, UTC-5) · Iryna Kovalenko"
 
 
-async def cancel_from_the_card(client, *, confirm: str) -> str:  # type: ignore[no-untyped-def]
+async def cancel_from_the_card(client, *, confirm: str) -> str:
     """Cancel the session from its card; returns the card as it reads after."""
     await client.send("/sessions")
     await client.click(CARD)

@@ -17,19 +17,19 @@ app, sleeper = booking_support.app, booking_support.sleeper
 OLENA = 1001
 
 
-def too_many(retry_after: int):  # type: ignore[no-untyped-def]
+def too_many(retry_after: int):
     return lambda method: TelegramRetryAfter(method=method, message="Too Many Requests", retry_after=retry_after)
 
 
-def bad_gateway(method):  # type: ignore[no-untyped-def]
+def bad_gateway(method):
     return TelegramServerError(method=method, message="Bad Gateway")
 
 
-def timed_out(method):  # type: ignore[no-untyped-def]
+def timed_out(method):
     return TelegramNetworkError(method=method, message="Request timeout error")
 
 
-def sent_to(session, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def sent_to(session, chat_id: int) -> list[str]:
     return [call.text for call in session.calls if isinstance(call, SendMessage) and call.chat_id == chat_id]
 
 
@@ -92,7 +92,7 @@ async def test_a_long_retry_after_is_not_waited_for_inside_the_update(client, se
 
 
 
-def answered_already(method):  # type: ignore[no-untyped-def]
+def answered_already(method):
     return TelegramBadRequest(
         method=method, message="Bad Request: query is too old and response timeout expired or query ID is invalid"
     )

@@ -26,13 +26,13 @@ DAY = timedelta(days=1)
 RETENTION = 90 * DAY  # the default RETENTION_TIMED_MESSAGES_DAYS
 
 
-async def messages(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+async def messages(app) -> list[tuple[str, str]]:
     async with app.sessions() as db:
         rows = await db.scalars(select(TimedMessageRow).order_by(TimedMessageRow.id))
         return [(row.dedup_key, row.status) for row in rows]
 
 
-async def add_message(app, key: str, status: NoticeStatus, *, at) -> None:  # type: ignore[no-untyped-def]
+async def add_message(app, key: str, status: NoticeStatus, *, at) -> None:
     async with app.sessions() as db:
         db.add(TimedMessageRow(
             kind="relay", recipient_id=OLENA, due_at=at, dedup_key=key, params={}, status=status.value, attempts=0,

@@ -22,12 +22,12 @@ app, sleeper = staff_support.app, staff_support.sleeper
 FUNNEL = {Step.SUBMITTED: 2, Step.INTERVIEW_SCHEDULED: 1, Step.DECLINED: 1}
 
 
-async def known_month(app) -> None:  # type: ignore[no-untyped-def]
+async def known_month(app) -> None:
     async with app.unit_of_work() as uow:
         await platform_month.seed(uow, START)
 
 
-def funnel_lines(app, locale: str) -> list[str]:  # type: ignore[no-untyped-def]
+def funnel_lines(app, locale: str) -> list[str]:
     with app.i18n.context(), app.i18n.use_locale(locale):
         return [f"• {step_name(step)}: {FUNNEL.get(step, 0)}" for step in Step]
 

@@ -35,7 +35,7 @@ def header_of(session: RecordingSession, chat_id: int) -> tuple[SendMessage, Any
     return next((call, result) for call, result in sent(session, chat_id, SendMessage) if call.text.startswith("🆘"))
 
 
-async def person_writes(make_client, text: str = "Не можу оплатити сесію: картку відхиляє.", **client: Any):  # type: ignore[no-untyped-def]
+async def person_writes(make_client, text: str = "Не можу оплатити сесію: картку відхиляє.", **client: Any):
     olena = make_client(CLIENT, "Olena", **client)
     await olena.send("/support")
     return olena, await olena.send(text)

@@ -15,20 +15,20 @@ from tests.support.bot_client import BotClient
 app, sleeper = staff_support.app, staff_support.sleeper
 
 
-async def community_manager(app, make_client) -> BotClient:  # type: ignore[no-untyped-def]
+async def community_manager(app, make_client) -> BotClient:
     maria = make_client(STAFFER, "Maria")
     await maria.send("/start")
     await give(app, STAFFER, StaffRole.COMMUNITY_MANAGER)
     return maria
 
 
-async def stored(app) -> list[tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+async def stored(app) -> list[tuple[str, str, int]]:
     async with app.sessions() as db:
         rows = (await db.scalars(select(Row).order_by(Row.position))).all()
     return [(row.author, row.text, row.position) for row in rows]
 
 
-async def seed(app, *pairs: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def seed(app, *pairs: tuple[str, str]) -> None:
     for author, text in pairs:
         async with app.unit_of_work() as uow:
             await add_testimonial(uow, app.clock, author=author, text=text)

@@ -30,24 +30,24 @@ app, sleeper = staff_support.app, staff_support.sleeper
 IRYNA, MAKSYM, NADIA = 2001, 2002, 2003
 
 
-async def three_therapists(app) -> None:  # type: ignore[no-untyped-def]
+async def three_therapists(app) -> None:
     await add_therapist(app, IRYNA, "Iryna Kovalenko")
     await add_therapist(app, MAKSYM, "Maksym Bondar", accepting_clients=False)
     await add_therapist(app, NADIA, "Надія Коваль", verified=False)
 
 
-async def row(app, therapist_id: int) -> TherapistRow:  # type: ignore[no-untyped-def]
+async def row(app, therapist_id: int) -> TherapistRow:
     async with app.sessions() as db:
         return await db.get(TherapistRow, therapist_id)
 
 
-async def audit_actions(app) -> list[tuple[int, str, int | None]]:  # type: ignore[no-untyped-def]
+async def audit_actions(app) -> list[tuple[int, str, int | None]]:
     async with app.sessions() as db:
         rows = (await db.scalars(select(AuditRow).order_by(AuditRow.id))).all()
     return [(r.actor_id, r.action, r.subject_id) for r in rows]
 
 
-def edited(replies):  # type: ignore[no-untyped-def]
+def edited(replies):
     return next(reply for reply in replies if isinstance(reply.method, EditMessageText))
 
 

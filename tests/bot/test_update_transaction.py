@@ -22,16 +22,16 @@ NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 
 
 @pytest.fixture
-def sqlite_only(settings):  # type: ignore[no-untyped-def]
+def sqlite_only(settings):
     if not is_sqlite(settings.database_url):
         pytest.skip("SQLite's write lock")
 
 
-def answers_to(session, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def answers_to(session, chat_id: int) -> list[str]:
     return [call.text for call in session.calls if isinstance(call, SendMessage) and call.chat_id == chat_id]
 
 
-async def someone_else_writes(app, telegram_id: int) -> None:  # type: ignore[no-untyped-def]
+async def someone_else_writes(app, telegram_id: int) -> None:
     async with app.unit_of_work() as uow:
         await uow.users.add(User(telegram_id, "Other", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}))
         await uow.commit()
@@ -71,7 +71,7 @@ async def test_a_first_write_refused_is_handled_again_at_once_and_not_counted(ap
     read = SqlUserRepository.get
     tries: list[int] = []
 
-    async def read_then_someone_writes(self, telegram_id):  # type: ignore[no-untyped-def]
+    async def read_then_someone_writes(self, telegram_id):
         found = await read(self, telegram_id)
         tries.append(telegram_id)
         if len(tries) == 1:  # after the update read, before its first write
@@ -94,7 +94,7 @@ async def test_a_step_that_only_read_gets_its_mark_alone_when_the_mark_is_refuse
     mark = unit_of_work_middleware.mark_handled
     marks: list[int] = []
 
-    async def someone_writes_then_mark(db, update_id, now):  # type: ignore[no-untyped-def]
+    async def someone_writes_then_mark(db, update_id, now):
         marks.append(update_id)
         if len(marks) == 1:  # the step has answered; the mark would be its first write
             await someone_else_writes(app, 4444)

@@ -47,12 +47,12 @@ ABOUT = "I help adults who live with anxiety or burnout find calm and a way forw
 
 
 @pytest.fixture
-def sleeper(clock) -> ManualSleeper:  # type: ignore[no-untyped-def]
+def sleeper(clock) -> ManualSleeper:
     return ManualSleeper(clock)
 
 
 @pytest.fixture
-async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+async def app(settings, clock, session, sleeper) -> AsyncIterator[App]:
     app = build_app(
         settings, clock=clock, session=session, fsm_storage=_isolated_redis_storage(), sleeper=sleeper,
         send_budget=isolated_send_budget(sleeper.monotonic),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ async def bot_process_factory(
         env: Mapping[str, str | None] | None = None,
         *,
         database_url: str | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> BotProcess:
         workdir = tmp_path / f"bot-{len(processes) + 1}"
         workdir.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,7 @@ async def bot_process_factory(
         kwargs.setdefault("token", f"{bot_id}:TEST-token-abcdefghijklmnopqrstuvwxyz012345")
         kwargs.setdefault("cwd", workdir)
         process = BotProcess(
-            fake_telegram, workdir, env=env, database_url=database_url or e2e_database_url, **kwargs,  # type: ignore[arg-type]
+            fake_telegram, workdir, env=env, database_url=database_url or e2e_database_url, **kwargs,
         )
         processes.append(process)
         return process

@@ -7,7 +7,9 @@ the database.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core.bookings import Booking, BookingStatus
@@ -20,11 +22,13 @@ from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 
+T = TypeVar("T")
+
 OLENA, IRYNA = 1001, 2001
 STARTUP = 60  # starting Python and migrating takes seconds on a loaded machine
 
 
-async def in_database(database_url: str, work) -> object:  # type: ignore[no-untyped-def]
+async def in_database(database_url: str, work: Callable[[SqlUnitOfWork], Awaitable[T]]) -> T:
     engine = create_engine(database_url)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
@@ -56,10 +60,10 @@ async def the_booking(database_url: str) -> Booking:
         assert booking is not None
         return booking
 
-    return await in_database(database_url, read)  # type: ignore[return-value]
+    return await in_database(database_url, read)
 
 
-async def step(user: FakeUser, action, expected: str) -> dict:  # type: ignore[no-untyped-def]
+async def step(user: FakeUser, action, expected: str) -> dict:
     action()
     return await user.wait_message(expected, timeout=20)
 

@@ -57,7 +57,7 @@ async def a_therapist_and_a_client(database_url: str, *, booked: bool) -> dateti
         await engine.dispose()
 
 
-async def step(user: FakeUser, action, expected: str) -> dict:  # type: ignore[no-untyped-def]
+async def step(user: FakeUser, action, expected: str) -> dict:
     action()
     return await user.wait_message(expected)
 

@@ -45,11 +45,13 @@ async def test_a_client_and_a_therapist_talk_by_reply_without_either_account_sho
     asked = olena.send("Добрий вечір! Чи можна перенести сесію?")
     await iryna.wait_message("💬 Оля:")
     [to_iryna] = await fake_telegram.wait_for("copyMessage", chat_id=IRYNA)
+    assert to_iryna.message is not None
     assert to_iryna.message["text"] == "Добрий вечір! Чи можна перенести сесію?"
 
     answered = iryna.reply(to_iryna.message, "Так, оберіть інший час у «Мої сесії».")
     await olena.wait_message("💬 Ірина Коваль:")
     [to_olena] = await fake_telegram.wait_for("copyMessage", chat_id=OLENA)
+    assert to_olena.message is not None
     assert to_olena.message["text"] == answered["text"]
     assert to_olena.message["reply_to_message"]["message_id"] == asked["message_id"]
 

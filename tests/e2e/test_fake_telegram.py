@@ -29,11 +29,14 @@ from aiogram.types import (
     KeyboardButton,
     LabeledPrice,
     MenuButtonCommands,
+    Message,
+    MessageOriginUser,
     ReplyKeyboardMarkup,
 )
 
 from playground.bot_api import FakeTelegram, WaitTimeout, parse_html, parse_markdown_v2, update_type
 from tests.support.bot_process import DEFAULT_BOT_TOKEN, BotProcess
+from tests.support.present import present
 
 TOKEN = DEFAULT_BOT_TOKEN
 
@@ -77,6 +80,7 @@ async def test_send_message_is_recorded_with_decoded_params(bot: Bot, fake_teleg
 
     assert (first.message_id, second.message_id, other_chat.message_id) == (1, 2, 1)
     assert first.text == "Привіт, 1 < 2"
+    assert first.entities is not None and first.from_user is not None
     assert first.entities[0].type == "bold" and first.entities[0].length == 6
     assert first.from_user.id == 123456 and abs(first.date.timestamp() - time.time()) < 5
     call = fake_telegram.calls("sendMessage", chat_id=42)[0]
@@ -95,8 +99,9 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, fake_tel
     updates = await poll
 
     assert time.monotonic() - started < 1
-    assert [u.message.text for u in updates] == ["hi"]
-    assert updates[0].message.from_user.language_code == "uk"
+    assert [present(u.message).text for u in updates] == ["hi"]
+    sender = present(updates[0].message).from_user
+    assert sender is not None and sender.language_code == "uk"
 
 
 async def test_long_poll_waits_for_its_timeout_when_nothing_comes(fake_telegram: FakeTelegram) -> None:
@@ -115,11 +120,11 @@ async def test_updates_stay_until_an_offset_confirms_them(bot: Bot, fake_telegra
         user.send(text)
 
     first = await bot.get_updates(limit=2)
-    assert [u.message.text for u in first] == ["one", "two"]
+    assert [present(u.message).text for u in first] == ["one", "two"]
     again = await bot.get_updates()
     assert [u.update_id for u in again[:2]] == [u.update_id for u in first]
-    assert [u.message.text for u in await bot.get_updates(offset=first[-1].update_id + 1)] == ["three"]
-    assert [u.message.text for u in await bot.get_updates(offset=-1)] == ["three"]
+    assert [present(u.message).text for u in await bot.get_updates(offset=first[-1].update_id + 1)] == ["three"]
+    assert [present(u.message).text for u in await bot.get_updates(offset=-1)] == ["three"]
     assert await bot.get_updates(offset=again[-1].update_id + 1) == []
 
 
@@ -132,12 +137,12 @@ async def test_redelivery_keeps_the_update_id(bot: Bot, fake_telegram: FakeTeleg
     fake_telegram.duplicate_last()
     again = await bot.get_updates(offset=delivered[-1].update_id + 1)
     assert [u.update_id for u in again] == [delivered[-1].update_id]
-    assert again[0].message.message_id == pushed["message_id"]
+    assert present(again[0].message).message_id == pushed["message_id"]
 
     fresh = fake_telegram.duplicate_last(same_update_id=False)
     third = await bot.get_updates(offset=delivered[-1].update_id + 1)
     assert [u.update_id for u in third] == [fresh["update_id"]]
-    assert third[0].message.message_id == pushed["message_id"]
+    assert present(third[0].message).message_id == pushed["message_id"]
 
 
 async def test_allowed_updates_filter_and_are_remembered(bot: Bot, fake_telegram: FakeTelegram) -> None:
@@ -150,7 +155,7 @@ async def test_allowed_updates_filter_and_are_remembered(bot: Bot, fake_telegram
     user.send("typed")
     updates = await bot.get_updates()  # allowed_updates omitted: the previous list stays in force
 
-    assert [u.message.text for u in updates] == ["typed"]
+    assert [present(u.message).text for u in updates] == ["typed"]
     assert [update_type(u) for u in fake_telegram.dropped_updates] == ["callback_query"]
     assert "pre_checkout_query" in fake_telegram.allowed_updates_history[-1]
 
@@ -184,7 +189,8 @@ async def test_blocked_user_gets_403_until_unblocked(bot: Bot, fake_telegram: Fa
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
         await bot.send_message(1001, "reminder")
     updates = await bot.get_updates()
-    assert updates[0].my_chat_member.new_chat_member.status == "kicked"
+    membership = updates[0].my_chat_member
+    assert membership is not None and membership.new_chat_member.status == "kicked"
 
     user.unblock_bot()
     assert (await bot.send_message(1001, "welcome back")).message_id == 1
@@ -197,11 +203,12 @@ async def test_invoice_pre_checkout_and_payment(bot: Bot, fake_telegram: FakeTel
         payload="booking:77", currency="XTR", prices=[LabeledPrice(label="Сесія", amount=250)],
     )
     invoice_call = fake_telegram.last_call("sendInvoice")
-    assert invoice_call.message["invoice"]["total_amount"] == 250
+    assert invoice_call.message is not None and invoice_call.message["invoice"]["total_amount"] == 250
 
     async def bot_answers_pre_checkout() -> None:
         updates = await bot.get_updates(timeout=5)
         query = updates[0].pre_checkout_query
+        assert query is not None
         assert (query.invoice_payload, query.total_amount, query.currency) == ("booking:77", 250, "XTR")
         await bot.answer_pre_checkout_query(query.id, ok=True)
         await bot.get_updates(offset=updates[-1].update_id + 1)
@@ -212,7 +219,8 @@ async def test_invoice_pre_checkout_and_payment(bot: Bot, fake_telegram: FakeTel
 
     assert payment.ok and payment.answered
     updates = await bot.get_updates()
-    paid = updates[-1].message.successful_payment
+    paid = present(updates[-1].message).successful_payment
+    assert paid is not None
     assert paid.invoice_payload == "booking:77" and paid.total_amount == 250
     assert paid.telegram_payment_charge_id == payment.telegram_payment_charge_id
 
@@ -228,7 +236,9 @@ async def test_declined_or_unanswered_pre_checkout_pushes_no_payment(bot: Bot, f
 
     async def decline() -> None:
         updates = await bot.get_updates(timeout=5)
-        await bot.answer_pre_checkout_query(updates[0].pre_checkout_query.id, ok=False, error_message="Slot taken")
+        query = updates[0].pre_checkout_query
+        assert query is not None
+        await bot.answer_pre_checkout_query(query.id, ok=False, error_message="Slot taken")
         await bot.get_updates(offset=updates[-1].update_id + 1)
 
     declining = asyncio.create_task(decline())
@@ -249,6 +259,7 @@ async def test_copy_and_forward(bot: Bot, fake_telegram: FakeTelegram) -> None:
     forwarded = await bot.forward_message(chat_id=-1001, from_chat_id=1001, message_id=original["message_id"])
 
     assert copied.message_id == 1 and forwarded.message_id == 2
+    assert isinstance(forwarded.forward_origin, MessageOriginUser)
     assert forwarded.forward_origin.sender_user.id == 1001
     assert fake_telegram.sent_texts(-1001) == ["Мені тривожно", "Мені тривожно"]
     with pytest.raises(TelegramBadRequest, match="message to copy not found"):
@@ -276,6 +287,7 @@ async def test_click_edit_and_answer_callback(bot: Bot, fake_telegram: FakeTeleg
 
     query = user.click("11:00")
     update = (await bot.get_updates())[-1]
+    assert update.callback_query is not None and update.callback_query.message is not None
     assert update.callback_query.data == "pick:1"
     assert update.callback_query.message.message_id == 1
     assert await bot.answer_callback_query(query["id"], text="OK") is True
@@ -285,6 +297,7 @@ async def test_click_edit_and_answer_callback(bot: Bot, fake_telegram: FakeTeleg
     await bot.edit_message_reply_markup(chat_id=1001, message_id=1, reply_markup=keyboard("🕑 11:00"))
     assert user.buttons() == ["🕑 11:00"]
     edited = await bot.edit_message_text("Записано на 11:00", chat_id=1001, message_id=1)
+    assert isinstance(edited, Message)  # True is for inline messages only
     assert edited.text == "Записано на 11:00" and edited.reply_markup is None
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await bot.edit_message_text("Записано на 11:00", chat_id=1001, message_id=1)
@@ -301,7 +314,8 @@ async def test_reply_keyboard_press(bot: Bot, fake_telegram: FakeTelegram) -> No
     assert user.reply_buttons() == ["📱 Номер"]
     user.press("Номер")
     update = (await bot.get_updates())[-1]
-    assert update.message.contact.user_id == 1001
+    contact = present(update.message).contact
+    assert contact is not None and contact.user_id == 1001
 
 
 async def test_user_waits_for_the_bots_reaction(bot: Bot, fake_telegram: FakeTelegram) -> None:
@@ -325,9 +339,11 @@ async def test_files_round_trip(bot: Bot, fake_telegram: FakeTelegram) -> None:
     user = fake_telegram.user(1001)
     sent = await bot.send_photo(1001, BufferedInputFile(b"\x89PNG-bytes", filename="chart.png"), caption="Графік")
     assert sent.caption == "Графік"
+    assert sent.photo is not None
     file = await bot.get_file(sent.photo[-1].file_id)
+    assert file.file_path is not None
     downloaded = await bot.download_file(file.file_path)
-    assert downloaded.read() == b"\x89PNG-bytes"
+    assert downloaded is not None and downloaded.read() == b"\x89PNG-bytes"
     assert fake_telegram.last_call("sendPhoto").params["photo"].filename == "chart.png"
 
     document = user.send_document("DOC-1", file_size=2048, mime_type="application/pdf", file_name="consent.pdf")
@@ -336,7 +352,7 @@ async def test_files_round_trip(bot: Bot, fake_telegram: FakeTelegram) -> None:
     with pytest.raises(TelegramBadRequest, match="file is too big"):
         await bot.get_file("BIG")
     again = await bot.send_document(1001, "DOC-1")
-    assert again.document.file_name == "consent.pdf"
+    assert again.document is not None and again.document.file_name == "consent.pdf"
 
 
 async def test_bot_configuration_methods_parse(bot: Bot, fake_telegram: FakeTelegram) -> None:
@@ -449,7 +465,7 @@ asyncio.run(dp.start_polling(Bot(os.environ["BOT_TOKEN"], session=session), poll
 
 
 async def test_bot_process_runs_a_polling_bot_against_the_fake(
-    bot_process_factory, fake_telegram: FakeTelegram,  # type: ignore[no-untyped-def]
+    bot_process_factory, fake_telegram: FakeTelegram,
 ) -> None:
     process: BotProcess = bot_process_factory({"EXTRA": "1"}, command=[sys.executable, "-c", BOT_SCRIPT])
     await process.start(timeout=30)
@@ -461,7 +477,7 @@ async def test_bot_process_runs_a_polling_bot_against_the_fake(
     assert "Start polling" in process.output()
 
 
-async def test_bot_process_reports_an_early_exit(bot_process_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_bot_process_reports_an_early_exit(bot_process_factory, tmp_path: Path) -> None:
     process: BotProcess = bot_process_factory(command=[sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])
     with pytest.raises(AssertionError, match="exited with code 3"):
         await process.start(timeout=10)

@@ -56,7 +56,7 @@ async def test_shutdown_waits_for_an_update_still_being_handled(fake_telegram: F
 
     fake_telegram.delay_next("sendMessage", 1.5)
     olena.send_command("faq")
-    await fake_telegram.wait_for(lambda call: call.method == "getUpdates" and call.params.get("offset"), timeout=10)
+    await fake_telegram.wait_for(lambda call: call.method == "getUpdates" and bool(call.params.get("offset")), timeout=10)
     await asyncio.sleep(0.3)  # real process, real wall clock: let the handler reach its slow call
     assert await bot.stop() == 0
 
@@ -125,7 +125,7 @@ async def test_webhook_mode_registers_itself_and_answers_posted_updates(
     await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо, Olena" in (call.text or ""))
 
 
-async def _post_when_listening(http, url, payload, headers):  # type: ignore[no-untyped-def]
+async def _post_when_listening(http, url, payload, headers):
     """The webhook is registered just before the server starts listening."""
     for _ in range(100):
         try:

@@ -31,9 +31,10 @@ from core.therapists import TherapistProfile
 from core.usecases.booking import BookingPolicy, accept_request
 from core.users import Role, User
 from playground.bot_api import FakeTelegram, FakeUser
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, rows_changed, session_factory
 from storage.tables import BookingRow, PaymentRow, PayoutRow, RefundRow, TimedMessageRow
 from storage.uow import SqlUnitOfWork
+from tests.support.present import present
 
 OLENA = 1001
 IRYNA = 2001
@@ -110,13 +111,14 @@ class Seed:
     async def come_due(self, key_part: str) -> int:
         """The waiting timed messages whose key contains `key_part` are due now."""
         async with self.sessions() as db:
-            result = await db.execute(
+            changed = await rows_changed(
+                db,
                 update(TimedMessageRow)
                 .where(TimedMessageRow.dedup_key.contains(key_part), TimedMessageRow.status == "pending")
-                .values(due_at=datetime.now(UTC) - timedelta(seconds=1))
+                .values(due_at=datetime.now(UTC) - timedelta(seconds=1)),
             )
             await db.commit()
-            return result.rowcount
+            return changed
 
     async def deadline_passes(self, booking_id: int) -> None:
         """The payment deadline comes: the booking's and its expiry messages' both."""
@@ -129,7 +131,7 @@ class Seed:
             await db.commit()
         await self.come_due(f"booking:{booking_id}:timer:expiry")
 
-    async def rows(self, table: type) -> list[Any]:
+    async def rows(self, table: type[Any]) -> list[Any]:
         async with self.sessions() as db:
             return list(await db.scalars(select(table).order_by(table.id)))
 
@@ -137,7 +139,7 @@ class Seed:
         await self.engine.dispose()
 
 
-async def start_bot(bot_process_factory, env: dict[str, str]):  # type: ignore[no-untyped-def]
+async def start_bot(bot_process_factory, env: dict[str, str]):
     # Pacing messages a second apart per chat is delivery's own tested concern; here it would only slow the walk.
     bot = bot_process_factory(
         {"ADMIN_IDS": str(ADMIN), "DELIVERY_SAFETY_SECONDS": "1", "DELIVERY_RATE_PER_CHAT_SECONDS": "0", **env}
@@ -158,7 +160,7 @@ async def said(fake: FakeTelegram, chat_id: int, text: str, *, exact: bool = Fal
 
     matches.__name__ = f"{text!r} to {chat_id}"
     found = await fake.wait_for(matches, timeout=WAIT, count=count)
-    return [call.text for call in found]
+    return [present(call.text) for call in found]
 
 
 async def invoice_for(fake: FakeTelegram, booking: Booking) -> Any:
@@ -286,7 +288,9 @@ async def test_cancelled_in_time_stars_come_back_at_once(
     assert fake_telegram.refunds == [
         {"user_id": OLENA, "telegram_payment_charge_id": payment.telegram_payment_charge_id, "total_amount": 1_800}
     ]
-    assert fake_telegram.charge(payment.telegram_payment_charge_id)["refunded"] is True
+    assert payment.telegram_payment_charge_id is not None
+    charge = fake_telegram.charge(payment.telegram_payment_charge_id)
+    assert charge is not None and charge["refunded"] is True
     (refund,) = await seed.rows(RefundRow)
     assert (refund.reason, refund.status) == ("cancelled_in_time", "carried_out")
     # the event the payment put in both calendars is taken out again: the same UID, METHOD:CANCEL

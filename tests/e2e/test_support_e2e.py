@@ -22,6 +22,7 @@ async def test_a_question_a_topic_an_answer_and_the_ticket_closed(fake_telegram:
     [topic] = await fake_telegram.wait_for("createForumTopic", chat_id=SUPPORT_CHAT)
     thread = topic.result["message_thread_id"]
     [copied] = await fake_telegram.wait_for("copyMessage", chat_id=SUPPORT_CHAT)
+    assert copied.message is not None
     assert copied.message["message_thread_id"] == thread
     assert copied.message["text"] == question["text"]
     assert "forward_origin" not in copied.message and "olena_secret" not in str(copied.message)
@@ -30,6 +31,7 @@ async def test_a_question_a_topic_an_answer_and_the_ticket_closed(fake_telegram:
     answer = admin.send("Спробуйте, будь ласка, іншу картку.", chat_id=SUPPORT_CHAT, message_thread_id=thread)
     await olena.wait_message("💬 Підтримка платформи відповіла вам (звернення #1).")
     [back] = await fake_telegram.wait_for("copyMessage", chat_id=OLENA)
+    assert back.message is not None
     assert back.message["text"] == answer["text"]
     assert "Admin" not in str(back.message)
 

@@ -155,4 +155,4 @@ async def test_429_5xx_and_403_from_telegram_lose_nothing_double_nothing_and_mar
             therapist = await session.get(UserRow, IRYNA)
     finally:
         await engine.dispose()
-    assert therapist.reachable is False
+    assert therapist is not None and therapist.reachable is False

@@ -15,7 +15,7 @@ ANNA, PETRO = 1002, 1003
 LINK = "https://meet.example.com/anna"
 
 
-async def step(user: FakeUser, action, expected: str) -> dict:  # type: ignore[no-untyped-def]
+async def step(user: FakeUser, action, expected: str) -> dict:
     action()
     return await user.wait_message(expected)
 
@@ -28,7 +28,7 @@ async def tick_first_option_then_done(user: FakeUser, done: str, next_question: 
     await step(user, lambda: user.click(done), next_question)
 
 
-async def first_questionnaire_in_english(user: FakeUser, restart) -> None:  # type: ignore[no-untyped-def]
+async def first_questionnaire_in_english(user: FakeUser, restart) -> None:
     await step(user, lambda: user.click("Start the questionnaire"), "Question 1 of 15")
     await step(user, lambda: user.send("Anna Koval"), "Question 2 of 15")
     await step(user, lambda: user.send("anna@example"), "doesn't look like an e-mail")
@@ -68,6 +68,7 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
 
     await step(anna, lambda: anna.send_command("start", "apply"), "Join the platform as a therapist")
     await first_questionnaire_in_english(anna, restart)
+    assert anna.last_message is not None
     summary = anna.last_message["text"]
     assert "✅ Practice: 6 years (2 or more are needed)." in summary
     await step(anna, lambda: anna.click("✏️ City"), "And in which city?")
@@ -152,6 +153,7 @@ async def test_a_referred_applicant_is_declined_politely_in_ukrainian(fake_teleg
             await step(petro, lambda answer=answer: petro.send(answer), following)
     await tick_first_option_then_done(petro, "Готово", "Запитання 15 з 15")
     await tick_first_option_then_done(petro, "Готово", "Перевірте, будь ласка, свої відповіді")
+    assert petro.last_message is not None
     summary = petro.last_message["text"]
     assert "❌ Практика: 1 рік, а потрібно щонайменше 2." in summary
     assert "заявку можуть відхилити з причин, позначених ❌" in summary

@@ -36,7 +36,7 @@ async def test_the_process_serves_the_pages_and_a_time_on_the_page_books_in_the_
     now = datetime.now(UTC)
     user, profile = lesia(now)
 
-    async def write(uow) -> None:  # type: ignore[no-untyped-def]
+    async def write(uow) -> None:
         await platform_month.seed(uow, now)
         await uow.users.add(user)
         await uow.therapists.add(profile)

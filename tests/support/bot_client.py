@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 
 from bot.app import App
+from tests.support.present import present
 from tests.support.recording_session import RecordingSession
 
 _update_ids = itertools.count(1)
@@ -27,6 +28,13 @@ class Reply:
     @property
     def text(self) -> str | None:
         return getattr(self.method, "text", None) or getattr(self.method, "caption", None)
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup:
+        """The message's inline keyboard: a test that reads one fails here when there is none."""
+        markup = getattr(self.method, "reply_markup", None)
+        assert isinstance(markup, InlineKeyboardMarkup), markup
+        return markup
 
     @property
     def buttons(self) -> list[str]:
@@ -65,11 +73,10 @@ class BotClient:
 
     async def click(self, button_text: str, *, in_reply: Reply | None = None) -> list[Reply]:
         source = in_reply or self.last_with_button(button_text)
-        markup = source.method.reply_markup  # type: ignore[attr-defined]
-        for row in markup.inline_keyboard:
+        for row in source.markup.inline_keyboard:
             for button in row:
                 if button.text == button_text:
-                    return await self.press(button.callback_data, source)
+                    return await self.press(present(button.callback_data), source)
         raise AssertionError(f"no button {button_text!r} in {source.buttons}")
 
     async def press(self, callback_data: str, source: Reply | None = None) -> list[Reply]:
@@ -141,3 +148,9 @@ class BotClient:
             "chat": {"id": self.user_id, "type": "private"},
             "text": "…",
         }
+
+
+class MakeClient(Protocol):
+    """The `make_client` fixture: one more person writing to the test's app."""
+
+    def __call__(self, user_id: int, first_name: str = ..., language_code: str = ...) -> BotClient: ...

@@ -211,9 +211,11 @@ class FakeApplications:
         self.rows[application.id] = copy.deepcopy(application)
 
     async def save(self, application: Application) -> None:
+        assert application.id is not None  # saved after add, as the real repository expects
         self.rows[application.id] = copy.deepcopy(application)
 
     async def delete(self, application: Application) -> None:
+        assert application.id is not None
         del self.rows[application.id]
 
     async def log(self, event: ApplicationEvent) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -44,7 +45,7 @@ def platform(*profiles: TherapistProfile) -> FakeUnitOfWork:
     return FakeUnitOfWork(therapists=profiles, anyone_joined_at=NOW)
 
 
-def therapist(**changes: object) -> TherapistProfile:
+def therapist(**changes: Any) -> TherapistProfile:
     profile = TherapistProfile(
         telegram_id=THERAPIST,
         full_name="Iryna Kovalenko",
@@ -63,7 +64,7 @@ def therapist(**changes: object) -> TherapistProfile:
     return replace(profile, **changes)
 
 
-def booking(starts_in: timedelta, status: BookingStatus = BookingStatus.AWAITING_PAYMENT, **changes: object) -> Booking:
+def booking(starts_in: timedelta, status: BookingStatus = BookingStatus.AWAITING_PAYMENT, **changes: Any) -> Booking:
     start = NOW + starts_in
     made = Booking(CLIENT, THERAPIST, start, start + timedelta(minutes=50), 120_000, status, NOW - H, **changes)
     return made

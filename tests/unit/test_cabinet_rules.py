@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -86,9 +87,9 @@ def test_what_is_not_a_date_is_refused_as_such(typed):
     assert refused.value.problem is DateProblem.FORMAT
 
 
-def problem(first: date, last: date, **given: object) -> DateProblem:
+def problem(first: date, last: date, **given: Any) -> DateProblem:
     with pytest.raises(VacationRefused) as refused:
-        checked_range(first, last, today=TODAY, **{"others": [], **given})  # type: ignore[arg-type]
+        checked_range(first, last, today=TODAY, **{"others": [], **given})
     return refused.value.problem
 
 

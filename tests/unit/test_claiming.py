@@ -28,7 +28,7 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
         await engine.dispose()
 
 
-async def claim(sessions, clock: ManualClock, worker: str, limit: int = 10) -> list:  # type: ignore[no-untyped-def]
+async def claim(sessions, clock: ManualClock, worker: str, limit: int = 10) -> list:
     now = clock.now()
     async with SqlUnitOfWork(sessions) as uow:
         claimed = await uow.timed_messages.claim_due(now, worker, now + LEASE, limit)
@@ -36,7 +36,7 @@ async def claim(sessions, clock: ManualClock, worker: str, limit: int = 10) -> l
     return claimed
 
 
-async def rows(sessions) -> dict[str, TimedMessageRow]:  # type: ignore[no-untyped-def]
+async def rows(sessions) -> dict[str, TimedMessageRow]:
     async with sessions() as session:
         return {row.dedup_key: row for row in await session.scalars(select(TimedMessageRow))}
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def pins() -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith((" ", "#")):
             name, version = line.split("==")  # nothing but exact pins

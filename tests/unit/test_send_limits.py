@@ -18,6 +18,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -100,9 +101,9 @@ async def deliver(
                 if not verdict.wait:
                     answered = clock.now + answer_after()
                     arrivals.append(Arrival(chat, clock.now + chance.random() * (answered - clock.now)))
-                    at(answered, lambda windows=windows, token=token: self.sends.budget.give_back(windows, token))
+                    at(answered, partial(self.sends.budget.give_back, windows, token))
                 elif verdict.for_chat:
-                    at(clock.now + verdict.wait + lateness(), lambda chat=chat: self.again(chat))
+                    at(clock.now + verdict.wait + lateness(), partial(self.again, chat))
                 else:
                     self.ready.appendleft(chat)
                     at(clock.now + verdict.wait + lateness(), self.ask)
@@ -142,7 +143,7 @@ def busiest(moments: list[float], seconds: float) -> int:
 
 
 def limits_for(budget: Budget, rate: int = 30, per_chat: float = 1.0, group: int = 20) -> SendLimits:
-    return SendLimits(budget, sleeper=None, per_second=rate, per_chat_seconds=per_chat, group_per_minute=group)  # type: ignore[arg-type]
+    return SendLimits(budget, sleeper=None, per_second=rate, per_chat_seconds=per_chat, group_per_minute=group)  # type: ignore[arg-type]  # budgets only, never sleeps
 
 
 def check(arrivals: list[Arrival], rate: int, per_chat: float = 1.0, group: int = 20) -> None:
@@ -250,7 +251,7 @@ async def test_after_a_429_no_replica_sends_until_the_pause_is_over(kind):
 async def test_a_message_still_in_flight_holds_its_place_until_answered_and_a_second_beyond(kind):
     clock = VirtualTime()
     [budget] = budgets(kind, clock, 1)
-    one_a_second = SendLimits(budget, sleeper=None, per_second=1, per_chat_seconds=0, group_per_minute=20)  # type: ignore[arg-type]
+    one_a_second = SendLimits(budget, sleeper=None, per_second=1, per_chat_seconds=0, group_per_minute=20)
     try:
         assert (await budget.take(one_a_second.windows(1), "first")).wait == 0
         clock.now = 5.0  # no answer yet: Telegram may count it any moment now

@@ -288,6 +288,7 @@ async def test_a_scheduled_interview_is_forgotten_counting_from_its_time(uow, cl
 
 async def interviewed(uow, clock, olena) -> Application:
     application = await submitted(uow, clock, olena)
+    assert application.id is not None
     await vetting.invite_to_interview(uow, clock, person(ADMIN), application.id, [NOW + timedelta(days=1)], "https://m.example/a", REVIEWERS)
     await vetting.confirm_interview(uow, clock, olena, application.id, 1, 0, REVIEWERS)
     return await vetting.mark_interview_held(uow, clock, person(ADMIN), application.id, REVIEWERS)

@@ -37,7 +37,7 @@ async def pages(app: App) -> AsyncIterator[TestClient]:
 
 
 @asynccontextmanager
-async def serving(settings: Settings, clock) -> AsyncIterator[tuple[App, TestClient]]:  # type: ignore[no-untyped-def]
+async def serving(settings: Settings, clock) -> AsyncIterator[tuple[App, TestClient]]:
     """The production app and its pages, its bot talking to whatever TELEGRAM_API_BASE names."""
     app = build_app(settings, clock=clock)
     await app.prepare()

@@ -20,14 +20,14 @@ from tests.conftest import make_settings
 from tests.web.conftest import BOT, FIRST_FREE, serving
 
 CHROMIUM = "/usr/bin/chromium"
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+VIEWPORTS: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright  # noqa: E402
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def _portrait(browser: Browser) -> bytes:
 
 
 async def _open(
-    browser: Browser, url: str, viewport: dict[str, int], zone: str, locale: str = "uk-UA", status: int = 200
+    browser: Browser, url: str, viewport: ViewportSize, zone: str, locale: str = "uk-UA", status: int = 200
 ) -> tuple[Page, list[str]]:
     context = await browser.new_context(viewport=viewport, timezone_id=zone, locale=locale, is_mobile=viewport["width"] < 500)
     page = await context.new_page()
