@@ -21,6 +21,7 @@ from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -86,25 +87,30 @@ async def _permitted(permission: Permission, event: TelegramObject, data: dict[s
     if held is not None and held.may(permission):
         return True
     log.info("refused %s to %s", permission.value, user.telegram_id if user else "nobody")
-    await _refuse(event, staff=held is not None and held.is_staff)
+    await _refuse(event, data, staff=held is not None and held.is_staff)
     return False
 
 
 def install(dispatcher: Dispatcher) -> None:
-    """Inner middlewares of the dispatcher run for the handlers of every router included in it."""
+    """Inner middlewares of the dispatcher run for the handlers of every router included in it.
+
+    Inside the answer of a press (`AnswerAfterSuccess`, registered before): a refusal is that answer's alert.
+    """
     gate = Gate()
     dispatcher.message.middleware(gate)
     dispatcher.callback_query.middleware(gate)
 
 
-async def _refuse(event: TelegramObject, *, staff: bool) -> None:
+async def _refuse(event: TelegramObject, data: dict[str, Any], *, staff: bool) -> None:
     text = (
         _("Your role doesn't include this. A full administrator can give you the role if you need it.")
         if staff
         else _("This is for the platform's staff.")
     )
     if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
+        answer: CallbackAnswer = data["callback_answer"]  # answered by bot/middlewares/callback_answer.py
+        answer.text = text
+        answer.show_alert = True
     elif isinstance(event, Message):
         await event.answer(text)
 

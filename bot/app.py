@@ -74,6 +74,7 @@ from bot.handlers import (
 )
 from bot.i18n import build_i18n
 from bot.inbox import InboxFeeder
+from bot.middlewares.callback_answer import AnswerAfterSuccess
 from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.locale import UserLocale
 from bot.middlewares.unit_of_work import UnitOfWorkPerUpdate
@@ -191,6 +192,8 @@ def build_app(
     # not in one of its own before the update's work begins.
     dispatcher.update.outer_middleware(dispatcher.fsm)
     UserLocale(i18n).setup(dispatcher)
+    # Every press is answered once, after its handler; the gates inside it refuse with that answer's alert.
+    dispatcher.callback_query.middleware(AnswerAfterSuccess())
     access.install(dispatcher)
     dispatcher.include_routers(*topic_routers())
     dispatcher.startup.register(_on_startup)

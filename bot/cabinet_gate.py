@@ -13,6 +13,7 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from core.usecases.cabinet import NoCabinet, cabinet_of
@@ -53,7 +54,9 @@ async def admitted(event: TelegramObject, data: dict[str, Any]) -> bool:
         await leave_cabinet_steps(state)  # a step of a cabinet they no longer have
     text = _refusal(user)
     if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
+        answer: CallbackAnswer = data["callback_answer"]  # answered by bot/middlewares/callback_answer.py
+        answer.text = text
+        answer.show_alert = True
     elif isinstance(event, Message):
         await event.answer(text)
     return False

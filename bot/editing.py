@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, Required, TypedDict
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.paging import ListPage
@@ -29,13 +30,12 @@ async def replace_message(message: Message, text: str, markup: InlineKeyboardMar
             raise
 
 
-async def answer_turn(query: CallbackQuery, pressed: ListPage, page: Page[Any]) -> None:
+def answer_turn(answer: CallbackAnswer, pressed: ListPage, page: Page[Any]) -> None:
     """Answer a page button: silently when it shows what it promised, with a word when the list changed.
 
     A page pressed after its list changed (or a forged one: a page that never was, a made-up
     version) gets the list as it stands now, and is told so.
     """
-    if pressed.version == page.version and pressed.page == page.number:
-        await query.answer()
-    else:
-        await query.answer(_("This list has changed since; here it is as it stands now."), show_alert=True)
+    if pressed.version != page.version or pressed.page != page.number:
+        answer.text = _("This list has changed since; here it is as it stands now.")
+        answer.show_alert = True

@@ -20,6 +20,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -106,14 +107,13 @@ def router() -> Router:
 
 
 async def show_days(
-    query: CallbackQuery, message: Message, callback_data: Days, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: Days, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
     try:
-        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
+        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version, callback_answer=callback_answer)
     except _Stop:
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
-    await query.answer()
     await state.set_state(BookingFlow.choosing)
     await state.update_data(therapist_id=therapist.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version)
     text, markup = _days_view(therapist, moving, free, user, settings, callback_data)
@@ -124,19 +124,19 @@ async def show_days(
 
 
 async def show_times(
-    query: CallbackQuery, message: Message, callback_data: Day, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Day, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
-        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
+        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version, callback_answer=callback_answer)
         day = day_from_code(callback_data.day)
     except _Stop:
         return
     except ValueError:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
     that_day = group_by_local_day(free, user.timezone).get(day, [])
-    await query.answer()
     if not that_day:
         back = Days(therapist_id=therapist.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version, edit=True)
         text, markup = _days_view(therapist, moving, free, user, settings, back)
@@ -149,21 +149,21 @@ async def show_times(
 
 
 async def show_confirmation(
-    query: CallbackQuery, message: Message, callback_data: Time, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Time, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
-        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version)
+        therapist, moving = await _subject(query, uow, clock, user, callback_data.therapist_id, callback_data.booking_id, callback_data.version, callback_answer=callback_answer)
         start = from_unix(callback_data.at)
     except _Stop:
         return
     except (ValueError, OverflowError, OSError):
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     policy = settings.booking_policy()
     free = await free_times(uow, clock, therapist, policy, moving=moving)
-    await query.answer()
     if start not in free:
-        await _offer_alternatives(_Screen(message, query, answered=True), therapist, callback_data, free, start, user, lost_race=False)
+        await _offer_alternatives(_Screen(message, callback_answer), therapist, callback_data, free, start, user, lost_race=False)
         return
     await replace_message(
         message,
@@ -183,18 +183,20 @@ async def book(
     user: User,
     settings: Settings,
     state: FSMContext,
+    callback_answer: CallbackAnswer,
 ) -> None:
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
-    screen = _Screen(message, query)
+    screen = _Screen(message, callback_answer)
     if callback_data.booking_id:
         await _move(screen, callback_data, start, uow, clock, user, settings, state)
         return
     try:
-        therapist, _moving = await _subject(query, uow, clock, user, callback_data.therapist_id, 0, 0)
+        therapist, _moving = await _subject(query, uow, clock, user, callback_data.therapist_id, 0, 0, callback_answer=callback_answer)
     except _Stop:
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy())
@@ -344,33 +346,34 @@ async def _ask_topics(
 
 
 async def toggle_topic(
-    query: CallbackQuery, message: Message, callback_data: RequestTopic, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: RequestTopic, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
-    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
+    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at, callback_answer=callback_answer)
     if found is None:
         return
     therapist, draft = found
     if callback_data.topic not in therapist.topics:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     draft.topics = list(chosen_topics(therapist.topics, toggled(draft.topics, callback_data.topic)))
     await _keep(state, draft)
     await state.set_state(BookingFlow.topics)
-    await query.answer()
     await replace_message(message, message.text or _topics_prompt(therapist), _topics_markup(therapist, draft))
 
 
 async def topics_done(
-    query: CallbackQuery, message: Message, callback_data: RequestTopicsDone, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: RequestTopicsDone, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
-    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
+    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at, callback_answer=callback_answer)
     if found is None:
         return
     therapist, draft = found
     if not draft.topics:
-        await query.answer(_("Please choose at least one topic: tap it, then «Done»."), show_alert=True)
+        callback_answer.text = _("Please choose at least one topic: tap it, then «Done».")
+        callback_answer.show_alert = True
         return
-    await _ask_note(_Screen(message, query), state, therapist, draft)
+    await _ask_note(_Screen(message, callback_answer), state, therapist, draft)
 
 
 async def topics_expected(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
@@ -440,15 +443,16 @@ async def note_expected(message: Message, state: FSMContext, uow: UnitOfWork, cl
 async def note_button(
     query: CallbackQuery, message: Message, callback_data: RequestNote, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
     state: FSMContext,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at)
+    found = await _request_in_hand(query, state, uow, clock, user, callback_data.therapist_id, callback_data.at, callback_answer=callback_answer)
     if found is None:
         return
     _therapist, draft = found
     draft.note = draft.earlier_note if callback_data.earlier else None
     draft.noted = True
     await _keep(state, draft)
-    await _next_step(_Screen(message, query), state, uow, clock, user, settings, draft.therapist_id, draft.at)
+    await _next_step(_Screen(message, callback_answer), state, uow, clock, user, settings, draft.therapist_id, draft.at)
 
 
 # -- the name therapists see, chosen before anything goes out --------------------------------
@@ -498,14 +502,16 @@ async def name_expected(message: Message, state: FSMContext, user: User) -> None
 async def telegram_name_chosen(
     query: CallbackQuery, message: Message, callback_data: RequestName, uow: UnitOfWork, clock: Clock, user: User, settings: Settings,
     state: FSMContext,
+    callback_answer: CallbackAnswer,
 ) -> None:
     naming = (await state.get_data()).get("naming") or {}
     name = _telegram_name(user)
     if naming != {"therapist_id": callback_data.therapist_id, "at": callback_data.at} or name is None:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await choose_display_name(uow, user, name)
-    await _named(_Screen(message, query), state, uow, clock, user, settings, callback_data.therapist_id, callback_data.at)
+    await _named(_Screen(message, callback_answer), state, uow, clock, user, settings, callback_data.therapist_id, callback_data.at)
 
 
 async def _named(
@@ -606,41 +612,36 @@ class _Screen:
     """Where the next view goes: the pressed message, edited in place, or a new message after typed text."""
 
     message: Message
-    query: CallbackQuery | None = None
-    answered: bool = False
+    answer: CallbackAnswer | None = None  # the press that asked for it; None after typed text
     lead: str = ""  # a line that goes above the next view (what the step before did)
 
     async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         if self.lead:
             text, self.lead = f"{self.lead}\n{text}", ""
-        if self.query is None:
+        if self.answer is None:
             await self.message.answer(text, reply_markup=markup)
             return
-        await self._answered()
         await replace_message(self.message, text, markup)
 
     async def refuse(self, text: str) -> None:
-        if self.query is None:
+        if self.answer is None:
             await self.message.answer(text)
         else:
-            await self.query.answer(text, show_alert=True)
-
-    async def _answered(self) -> None:
-        if self.query is not None and not self.answered:
-            await self.query.answer()
-            self.answered = True
+            self.answer.text = text
+            self.answer.show_alert = True
 
 
 async def _request_in_hand(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist_id: int, at: int
+    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist_id: int, at: int, callback_answer: CallbackAnswer
 ) -> tuple[TherapistProfile, _Draft] | None:
     """The request this button is about, if it is the one being made; the person is told when it is not."""
     draft = await _draft(state, therapist_id)
     if draft is None or not draft.matches(therapist_id, at):
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return None
     try:
-        therapist, _moving = await _subject(query, uow, clock, user, therapist_id, 0, 0)
+        therapist, _moving = await _subject(query, uow, clock, user, therapist_id, 0, 0, callback_answer=callback_answer)
     except _Stop:
         await state.clear()
         return None
@@ -705,37 +706,38 @@ def _name_prompt() -> str:
 
 
 async def _subject(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, therapist_id: int, booking_id: int, version: int
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, therapist_id: int, booking_id: int, version: int, callback_answer: CallbackAnswer
 ) -> tuple[TherapistProfile, Booking | None]:
     """The therapist to book, and the booking being moved if any: checked for this person, now."""
     if not booking_id:
         if therapist_id == user.telegram_id:
-            await _refuse(query, BookingRefused("own_profile"))
+            await _refuse(BookingRefused("own_profile"), callback_answer=callback_answer)
             raise _Stop
         try:
             return await listed_therapist(uow, clock, therapist_id=therapist_id), None
         except TherapistUnavailable as refused:
-            await _refuse(query, refused)
+            await _refuse(refused, callback_answer=callback_answer)
             raise _Stop from None
     try:
         view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     except BookingNotFound as refused:
-        await _refuse(query, refused)
+        await _refuse(refused, callback_answer=callback_answer)
         raise _Stop from None
     booking = view.booking
     if booking.version != version:
-        await _refuse(query, BookingChanged(booking))
+        await _refuse(BookingChanged(booking), callback_answer=callback_answer)
         raise _Stop
     if booking.client_id != user.telegram_id or not booking.can_move(clock.now()):
-        await _refuse(query, BookingRefused("move_not_allowed"))
+        await _refuse(BookingRefused("move_not_allowed"), callback_answer=callback_answer)
         raise _Stop
     therapist = await uow.therapists.get(booking.therapist_id)
     assert therapist is not None
     return therapist, booking
 
 
-async def _refuse(query: CallbackQuery, refused: Exception) -> None:
-    await query.answer(_refusal(refused), show_alert=True)
+async def _refuse(refused: Exception, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _refusal(refused)
+    callback_answer.show_alert = True
 
 
 def _refusal(refused: Exception) -> str:

@@ -14,6 +14,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
@@ -82,10 +83,9 @@ async def begin(message: Message, state: FSMContext, uow: UnitOfWork, user: User
 
 
 async def choose_segment(
-    query: CallbackQuery, callback_data: BroadcastSegment, state: FSMContext, uow: UnitOfWork, user: User
+    query: CallbackQuery, callback_data: BroadcastSegment, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer
 ) -> None:
     if not isinstance(query.message, Message):
-        await query.answer()
         return
     if callback_data.code == APPLICANTS_MENU:
         steps = [Segment(Audience.APPLICANTS, step) for step in Step]
@@ -94,21 +94,21 @@ async def choose_segment(
             for s in steps
             if s.step is not None
         ]
-        await query.answer()
         await replace_message(query.message, _("📣 Broadcast to applicants at which step?"), segments(choices))
         return
     try:
         segment = Segment.parse(callback_data.code)
     except ValueError:
-        await query.answer(_("This button is out of date. Start again with /broadcast."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Start again with /broadcast.")
+        callback_answer.show_alert = True
         return
     count = await audience_size(uow, segment, author_id=user.telegram_id)
     if count == 0:
-        await query.answer(_("Nobody is in this group right now. Choose another."), show_alert=True)
+        callback_answer.text = _("Nobody is in this group right now. Choose another.")
+        callback_answer.show_alert = True
         return
     await state.set_state(BroadcastFlow.composing)
     await state.set_data({"segment": segment.code})
-    await query.answer()
     await replace_message(query.message, _ask_for_message(segment, count))
 
 
@@ -143,15 +143,14 @@ async def not_sendable(message: Message, state: FSMContext) -> None:
     await message.answer(_("A broadcast can be text, or a photo or a document with a caption. Please send one of these, or /cancel."))
 
 
-async def another_message(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, user: User) -> None:
+async def another_message(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
     data = await state.get_data()
     if await state.get_state() != BroadcastFlow.confirming.state or "segment" not in data:
-        await _stale(query)
+        await _stale(callback_answer=callback_answer)
         return
     segment = Segment.parse(data["segment"])
     await state.set_state(BroadcastFlow.composing)
     await state.set_data({"segment": segment.code})
-    await query.answer()
     if isinstance(query.message, Message):
         count = await audience_size(uow, segment, author_id=user.telegram_id)
         await replace_message(query.message, _ask_for_message(segment, count))
@@ -168,10 +167,11 @@ async def confirm(
     clock: Clock,
     user: User,
     settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     data = await state.get_data()
     if await state.get_state() != BroadcastFlow.confirming.state or data.get("token") != callback_data.token:
-        await _stale(query)
+        await _stale(callback_answer=callback_answer)
         return
     # Cleared with the broadcast's own transaction: a second tap finds nothing to confirm.
     await state.clear()
@@ -181,12 +181,14 @@ async def confirm(
             from_chat_id=data["from_chat_id"], message_id=data["message_id"],
         )
     except DuplicateBroadcast:
-        await query.answer(_("This message has already been broadcast to this group."), show_alert=True)
+        callback_answer.text = _("This message has already been broadcast to this group.")
+        callback_answer.show_alert = True
         return
     except NobodyToTell:
-        await query.answer(_("Nobody is in this group any more; nothing was sent. /broadcast starts again."), show_alert=True)
+        callback_answer.text = _("Nobody is in this group any more; nothing was sent. /broadcast starts again.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_("Sent to the delivery queue."))
+    callback_answer.text = _("Sent to the delivery queue.")
     if isinstance(query.message, Message):
         report = await broadcast_report(uow, broadcast.id)
         await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))
@@ -194,7 +196,6 @@ async def confirm(
 
 async def cancel(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    await query.answer()
     if isinstance(query.message, Message):
         await replace_message(query.message, _("Cancelled; nothing was sent."))
 
@@ -204,9 +205,7 @@ async def stop(message: Message, state: FSMContext) -> None:
     await message.answer(_("Cancelled; nothing was sent."))
 
 
-async def _stale(query: CallbackQuery) -> None:
-    await query.answer(
-        _("This preview is no longer current: it was sent, cancelled or replaced. /broadcast starts a new one."),
-        show_alert=True,
-    )
+async def _stale(callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This preview is no longer current: it was sent, cancelled or replaced. /broadcast starts a new one.")
+    callback_answer.show_alert = True
 

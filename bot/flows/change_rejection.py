@@ -6,6 +6,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
@@ -45,20 +46,20 @@ def router() -> Router:
 
 
 async def ask_note(
-    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
         review = await under_review(uow, callback_data.id)
         check_decidable(await access.authority(user, uow, settings), review.change)
     except ChangeNotFound:
-        await query.answer(_("There is no such change."), show_alert=True)
+        callback_answer.text = _("There is no such change.")
+        callback_answer.show_alert = True
         return
     except ChangeRefused as refused:
-        await refusal(query, uow, callback_data.id, refused)
+        await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
         return
     await state.set_state(ChangeRejection.note)
     await state.set_data({"change": review.change.id})
-    await query.answer()
     await message.answer(
         _ask(review.therapist.full_name, field_name(review.change.field)), reply_markup=reject_plainly_keyboard(review.change.id)
     )
@@ -67,17 +68,19 @@ async def ask_note(
 async def reject_plainly(
     query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
     settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     try:
         await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=callback_data.id, note=None)
     except ChangeNotFound:
-        await query.answer(_("There is no such change."), show_alert=True)
+        callback_answer.text = _("There is no such change.")
+        callback_answer.show_alert = True
         return
     except ChangeRefused as refused:
-        await refusal(query, uow, callback_data.id, refused)
+        await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
         return
     await state.clear()
-    await query.answer(_("Rejected. The therapist is told."))
+    callback_answer.text = _("Rejected. The therapist is told.")
     await close_card(message, "✖️ " + _("Rejected by you, without a note."))
     await next_waiting(message, uow)
 

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -37,7 +38,7 @@ def router() -> Router:
     return router
 
 
-async def begin(query: CallbackQuery, message: Message, uow: UnitOfWork, state: FSMContext, admin: User, i18n: I18n, number: int) -> None:
+async def begin(message: Message, uow: UnitOfWork, state: FSMContext, admin: User, i18n: I18n, number: int) -> None:
     file = await vetting.application_for_review(uow, number)
     if file.application.step in FINISHED or file.application.step is Step.FIRST_DRAFT:
         raise WrongStep(file.application.step)
@@ -46,7 +47,6 @@ async def begin(query: CallbackQuery, message: Message, uow: UnitOfWork, state: 
         reason = decline_template(file.application)
     await state.set_state(DeclineFlow.reason)
     await state.set_data({"application": number, "reason": reason, "locale": locale})
-    await query.answer()
     await _preview(message, i18n, file.application.display_name, reason, locale)
 
 
@@ -80,32 +80,29 @@ async def _preview(message: Message, i18n: I18n, name: str, reason: str, locale:
 
 async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.clear()
-    await query.answer()
     await message.edit_text(_("Cancelled: the application stays as it was."))
 
 
-async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
+async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer) -> None:
     data = await state.get_data()
     try:
         application = await vetting.decline(uow, clock, user, data["application"], data["reason"], reviewers(settings))
     except (WrongStep, ApplicationNotFound) as error:
         await state.clear()
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        await query.answer(
-            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step),
-            show_alert=True,
-        )
+        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step)
+        callback_answer.show_alert = True
         return
     await state.clear()
-    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(
         _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
     )
 
 
-async def out_of_date(query: CallbackQuery) -> None:
-    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This button is out of date. Please pick again.")
+    callback_answer.show_alert = True
 
 
 async def not_text(message: Message) -> None:

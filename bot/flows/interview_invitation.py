@@ -13,6 +13,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.vetting import (
@@ -59,13 +60,12 @@ def router() -> Router:
     return router
 
 
-async def begin(query: CallbackQuery, message: Message, uow: UnitOfWork, state: FSMContext, admin: User, number: int, now: datetime) -> None:
+async def begin(message: Message, uow: UnitOfWork, state: FSMContext, admin: User, number: int, now: datetime) -> None:
     file = await vetting.application_for_review(uow, number)
     if file.application.step not in INVITABLE:
         raise WrongStep(file.application.step)
     await state.set_state(InvitationFlow.times)
     await state.set_data({"application": number, "times": []})
-    await query.answer()
     await message.answer(
         _(
             "Inviting {name} (#{number}) to an interview.\n\n"
@@ -141,30 +141,29 @@ async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: Us
 
 async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.clear()
-    await query.answer()
     await message.edit_text(_("Cancelled: no invitation was sent."))
 
 
-async def times_done(query: CallbackQuery, message: Message, state: FSMContext) -> None:
+async def times_done(query: CallbackQuery, message: Message, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     if not (await state.get_data()).get("times"):
-        await query.answer(_("Send at least one time first."), show_alert=True)
+        callback_answer.text = _("Send at least one time first.")
+        callback_answer.show_alert = True
         return
     await state.set_state(InvitationFlow.link)
-    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(_("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel())
 
 
-async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings) -> None:
-    await _send(query, message, await state.get_data(), state, uow, clock, user, settings)
+async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer) -> None:
+    await _send(message, await state.get_data(), state, uow, clock, user, settings, callback_answer=callback_answer)
 
 
-async def out_of_date(query: CallbackQuery) -> None:
-    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This button is out of date. Please pick again.")
+    callback_answer.show_alert = True
 
 
 async def _send(
-    query: CallbackQuery,
     message: Message,
     data: dict[str, Any],
     state: FSMContext,
@@ -172,6 +171,7 @@ async def _send(
     clock: Clock,
     user: User,
     settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     times = [datetime.fromisoformat(moment) for moment in data["times"]]
     try:
@@ -182,7 +182,6 @@ async def _send(
         if error.reason == "time_passed":
             await state.update_data(times=[])
             await state.set_state(InvitationFlow.times)
-            await query.answer()
             await message.answer(
                 _("One of the times has passed meanwhile. Please send the times again."), reply_markup=invitation_cancel()
             )
@@ -191,13 +190,10 @@ async def _send(
     except (WrongStep, ApplicationNotFound) as error:
         await state.clear()
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        await query.answer(
-            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step),
-            show_alert=True,
-        )
+        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step)
+        callback_answer.show_alert = True
         return
     await state.clear()
-    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(
         _("Invitation sent to {name}. You will be told when they answer.").format(name=application.display_name)

@@ -11,6 +11,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -77,7 +78,6 @@ def _place_text(therapist: TherapistProfile, base_url: str) -> str:
 
 async def show_place(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile, settings: Settings) -> None:
     await state.clear()
-    await query.answer()
     base = settings.meeting_base_url
     await replace_message(message, _place_text(therapist, base), _place_keyboard(therapist, base))
 
@@ -90,7 +90,6 @@ def _ask() -> str:
 
 
 async def ask_link(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await query.answer()
     await state.set_state(CabinetMeeting.link)
     await message.answer(_ask())
 
@@ -110,13 +109,13 @@ async def typed_link(
 
 
 async def fresh_rooms(
-    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     base = settings.meeting_base_url
     if not base:
-        await query.answer(_("This platform has no video service of its own: please keep a link of yours."), show_alert=True)
+        callback_answer.text = _("This platform has no video service of its own: please keep a link of yours.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     saved = await set_meeting_place(uow, clock, therapist.telegram_id, None)
     await replace_message(message, _place_text(saved, base), _place_keyboard(saved, base))
 

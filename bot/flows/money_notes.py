@@ -14,6 +14,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
@@ -145,8 +146,8 @@ async def not_text(message: Message) -> None:
     await message.answer(_("Please type it as text, or press Cancel."), reply_markup=cancel_note())
 
 
-async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+async def cancel(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     await state.clear()
-    await query.answer(_("Cancelled: nothing was changed."))
+    callback_answer.text = _("Cancelled: nothing was changed.")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)

@@ -12,6 +12,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, CabinetSteps
@@ -64,14 +65,14 @@ def router() -> Router:
 
 
 async def start_editing(
-    query: CallbackQuery, message: Message, callback_data: ProfileEdit, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: ProfileEdit, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     try:
         field = ProfileField(callback_data.field)
     except ValueError:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if field in PICKABLE:
         # Ticks start from what she sent last, if it still waits, else from the live profile.
         waiting = [c for c in await waiting_of(uow, therapist_id=therapist.telegram_id) if c.field is field]
@@ -118,11 +119,12 @@ async def sent_photo(
     await _propose(message, state, uow, clock, settings, therapist, ProfileField.PHOTO, photo_value(largest.file_id))
 
 
-async def toggle(query: CallbackQuery, message: Message, callback_data: PickToggle, state: FSMContext) -> None:
+async def toggle(query: CallbackQuery, message: Message, callback_data: PickToggle, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     data = await state.get_data()
     field = ProfileField(data["field"])
     if callback_data.code not in PICKABLE[field]:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     picked: list[str] = list(data["picked"])
     if callback_data.code in picked:
@@ -130,27 +132,27 @@ async def toggle(query: CallbackQuery, message: Message, callback_data: PickTogg
     else:
         picked.append(callback_data.code)
     await state.update_data(picked=picked)
-    await query.answer()
     await replace_message(message, _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
 
 
 async def done(
-    query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     data = await state.get_data()
     field = ProfileField(data["field"])
     try:
         value = chosen_codes(field, list(data["picked"]))
     except ValueError:
-        await query.answer(_("Please choose at least one."), show_alert=True)
+        callback_answer.text = _("Please choose at least one.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await _propose(message, state, uow, clock, settings, therapist, field, value)
 
 
-async def closed_list(query: CallbackQuery) -> None:
-    await query.answer(_("This list is closed. Open your profile to edit it again: /profile"), show_alert=True)
+async def closed_list(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This list is closed. Open your profile to edit it again: /profile")
+    callback_answer.show_alert = True
 
 
 async def stop(message: Message, state: FSMContext) -> None:

@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -158,15 +159,14 @@ class Questionnaire:
 
     # -- handlers ----------------------------------------------------------------
     async def on_option(
-        self, query: CallbackQuery, message: Message, callback_data: Answer, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+        self, query: CallbackQuery, message: Message, callback_data: Answer, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer
     ) -> None:
         try:
             application = await vetting.answer_option(uow, clock, user, self.form, callback_data.key, callback_data.value)
         except REFUSALS as error:
-            await self._refused(query, message, uow, user, state, error)
+            await self._refused(message, uow, user, state, error, callback_answer=callback_answer)
             return
         await state.set_state(self.state)
-        await query.answer()
         if question(self.form, callback_data.key).kind is Kind.MULTI and application.position == callback_data.key:
             # A toggle: the same question, its buttons redrawn with the new marks.
             _text, markup = self.question_view(application)
@@ -175,51 +175,49 @@ class Questionnaire:
         await _edit_markup(message, None)
         await self.show(message, application)
 
-    async def on_back(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, message, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key))
+    async def on_back(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
+        await self._moved(query, message, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
 
-    async def on_done(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
+    async def on_done(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
         """«Done» with a question of several answers or files, or «Keep this answer»."""
-        await self._moved(query, message, uow, user, state, vetting.finish_question(uow, clock, user, self.form, callback_data.key))
+        await self._moved(query, message, uow, user, state, vetting.finish_question(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
 
-    async def on_skip(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, message, uow, user, state, vetting.skip_question(uow, clock, user, self.form, callback_data.key))
+    async def on_skip(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
+        await self._moved(query, message, uow, user, state, vetting.skip_question(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
 
-    async def on_clear(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, message, uow, user, state, vetting.remove_files(uow, clock, user, self.form, callback_data.key))
+    async def on_clear(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
+        await self._moved(query, message, uow, user, state, vetting.remove_files(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
 
-    async def on_edit(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        await self._moved(query, message, uow, user, state, vetting.edit_answer(uow, clock, user, self.form, callback_data.key))
+    async def on_edit(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
+        await self._moved(query, message, uow, user, state, vetting.edit_answer(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
 
     async def on_send(
-        self, query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings, callback_answer: CallbackAnswer
     ) -> None:
         try:
-            await self.send(query, message, uow, clock, user, state, settings)
+            await self.send(message, uow, clock, user, state, settings)
         except REFUSALS as error:
-            await self._refused(query, message, uow, user, state, error)
+            await self._refused(message, uow, user, state, error, callback_answer=callback_answer)
 
     async def _moved(
-        self, query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, state: FSMContext, change: Awaitable[Application]
+        self, query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, state: FSMContext, change: Awaitable[Application], callback_answer: CallbackAnswer
     ) -> None:
         """The applicant moved within the questionnaire: the question they are at now, or why not."""
         try:
             application = await change
         except REFUSALS as error:
-            await self._refused(query, message, uow, user, state, error)
+            await self._refused(message, uow, user, state, error, callback_answer=callback_answer)
             return
         await state.set_state(self.state)
-        await query.answer()
         await _edit_markup(message, None)
         await self.show(message, application)
 
     async def send(
-        self, query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+        self, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
     ) -> None:
         submit = vetting.submit_first if self.form is Form.FIRST else vetting.submit_second
         await submit(uow, clock, user, reviewers(settings))
         await state.clear()
-        await query.answer()
         await _edit_markup(message, None)
         waiting = review_time(settings.vetting_remind_after_business_days)
         if self.form is Form.FIRST:
@@ -298,17 +296,19 @@ class Questionnaire:
             return None
 
     async def _refused(
-        self, query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, state: FSMContext, error: Exception
+        self, message: Message, uow: UnitOfWork, user: User, state: FSMContext, error: Exception, callback_answer: CallbackAnswer
     ) -> None:
         """A button that cannot act: a wrong answer, a closed questionnaire, or one of another question."""
         if isinstance(error, InvalidAnswer):
-            await query.answer(_invalid_alert(error), show_alert=True)
+            callback_answer.text = _invalid_alert(error)
+            callback_answer.show_alert = True
             return
         if isinstance(error, (ApplicationNotFound, WrongStep)):
             await state.clear()
-            await query.answer(_("This questionnaire is closed. Where your application stands: /status"), show_alert=True)
+            callback_answer.text = _("This questionnaire is closed. Where your application stands: /status")
+            callback_answer.show_alert = True
             return
-        await query.answer(_("This button is from another question. Here is where you are now:"))
+        callback_answer.text = _("This button is from another question. Here is where you are now:")
         application = await vetting.open_draft(uow, user.telegram_id, self.form)
         await state.set_state(self.state)
         await self.show(message, application)

@@ -12,6 +12,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.payments import NoteCancel, RefundAsk, cancel_note
@@ -37,16 +38,16 @@ def router() -> Router:
 
 
 async def begin(
-    query: CallbackQuery, message: Message, callback_data: RefundAsk, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User
+    query: CallbackQuery, message: Message, callback_data: RefundAsk, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer
 ) -> None:
     try:
         kind = await refund_request_kind(uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id)
     except RequestRefused as refused:
-        await query.answer(refused_text(refused.reason), show_alert=True)
+        callback_answer.text = refused_text(refused.reason)
+        callback_answer.show_alert = True
         return
     await state.set_state(RefundRequest.reason)
     await state.set_data({"booking_id": callback_data.booking_id})
-    await query.answer()
     if kind is RefundReason.FORCE_MAJEURE:
         prompt = _(
             "Tell in a few words what happened. Your therapist reads it first and says whether they agree; then the "
@@ -89,9 +90,9 @@ async def not_text(message: Message) -> None:
     await message.answer(_("Please write the reason as text, or press Cancel."), reply_markup=cancel_note())
 
 
-async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+async def cancel(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     await state.clear()
-    await query.answer(_("Cancelled: nothing was sent."))
+    callback_answer.text = _("Cancelled: nothing was sent.")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
 

@@ -15,6 +15,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.support import SupportDone, writing
@@ -161,13 +162,13 @@ async def finish_by_command(message: Message, state: FSMContext) -> None:
     await message.answer(_finished())
 
 
-async def finish(query: CallbackQuery, state: FSMContext) -> None:
+async def finish(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     await state.clear()
     if isinstance(query.message, Message):
-        await query.answer()
         await query.message.answer(_finished())
     else:
-        await query.answer(_finished(), show_alert=True)
+        callback_answer.text = _finished()
+        callback_answer.show_alert = True
 
 
 def _finished() -> str:

@@ -8,6 +8,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -57,19 +58,18 @@ def router() -> Router:
 
 async def start_adding(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(TestimonialFlow.new_text)
-    await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(_ask_text())
 
 
-async def start_editing(query: CallbackQuery, callback_data: TestimonialEdit, state: FSMContext, uow: UnitOfWork) -> None:
+async def start_editing(query: CallbackQuery, callback_data: TestimonialEdit, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     testimonial = await uow.testimonials.get(callback_data.id)
     if testimonial is None:
-        await query.answer(_("This testimonial has been removed already. Open /testimonials for the current list."), show_alert=True)
+        callback_answer.text = _("This testimonial has been removed already. Open /testimonials for the current list.")
+        callback_answer.show_alert = True
         return
     await state.set_state(TestimonialFlow.changed_text if callback_data.part is Part.TEXT else TestimonialFlow.changed_author)
     await state.update_data(testimonial=testimonial.id)
-    await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(_ask_text() if callback_data.part is Part.TEXT else _ask_author())
 

@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
@@ -43,26 +44,26 @@ async def start_choosing(message: Message, state: FSMContext, user: User, now: d
 
 
 async def ask(query: CallbackQuery, message: Message, state: FSMContext, user: User, clock: Clock) -> None:
-    await query.answer()
     await start_choosing(message, state, user, clock.now())
 
 
-async def keep(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, clock: Clock) -> None:
+async def keep(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User, clock: Clock, callback_answer: CallbackAnswer) -> None:
     await choose_timezone(uow, user, user.timezone)
-    await query.answer(_("Time zone saved."))
+    callback_answer.text = _("Time zone saved.")
     await message.edit_text(_confirmation(user, clock))
 
 
 async def picked(
-    query: CallbackQuery, message: Message, callback_data: TimezoneChoice, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock
+    query: CallbackQuery, message: Message, callback_data: TimezoneChoice, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock, callback_answer: CallbackAnswer
 ) -> None:
     try:
         await choose_timezone(uow, user, callback_data.zone)
     except UnknownTimezone:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await state.clear()
-    await query.answer(_("Time zone saved."))
+    callback_answer.text = _("Time zone saved.")
     await message.edit_text(_confirmation(user, clock))
 
 

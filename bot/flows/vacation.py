@@ -16,6 +16,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
@@ -117,7 +118,6 @@ async def show_vacations(message: Message, state: FSMContext, clock: Clock, ther
 
 async def vacations_again(query: CallbackQuery, message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
-    await query.answer()
     text, markup = _overview(therapist, today_of(therapist, clock))
     await replace_message(message, text, markup)
 
@@ -139,12 +139,12 @@ def _overview(therapist: TherapistProfile, today: date) -> tuple[str, InlineKeyb
 async def open_vacation(
     query: CallbackQuery, message: Message, callback_data: VacationOpen, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
     await leave_cabinet_steps(state)
-    await query.answer()
     await replace_message(message, _card(vacation), vacation_card_keyboard(vacation))
 
 
@@ -156,10 +156,10 @@ def _card(vacation: Vacation) -> str:
 
 
 async def switch_visibility(
-    query: CallbackQuery, message: Message, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     profile = await set_hidden_during_vacations(uow, therapist_id=therapist.telegram_id, hide=callback_data.hide)
-    await query.answer(_("Saved."))
+    callback_answer.text = _("Saved.")
     text, markup = _overview(profile, today_of(profile, clock))
     await replace_message(message, text, markup)
 
@@ -170,20 +170,19 @@ async def switch_visibility(
 async def start_adding(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.set_state(CabinetVacation.first_day)
     await state.set_data({"vacation": 0})
-    await query.answer()
     await message.answer(_ask_first_day())
 
 
 async def start_changing_dates(
     query: CallbackQuery, message: Message, callback_data: VacationDates, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
     await state.set_state(CabinetVacation.first_day)
     await state.set_data({"vacation": vacation.id})
-    await query.answer()
     await message.answer(
         _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
     )
@@ -192,13 +191,13 @@ async def start_changing_dates(
 async def start_changing_note(
     query: CallbackQuery, message: Message, callback_data: VacationNote, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
     await state.set_state(CabinetVacation.note)
     await state.set_data({"vacation": vacation.id})
-    await query.answer()
     await message.answer(_ask_note(), reply_markup=skip_note_keyboard())
 
 
@@ -257,12 +256,12 @@ async def typed_note(message: Message, state: FSMContext, uow: UnitOfWork, clock
 
 
 async def skip_note(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
-    await query.answer()
     await _with_note(message, state, uow, clock, user, therapist, None)
 
 
-async def skip_note_too_late(query: CallbackQuery) -> None:
-    await query.answer(_("This step is over already. /vacation shows your vacations."), show_alert=True)
+async def skip_note_too_late(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This step is over already. /vacation shows your vacations.")
+    callback_answer.show_alert = True
 
 
 async def _with_note(
@@ -319,14 +318,14 @@ async def _report(message: Message, uow: UnitOfWork, saved: VacationSaved, user:
 async def remove(
     query: CallbackQuery, message: Message, callback_data: VacationRemove, state: FSMContext, uow: UnitOfWork, clock: Clock,
     therapist: TherapistProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    vacation = await _changeable(query, uow, clock, therapist, callback_data.id)
+    vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
     await leave_cabinet_steps(state)
     today = today_of(therapist, clock)
     if not callback_data.confirmed:
-        await query.answer()
         question = (
             _("End this vacation now? Its days so far stay on record; from today clients can book you again.")
             if vacation.first_day < today
@@ -337,7 +336,7 @@ async def remove(
         await replace_message(message, question, confirm_removal_keyboard(vacation))
         return
     outcome = await remove_vacation(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation.id)
-    await query.answer(_("Vacation ended.") if outcome is Removal.ENDED else _("Vacation removed."))
+    callback_answer.text = _("Vacation ended.") if outcome is Removal.ENDED else _("Vacation removed.")
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None
     text, markup = _overview(profile, today)
@@ -365,6 +364,7 @@ def _inside_text(vacation: Vacation, conflicts: list[Conflict], zone: str) -> st
 async def decide_session(
     query: CallbackQuery, callback_data: InsideVacation, uow: UnitOfWork, clock: Clock, user: User,
     therapist: TherapistProfile,
+    callback_answer: CallbackAnswer,
 ) -> None:
     me, booking_id = therapist.telegram_id, callback_data.booking_id
     try:
@@ -373,25 +373,24 @@ async def decide_session(
         else:
             booking = await cancel_for_vacation(uow, clock, therapist_id=me, booking_id=booking_id, version=callback_data.version)
     except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+        callback_answer.text = _("This session was not found among yours.")
+        callback_answer.show_alert = True
         return
     except (BookingChanged, BookingRefused) as refused:
         now = refused.booking if isinstance(refused, BookingChanged) else await uow.bookings.get(booking_id)
         assert now is not None
-        await query.answer(
-            _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands."),
-            show_alert=True,
-        )
+        callback_answer.text = _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands.")
+        callback_answer.show_alert = True
         await _decided(query, booking_id, "• " + _("{session}: changed meanwhile, see /sessions").format(
             session=await _label(uow, now, user.timezone)
         ))
         return
     label = await _label(uow, booking, user.timezone)
     if callback_data.keep:
-        await query.answer(_("Kept."))
+        callback_answer.text = _("Kept.")
         await _decided(query, booking_id, "✅ " + _("Kept: {session}").format(session=label))
     else:
-        await query.answer(_("Cancelled. The client is told and offered other times."))
+        callback_answer.text = _("Cancelled. The client is told and offered other times.")
         await _decided(query, booking_id, "✖️ " + _("Cancelled: {session}").format(session=label))
 
 
@@ -446,15 +445,17 @@ async def not_text(message: Message, state: FSMContext) -> None:
 
 
 async def _changeable(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, vacation_id: int
+    uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, vacation_id: int, callback_answer: CallbackAnswer
 ) -> Vacation | None:
     """The therapist's own vacation, still ahead or ongoing; otherwise the button is answered and None returned."""
     try:
         return await vacation_of(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id)
     except VacationGone:
-        await query.answer(_("This vacation is no longer there. /vacation shows your vacations."), show_alert=True)
+        callback_answer.text = _("This vacation is no longer there. /vacation shows your vacations.")
+        callback_answer.show_alert = True
     except VacationOver:
-        await query.answer(_("This vacation is over; past vacations are kept as they were."), show_alert=True)
+        callback_answer.text = _("This vacation is over; past vacations are kept as they were.")
+        callback_answer.show_alert = True
     return None
 
 

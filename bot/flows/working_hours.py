@@ -18,6 +18,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
@@ -109,7 +110,6 @@ async def show_week(message: Message, state: FSMContext, therapist: TherapistPro
 
 async def week_again(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
-    await query.answer()
     await replace_message(message, week_text(therapist), week_keyboard())
 
 
@@ -128,12 +128,12 @@ def week_text(therapist: TherapistProfile) -> str:
     return "\n".join(lines)
 
 
-async def open_day(query: CallbackQuery, message: Message, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile) -> None:
+async def open_day(query: CallbackQuery, message: Message, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await leave_cabinet_steps(state)
-    await query.answer()
     text, markup = _day(therapist, callback_data.weekday)
     await replace_message(message, text, markup)
 
@@ -153,26 +153,25 @@ def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> 
 # -- adding, changing, removing ----------------------------------------------------------
 
 
-async def start_adding(query: CallbackQuery, message: Message, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile) -> None:
+async def start_adding(query: CallbackQuery, message: Message, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await state.set_state(CabinetHours.adding)
     await state.set_data({"weekday": callback_data.weekday})
-    await query.answer()
     await message.answer(_ask_new(callback_data.weekday, therapist))
 
 
 async def start_changing(
-    query: CallbackQuery, message: Message, callback_data: HoursChange, state: FSMContext, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: HoursChange, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     interval = _named(callback_data)
     if interval is None or interval not in therapist.hours:
-        await _interval_gone(query, therapist, callback_data.weekday)
+        await _interval_gone(query, therapist, callback_data.weekday, callback_answer=callback_answer)
         return
     await state.set_state(CabinetHours.changing)
     await state.set_data({"weekday": interval.weekday, "start": callback_data.start, "end": callback_data.end})
-    await query.answer()
     await message.answer(_ask_change(interval, therapist))
 
 
@@ -209,7 +208,7 @@ async def typed_change(message: Message, state: FSMContext, uow: UnitOfWork, the
 
 
 async def remove(
-    query: CallbackQuery, callback_data: HoursRemove, uow: UnitOfWork, therapist: TherapistProfile
+    query: CallbackQuery, callback_data: HoursRemove, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     interval = _named(callback_data)
     try:
@@ -217,9 +216,9 @@ async def remove(
             raise IntervalGone(callback_data)
         await remove_hours(uow, therapist_id=therapist.telegram_id, interval=interval)
     except IntervalGone:
-        await _interval_gone(query, therapist, callback_data.weekday)
+        await _interval_gone(query, therapist, callback_data.weekday, callback_answer=callback_answer)
         return
-    await query.answer(_("Removed: {span}.").format(span=span(interval)))
+    callback_answer.text = _("Removed: {span}.").format(span=span(interval))
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)
     text, markup = _day(profile, interval.weekday)
@@ -232,7 +231,6 @@ async def remove(
 async def start_lines(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
     await state.set_state(CabinetHours.lines)
     await state.set_data({})
-    await query.answer()
     await message.answer(_ask_lines(therapist))
 
 
@@ -263,14 +261,14 @@ async def typed_lines(message: Message, state: FSMContext, uow: UnitOfWork, ther
 
 
 async def copy_to_weekdays(
-    query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile
+    query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await leave_cabinet_steps(state)
     outcome = await copy_day(uow, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
-    await query.answer()
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)
     report = _days_report(outcome, therapist) or [_("This day has no hours to copy.")]
@@ -375,8 +373,9 @@ async def _saved(message: Message, uow: UnitOfWork, therapist: TherapistProfile,
     await message.answer(text, reply_markup=markup)
 
 
-async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, weekday: int) -> None:
-    await query.answer(_("These hours have changed since this button was made. Here is the day as it is now."), show_alert=True)
+async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, weekday: int, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("These hours have changed since this button was made. Here is the day as it is now.")
+    callback_answer.show_alert = True
     if 0 <= weekday <= 6 and isinstance(query.message, Message):
         text, markup = _day(therapist, weekday)
         await replace_message(query.message, text, markup)
@@ -386,23 +385,23 @@ async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, week
 
 
 async def show_format(query: CallbackQuery, message: Message, therapist: TherapistProfile) -> None:
-    await query.answer()
     await replace_message(message, _format_text(therapist), format_keyboard(therapist.session))
 
 
 async def choose_format(
-    query: CallbackQuery, callback_data: FormatSet, uow: UnitOfWork, therapist: TherapistProfile
+    query: CallbackQuery, callback_data: FormatSet, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     try:
         await set_session_format(
             uow, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
         )
     except NotAChoice:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)
-    await query.answer(_("Saved."))
+    callback_answer.text = _("Saved.")
     await replace_message(query.message, _format_text(profile), format_keyboard(profile.session))
 
 
@@ -423,7 +422,6 @@ async def preview(
 ) -> None:
     policy = settings.booking_policy()
     profile, free = await next_free_times(uow, clock, therapist_id=therapist.telegram_id, policy=policy)
-    await query.answer()
     notice_hours = int(policy.notice_for(profile).total_seconds() // 3600)
     text = _preview_text(profile, free, clock.now(), notice_hours, policy.horizon.days)
     await replace_message(message, text, back_to_week())

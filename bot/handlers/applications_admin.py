@@ -13,6 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -83,50 +84,45 @@ async def show_queue(
 
 
 async def queue_again(query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    await query.answer()
     await message.answer(**await _queue(uow, clock, user))
 
 
-async def open_from_button(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User) -> None:
-    async with _refusals(query):
-        await query.answer()
+async def open_from_button(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
+    async with _refusals(callback_answer=callback_answer):
         await show_application(message, uow, callback_data.application, user)
 
 
-async def documents(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork) -> None:
-    async with _refusals(query):
-        await query.answer()
+async def documents(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
+    async with _refusals(callback_answer=callback_answer):
         await show_documents(message, uow, callback_data.application)
 
 
-async def invite(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-    async with _refusals(query):
-        await interview_invitation.begin(query, message, uow, state, user, callback_data.application, clock.now())
+async def invite(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
+    async with _refusals(callback_answer=callback_answer):
+        await interview_invitation.begin(message, uow, state, user, callback_data.application, clock.now())
 
 
-async def decline(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User, state: FSMContext, i18n: I18n) -> None:
-    async with _refusals(query):
-        await decline_reason.begin(query, message, uow, state, user, i18n, callback_data.application)
+async def decline(query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, user: User, state: FSMContext, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    async with _refusals(callback_answer=callback_answer):
+        await decline_reason.begin(message, uow, state, user, i18n, callback_data.application)
 
 
 async def interview_held(
-    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
-    async with _refusals(query):
+    async with _refusals(callback_answer=callback_answer):
         application = await vetting.mark_interview_held(uow, clock, user, callback_data.application, reviewers(settings))
-        await query.answer()
         await message.answer(
             _("Marked as held. {name} has been sent the second questionnaire.").format(name=application.display_name)
         )
 
 
 async def approve(
-    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: Review, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
-    async with _refusals(query):
+    async with _refusals(callback_answer=callback_answer):
         application = await vetting.approve(uow, clock, user, callback_data.application, reviewers(settings))
         first, last = live_range(application, user.timezone)
-        await query.answer()
         await message.answer(
             _(
                 "Approved: the profile of {name} is created, not public yet. They were told it goes live "
@@ -146,12 +142,12 @@ async def publish(
     settings: Settings,
     i18n: I18n,
     bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    async with _refusals(query):
+    async with _refusals(callback_answer=callback_answer):
         application, therapist = await vetting.publish(uow, clock, user, callback_data.application, reviewers(settings))
         # Their own command menu changes now; the reply keyboard on their next /start.
         await publish_own_commands(bot, i18n, uow, settings, therapist)
-        await query.answer()
         await message.answer(
             _("Published: {name} is a therapist on the platform now and has been invited into the cabinet.").format(
                 name=application.display_name
@@ -160,19 +156,18 @@ async def publish(
 
 
 @asynccontextmanager
-async def _refusals(query: CallbackQuery) -> AsyncIterator[None]:
+async def _refusals(callback_answer: CallbackAnswer) -> AsyncIterator[None]:
     """An application that is gone, or has moved on since its button was sent: the admin is told which."""
     try:
         yield
     except ApplicationNotFound:
-        await query.answer(_("There is no such application."), show_alert=True)
+        callback_answer.text = _("There is no such application.")
+        callback_answer.show_alert = True
     except WrongStep as error:
-        await query.answer(
-            _("This application has moved on: it is now “{step}”. The button is out of date.").format(
+        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(
                 step=step_name(error.step)
-            ),
-            show_alert=True,
-        )
+            )
+        callback_answer.show_alert = True
 
 
 async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> Screen:

@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.flows.first_questionnaire import FIRST
@@ -118,28 +119,28 @@ async def offer(
 
 
 async def start(
-    query: CallbackQuery, message: Message, callback_data: StartApplying, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: StartApplying, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
     try:
         application = await vetting.begin_application(uow, clock, user, callback_data.referral or None)
     except vetting.AlreadyTherapist:
-        await query.answer(_("You are already a therapist on the platform: your cabinet is in /start."), show_alert=True)
+        callback_answer.text = _("You are already a therapist on the platform: your cabinet is in /start.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await _resume_or_status(message, state, application, user)
 
 
 async def continue_draft(
-    query: CallbackQuery, message: Message, callback_data: Continue, uow: UnitOfWork, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: Continue, uow: UnitOfWork, user: User, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
     flow = FIRST if callback_data.form is Form.FIRST else SECOND
     try:
         application = await vetting.open_draft(uow, user.telegram_id, callback_data.form)
     except (ApplicationNotFound, WrongStep):
-        await query.answer(_("This questionnaire is closed. Where your application stands: /status"), show_alert=True)
+        callback_answer.text = _("This questionnaire is closed. Where your application stands: /status")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await flow.begin(message, state, application)
 
 
@@ -148,9 +149,8 @@ async def resume(message: Message, draft: Application, state: FSMContext) -> Non
     await flow.begin(message, state, draft, _("Welcome back! Your answers are saved; here is where you stopped."))
 
 
-async def discard(query: CallbackQuery, message: Message, callback_data: Discard, uow: UnitOfWork, user: User, state: FSMContext) -> None:
+async def discard(query: CallbackQuery, message: Message, callback_data: Discard, uow: UnitOfWork, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     if not callback_data.sure:
-        await query.answer()
         await message.answer(
             _("Discard every answer of your first questionnaire? This cannot be undone."), reply_markup=confirm_discard()
         )
@@ -158,10 +158,10 @@ async def discard(query: CallbackQuery, message: Message, callback_data: Discard
     try:
         await vetting.discard_draft(uow, user)
     except (ApplicationNotFound, WrongStep):
-        await query.answer(_("There is nothing to discard: the questionnaire was already sent or removed."), show_alert=True)
+        callback_answer.text = _("There is nothing to discard: the questionnaire was already sent or removed.")
+        callback_answer.show_alert = True
         return
     await state.clear()
-    await query.answer()
     await message.edit_text(_("Your answers are discarded. You can apply again at any time: /apply"))
 
 
@@ -218,7 +218,7 @@ def why_join() -> str:
 # -- the interview invitation ----------------------------------------------------
 
 async def reply_to_invitation(
-    query: CallbackQuery, message: Message, callback_data: InterviewReply, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: InterviewReply, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     number, invitation = callback_data.application, callback_data.invitation
     try:
@@ -234,19 +234,19 @@ async def reply_to_invitation(
                 when=local_moment(application.interview.at, user.timezone), link=application.interview.link
             )
     except (NotYours, ApplicationNotFound):
-        await query.answer(_("This invitation is not yours."), show_alert=True)
+        callback_answer.text = _("This invitation is not yours.")
+        callback_answer.show_alert = True
         return
     except vetting.OutdatedInvitation:
-        await query.answer(
-            _("This invitation was replaced by a newer one, or its time has passed. Where things stand: /status"),
-            show_alert=True,
-        )
+        callback_answer.text = _("This invitation was replaced by a newer one, or its time has passed. Where things stand: /status")
+        callback_answer.show_alert = True
         return
     except WrongStep as error:
         if error.step is Step.INTERVIEW_SCHEDULED:
-            await query.answer(_("You have already confirmed the interview. Its time and link: /status"), show_alert=True)
+            callback_answer.text = _("You have already confirmed the interview. Its time and link: /status")
+            callback_answer.show_alert = True
         else:
-            await query.answer(_("This invitation is no longer open. Where things stand: /status"), show_alert=True)
+            callback_answer.text = _("This invitation is no longer open. Where things stand: /status")
+            callback_answer.show_alert = True
         return
-    await query.answer()
     await message.edit_text(text)

@@ -54,7 +54,6 @@ async def show_log(message: Message, command: CommandObject, uow: UnitOfWork, us
 
 async def turn_page(query: CallbackQuery, callback_data: AuditPageTurn, uow: UnitOfWork, user: User, clock: Clock) -> None:
     page = await audit_page(uow, callback_data.page, callback_data.subject or None)
-    await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
             await _render(uow, page, user, clock.now()), reply_markup=pages(page.number, page.pages, page.subject_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
@@ -59,27 +60,25 @@ async def show_recent(message: Message, uow: UnitOfWork, user: User) -> None:
     await message.answer("\n\n".join(lines), reply_markup=report_list(reports))
 
 
-async def open_report(query: CallbackQuery, callback_data: BroadcastReportOpen, uow: UnitOfWork, user: User) -> None:
+async def open_report(query: CallbackQuery, callback_data: BroadcastReportOpen, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
     try:
         report = await broadcast_report(uow, callback_data.id)
     except UnknownBroadcast:
-        await query.answer(_("There is no such broadcast. /broadcasts lists them."), show_alert=True)
+        callback_answer.text = _("There is no such broadcast. /broadcasts lists them.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     if isinstance(query.message, Message):
         await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))
 
 
 async def stop(
-    query: CallbackQuery, callback_data: BroadcastStop, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, callback_data: BroadcastStop, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     if not isinstance(query.message, Message):
-        await query.answer()
         return
     try:
         if not callback_data.sure:
             report = await broadcast_report(uow, callback_data.id)
-            await query.answer()
             await replace_message(
                 query.message,
                 _("Stop broadcast #{number}? What has not gone out yet ({pending}) will not be sent; what was delivered stays.").format(
@@ -90,9 +89,10 @@ async def stop(
             return
         report = await stop_broadcast(uow, clock, actor=await authority(user, uow, settings), broadcast_id=callback_data.id)
     except UnknownBroadcast:
-        await query.answer(_("There is no such broadcast. /broadcasts lists them."), show_alert=True)
+        callback_answer.text = _("There is no such broadcast. /broadcasts lists them.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_("Stopped."))
+    callback_answer.text = _("Stopped.")
     await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))
 
 

@@ -13,6 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, leave_cabinet_steps
@@ -79,7 +80,6 @@ async def overview_again(
     query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
     await leave_cabinet_steps(state)
-    await query.answer()
     await replace_message(message, await _overview(uow, clock, therapist, settings), cabinet_keyboard())
 
 
@@ -141,7 +141,6 @@ async def profile_again(
     therapist: TherapistProfile,
 ) -> None:
     await leave_cabinet_steps(state)
-    await query.answer()
     await send_profile(message, uow, clock, user, settings, bot, therapist)
 
 
@@ -177,10 +176,10 @@ async def _control(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -
 
 
 async def switch_accepting(
-    query: CallbackQuery, message: Message, callback_data: Accepting, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+    query: CallbackQuery, message: Message, callback_data: Accepting, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     profile = await set_accepting_clients(uow, therapist_id=therapist.telegram_id, accepting=callback_data.on)
-    await query.answer(
+    callback_answer.text = (
         _("Paused right away: you are out of the directory. Your booked sessions stay.")
         if not profile.accepting_clients
         else _("You take new clients again, from now on.")
@@ -192,17 +191,14 @@ async def switch_accepting(
 
 
 async def show_brand(query: CallbackQuery, message: Message, bot: Bot, therapist: TherapistProfile, settings: Settings) -> None:
-    await query.answer()
     await replace_message(message, await _brand(bot, therapist, settings), brand_keyboard(therapist.media_opt_in))
 
 
 async def switch_media(
-    query: CallbackQuery, message: Message, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: MediaOptIn, uow: UnitOfWork, bot: Bot, therapist: TherapistProfile, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     profile = await set_media_opt_in(uow, therapist_id=therapist.telegram_id, taking_part=callback_data.on)
-    await query.answer(
-        _("Noted: we will invite you when there is a project for you.") if profile.media_opt_in else _("Noted: no invitations.")
-    )
+    callback_answer.text = _("Noted: we will invite you when there is a project for you.") if profile.media_opt_in else _("Noted: no invitations.")
     await replace_message(message, await _brand(bot, profile, settings), brand_keyboard(profile.media_opt_in))
 
 
@@ -245,7 +241,6 @@ async def show_month(message: Message, state: FSMContext, uow: UnitOfWork, clock
 async def month_again(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> None:
     await leave_cabinet_steps(state)
     figures = await month_figures(uow, clock, therapist_id=therapist.telegram_id)
-    await query.answer()
     await message.answer(month_text(figures, clock.now()))
 
 

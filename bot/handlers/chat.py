@@ -15,6 +15,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.errors import not_understood
@@ -171,7 +172,6 @@ async def show_chats(message: Message, uow: UnitOfWork, user: User) -> None:
 
 async def turn_page(query: CallbackQuery, message: Message, callback_data: ChatsPage, uow: UnitOfWork, user: User) -> None:
     overview = await chat_overview(uow, user)
-    await query.answer()
     page = max(0, callback_data.page)
     await _edit(message, _overview_text(overview, user), reply_markup=_overview_keyboard(overview, user, page))
 
@@ -199,13 +199,13 @@ def _overview_keyboard(overview: ChatOverview, user: User, page: int) -> Any:
     )
 
 
-async def write_to(query: CallbackQuery, message: Message, callback_data: WriteTo, uow: UnitOfWork, user: User) -> None:
+async def write_to(query: CallbackQuery, message: Message, callback_data: WriteTo, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
     except NotYourConversation:
-        await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
+        callback_answer.text = _("This chat is not available. Open 💬 Chats again.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await message.answer(
         _(
             "✍️ Now writing to {name} (last message: {when}). Everything you send goes to them until you "
@@ -217,21 +217,20 @@ async def write_to(query: CallbackQuery, message: Message, callback_data: WriteT
 
 async def stop(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User) -> None:
     await stop_writing(uow, user)
-    await query.answer()
     await message.answer(
         _("You are not writing to anyone now. Reply to a message, or choose whom to write to in 💬 Chats.")
     )
 
 
 async def send_waiting(
-    query: CallbackQuery, message: Message, callback_data: SendTo, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext
+    query: CallbackQuery, message: Message, callback_data: SendTo, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer
 ) -> None:
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
     except NotYourConversation:
-        await query.answer(_("This chat is not available. Open 💬 Chats again."), show_alert=True)
+        callback_answer.text = _("This chat is not available. Open 💬 Chats again.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     waiting = (chosen.conversation.id, callback_data.message_id, None)
     if chosen.my_side is Side.CLIENT and needs_display_name(user):
         await ask_name(message, state, user, waiting=waiting)
@@ -258,7 +257,6 @@ async def _edit(message: Message, text: str, reply_markup: Any = None) -> None:
 
 
 async def ask_name_from_button(query: CallbackQuery, message: Message, state: FSMContext, user: User) -> None:
-    await query.answer()
     await ask_name(message, state, user, waiting=None)
 
 
@@ -297,13 +295,13 @@ async def name_typed(
     await _named(message, state, uow, clock, user)
 
 
-async def keep_first_name(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def keep_first_name(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer) -> None:
     keep = _keepable(user)
     if keep is None:
-        await query.answer(_("Please type a name instead."), show_alert=True)
+        callback_answer.text = _("Please type a name instead.")
+        callback_answer.show_alert = True
         return
     await choose_display_name(uow, user, keep)
-    await query.answer()
     await _named(message, state, uow, clock, user)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.editing import replace_message
@@ -33,29 +34,31 @@ def router() -> Router:
 
 
 async def open_offer(
-    query: CallbackQuery, message: Message, callback_data: BookAgain, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: BookAgain, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
         offer = await return_offer(
             uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, policy=settings.booking_policy()
         )
     except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+        callback_answer.text = _("This session was not found among yours.")
+        callback_answer.show_alert = True
         return
     except TherapistAway as away:
-        await query.answer(away_text(away), show_alert=True)
+        callback_answer.text = away_text(away)
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await replace_message(message, offer_text(offer, user.timezone), offer_keyboard(offer, user.timezone))
 
 
 async def book_at(
-    query: CallbackQuery, message: Message, callback_data: BookAgainAt, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: BookAgainAt, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     try:
         booking = await book_again(
@@ -63,20 +66,18 @@ async def book_at(
             policy=settings.booking_policy(),
         )
     except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+        callback_answer.text = _("This session was not found among yours.")
+        callback_answer.show_alert = True
         return
     except TherapistAway as away:
-        await query.answer()
         markup = find_again_keyboard() if away.reason is AwayReason.UNLISTED else None
         await replace_message(message, away_text(away), markup)
         return
     except AlreadyYours as mine:
-        await query.answer()
         therapist = await uow.therapists.get(mine.booking.therapist_id)
         await replace_message(message, already_yours_text(mine.booking, therapist, user))
         return
     except SlotUnavailable as taken:
-        await query.answer()
         head = _("Sorry, someone has just booked this time.") if taken.lost_race else _("This time is no longer free.")
         if not taken.next_free:
             await replace_message(message, head + " " + _("No free time in the coming weeks."), find_again_keyboard())
@@ -90,9 +91,9 @@ async def book_at(
         )
         return
     except BookingRefused:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     therapist = await uow.therapists.get(booking.therapist_id)
     await replace_message(
         message,

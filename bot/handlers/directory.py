@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.editing import replace_message
@@ -80,13 +81,13 @@ async def show_results(
     query: CallbackQuery, message: Message, callback_data: Search, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
     text, markup = await _results(uow, clock, user, settings, callback_data)
-    await query.answer()
     await replace_message(message, text, markup)
 
 
-async def choose_filter(query: CallbackQuery, message: Message, callback_data: SearchFilter) -> None:
+async def choose_filter(query: CallbackQuery, message: Message, callback_data: SearchFilter, callback_answer: CallbackAnswer) -> None:
     if callback_data.field not in FIELDS:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     prompts = {
         "topic": _("What would you like to talk about?"),
@@ -94,19 +95,18 @@ async def choose_filter(query: CallbackQuery, message: Message, callback_data: S
         "language": _("In which language?"),
         "price": _("What price per session suits you?"),
     }
-    await query.answer()
     await replace_message(message, prompts[callback_data.field], choices_keyboard(callback_data))
 
 
 async def open_profile(
-    query: CallbackQuery, message: Message, callback_data: OpenProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
+    query: CallbackQuery, message: Message, callback_data: OpenProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, callback_answer: CallbackAnswer
 ) -> None:
     try:
         therapist = await listed_therapist(uow, clock, therapist_id=callback_data.therapist_id)
     except TherapistUnavailable:
-        await query.answer(_("This therapist is not taking new clients right now."), show_alert=True)
+        callback_answer.text = _("This therapist is not taking new clients right now.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await _send_profile(message, therapist, uow, clock, user, settings, bot)
 
 

@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import or_f
 from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -53,8 +54,9 @@ async def on_error(
     return True
 
 
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button no longer works. Open /start for the current menu."), show_alert=True)
+async def stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This button no longer works. Open /start for the current menu.")
+    callback_answer.show_alert = True
 
 
 async def not_understood(message: Message) -> None:

@@ -12,6 +12,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, PreCheckoutQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -97,7 +98,7 @@ async def successful_payment(message: Message, uow: UnitOfWork, clock: Clock, se
 
 
 async def pay_now(
-    query: CallbackQuery, callback_data: PayNow, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
+    query: CallbackQuery, callback_data: PayNow, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, callback_answer: CallbackAnswer
 ) -> None:
     """The client asked to pay from the session's card: a fresh invoice (or how to pay), now."""
     policy = settings.payment_policy()
@@ -106,11 +107,11 @@ async def pay_now(
             uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, version=None, policy=policy
         )
     except CheckoutRefused as refused:
-        await query.answer(refusal_text(refused.refusal), show_alert=True)
+        callback_answer.text = refusal_text(refused.refusal)
+        callback_answer.show_alert = True
         return
     therapist = await uow.therapists.get(payable.booking.therapist_id)
     name = therapist.full_name if therapist else "—"
-    await query.answer()
     if policy.method is PaymentMethod.MANUAL:
         text = manual_instructions(payable.booking, name, user.timezone, settings.manual_payment_instructions)
         await send_part(bot, user.telegram_id, Text(text))
@@ -129,20 +130,20 @@ async def show_pending(message: Message, uow: UnitOfWork, clock: Clock, user: Us
     await message.answer(text, reply_markup=markup)
 
 
-async def turn_pending_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def turn_pending_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer) -> None:
     page = await _pending_page(uow, clock, callback_data.page)
-    await answer_turn(query, callback_data, page)
+    answer_turn(callback_answer, callback_data, page)
     await replace_message(message, *_pending(page, user))
 
 
 async def confirm_pending(
-    query: CallbackQuery, message: Message, callback_data: PendingConfirm, state: FSMContext, uow: UnitOfWork
+    query: CallbackQuery, message: Message, callback_data: PendingConfirm, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer
 ) -> None:
     booking = await uow.bookings.get(callback_data.booking_id)
     if booking is None:
-        await query.answer(_("There is no booking #{number}.").format(number=callback_data.booking_id), show_alert=True)
+        callback_answer.text = _("There is no booking #{number}.").format(number=callback_data.booking_id)
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await ask_for_note(
         message,
         state,

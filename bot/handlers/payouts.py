@@ -13,6 +13,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -59,22 +60,23 @@ async def show_board(message: Message, uow: UnitOfWork, clock: Clock) -> None:
     await message.answer(text, reply_markup=markup)
 
 
-async def turn_board_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock) -> None:
+async def turn_board_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, clock: Clock, callback_answer: CallbackAnswer) -> None:
     board, page = await _board_page(uow, clock, callback_data.page)
-    await answer_turn(query, callback_data, page)
+    answer_turn(callback_answer, callback_data, page)
     await replace_message(message, *_board(board, page))
 
 
-async def mark_paid(query: CallbackQuery, message: Message, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork) -> None:
+async def mark_paid(query: CallbackQuery, message: Message, callback_data: PayoutMark, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     try:
         item = await due_payout(uow, callback_data.payout_id)
     except PayoutNotFound:
-        await query.answer(_("There is no such payout."), show_alert=True)
+        callback_answer.text = _("There is no such payout.")
+        callback_answer.show_alert = True
         return
     if item.payout.status is not PayoutStatus.DUE:
-        await query.answer(_("This payout is no longer due (it was paid or withdrawn)."), show_alert=True)
+        callback_answer.text = _("This payout is no longer due (it was paid or withdrawn).")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await ask_for_note(
         message,
         state,
@@ -87,7 +89,6 @@ async def mark_paid(query: CallbackQuery, message: Message, callback_data: Payou
 
 
 async def settle(query: CallbackQuery, message: Message, callback_data: ClawbackSettle, state: FSMContext) -> None:
-    await query.answer()
     await ask_for_note(
         message,
         state,

@@ -5,6 +5,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -47,7 +48,6 @@ async def ask_language(message: Message) -> None:
 
 
 async def ask_language_from_menu(query: CallbackQuery, message: Message) -> None:
-    await query.answer()
     await ask_language(message)
 
 
@@ -60,14 +60,15 @@ async def set_language(
     i18n: I18n,
     settings: Settings,
     bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.locale not in LANGUAGES:
-        await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+        callback_answer.text = _("This button is out of date. Please pick again.")
+        callback_answer.show_alert = True
         return
     await choose_locale(uow, user, callback_data.locale)
     role = user.main_role(settings.admin_ids)
     with i18n.use_locale(user.locale):
-        await query.answer()
         await message.answer(_("Done: I will speak English with you."), reply_markup=main_menu(role))
     await publish_own_commands(bot, i18n, uow, settings, user)  # with the console commands their roles allow
 

@@ -20,6 +20,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
@@ -109,7 +110,6 @@ async def send_export(
     caption = _("Everything the platform holds about you on {day}:\n{topics}").format(
         day=local_day(clock.now(), user.timezone), topics=topics
     )
-    await query.answer()
     await bot.send_document(
         user.telegram_id,
         BufferedInputFile(document, filename=f"my-data-{day}.json"),
@@ -119,7 +119,6 @@ async def send_export(
 
 async def ask_to_confirm(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User) -> None:
     obstacles = await erasure_obstacles(uow, clock, user.telegram_id)
-    await query.answer()
     if not isinstance(query.message, Message):
         return
     if obstacles:
@@ -144,13 +143,14 @@ async def erase(
     user: User,
     state: FSMContext,
     bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:
     age = clock.now().timestamp() - callback_data.asked_at
     if not 0 <= age <= CONFIRMATION_LIFETIME.total_seconds():
-        await query.answer(_("This confirmation has expired. Open /mydata to start again."), show_alert=True)
+        callback_answer.text = _("This confirmation has expired. Open /mydata to start again.")
+        callback_answer.show_alert = True
         return
     outcome = await erase_personal_data(uow, clock, user.telegram_id)
-    await query.answer()
     if not outcome.done:
         await bot.send_message(user.telegram_id, _settle_first(outcome.obstacles))
         return
@@ -164,8 +164,8 @@ async def erase(
     await bot.send_message(user.telegram_id, _erased(outcome.kept), reply_markup=ReplyKeyboardRemove())
 
 
-async def keep(query: CallbackQuery) -> None:
-    await query.answer(_("Nothing was deleted."))
+async def keep(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("Nothing was deleted.")
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Nothing was deleted. /mydata is always here."))
 

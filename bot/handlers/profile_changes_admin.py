@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
@@ -52,16 +53,15 @@ async def show_list(message: Message, uow: UnitOfWork) -> None:
 
 
 async def list_again(query: CallbackQuery, message: Message, uow: UnitOfWork) -> None:
-    await query.answer()
     if message.text is None:  # a photo's card: a list can't take its place
         await send_list(message, uow)
         return
     await replace_message(message, *await _list(uow, 0))
 
 
-async def turn_list_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork) -> None:
+async def turn_list_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     page = await _page(uow, callback_data.page)
-    await answer_turn(query, callback_data, page)
+    answer_turn(callback_answer, callback_data, page)
     await replace_message(message, *_shown(page))
 
 
@@ -90,16 +90,17 @@ def _shown(page: Page[tuple[ProfileChange, str]]) -> tuple[str, InlineKeyboardMa
     return text, change_list_keyboard(changes, page_turns(PROFILE_CHANGES, page))
 
 
-async def open_change(query: CallbackQuery, message: Message, callback_data: ChangeOpen, uow: UnitOfWork, user: User) -> None:
+async def open_change(query: CallbackQuery, message: Message, callback_data: ChangeOpen, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
     try:
         review = await under_review(uow, callback_data.id)
     except ChangeNotFound:
-        await query.answer(_("There is no such change."), show_alert=True)
+        callback_answer.text = _("There is no such change.")
+        callback_answer.show_alert = True
         return
     if not review.change.pending:
-        await query.answer(_decided_already(review), show_alert=True)
+        callback_answer.text = _decided_already(review)
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await send_card(message, review, user, in_place=True)
 
 
@@ -136,27 +137,30 @@ def card_text(review: ChangeUnderReview, user: User) -> str:
 
 
 async def approve_change(
-    query: CallbackQuery, message: Message, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     actor = await access.authority(user, uow, settings)
     try:
         await approve(uow, clock, actor=actor, change_id=callback_data.id)
     except ChangeNotFound:
-        await query.answer(_("There is no such change."), show_alert=True)
+        callback_answer.text = _("There is no such change.")
+        callback_answer.show_alert = True
         return
     except ChangeRefused as refused:
-        await refusal(query, uow, callback_data.id, refused)
+        await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
         return
-    await query.answer(_("Approved: clients see it now. The therapist is told."))
+    callback_answer.text = _("Approved: clients see it now. The therapist is told.")
     await close_card(message, "✅ " + _("Approved by you."))
     await next_waiting(message, uow)
 
 
-async def refusal(query: CallbackQuery, uow: UnitOfWork, change_id: int, refused: ChangeRefused) -> None:
+async def refusal(uow: UnitOfWork, change_id: int, refused: ChangeRefused, callback_answer: CallbackAnswer) -> None:
     if refused.reason == "own_change":
-        await query.answer(_("This is your own profile: another admin decides on it."), show_alert=True)
+        callback_answer.text = _("This is your own profile: another admin decides on it.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_decided_already(await under_review(uow, change_id)), show_alert=True)
+    callback_answer.text = _decided_already(await under_review(uow, change_id))
+    callback_answer.show_alert = True
 
 
 async def close_card(message: Message, verdict: str) -> None:

@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
@@ -76,7 +77,7 @@ def router() -> Router:
 
 
 async def therapist_answer(
-    query: CallbackQuery, message: Message, callback_data: TherapistAnswer, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: TherapistAnswer, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
         await therapist_answers(
@@ -88,12 +89,14 @@ async def therapist_answer(
             full_admins=settings.admin_ids,
         )
     except RefundNotFound:
-        await query.answer(_("This request was not found among your clients'."), show_alert=True)
+        callback_answer.text = _("This request was not found among your clients'.")
+        callback_answer.show_alert = True
         return
     except RefundRefused:
-        await query.answer(_("You have already answered this request."), show_alert=True)
+        callback_answer.text = _("You have already answered this request.")
+        callback_answer.show_alert = True
         return
-    await query.answer(_("Thank you. The platform will decide and tell you both."))
+    callback_answer.text = _("Thank you. The platform will decide and tell you both.")
     answer = _("You agreed to the refund.") if callback_data.agrees else _("You did not agree to the refund.")
     await replace_message(message, (message.text or "") + "\n\n" + answer)
 
@@ -105,34 +108,33 @@ async def show_queue(message: Message, uow: UnitOfWork, user: User) -> None:
 
 async def queue_again(query: CallbackQuery, message: Message, uow: UnitOfWork, user: User) -> None:
     text, markup = _queue(await refund_queue(uow, 0, REFUNDS_PER_PAGE), user)
-    await query.answer()
     await replace_message(message, text, markup)
 
 
-async def turn_queue_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, user: User) -> None:
+async def turn_queue_page(query: CallbackQuery, message: Message, callback_data: ListPage, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
     page = await refund_queue(uow, callback_data.page, REFUNDS_PER_PAGE)
-    await answer_turn(query, callback_data, page)
+    answer_turn(callback_answer, callback_data, page)
     await replace_message(message, *_queue(page, user))
 
 
 async def open_refund(
-    query: CallbackQuery, message: Message, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
-        await query.answer(_("There is no such refund."), show_alert=True)
+        callback_answer.text = _("There is no such refund.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     may_decide = (await access.authority(user, uow, settings)).may(Permission.DECIDE_REFUNDS)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
 
 
 async def ask_for_reason(
-    query: CallbackQuery, message: Message, callback_data: RefundAct, state: FSMContext, uow: UnitOfWork, user: User
+    query: CallbackQuery, message: Message, callback_data: RefundAct, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer
 ) -> None:
     """Approving, declining or marking as refunded takes a note, typed next."""
-    case = await _still_open(query, message, callback_data, uow, user)
+    case = await _still_open(message, callback_data, uow, user, callback_answer=callback_answer)
     if case is None:
         return
     prompts = {
@@ -143,7 +145,6 @@ async def ask_for_reason(
             "(e.g. the provider's refund reference):"
         ),
     }
-    await query.answer()
     await ask_for_note(
         message, state, callback_data.act, case.refund.id, prompts[callback_data.act].format(number=case.refund.id)
     )
@@ -158,28 +159,31 @@ async def send_stars_back(
     user: User,
     settings: Settings,
     bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    case = await _still_open(query, message, callback_data, uow, user)
+    case = await _still_open(message, callback_data, uow, user, callback_answer=callback_answer)
     if case is not None:
-        await _send_stars_back(query, message, uow, clock, user, settings, bot, case)
+        await _send_stars_back(message, uow, clock, user, settings, bot, case, callback_answer=callback_answer)
 
 
-async def _still_open(query: CallbackQuery, message: Message, callback_data: RefundAct, uow: UnitOfWork, user: User) -> RefundCase | None:
+async def _still_open(message: Message, callback_data: RefundAct, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> RefundCase | None:
     """The refund, if the pressed act is still one to do; otherwise the press is answered and None comes back."""
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
-        await query.answer(_("There is no such refund."), show_alert=True)
+        callback_answer.text = _("There is no such refund.")
+        callback_answer.show_alert = True
         return None
     if callback_data.act not in _acts(case, may_decide=True):
-        await query.answer(_("This refund has moved on since; here is how it stands now."), show_alert=True)
+        callback_answer.text = _("This refund has moved on since; here is how it stands now.")
+        callback_answer.show_alert = True
         await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
         return None
     return case
 
 
 async def _send_stars_back(
-    query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase
+    message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase, callback_answer: CallbackAnswer
 ) -> None:
     actor = await access.authority(user, uow, settings)
     refund, payment = await stars_to_retry(uow, actor=actor, refund_id=case.refund.id)
@@ -187,10 +191,12 @@ async def _send_stars_back(
         await bot.refund_star_payment(payment.payer_id, payment.telegram_payment_charge_id)
     except TelegramBadRequest as error:
         if ALREADY_REFUNDED not in error.message:
-            await query.answer(_("Telegram refused: {error}").format(error=error.message)[:200], show_alert=True)
+            callback_answer.text = _("Telegram refused: {error}").format(error=error.message)[:200]
+            callback_answer.show_alert = True
             return
     await stars_sent_by_staff(uow, clock, actor=actor, refund_id=refund.id)
-    await query.answer(_("The stars are back with the client, who is told."), show_alert=True)
+    callback_answer.text = _("The stars are back with the client, who is told.")
+    callback_answer.show_alert = True
     case = await refund_case(uow, refund.id)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(refund.id, []))
 

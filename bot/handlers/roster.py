@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission, authority
@@ -88,7 +89,6 @@ async def show_roster(message: Message, command: CommandObject, uow: UnitOfWork,
 
 async def turn_page(query: CallbackQuery, callback_data: RosterPageTurn, uow: UnitOfWork, settings: Settings) -> None:
     page = await find_therapists(uow, callback_data.q, callback_data.page)
-    await query.answer()
     if isinstance(query.message, Message):
         await replace_message(query.message, list_text(page, settings), roster_page(page))
 
@@ -134,7 +134,6 @@ def _marks(verified: bool, accepting: bool, hidden: bool, *, no_room: bool) -> s
 
 async def ask_for_name(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(RosterSearch.naming)
-    await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(_("Type the therapist's name, or a part of it. /cancel to stop."))
 
@@ -168,13 +167,13 @@ async def open_therapist(
     user: User,
     settings: Settings,
     bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:
     try:
         found = await standing(uow, clock, callback_data.id)
     except UnknownTherapist:
-        await _gone(query)
+        await _gone(callback_answer=callback_answer)
         return
-    await query.answer()
     if not isinstance(query.message, Message):
         return
     profile = found.profile
@@ -187,56 +186,56 @@ async def open_therapist(
 
 
 async def back_to_card(
-    query: CallbackQuery, callback_data: RosterCard, uow: UnitOfWork, clock: Clock, settings: Settings
+    query: CallbackQuery, callback_data: RosterCard, uow: UnitOfWork, clock: Clock, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
-    await _show_card(query, uow, clock, settings, callback_data.id)
+    await _show_card(query, uow, clock, settings, callback_data.id, callback_answer=callback_answer)
 
 
 async def ask_to_confirm(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, settings: Settings
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     """Pausing, hiding and publishing are asked about first; showing again is not."""
-    await _ask_to_confirm(query, uow, clock, settings, callback_data.id, callback_data.action)
+    await _ask_to_confirm(query, uow, clock, settings, callback_data.id, callback_data.action, callback_answer=callback_answer)
 
 
 async def pause(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change(actor: Authority) -> str:
         await pause_therapist(uow, clock, actor=actor, therapist_id=callback_data.id)
         return _("Paused; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change)
+    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def publish(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change(actor: Authority) -> str:
         count = await publish_pending_changes(uow, clock, actor=actor, therapist_id=callback_data.id)
         return _("Published: {count}; the therapist is told.").format(count=count)
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change)
+    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def hide(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change(actor: Authority) -> str:
         await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=True)
         return _("Hidden; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change)
+    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def show(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change(actor: Authority) -> str:
         await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=False)
         return _("Shown again; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change)
+    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def _change(
@@ -246,26 +245,26 @@ async def _change(
     user: User,
     settings: Settings,
     therapist_id: int,
-    change: Callable[[Authority], Awaitable[str]],
+    change: Callable[[Authority], Awaitable[str]], callback_answer: CallbackAnswer,
 ) -> None:
     """Make the confirmed change as the pressing staff member, and show the card with what was done."""
     try:
         done = await change(await authority(user, uow, settings))
     except UnknownTherapist:
-        await _gone(query)
+        await _gone(callback_answer=callback_answer)
         return
     except NothingToChange:
         done = _("It was already so; nothing changed.")
-    await _show_card(query, uow, clock, settings, therapist_id, done)
+    await _show_card(query, uow, clock, settings, therapist_id, done, callback_answer=callback_answer)
 
 
 async def _ask_to_confirm(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, action: RosterAction
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, action: RosterAction, callback_answer: CallbackAnswer
 ) -> None:
     try:
         found = await standing(uow, clock, therapist_id)
     except UnknownTherapist:
-        await _gone(query)
+        await _gone(callback_answer=callback_answer)
         return
     name = found.profile.full_name
     if action is RosterAction.PAUSE:
@@ -280,34 +279,34 @@ async def _ask_to_confirm(
         ).format(name=name)
     else:
         if not found.pending_changes:
-            await _show_card(query, uow, clock, settings, therapist_id, _("Nothing is waiting to be published."))
+            await _show_card(query, uow, clock, settings, therapist_id, _("Nothing is waiting to be published."), callback_answer=callback_answer)
             return
         changes = "\n".join(f"• {describe_change(change)}" for change in found.pending_changes)
         text = _("Publish these changes to {name}'s profile? Clients see them at once; {name} is told.\n\n{changes}").format(
             name=name, changes=changes
         )
-    await query.answer()
     if isinstance(query.message, Message):
         await replace_message(query.message, text, confirm_action(therapist_id, action))
 
 
 async def _show_card(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, note: str | None = None
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, therapist_id: int, note: str | None = None, *, callback_answer: CallbackAnswer
 ) -> None:
     try:
         found = await standing(uow, clock, therapist_id)
     except UnknownTherapist:
-        await _gone(query)
+        await _gone(callback_answer=callback_answer)
         return
-    await query.answer(note)
+    callback_answer.text = note
     if isinstance(query.message, Message):
         await replace_message(
             query.message, card_text(found, settings), therapist_actions(found.profile, len(found.pending_changes))
         )
 
 
-async def _gone(query: CallbackQuery) -> None:
-    await query.answer(_("There is no such therapist any more. /therapists shows the current list."), show_alert=True)
+async def _gone(callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("There is no such therapist any more. /therapists shows the current list.")
+    callback_answer.show_alert = True
 
 
 def card_text(found: Standing, settings: Settings) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.editing import replace_message
@@ -82,40 +83,39 @@ async def show_sessions(message: Message, uow: UnitOfWork, clock: Clock, user: U
 
 async def list_again(query: CallbackQuery, message: Message, callback_data: SessionList, uow: UnitOfWork, clock: Clock, user: User) -> None:
     text, markup = await _overview(uow, clock, user, callback_data.page)
-    await query.answer()
     await replace_message(message, text, markup)
 
 
-async def _own_session(query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, booking_id: int) -> SessionView | None:
+async def _own_session(uow: UnitOfWork, clock: Clock, user: User, booking_id: int, callback_answer: CallbackAnswer) -> SessionView | None:
     """The pressed session, if it is this person's; otherwise the press is answered and None comes back."""
     try:
         return await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     except BookingNotFound:
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+        callback_answer.text = _("This session was not found among yours.")
+        callback_answer.show_alert = True
         return None
 
 
 async def open_session(
-    query: CallbackQuery, message: Message, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionOpen, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
-    view = await _own_session(query, uow, clock, user, callback_data.booking_id)
+    view = await _own_session(uow, clock, user, callback_data.booking_id, callback_answer=callback_answer)
     if view is None:
         return
-    await query.answer()
     await _show_card(message, view, user, settings)
 
 
 async def calendar_again(
-    query: CallbackQuery, message: Message, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionCalendar, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     """"Add to calendar": the paid session's file again, as it stands now (its time, its room)."""
-    view = await _own_session(query, uow, clock, user, callback_data.booking_id)
+    view = await _own_session(uow, clock, user, callback_data.booking_id, callback_answer=callback_answer)
     if view is None:
         return
     if view.booking.status is not BookingStatus.PAID:
-        await query.answer(_("Only a paid session ahead goes into the calendar."), show_alert=True)
+        callback_answer.text = _("Only a paid session ahead goes into the calendar.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     document = await session_file(
         uow, view.booking, user.telegram_id, user.timezone, now=clock.now(),
         base_url=settings.meeting_base_url, public_base_url=settings.public_base_url,
@@ -126,14 +126,14 @@ async def calendar_again(
 
 
 async def ask_to_cancel(
-    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     """Say what cancelling means before it is done."""
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
         booking, terms = await cancellation_terms(uow, clock, person_id=user.telegram_id, booking_id=booking_id, version=version)
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
+        await _refused(message, refused, uow, clock, user, settings, booking_id, callback_answer=callback_answer)
         return
     side = booking.side_of(user.telegram_id)
     text = _cancel_question(
@@ -142,12 +142,11 @@ async def ask_to_cancel(
     markup = confirm_action_keyboard(
         booking_id, version, Action.CANCEL, _("Yes, cancel") if terms.free else _("Cancel anyway"), free=terms.free
     )
-    await query.answer()
     await replace_message(message, text, markup)
 
 
 async def ask_about_no_show(
-    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionAsk, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     """Say what marking a no-show means before it is done."""
     booking_id, version = callback_data.booking_id, callback_data.version
@@ -158,18 +157,17 @@ async def ask_about_no_show(
         if Action.NO_SHOW not in view.actions:
             raise BookingRefused("no_show_not_now")
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
+        await _refused(message, refused, uow, clock, user, settings, booking_id, callback_answer=callback_answer)
         return
     text = _("Mark that {name} did not come to the session on {moment}? It will count as held.").format(
         name=view.counterpart_name, moment=booking_moment(view.booking, user.timezone)
     )
     markup = confirm_action_keyboard(booking_id, version, Action.NO_SHOW, _("Yes, they did not come"))
-    await query.answer()
     await replace_message(message, text, markup)
 
 
 async def accept(
-    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change() -> None:
         await accept_request(
@@ -177,22 +175,22 @@ async def accept(
             version=callback_data.version, policy=settings.booking_policy(),
         )
 
-    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Accepted. The client is told and will pay."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Accepted. The client is told and will pay."), callback_answer=callback_answer)
 
 
 async def decline(
-    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change() -> None:
         await decline_request(
             uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
         )
 
-    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Declined. The client is told and offered other times."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Declined. The client is told and offered other times."), callback_answer=callback_answer)
 
 
 async def cancel(
-    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change() -> None:
         await cancel_booking(
@@ -200,23 +198,24 @@ async def cancel(
             version=callback_data.version, expected_free=callback_data.free,
         )
 
-    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Cancelled."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Cancelled."), callback_answer=callback_answer)
 
 
 async def no_show(
-    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    query: CallbackQuery, message: Message, callback_data: SessionDo, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
     async def change() -> None:
         await mark_no_show(
             uow, clock, therapist_id=user.telegram_id, booking_id=callback_data.booking_id, version=callback_data.version
         )
 
-    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."))
+    await _act(query, message, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."), callback_answer=callback_answer)
 
 
-async def out_of_date(query: CallbackQuery) -> None:
+async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """An action its button can no longer ask or do (a move goes through the days instead)."""
-    await query.answer(_("This button is out of date. Please pick again."), show_alert=True)
+    callback_answer.text = _("This button is out of date. Please pick again.")
+    callback_answer.show_alert = True
 
 
 # -- inside ----------------------------------------------------------------------
@@ -232,18 +231,19 @@ async def _act(
     settings: Settings,
     change: Callable[[], Awaitable[None]],
     done: str,
+    callback_answer: CallbackAnswer,
 ) -> None:
     """Do the confirmed change, say it is done and show the session as it stands now; or say why not."""
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
         await change()
     except TermsChanged as changed:
-        await _terms_changed(query, message, changed.terms, uow, clock, user, booking_id, version)
+        await _terms_changed(message, changed.terms, uow, clock, user, booking_id, version, callback_answer=callback_answer)
         return
     except (BookingNotFound, BookingChanged, BookingRefused) as refused:
-        await _refused(query, message, refused, uow, clock, user, settings, booking_id)
+        await _refused(message, refused, uow, clock, user, settings, booking_id, callback_answer=callback_answer)
         return
-    await query.answer(done)
+    callback_answer.text = done
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     await _show_card(message, view, user, settings)
 
@@ -279,27 +279,30 @@ async def _show_card(message: Message, view: SessionView, user: User, settings: 
 
 
 async def _refused(
-    query: CallbackQuery, message: Message, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int
+    message: Message, refused: Exception, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int, callback_answer: CallbackAnswer
 ) -> None:
     """Stale or forged: say so, and show the session as it stands now if it is theirs."""
     if isinstance(refused, BookingNotFound):
-        await query.answer(_("This session was not found among yours."), show_alert=True)
+        callback_answer.text = _("This session was not found among yours.")
+        callback_answer.show_alert = True
         return
     if isinstance(refused, BookingChanged):
         text = _("This session has changed since this button was made. Here is how it stands now.")
     else:
         text = _("This can no longer be done with this session. Here is how it stands now.")
-    await query.answer(text, show_alert=True)
+    callback_answer.text = text
+    callback_answer.show_alert = True
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     await _show_card(message, view, user, settings)
 
 
 async def _terms_changed(
-    query: CallbackQuery, message: Message, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int
+    message: Message, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int, callback_answer: CallbackAnswer
 ) -> None:
     """The 24-hour line passed while the person was reading: ask again, with the new terms."""
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-    await query.answer(_("What cancelling means has just changed. Please read again."), show_alert=True)
+    callback_answer.text = _("What cancelling means has just changed. Please read again.")
+    callback_answer.show_alert = True
     text = _cancel_question(
         booking_moment(view.booking, user.timezone), view.side, terms, requested=False, paid=bool(view.booking.paid_minor)
     )

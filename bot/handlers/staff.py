@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, MessageOriginUser
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -78,7 +79,6 @@ async def show_staff(message: Message, uow: UnitOfWork, settings: Settings) -> N
 
 async def back_to_list(query: CallbackQuery, message: Message, uow: UnitOfWork, settings: Settings) -> None:
     text, markup = await _staff_screen(uow, settings)
-    await query.answer()
     await message.edit_text(text, reply_markup=markup)
 
 
@@ -98,12 +98,12 @@ async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, Inlin
     return "\n".join(lines), staff_list(members)
 
 
-async def open_member(query: CallbackQuery, message: Message, callback_data: StaffOpen, uow: UnitOfWork) -> None:
+async def open_member(query: CallbackQuery, message: Message, callback_data: StaffOpen, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     person = await uow.users.get(callback_data.person)
     if person is None:
-        await query.answer(_("This person is no longer on the platform."), show_alert=True)
+        callback_answer.text = _("This person is no longer on the platform.")
+        callback_answer.show_alert = True
         return
-    await query.answer()
     await message.edit_text(**await _card(uow, person))
 
 
@@ -126,6 +126,7 @@ async def toggle_role(
     settings: Settings,
     bot: Bot,
     i18n: I18n,
+    callback_answer: CallbackAnswer,
 ) -> None:
     actor = await authority(user, uow, settings)
     role = callback_data.role
@@ -137,16 +138,18 @@ async def toggle_role(
             person = await grant_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
             done = _("{person} now has the role «{role}».")
     except UnknownPerson:
-        await query.answer(_("This person is no longer on the platform."), show_alert=True)
+        callback_answer.text = _("This person is no longer on the platform.")
+        callback_answer.show_alert = True
         return
     except (AlreadyHeld, NotHeld):
         # Someone changed the same roles a moment ago: show how things stand now.
         current = await uow.users.get(callback_data.person)
         assert current is not None
-        await query.answer(_("Their roles have just changed; here is how they stand now."), show_alert=True)
+        callback_answer.text = _("Their roles have just changed; here is how they stand now.")
+        callback_answer.show_alert = True
         await message.edit_text(**await _card(uow, current))
         return
-    await query.answer(done.format(person=person.staff_name, role=role_title(role)))
+    callback_answer.text = done.format(person=person.staff_name, role=role_title(role))
     await message.edit_text(**await _card(uow, person))
     await publish_own_commands(bot, i18n, uow, settings, person)
 
@@ -156,7 +159,6 @@ async def toggle_role(
 
 async def ask_for_person(query: CallbackQuery, message: Message, state: FSMContext) -> None:
     await state.set_state(AddingStaff.naming_person)
-    await query.answer()
     await message.answer(
         _(
             "Who should join the staff? Send their Telegram id (a number), forward a message from them, or pick them "

@@ -7,6 +7,7 @@ from decimal import Decimal
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -41,9 +42,9 @@ async def show_stats(message: Message, uow: UnitOfWork, clock: Clock, settings: 
     await message.answer(staff_text(stats, settings.default_timezone, clock.now()), reply_markup=refresh_button())
 
 
-async def refresh_stats(query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings) -> None:
+async def refresh_stats(query: CallbackQuery, uow: UnitOfWork, clock: Clock, settings: Settings, callback_answer: CallbackAnswer) -> None:
     stats = await staff_stats(uow, clock, settings.default_timezone)
-    await query.answer(_("Updated."))
+    callback_answer.text = _("Updated.")
     if isinstance(query.message, Message):
         await replace_message(query.message, staff_text(stats, settings.default_timezone, clock.now()), refresh_button())
 

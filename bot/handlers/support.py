@@ -11,6 +11,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType, ContentType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -121,26 +122,25 @@ async def person_replies(
     await acknowledge(bot, message)
 
 
-async def close(query: CallbackQuery, callback_data: SupportClose, uow: UnitOfWork, clock: Clock, user: User) -> None:
+async def close(query: CallbackQuery, callback_data: SupportClose, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer) -> None:
     try:
         ticket = await close_ticket(uow, clock, ticket_id=callback_data.ticket, staff_id=user.telegram_id)
     except UnknownTicket:
-        await query.answer(_("This ticket no longer exists: the person had their data deleted."), show_alert=True)
+        callback_answer.text = _("This ticket no longer exists: the person had their data deleted.")
+        callback_answer.show_alert = True
         return
     except AlreadyClosed as already:
         closer = await uow.users.get(already.ticket.closed_by) if already.ticket.closed_by else None
         assert already.ticket.closed_at is not None
-        await query.answer(
-            _("Ticket #{number} was already closed by {name}, {moment}.").format(
+        callback_answer.text = _("Ticket #{number} was already closed by {name}, {moment}.").format(
                 number=already.ticket.id,
                 name=closer.staff_name if closer else f"#{already.ticket.closed_by}",
                 moment=local_moment(already.ticket.closed_at, user.timezone),
-            ),
-            show_alert=True,
-        )
+            )
+        callback_answer.show_alert = True
         return
     assert ticket.closed_at is not None
-    await query.answer(_("Ticket #{number} is closed; the person has been told.").format(number=ticket.id))
+    callback_answer.text = _("Ticket #{number} is closed; the person has been told.").format(number=ticket.id)
     if isinstance(query.message, Message) and query.message.text:
         closed = _("✅ Closed by {name}, {moment}.").format(
             name=user.staff_name, moment=local_moment(ticket.closed_at, user.timezone)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
@@ -70,7 +71,6 @@ async def show_list(message: Message, uow: UnitOfWork) -> None:
 
 async def back_to_list(query: CallbackQuery, uow: UnitOfWork) -> None:
     testimonials = await uow.testimonials.in_order()
-    await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(list_text(testimonials), reply_markup=testimonial_list(testimonials))
 
@@ -95,44 +95,44 @@ def card_text(testimonial: Testimonial, number: int, total: int) -> str:
     )
 
 
-async def show_card(query: CallbackQuery, uow: UnitOfWork, testimonial_id: int, note: str | None = None) -> None:
+async def show_card(query: CallbackQuery, uow: UnitOfWork, testimonial_id: int, note: str | None = None, *, callback_answer: CallbackAnswer) -> None:
     ordered = await uow.testimonials.in_order()
     number = next((n for n, t in enumerate(ordered, start=1) if t.id == testimonial_id), None)
     if number is None:
-        await gone(query)
+        await gone(callback_answer=callback_answer)
         return
-    await query.answer(note)
+    callback_answer.text = note
     if isinstance(query.message, Message):
         await query.message.edit_text(
             card_text(ordered[number - 1], number, len(ordered)), reply_markup=testimonial_card(testimonial_id)
         )
 
 
-async def gone(query: CallbackQuery) -> None:
-    await query.answer(_("This testimonial has been removed already. Open /testimonials for the current list."), show_alert=True)
+async def gone(callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This testimonial has been removed already. Open /testimonials for the current list.")
+    callback_answer.show_alert = True
 
 
-async def open_card(query: CallbackQuery, callback_data: TestimonialOpen, uow: UnitOfWork) -> None:
-    await show_card(query, uow, callback_data.id)
+async def open_card(query: CallbackQuery, callback_data: TestimonialOpen, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
+    await show_card(query, uow, callback_data.id, callback_answer=callback_answer)
 
 
-async def move(query: CallbackQuery, callback_data: TestimonialMove, uow: UnitOfWork) -> None:
+async def move(query: CallbackQuery, callback_data: TestimonialMove, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     try:
         await move_testimonial(uow, callback_data.id, callback_data.direction)
     except UnknownTestimonial:
-        await gone(query)
+        await gone(callback_answer=callback_answer)
         return
     note = _("Moved up.") if callback_data.direction is Direction.UP else _("Moved down.")
-    await show_card(query, uow, callback_data.id, note)
+    await show_card(query, uow, callback_data.id, note, callback_answer=callback_answer)
 
 
-async def remove(query: CallbackQuery, callback_data: TestimonialRemove, uow: UnitOfWork) -> None:
+async def remove(query: CallbackQuery, callback_data: TestimonialRemove, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     testimonial = await uow.testimonials.get(callback_data.id)
     if testimonial is None:
-        await gone(query)
+        await gone(callback_answer=callback_answer)
         return
     if not callback_data.confirmed:
-        await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_text(
                 _("Remove this testimonial by {author}? Applicants will no longer see it.").format(author=testimonial.author),
@@ -142,9 +142,9 @@ async def remove(query: CallbackQuery, callback_data: TestimonialRemove, uow: Un
     try:
         await remove_testimonial(uow, testimonial.id)
     except UnknownTestimonial:
-        await gone(query)
+        await gone(callback_answer=callback_answer)
         return
-    await query.answer(_("Removed."))
+    callback_answer.text = _("Removed.")
     testimonials = await uow.testimonials.in_order()
     if isinstance(query.message, Message):
         await query.message.edit_text(list_text(testimonials), reply_markup=testimonial_list(testimonials))

@@ -63,7 +63,7 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     view = BotClient.texts_of(opened)[0]
     assert view.startswith("Заявка #1 · Olena Koval\nЕтап: першу анкету надіслано, чекає на розгляд")
     assert "✅ Практика: 5 років (потрібно щонайменше 2)." in view
-    assert opened[-1].buttons == ["📅 Запросити на співбесіду", "✖️ Відхилити", "⬅️ До черги"]
+    assert opened[-2].buttons == ["📅 Запросити на співбесіду", "✖️ Відхилити", "⬅️ До черги"]
 
     await admin.click("📅 Запросити на співбесіду")
     await admin.send("26.11 18:00")

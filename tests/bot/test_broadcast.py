@@ -52,7 +52,7 @@ async def test_a_broadcast_to_clients_reaches_everyone_but_the_one_who_blocked_t
 
     assert choice[0].text == "📣 Розсилка. Кому її надіслати?"
     assert choice[0].buttons == ["усі терапевти (2)", "усі клієнти (3)", "Кандидати на певному етапі…", "✖️ Скасувати"]
-    assert asked[-1].text.startswith("Кому: усі клієнти (3).\n\nТепер надішліть повідомлення для розсилки")
+    assert asked[-2].text.startswith("Кому: усі клієнти (3).\n\nТепер надішліть повідомлення для розсилки")
     # The preview is the very message, copied back to its author, then the question.
     assert len(preview) == 2 and isinstance(preview[0].method, CopyMessage)
     copy = preview[0].method
@@ -116,8 +116,8 @@ async def test_applicants_at_a_step_are_a_segment_of_their_own(app, make_client,
 
     await admin.send("/broadcast")
     steps = await admin.click("Applicants at a step…")
-    assert "first questionnaire sent, waiting for review (1)" in steps[-1].buttons
-    assert "interview scheduled (0)" in steps[-1].buttons
+    assert "first questionnaire sent, waiting for review (1)" in steps[-2].buttons
+    assert "interview scheduled (0)" in steps[-2].buttons
     empty = await admin.click("interview scheduled (0)")
     chosen = await admin.click("first questionnaire sent, waiting for review (1)")
     preview = await admin.send("We will answer your questionnaire within two days.")
@@ -125,7 +125,7 @@ async def test_applicants_at_a_step_are_a_segment_of_their_own(app, make_client,
     await app.courier.drain()
 
     assert BotClient.alerts(empty) == ["Nobody is in this group right now. Choose another."]
-    assert chosen[-1].text.startswith("To: applicants: first questionnaire sent, waiting for review (1).")
+    assert chosen[-2].text.startswith("To: applicants: first questionnaire sent, waiting for review (1).")
     assert len(copies_to(session, OLENA)) == 1
     assert copies_to(session, PETRO) == []
 

@@ -104,7 +104,7 @@ async def test_sessions_inside_a_new_vacation_are_kept_or_cancelled_free_one_by_
     await iryna.send("29.11.2026")
     saved = await iryna.click("Пропустити")
 
-    listing = saved[-1]
+    listing = saved[-2]
     assert listing.text == (
         "Ці сесії забронювали раніше, і вони припадають на вашу відпустку 26 листопада 2026 – 29 листопада 2026. Для кожної "
         "оберіть: залишити чи скасувати. Скасування нічого не коштує клієнтові: йому повідомимо й запропонуємо інший "
@@ -123,11 +123,11 @@ async def test_sessions_inside_a_new_vacation_are_kept_or_cancelled_free_one_by_
     kept = await iryna.click("✅ Залишити Пт, 27 лист., 11:00 · Petro")
 
     assert BotClient.alerts(cancelled) == ["Скасовано. Клієнтові повідомлено й запропоновано інший час."]
-    assert cancelled[-1].text.endswith("\n✖️ Скасовано: Чт, 26 лист., 12:00 · Olena")
-    assert cancelled[-1].buttons == ["✖️ Скасувати Пт, 27 лист., 11:00 · Petro", "✅ Залишити Пт, 27 лист., 11:00 · Petro"]
+    assert cancelled[-2].text.endswith("\n✖️ Скасовано: Чт, 26 лист., 12:00 · Olena")
+    assert cancelled[-2].buttons == ["✖️ Скасувати Пт, 27 лист., 11:00 · Petro", "✅ Залишити Пт, 27 лист., 11:00 · Petro"]
     assert BotClient.alerts(kept) == ["Залишено."]
-    assert kept[-1].text.endswith("\n✅ Залишено: Пт, 27 лист., 11:00 · Petro\n\nУсе вирішено.")
-    assert kept[-1].buttons == []
+    assert kept[-2].text.endswith("\n✅ Залишено: Пт, 27 лист., 11:00 · Petro\n\nУсе вирішено.")
+    assert kept[-2].buttons == []
 
     olena_now = await stored(app, olena_paid.id)
     assert (olena_now.status, olena_now.refund_due_minor) == (BookingStatus.CANCELLED_IN_TIME, 120_000)
@@ -150,7 +150,7 @@ async def test_sessions_inside_a_new_vacation_are_kept_or_cancelled_free_one_by_
     petro = make_client(PETRO, "Petro")
     await petro.send("/start t_iryna")
     days = await petro.click("📅 Обрати час")
-    assert days[-1].buttons[:3] == ["Ср, 25 лист.", "Пн, 30 лист.", "Вт, 1 груд."]
+    assert days[-2].buttons[:3] == ["Ср, 25 лист.", "Пн, 30 лист.", "Вт, 1 груд."]
 
 
 async def test_a_request_inside_a_vacation_is_declined_and_the_client_offered_other_times(app, session, make_client):
@@ -166,7 +166,7 @@ async def test_a_request_inside_a_vacation_is_declined_and_the_client_offered_ot
     await iryna.send("2.12.2026")
     await iryna.send("2.12.2026")
     saved = await iryna.click("Пропустити")
-    assert "• Ср, 2 груд., 11:00 · Petro — ⏳ чекає на відповідь терапевта" in saved[-1].text
+    assert "• Ср, 2 груд., 11:00 · Petro — ⏳ чекає на відповідь терапевта" in saved[-2].text
 
     mark = len(session.calls)
     await iryna.click("✖️ Скасувати Ср, 2 груд., 11:00 · Petro")
@@ -188,19 +188,19 @@ async def test_whether_the_profile_shows_during_a_vacation_is_her_choice(app, ma
     saved = await iryna.click("Пропустити")
     hidden = await petro.send("/find")
 
-    shown = await iryna.click("👁 Показувати профіль під час відпусток", in_reply=saved[1])
+    shown = await iryna.click("👁 Показувати профіль під час відпусток", in_reply=saved[0])
     listed = await petro.send("/find")
     days = await petro.click("Iryna Kovalenko · 1 200 ₴")
     slots = await petro.click("📅 Обрати час")
 
-    assert saved[1].buttons[0] == "👁 Показувати профіль під час відпусток"
+    assert saved[0].buttons[0] == "👁 Показувати профіль під час відпусток"
     assert "Iryna" not in hidden[0].text
     assert BotClient.alerts(shown) == ["Збережено."]
-    assert "але ваш профіль лишається в каталозі" in shown[-1].text
+    assert "але ваш профіль лишається в каталозі" in shown[-2].text
     assert (await profile_of(app)).hide_during_vacation is False
     assert "Знайдено: 1" in listed[0].text
     assert "Найближчий вільний час: вт, 1 грудня, 10:00 (Київ, UTC+2)" in BotClient.texts_of(days)[0]
-    assert slots[-1].buttons[0] == "Вт, 1 груд."
+    assert slots[-2].buttons[0] == "Вт, 1 груд."
 
 
 async def test_dates_and_note_change_an_ongoing_vacation_ends_and_past_ones_are_kept(app, make_client, clock):
@@ -217,10 +217,10 @@ async def test_dates_and_note_change_an_ongoing_vacation_ends_and_past_ones_are_
     await iryna.click("📝 Змінити нотатку")
     noted = await iryna.send("Конференція у Львові")
     clock.advance(DAY)  # Wednesday: the vacation is under way
-    await iryna.click("📅 Змінити дати", in_reply=card[-1])
+    await iryna.click("📅 Змінити дати", in_reply=card[-2])
     kept_start = await iryna.send("24.11.2026")
     longer = await iryna.send("29.11.2026")
-    assert card[-1].buttons == ["📅 Змінити дати", "📝 Змінити нотатку", "🗑 Видалити", "« Відпустки"]
+    assert card[-2].buttons == ["📅 Змінити дати", "📝 Змінити нотатку", "🗑 Видалити", "« Відпустки"]
     assert noted[0].text == "✅ Нотатку збережено.\n\n🏖 Відпустка: 24 листопада 2026 – 27 листопада 2026\nНотатка: Конференція у Львові"
     assert answers(kept_start)[0].startswith("Початок — 24 листопада 2026.")  # an ongoing vacation keeps its start
     assert longer[0].text.startswith("✅ Тепер відпустка триває 24 листопада 2026 – 29 листопада 2026.")
@@ -230,13 +230,13 @@ async def test_dates_and_note_change_an_ongoing_vacation_ends_and_past_ones_are_
     await iryna.click("✏️ 24 листопада 2026 – 29 листопада 2026")
     asked = await iryna.click("🗑 Видалити")
     ended = await iryna.click("Так, видалити")
-    assert asked[-1].text.startswith("Завершити цю відпустку зараз?")
+    assert asked[-2].text.startswith("Завершити цю відпустку зараз?")
     assert BotClient.alerts(ended) == ["Відпустку завершено."]
     assert await vacation_rows(app) == [(vacation_id, "2026-11-24", "2026-11-24", "Конференція у Львові")]
-    assert "Минулі (зберігаються як були):\n• 24 листопада 2026 · Конференція у Львові" in ended[-1].text
+    assert "Минулі (зберігаються як були):\n• 24 листопада 2026 · Конференція у Львові" in ended[-2].text
 
     # a past vacation can be read, not changed: its old buttons are refused
-    stale = await iryna.click("📝 Змінити нотатку", in_reply=card[-1])
+    stale = await iryna.click("📝 Змінити нотатку", in_reply=card[-2])
     assert BotClient.alerts(stale) == ["Ця відпустка вже минула; минулі відпустки зберігаються як були."]
 
     # an upcoming one is removed outright

@@ -138,10 +138,10 @@ async def test_several_options_are_ticked_in_place_and_need_at_least_one(client)
     tick_pl = await client.press(Answer(form=Form.FIRST, key="languages", value="pl").pack())
 
     def ticked(replies):
-        markup = replies[-1].method.reply_markup
+        markup = replies[-2].method.reply_markup
         return [b.callback_data.rsplit(":", 1)[-1] for row in markup.inline_keyboard for b in row if b.text.startswith("✅ ")]
 
-    assert isinstance(untick_uk[-1].method, EditMessageReplyMarkup)  # redrawn in place, not sent again
+    assert isinstance(untick_uk[-2].method, EditMessageReplyMarkup)  # redrawn in place, not sent again
     assert ticked(untick_uk) == ["en"]
     assert BotClient.alerts(refused) == ["Оберіть хоча б один варіант."]
     assert ticked(tick_pl) == ["pl"]
@@ -160,14 +160,14 @@ async def test_the_summary_shows_every_answer_and_the_requirement_check_and_an_e
     assert "заявку можуть відхилити з причин, позначених ❌" in text
 
     editing = await client.click("✏️ Місто")
-    assert "⬅️ Назад до підсумку" in editing[-1].buttons
+    assert "⬅️ Назад до підсумку" in editing[-2].buttons
     edited = await client.send("Київ")
     assert "• Місто: Київ" in BotClient.texts_of(edited)[0]
 
     sent = await client.click("📨 Надіслати анкету")
     assert BotClient.texts_of(sent)[0].startswith("Дякуємо! Анкету надіслано.")
     assert "Зазвичай це займає до 2 робочих днів." in BotClient.texts_of(sent)[0]
-    assert sent[-1].buttons == ["📍 Моя заявка", "📋 Вимоги", "⚙️ Налаштування", "🆘 Допомога"]
+    assert sent[-2].buttons == ["📍 Моя заявка", "📋 Вимоги", "⚙️ Налаштування", "🆘 Допомога"]
     row = await application_row(app, client.user_id)
     assert (row.step, row.first_answers["city"], row.first_answers["practice_years"]) == ("submitted", "Київ", 1)
     assert [m.recipient_id for m in await timed(app, "vetting.submitted")] == []  # the admin never started the bot

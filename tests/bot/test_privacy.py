@@ -123,7 +123,7 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
     confirm = await olena.click("🗑 Видалити мої дані")
     done = await olena.click("Так, видалити все")
 
-    assert confirm[-1].text.startswith("Видалити ваші дані? Цю дію не можна скасувати.")
+    assert confirm[-2].text.startswith("Видалити ваші дані? Цю дію не можна скасувати.")
     final = [r.method for r in done if isinstance(r.method, SendMessage)][-1]
     assert isinstance(final.reply_markup, ReplyKeyboardRemove)
     assert final.text.splitlines()[:7] == [
@@ -174,7 +174,7 @@ async def test_deletion_waits_while_a_session_is_ahead(app, make_client):
     await olena.send("/mydata")
     refused = await olena.click("🗑 Видалити мої дані")
 
-    assert refused[-1].text == (
+    assert refused[-2].text == (
         "Поки що ваші дані видалити не можна:\n"
         "• 1 сесія ще попереду. Спершу скасуйте її (за 24 години чи раніше до початку це безкоштовно, "
         "а оплачену сесію повернемо).\n"
@@ -195,7 +195,7 @@ async def test_deletion_waits_while_a_refund_is_on_its_way(app, make_client):
     await olena.send("/mydata")
     refused = await olena.click("🗑 Видалити мої дані")
 
-    assert refused[-1].text.splitlines()[1] == (
+    assert refused[-2].text.splitlines()[1] == (
         "• 1 грошове питання ще не завершене (повернення вам, виплата вам або сума, яку ви маєте повернути). "
         "Щойно його буде залагоджено, ваші дані можна буде видалити."
     )
@@ -211,7 +211,7 @@ async def test_an_old_confirmation_or_a_change_of_mind_deletes_nothing(app, make
     expired = await anna.click("Yes, delete everything")
     kept = await anna.click("No, keep my data")
 
-    assert confirm[-1].text.startswith("Delete your data? This cannot be undone.")
+    assert confirm[-2].text.startswith("Delete your data? This cannot be undone.")
     assert BotClient.alerts(expired) == ["This confirmation has expired. Open /mydata to start again."]
     assert BotClient.texts_of(kept) == ["Nothing was deleted. /mydata is always here."]
     async with app.sessions() as db:

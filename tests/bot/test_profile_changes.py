@@ -100,16 +100,16 @@ async def test_an_edit_is_checked_waits_for_approval_and_is_applied_when_approve
     listed = await boss.send("/profile_changes")
     card = await boss.click("Iryna Kovalenko · Про себе")
     assert listed[0].text == "✏️ Зміни профілів, що чекають схвалення: 1. Спершу найдавніші; відкрийте, щоб ухвалити рішення."
-    assert card[-1].text.startswith(f"✏️ Iryna Kovalenko ({IRYNA}) пропонує зміну «Про себе». Надіслано вт, 24 листопада, 10:00 (Київ, UTC+2).")
-    assert f"Зараз:\nI help adults with anxiety and with the weight of loss.\n\nЗапропоновано:\n{ABOUT}" in card[-1].text
-    assert card[-1].buttons == ["✅ Схвалити", "✖️ Відхилити", "« Усі зміни"]
+    assert card[-2].text.startswith(f"✏️ Iryna Kovalenko ({IRYNA}) пропонує зміну «Про себе». Надіслано вт, 24 листопада, 10:00 (Київ, UTC+2).")
+    assert f"Зараз:\nI help adults with anxiety and with the weight of loss.\n\nЗапропоновано:\n{ABOUT}" in card[-2].text
+    assert card[-2].buttons == ["✅ Схвалити", "✖️ Відхилити", "« Усі зміни"]
 
     mark = len(session.calls)
     approved = await boss.click("✅ Схвалити")
     await deliver(app)
 
     assert BotClient.alerts(approved) == ["Схвалено: тепер клієнти це бачать. Терапевтові повідомлено."]
-    assert approved[-1].text.endswith("\n\n✅ Ви схвалили.") and approved[-1].buttons == []
+    assert approved[-2].text.endswith("\n\n✅ Ви схвалили.") and approved[-2].buttons == []
     assert (await profile_of(app)).about == ABOUT
     assert sent_to(session, IRYNA, mark) == ["✅ Вашу зміну «Про себе» схвалено: тепер клієнти бачать її у вашому профілі."]
     assert await changes(app) == [("about", ABOUT, "approved", ADMIN_ID, None)]
@@ -143,7 +143,7 @@ async def test_a_community_manager_rejects_with_a_note_and_the_therapist_reads_i
     price_prompt = "Нова ціна за сесію в гривнях (100–20 000), наприклад 1300. Зараз — 1 200 ₴. /cancel — зупинити."
     assert answers(words) == ["Будь ласка, введіть ціле число гривень від 100 до 20000, наприклад 1300.\n\n" + price_prompt]
     assert answers(too_cheap)[0].startswith("Будь ласка, введіть ціле число гривень від 100 до 20000")
-    assert "Зараз:\n1 200 ₴\n\nЗапропоновано:\n1 500 ₴" in card[-1].text
+    assert "Зараз:\n1 200 ₴\n\nЗапропоновано:\n1 500 ₴" in card[-2].text
     assert answers(asked)[0].startswith("Iryna Kovalenko: чому не схвалити зміну «Ціна»?")
     assert answers(stray) == ["Будь ласка, напишіть коментар текстом або натисніть «Відхилити без коментаря»."]
     assert answers(done)[0] == "✖️ Iryna Kovalenko: зміну «Ціна» відхилено. Терапевт отримав повідомлення разом із вашим коментарем."
@@ -158,7 +158,7 @@ async def test_a_community_manager_rejects_with_a_note_and_the_therapist_reads_i
     ]
     assert await audit(app) == [(STAFFER, "profile.change_rejected", IRYNA)]
     # Decided once: the card's old buttons only say so.
-    again = await maria.click("✅ Схвалити", in_reply=card[-1])
+    again = await maria.click("✅ Схвалити", in_reply=card[-2])
     assert BotClient.alerts(again) == ["Цю зміну вже відхилено."]
     assert (await profile_of(app)).price_minor == 120_000
 
@@ -168,14 +168,14 @@ async def test_topics_are_ticked_a_photo_sent_and_a_newer_proposal_replaces_the_
     boss = await admin(app, make_client)
     await iryna.send("/profile")
     picker = await iryna.click("💬 Теми")
-    assert picker[-1].buttons[:2] == ["✓ Тривога", "Депресія"]
+    assert picker[-2].buttons[:2] == ["✓ Тривога", "Депресія"]
     await iryna.click("✓ Тривога")
     await iryna.click("✓ Горе і втрата")
     nothing = await iryna.click("✅ Готово: надіслати на схвалення")
     await iryna.click("Травма")
     typed = await iryna.send("ще депресія")
     sent = await iryna.click("✅ Готово: надіслати на схвалення")
-    closed = await iryna.click("Депресія", in_reply=picker[-1])
+    closed = await iryna.click("Депресія", in_reply=picker[-2])
 
     assert BotClient.alerts(nothing) == ["Оберіть, будь ласка, хоча б один варіант."]
     assert answers(typed) == ["Будь ласка, позначте кнопками, а тоді натисніть «Готово»."]
@@ -201,12 +201,12 @@ async def test_topics_are_ticked_a_photo_sent_and_a_newer_proposal_replaces_the_
 
     await boss.send("/profile_changes")
     photo_card = await boss.click("Iryna Kovalenko · Фото")
-    assert isinstance(photo_card[-1].method, SendPhoto) and photo_card[-1].method.photo == "new-portrait"
-    assert photo_card[-1].text.endswith("Вище — запропоноване фото. Зараз у профілі: без фото.")
-    approved = await boss.click("✅ Схвалити", in_reply=photo_card[-1])
+    assert isinstance(photo_card[-2].method, SendPhoto) and photo_card[-2].method.photo == "new-portrait"
+    assert photo_card[-2].text.endswith("Вище — запропоноване фото. Зараз у профілі: без фото.")
+    approved = await boss.click("✅ Схвалити", in_reply=photo_card[-2])
     assert any(isinstance(reply.method, EditMessageCaption) for reply in approved)
     assert (await profile_of(app)).photo_file_id == "new-portrait"
-    assert approved[-1].text.startswith("✏️ Зміни профілів, що чекають схвалення: 1.")  # the next one waits
+    assert approved[-2].text.startswith("✏️ Зміни профілів, що чекають схвалення: 1.")  # the next one waits
 
     await boss.click("Iryna Kovalenko · Теми")
     await boss.click("✖️ Відхилити")

@@ -122,14 +122,14 @@ async def test_a_therapist_as_clients_see_them_and_where_their_profile_stands(ap
         "Змін профілю чекають на схвалення: 0\n"
         "🎥 Власна відеокімната: немає (сесії відбуваються на відеосервісі платформи, якщо він є)"
     )
-    assert opened[-1].buttons == ["⏸ Призупинити нових клієнтів", "🙈 Приховати профіль", "« Усі терапевти"]
+    assert opened[-2].buttons == ["⏸ Призупинити нових клієнтів", "🙈 Приховати профіль", "« Усі терапевти"]
 
 
 async def test_pausing_asks_first_then_tells_the_therapist_and_is_logged(app, make_client, session):
     await three_therapists(app)
     admin = make_client(ADMIN_ID, "Admin")
     await admin.send("/therapists")
-    card = (await admin.click("Iryna Kovalenko"))[-1]
+    card = (await admin.click("Iryna Kovalenko"))[-2]
 
     asked = await admin.click("⏸ Призупинити нових клієнтів", in_reply=card)
     kept = await admin.click("« Ні, назад", in_reply=edited(asked))
@@ -158,7 +158,7 @@ async def test_hiding_and_showing_again_each_reach_the_therapist_in_their_langua
     await add_therapist(app, IRYNA, "Iryna Kovalenko", locale="en")
     admin = make_client(ADMIN_ID, "Admin", language_code="en")
     await admin.send("/therapists")
-    card = (await admin.click("Iryna Kovalenko"))[-1]
+    card = (await admin.click("Iryna Kovalenko"))[-2]
 
     asked = await admin.click("🙈 Hide the profile", in_reply=card)
     hidden = await admin.click("🙈 Yes, hide", in_reply=edited(asked))
@@ -201,8 +201,8 @@ async def test_publishing_pending_profile_changes_applies_them_and_tells_the_the
     await admin.send("/therapists")
     opened = await admin.click("Iryna Kovalenko")
 
-    assert "Profile changes waiting for approval: 1" in opened[-1].text
-    asked = await admin.click("✅ Publish pending changes (1)", in_reply=opened[-1])
+    assert "Profile changes waiting for approval: 1" in opened[-2].text
+    asked = await admin.click("✅ Publish pending changes (1)", in_reply=opened[-2])
     published = await admin.click("✅ Yes, publish", in_reply=edited(asked))
     nothing_left = await admin.press(f"rsa:{IRYNA}:publish:0")
     await app.courier.drain()

@@ -1,0 +1,33 @@
+"""Every button press is answered once: by its handler's `callback_answer`, after the handler returned."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+
+class AnswerAfterSuccess(CallbackAnswerMiddleware):
+    """aiogram's answer middleware, except that a handler that raised is not answered.
+
+    Telegram takes one answer a query: answered on a failure, the press would never show the errors
+    router's apology alert, and an update handled again (a refused write, the inbox's next try) would answer twice.
+    """
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        answer = data["callback_answer"] = self.construct_callback_answer(properties=get_flag(data, "callback_answer"))
+        if answer.answered and not answer.disabled:
+            await self.answer(event, answer)  # the handler's flag asks for it before the handler's work
+        result = await handler(event, data)
+        if not answer.answered and not answer.disabled:
+            await self.answer(event, answer)
+        return result
