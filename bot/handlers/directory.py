@@ -35,7 +35,6 @@ from core.therapists import TherapistProfile
 from core.usecases.booking import own_booking_at
 from core.usecases.directory import (
     PAGE_SIZE,
-    Filters,
     TherapistUnavailable,
     find_therapists,
     listed_therapist,
@@ -198,7 +197,7 @@ async def _results(
     head = _("🔎 Find a therapist\n{topic} · {approach}\n{language} · {price}").format(
         **shown
     )
-    if not page.found and search.filters() == Filters():
+    if not page.found and not search.filters().narrowed:
         body = _("No therapist is taking new clients right now. Please look in again soon.")
     elif not page.found:
         body = _("No one matches all of these filters. Try loosening one of them.")

@@ -7,7 +7,7 @@ answers it as a button that no longer works.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field, model_validator
@@ -20,6 +20,19 @@ SmallId = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class ButtonData(CallbackData, prefix="data"):
+    # Fields appended after buttons of this kind were already in people's chats: a button packed before them
+    # reads them as their defaults, so an old message's buttons keep working.
+    added_later: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        parts = value.split(cls.__separator__)
+        names = list(cls.model_fields)
+        short = len(names) + 1 - len(parts)
+        if 0 < short and set(names[-short:]) <= set(cls.added_later):
+            value = cls.__separator__.join([*parts, *(str(cls.model_fields[name].default) for name in names[-short:])])
+        return super().unpack(value)
+
     @model_validator(mode="after")
     def _numbers_fit(self) -> Any:
         for name in type(self).model_fields:

@@ -17,15 +17,18 @@ FIELDS = ("topic", "approach", "language", "price")
 
 
 class Search(ButtonData, prefix="fs"):
+    added_later = ("without",)
+
     topic: str = ""
     approach: str = ""
     language: str = ""
     price: int = ANY
     page: int = 0
+    without: int = 0  # a therapist left out (the one who declined); 0: nobody
 
     def filters(self) -> Filters:
         price_band = self.price if 0 <= self.price < len(PRICE_BANDS) else None
-        return Filters(self.topic or None, self.approach or None, self.language or None, price_band)
+        return Filters(self.topic or None, self.approach or None, self.language or None, price_band, self.without or None)
 
     def with_field(self, field: str, value: str | int) -> Search:
         return self.model_copy(update={field: value, "page": 0})
@@ -34,14 +37,17 @@ class Search(ButtonData, prefix="fs"):
 class SearchFilter(ButtonData, prefix="ff"):
     """Open the choices of one filter, keeping the others."""
 
+    added_later = ("without",)
+
     field: str
     topic: str = ""
     approach: str = ""
     language: str = ""
     price: int = ANY
+    without: int = 0
 
     def search(self) -> Search:
-        return Search(topic=self.topic, approach=self.approach, language=self.language, price=self.price)
+        return Search(topic=self.topic, approach=self.approach, language=self.language, price=self.price, without=self.without)
 
 
 class OpenProfile(ButtonData, prefix="tp"):
@@ -88,7 +94,7 @@ def results_keyboard(search: Search, page: list[TherapistProfile], pages: int) -
     buttons = [
         InlineKeyboardButton(
             text=shown[field],
-            callback_data=SearchFilter(field=field, **current).pack(),
+            callback_data=SearchFilter(field=field, without=search.without, **current).pack(),
         )
         for field in FIELDS
     ]
@@ -142,12 +148,16 @@ def other_times_keyboard(therapist_id: int | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def other_therapists_keyboard(topics: tuple[str, ...], therapist_id: int | None) -> InlineKeyboardMarkup:
-    """After a declined request: the directory filtered by each topic the client chose, then another time."""
+def other_therapists_keyboard(topics: tuple[str, ...], therapist_id: int, *, other_times: bool) -> InlineKeyboardMarkup:
+    """After a declined request: the directory filtered by each topic the client chose, without the therapist who
+    declined; then another time with them, if they still take clients."""
     builder = InlineKeyboardBuilder()
     for topic in topics:
-        builder.button(text=_("🔎 Therapists: {topic}").format(topic=label(TOPICS, topic)), callback_data=Search(topic=topic))
-    if therapist_id is not None:
+        builder.button(
+            text=_("🔎 Therapists: {topic}").format(topic=label(TOPICS, topic)),
+            callback_data=Search(topic=topic, without=therapist_id),
+        )
+    if other_times:
         builder.button(text=_("📅 Other times"), callback_data=Days(therapist_id=therapist_id))
     builder.adjust(1)
     return builder.as_markup()

@@ -157,7 +157,7 @@ class Declined(BookingKind):
                     "😔 {therapist} cannot take the session on {moment}. Other therapists work with what you "
                     "would like to work on, or another time may suit you:"
                 ).format(therapist=scene.therapist, moment=scene.at()), other_therapists_keyboard(
-                    scene.booking.topics, scene.booking.therapist_id if scene.therapist_listed else None
+                    scene.booking.topics, scene.booking.therapist_id, other_times=scene.therapist_listed
                 )
             return _(
                 "😔 {therapist} cannot take the session on {moment}. Another time or another therapist may suit you:"

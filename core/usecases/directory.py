@@ -43,6 +43,13 @@ class Filters:
     approach: str | None = None
     language: str | None = None
     price_band: int | None = None  # an index into PRICE_BANDS
+    # The therapist who has just declined the client: "other therapists" leaves them out.
+    leaving_out: int | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether the client narrowed the directory at all (leaving one therapist out does not count)."""
+        return (self.topic, self.approach, self.language, self.price_band) != (None, None, None, None)
 
     @property
     def price_range(self) -> tuple[int | None, int | None]:

@@ -241,6 +241,8 @@ def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElem
             conditions.append(
                 exists(tagged.where(TherapistTagRow.therapist_id == T.telegram_id)) if paging else T.telegram_id.in_(tagged)
             )
+    if filters.leaving_out is not None:
+        conditions.append(T.telegram_id != filters.leaving_out)
     low, high = filters.price_range
     if low is not None:
         conditions.append(T.price_minor >= low)

@@ -176,8 +176,13 @@ async def test_a_declined_client_is_offered_therapists_with_those_topics_and_ask
     offer = newcomer.last_with_button("🔎 Therapists: Grief and loss")
     assert offer.buttons == ["🔎 Therapists: Grief and loss", "📅 Other times"]
     found = BotClient.texts_of(await newcomer.click("🔎 Therapists: Grief and loss"))[0]
-    assert "Maksym Bondar" in found
+    assert "Found: 1" in found and "Maksym Bondar" in found
+    assert "Iryna" not in found  # she works with grief too, but has just declined
     assert newcomer.last_with_button("Maksym Bondar · ₴1,200")
+    # widening the search still leaves her out, until the client clears it
+    await newcomer.click("Topic: Grief and loss")
+    widened = BotClient.texts_of(await newcomer.click("Any topic"))[0]
+    assert "Found: 1" in widened and "Iryna" not in widened
 
     # asking Iryna again for another time: what was chosen is ticked, the note offered again
     await newcomer.click("📅 Other times", in_reply=offer)

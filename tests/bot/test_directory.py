@@ -150,3 +150,14 @@ async def test_forged_buttons_are_answered_not_obeyed(app, make_client):
 
     assert BotClient.alerts(hidden) == ["Цей терапевт зараз не приймає нових клієнтів."]
     assert BotClient.alerts(odd_filter) == ["Ця кнопка вже застаріла. Будь ласка, оберіть ще раз."]
+
+
+async def test_a_directory_button_sent_before_a_field_was_added_still_works(app, make_client):
+    await add_therapist(app, IRYNA, "Iryna Kovalenko")
+    petro = make_client(PETRO, "Petro")
+
+    listed = BotClient.texts_of(await petro.press("fs:grief::::-1:0"))  # a list's page button of 2 December
+    choices = await petro.press("ff:language:grief:::-1")
+
+    assert "Iryna Kovalenko" in listed[0]
+    assert choices[-2].buttons[:2] == ["Будь-яка мова", "Українська"]  # the language choices, the topic kept
