@@ -20,13 +20,13 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message, TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import cabinet_gate
 from bot.commands import publish_commands_for
+from bot.middlewares.callback_answer import refuse
 from bot.settings import Settings
 from core.ports import UnitOfWork
 from core.staff import Authority, Permission
@@ -107,12 +107,7 @@ async def _refuse(event: TelegramObject, data: dict[str, Any], *, staff: bool) -
         if staff
         else _("This is for the platform's staff.")
     )
-    if isinstance(event, CallbackQuery):
-        answer: CallbackAnswer = data["callback_answer"]  # answered by bot/middlewares/callback_answer.py
-        answer.text = text
-        answer.show_alert = True
-    elif isinstance(event, Message):
-        await event.answer(text)
+    await refuse(event, data, text)
 
 
 async def publish_console_commands(bot: Bot, i18n: I18n, uow: UnitOfWork, settings: Settings) -> None:

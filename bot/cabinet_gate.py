@@ -12,10 +12,10 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
-from aiogram.types import CallbackQuery, Message, TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import TelegramObject
 from aiogram.utils.i18n import gettext as _
 
+from bot.middlewares.callback_answer import refuse
 from core.usecases.cabinet import NoCabinet, cabinet_of
 from core.users import Role, User
 
@@ -53,12 +53,7 @@ async def admitted(event: TelegramObject, data: dict[str, Any]) -> bool:
     if state is not None:
         await leave_cabinet_steps(state)  # a step of a cabinet they no longer have
     text = _refusal(user)
-    if isinstance(event, CallbackQuery):
-        answer: CallbackAnswer = data["callback_answer"]  # answered by bot/middlewares/callback_answer.py
-        answer.text = text
-        answer.show_alert = True
-    elif isinstance(event, Message):
-        await event.answer(text)
+    await refuse(event, data, text)
     return False
 
 

@@ -9,6 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.paging import ListPage
+from bot.middlewares.callback_answer import alert
 from core.paging import Page
 
 
@@ -37,5 +38,4 @@ def answer_turn(answer: CallbackAnswer, pressed: ListPage, page: Page[Any]) -> N
     version) gets the list as it stands now, and is told so.
     """
     if pressed.version != page.version or pressed.page != page.number:
-        answer.text = _("This list has changed since; here it is as it stands now.")
-        answer.show_alert = True
+        alert(answer, _("This list has changed since; here it is as it stands now."))

@@ -45,6 +45,7 @@ from bot.keyboards.booking import (
     times_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
@@ -132,8 +133,7 @@ async def show_times(
     except _Stop:
         return
     except ValueError:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
     that_day = group_by_local_day(free, user.timezone).get(day, [])
@@ -157,8 +157,7 @@ async def show_confirmation(
     except _Stop:
         return
     except (ValueError, OverflowError, OSError):
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     policy = settings.booking_policy()
     free = await free_times(uow, clock, therapist, policy, moving=moving)
@@ -188,8 +187,7 @@ async def book(
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     screen = _Screen(message, callback_answer)
     if callback_data.booking_id:
@@ -353,8 +351,7 @@ async def toggle_topic(
         return
     therapist, draft = found
     if callback_data.topic not in therapist.topics:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     draft.topics = list(chosen_topics(therapist.topics, toggled(draft.topics, callback_data.topic)))
     await _keep(state, draft)
@@ -370,8 +367,7 @@ async def topics_done(
         return
     therapist, draft = found
     if not draft.topics:
-        callback_answer.text = _("Please choose at least one topic: tap it, then «Done».")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Please choose at least one topic: tap it, then «Done»."))
         return
     await _ask_note(_Screen(message, callback_answer), state, therapist, draft)
 
@@ -507,8 +503,7 @@ async def telegram_name_chosen(
     naming = (await state.get_data()).get("naming") or {}
     name = _telegram_name(user)
     if naming != {"therapist_id": callback_data.therapist_id, "at": callback_data.at} or name is None:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await choose_display_name(uow, user, name)
     await _named(_Screen(message, callback_answer), state, uow, clock, user, settings, callback_data.therapist_id, callback_data.at)
@@ -627,8 +622,7 @@ class _Screen:
         if self.answer is None:
             await self.message.answer(text)
         else:
-            self.answer.text = text
-            self.answer.show_alert = True
+            alert(self.answer, text)
 
 
 async def _request_in_hand(
@@ -637,8 +631,7 @@ async def _request_in_hand(
     """The request this button is about, if it is the one being made; the person is told when it is not."""
     draft = await _draft(state, therapist_id)
     if draft is None or not draft.matches(therapist_id, at):
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return None
     try:
         therapist, _moving = await _subject(query, uow, clock, user, therapist_id, 0, 0, callback_answer=callback_answer)
@@ -736,8 +729,7 @@ async def _subject(
 
 
 async def _refuse(refused: Exception, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _refusal(refused)
-    callback_answer.show_alert = True
+    alert(callback_answer, _refusal(refused))
 
 
 def _refusal(refused: Exception) -> str:

@@ -30,6 +30,7 @@ from bot.keyboards.broadcast import (
     report_buttons,
     segments,
 )
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.applications import step_name
 from core.applications import Step
@@ -99,13 +100,11 @@ async def choose_segment(
     try:
         segment = Segment.parse(callback_data.code)
     except ValueError:
-        callback_answer.text = _("This button is out of date. Start again with /broadcast.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Start again with /broadcast."))
         return
     count = await audience_size(uow, segment, author_id=user.telegram_id)
     if count == 0:
-        callback_answer.text = _("Nobody is in this group right now. Choose another.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Nobody is in this group right now. Choose another."))
         return
     await state.set_state(BroadcastFlow.composing)
     await state.set_data({"segment": segment.code})
@@ -181,12 +180,10 @@ async def confirm(
             from_chat_id=data["from_chat_id"], message_id=data["message_id"],
         )
     except DuplicateBroadcast:
-        callback_answer.text = _("This message has already been broadcast to this group.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This message has already been broadcast to this group."))
         return
     except NobodyToTell:
-        callback_answer.text = _("Nobody is in this group any more; nothing was sent. /broadcast starts again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Nobody is in this group any more; nothing was sent. /broadcast starts again."))
         return
     callback_answer.text = _("Sent to the delivery queue.")
     if isinstance(query.message, Message):
@@ -206,6 +203,5 @@ async def stop(message: Message, state: FSMContext) -> None:
 
 
 async def _stale(callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This preview is no longer current: it was sent, cancelled or replaced. /broadcast starts a new one.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This preview is no longer current: it was sent, cancelled or replaced. /broadcast starts a new one."))
 

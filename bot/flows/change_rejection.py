@@ -13,6 +13,7 @@ from bot import access
 from bot.access import HasPermission
 from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
 from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.cabinet import field_name
 from core.clock import Clock
@@ -52,8 +53,7 @@ async def ask_note(
         review = await under_review(uow, callback_data.id)
         check_decidable(await access.authority(user, uow, settings), review.change)
     except ChangeNotFound:
-        callback_answer.text = _("There is no such change.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such change."))
         return
     except ChangeRefused as refused:
         await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
@@ -73,8 +73,7 @@ async def reject_plainly(
     try:
         await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=callback_data.id, note=None)
     except ChangeNotFound:
-        callback_answer.text = _("There is no such change.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such change."))
         return
     except ChangeRefused as refused:
         await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, StepAction, decline_confirm
+from bot.middlewares.callback_answer import alert
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from bot.views.applications import decline_template, polite_decline, step_name
@@ -90,8 +91,7 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
     except (WrongStep, ApplicationNotFound) as error:
         await state.clear()
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step)
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
         return
     await state.clear()
     await message.edit_reply_markup(reply_markup=None)
@@ -101,8 +101,7 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
 
 
 async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This button is out of date. Please pick again.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This button is out of date. Please pick again."))
 
 
 async def not_text(message: Message) -> None:

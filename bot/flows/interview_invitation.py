@@ -23,6 +23,7 @@ from bot.keyboards.vetting import (
     invitation_confirm,
     invitation_times_done,
 )
+from bot.middlewares.callback_answer import alert
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from bot.views.applications import step_name
@@ -146,8 +147,7 @@ async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> N
 
 async def times_done(query: CallbackQuery, message: Message, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     if not (await state.get_data()).get("times"):
-        callback_answer.text = _("Send at least one time first.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Send at least one time first."))
         return
     await state.set_state(InvitationFlow.link)
     await message.edit_reply_markup(reply_markup=None)
@@ -159,8 +159,7 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
 
 
 async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This button is out of date. Please pick again.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This button is out of date. Please pick again."))
 
 
 async def _send(
@@ -190,8 +189,7 @@ async def _send(
     except (WrongStep, ApplicationNotFound) as error:
         await state.clear()
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step)
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
         return
     await state.clear()
     await message.edit_reply_markup(reply_markup=None)

@@ -19,6 +19,7 @@ from bot.cabinet_gate import CABINET, CabinetSteps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
 from bot.keyboards.data import ButtonData
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.meetings import place_line
 from core.clock import Clock
@@ -113,8 +114,7 @@ async def fresh_rooms(
 ) -> None:
     base = settings.meeting_base_url
     if not base:
-        callback_answer.text = _("This platform has no video service of its own: please keep a link of yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This platform has no video service of its own: please keep a link of yours."))
         return
     saved = await set_meeting_place(uow, clock, therapist.telegram_id, None)
     await replace_message(message, _place_text(saved, base), _place_keyboard(saved, base))

@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.cabinet_gate import CABINET, CabinetSteps
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.cabinet import field_name
 from bot.views.presenting import money, number
@@ -70,8 +71,7 @@ async def start_editing(
     try:
         field = ProfileField(callback_data.field)
     except ValueError:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     if field in PICKABLE:
         # Ticks start from what she sent last, if it still waits, else from the live profile.
@@ -123,8 +123,7 @@ async def toggle(query: CallbackQuery, message: Message, callback_data: PickTogg
     data = await state.get_data()
     field = ProfileField(data["field"])
     if callback_data.code not in PICKABLE[field]:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     picked: list[str] = list(data["picked"])
     if callback_data.code in picked:
@@ -143,16 +142,14 @@ async def done(
     try:
         value = chosen_codes(field, list(data["picked"]))
     except ValueError:
-        callback_answer.text = _("Please choose at least one.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Please choose at least one."))
         return
     await message.edit_reply_markup(reply_markup=None)
     await _propose(message, state, uow, clock, settings, therapist, field, value)
 
 
 async def closed_list(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This list is closed. Open your profile to edit it again: /profile")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This list is closed. Open your profile to edit it again: /profile"))
 
 
 async def stop(message: Message, state: FSMContext) -> None:

@@ -22,6 +22,7 @@ from aiogram.utils.i18n import ngettext
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav, NavAction
 from bot.menus import main_menu
+from bot.middlewares.callback_answer import alert
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import answer_text, answers_block, option_label, requirement_check, review_time, title
@@ -300,13 +301,11 @@ class Questionnaire:
     ) -> None:
         """A button that cannot act: a wrong answer, a closed questionnaire, or one of another question."""
         if isinstance(error, InvalidAnswer):
-            callback_answer.text = _invalid_alert(error)
-            callback_answer.show_alert = True
+            alert(callback_answer, _invalid_alert(error))
             return
         if isinstance(error, (ApplicationNotFound, WrongStep)):
             await state.clear()
-            callback_answer.text = _("This questionnaire is closed. Where your application stands: /status")
-            callback_answer.show_alert = True
+            alert(callback_answer, _("This questionnaire is closed. Where your application stands: /status"))
             return
         callback_answer.text = _("This button is from another question. Here is where you are now:")
         application = await vetting.open_draft(uow, user.telegram_id, self.form)

@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.payments import NoteCancel, RefundAsk, cancel_note
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from core.clock import Clock
 from core.payments import MAX_NOTE, RefundReason, UnusableText
@@ -43,8 +44,7 @@ async def begin(
     try:
         kind = await refund_request_kind(uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id)
     except RequestRefused as refused:
-        callback_answer.text = refused_text(refused.reason)
-        callback_answer.show_alert = True
+        alert(callback_answer, refused_text(refused.reason))
         return
     await state.set_state(RefundRequest.reason)
     await state.set_data({"booking_id": callback_data.booking_id})

@@ -19,6 +19,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.support import SupportDone, writing
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.lengths import TOPIC_NAME_LIMIT, clip, units
 from core.clock import Clock
@@ -167,8 +168,7 @@ async def finish(query: CallbackQuery, state: FSMContext, callback_answer: Callb
     if isinstance(query.message, Message):
         await query.message.answer(_finished())
     else:
-        callback_answer.text = _finished()
-        callback_answer.show_alert = True
+        alert(callback_answer, _finished())
 
 
 def _finished() -> str:

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission
 from bot.handlers.testimonials import card_text
 from bot.keyboards.testimonials import Part, TestimonialAdd, TestimonialEdit, testimonial_card
+from bot.middlewares.callback_answer import alert
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.staff import Permission
@@ -65,8 +66,7 @@ async def start_adding(query: CallbackQuery, state: FSMContext) -> None:
 async def start_editing(query: CallbackQuery, callback_data: TestimonialEdit, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     testimonial = await uow.testimonials.get(callback_data.id)
     if testimonial is None:
-        callback_answer.text = _("This testimonial has been removed already. Open /testimonials for the current list.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This testimonial has been removed already. Open /testimonials for the current list."))
         return
     await state.set_state(TestimonialFlow.changed_text if callback_data.part is Part.TEXT else TestimonialFlow.changed_author)
     await state.update_data(testimonial=testimonial.id)

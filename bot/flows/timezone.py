@@ -11,6 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
+from bot.middlewares.callback_answer import alert
 from bot.views.presenting import local_time, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -59,8 +60,7 @@ async def picked(
     try:
         await choose_timezone(uow, user, callback_data.zone)
     except UnknownTimezone:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await state.clear()
     callback_answer.text = _("Time zone saved.")

@@ -39,6 +39,7 @@ from bot.keyboards.cabinet import (
     vacations_keyboard,
 )
 from bot.menus import BUTTON_VACATION
+from bot.middlewares.callback_answer import alert
 from bot.views.bookings import status_label
 from bot.views.cabinet import vacation_dates
 from bot.views.presenting import calendar_day, day_label, local_time
@@ -260,8 +261,7 @@ async def skip_note(query: CallbackQuery, message: Message, state: FSMContext, u
 
 
 async def skip_note_too_late(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This step is over already. /vacation shows your vacations.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This step is over already. /vacation shows your vacations."))
 
 
 async def _with_note(
@@ -373,14 +373,12 @@ async def decide_session(
         else:
             booking = await cancel_for_vacation(uow, clock, therapist_id=me, booking_id=booking_id, version=callback_data.version)
     except BookingNotFound:
-        callback_answer.text = _("This session was not found among yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session was not found among yours."))
         return
     except (BookingChanged, BookingRefused) as refused:
         now = refused.booking if isinstance(refused, BookingChanged) else await uow.bookings.get(booking_id)
         assert now is not None
-        callback_answer.text = _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session has changed meanwhile (moved, cancelled or answered), so nothing was done. /sessions shows how it stands."))
         await _decided(query, booking_id, "• " + _("{session}: changed meanwhile, see /sessions").format(
             session=await _label(uow, now, user.timezone)
         ))
@@ -451,11 +449,9 @@ async def _changeable(
     try:
         return await vacation_of(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id)
     except VacationGone:
-        callback_answer.text = _("This vacation is no longer there. /vacation shows your vacations.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This vacation is no longer there. /vacation shows your vacations."))
     except VacationOver:
-        callback_answer.text = _("This vacation is over; past vacations are kept as they were.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This vacation is over; past vacations are kept as they were."))
     return None
 
 

@@ -42,6 +42,7 @@ from bot.keyboards.cabinet import (
     week_keyboard,
 )
 from bot.menus import BUTTON_HOURS
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.presenting import day_label, local_time, weekday_name, weekday_on, weekday_short, zone_city, zone_label
 from core.clock import Clock
@@ -130,8 +131,7 @@ def week_text(therapist: TherapistProfile) -> str:
 
 async def open_day(query: CallbackQuery, message: Message, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await leave_cabinet_steps(state)
     text, markup = _day(therapist, callback_data.weekday)
@@ -155,8 +155,7 @@ def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> 
 
 async def start_adding(query: CallbackQuery, message: Message, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await state.set_state(CabinetHours.adding)
     await state.set_data({"weekday": callback_data.weekday})
@@ -264,8 +263,7 @@ async def copy_to_weekdays(
     query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await leave_cabinet_steps(state)
     outcome = await copy_day(uow, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
@@ -374,8 +372,7 @@ async def _saved(message: Message, uow: UnitOfWork, therapist: TherapistProfile,
 
 
 async def _interval_gone(query: CallbackQuery, therapist: TherapistProfile, weekday: int, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("These hours have changed since this button was made. Here is the day as it is now.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("These hours have changed since this button was made. Here is the day as it is now."))
     if 0 <= weekday <= 6 and isinstance(query.message, Message):
         text, markup = _day(therapist, weekday)
         await replace_message(query.message, text, markup)
@@ -396,8 +393,7 @@ async def choose_format(
             uow, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
         )
     except NotAChoice:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)

@@ -23,6 +23,7 @@ from bot.editing import Screen
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, ReviewAction, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
+from bot.middlewares.callback_answer import alert
 from bot.reviewers import REVIEW, reviewers
 from bot.settings import Settings
 from bot.views.applications import (
@@ -161,13 +162,12 @@ async def _refusals(callback_answer: CallbackAnswer) -> AsyncIterator[None]:
     try:
         yield
     except ApplicationNotFound:
-        callback_answer.text = _("There is no such application.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such application."))
     except WrongStep as error:
-        callback_answer.text = _("This application has moved on: it is now “{step}”. The button is out of date.").format(
-                step=step_name(error.step)
-            )
-        callback_answer.show_alert = True
+        alert(
+            callback_answer,
+            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step_name(error.step)),
+        )
 
 
 async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> Screen:

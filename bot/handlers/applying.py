@@ -26,6 +26,7 @@ from bot.keyboards.vetting import (
     start_applying,
 )
 from bot.menus import BUTTON_APPLY, BUTTON_STATUS
+from bot.middlewares.callback_answer import alert
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import referral_line, status_text
@@ -124,8 +125,7 @@ async def start(
     try:
         application = await vetting.begin_application(uow, clock, user, callback_data.referral or None)
     except vetting.AlreadyTherapist:
-        callback_answer.text = _("You are already a therapist on the platform: your cabinet is in /start.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("You are already a therapist on the platform: your cabinet is in /start."))
         return
     await message.edit_reply_markup(reply_markup=None)
     await _resume_or_status(message, state, application, user)
@@ -138,8 +138,7 @@ async def continue_draft(
     try:
         application = await vetting.open_draft(uow, user.telegram_id, callback_data.form)
     except (ApplicationNotFound, WrongStep):
-        callback_answer.text = _("This questionnaire is closed. Where your application stands: /status")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This questionnaire is closed. Where your application stands: /status"))
         return
     await flow.begin(message, state, application)
 
@@ -158,8 +157,7 @@ async def discard(query: CallbackQuery, message: Message, callback_data: Discard
     try:
         await vetting.discard_draft(uow, user)
     except (ApplicationNotFound, WrongStep):
-        callback_answer.text = _("There is nothing to discard: the questionnaire was already sent or removed.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is nothing to discard: the questionnaire was already sent or removed."))
         return
     await state.clear()
     await message.edit_text(_("Your answers are discarded. You can apply again at any time: /apply"))
@@ -234,19 +232,15 @@ async def reply_to_invitation(
                 when=local_moment(application.interview.at, user.timezone), link=application.interview.link
             )
     except (NotYours, ApplicationNotFound):
-        callback_answer.text = _("This invitation is not yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This invitation is not yours."))
         return
     except vetting.OutdatedInvitation:
-        callback_answer.text = _("This invitation was replaced by a newer one, or its time has passed. Where things stand: /status")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This invitation was replaced by a newer one, or its time has passed. Where things stand: /status"))
         return
     except WrongStep as error:
         if error.step is Step.INTERVIEW_SCHEDULED:
-            callback_answer.text = _("You have already confirmed the interview. Its time and link: /status")
-            callback_answer.show_alert = True
+            alert(callback_answer, _("You have already confirmed the interview. Its time and link: /status"))
         else:
-            callback_answer.text = _("This invitation is no longer open. Where things stand: /status")
-            callback_answer.show_alert = True
+            alert(callback_answer, _("This invitation is no longer open. Where things stand: /status"))
         return
     await message.edit_text(text)

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission, authority
 from bot.editing import replace_message
 from bot.keyboards.broadcast import BroadcastReportOpen, BroadcastStop, confirm_stop, report_buttons, report_list
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.applications import step_name
 from bot.views.presenting import local_moment
@@ -64,8 +65,7 @@ async def open_report(query: CallbackQuery, callback_data: BroadcastReportOpen, 
     try:
         report = await broadcast_report(uow, callback_data.id)
     except UnknownBroadcast:
-        callback_answer.text = _("There is no such broadcast. /broadcasts lists them.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such broadcast. /broadcasts lists them."))
         return
     if isinstance(query.message, Message):
         await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))
@@ -89,8 +89,7 @@ async def stop(
             return
         report = await stop_broadcast(uow, clock, actor=await authority(user, uow, settings), broadcast_id=callback_data.id)
     except UnknownBroadcast:
-        callback_answer.text = _("There is no such broadcast. /broadcasts lists them.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such broadcast. /broadcasts lists them."))
         return
     callback_answer.text = _("Stopped.")
     await replace_message(query.message, await report_text(uow, report, user.timezone), report_buttons(report))

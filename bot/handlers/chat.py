@@ -33,6 +33,7 @@ from bot.keyboards.chat import (
     whom_to_send,
 )
 from bot.menus import BUTTON_CHATS
+from bot.middlewares.callback_answer import alert
 from core.clock import Clock
 from core.conversations import Side
 from core.ports import UnitOfWork
@@ -203,8 +204,7 @@ async def write_to(query: CallbackQuery, message: Message, callback_data: WriteT
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
     except NotYourConversation:
-        callback_answer.text = _("This chat is not available. Open 💬 Chats again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This chat is not available. Open 💬 Chats again."))
         return
     await message.answer(
         _(
@@ -228,8 +228,7 @@ async def send_waiting(
     try:
         chosen = await choose_conversation(uow, user, callback_data.conversation_id)
     except NotYourConversation:
-        callback_answer.text = _("This chat is not available. Open 💬 Chats again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This chat is not available. Open 💬 Chats again."))
         return
     waiting = (chosen.conversation.id, callback_data.message_id, None)
     if chosen.my_side is Side.CLIENT and needs_display_name(user):
@@ -298,8 +297,7 @@ async def name_typed(
 async def keep_first_name(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer) -> None:
     keep = _keepable(user)
     if keep is None:
-        callback_answer.text = _("Please type a name instead.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Please type a name instead."))
         return
     await choose_display_name(uow, user, keep)
     await _named(message, state, uow, clock, user)

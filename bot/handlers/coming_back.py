@@ -15,6 +15,7 @@ from bot.flows.booking import already_yours_text
 from bot.keyboards.booking import BookAgain, from_unix
 from bot.keyboards.coming_back import BookAgainAt, offer_keyboard, times_keyboard
 from bot.keyboards.directory import find_again_keyboard
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.coming_back import away_text, offer_text
@@ -41,12 +42,10 @@ async def open_offer(
             uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, policy=settings.booking_policy()
         )
     except BookingNotFound:
-        callback_answer.text = _("This session was not found among yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session was not found among yours."))
         return
     except TherapistAway as away:
-        callback_answer.text = away_text(away)
-        callback_answer.show_alert = True
+        alert(callback_answer, away_text(away))
         return
     await replace_message(message, offer_text(offer, user.timezone), offer_keyboard(offer, user.timezone))
 
@@ -57,8 +56,7 @@ async def book_at(
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     try:
         booking = await book_again(
@@ -66,8 +64,7 @@ async def book_at(
             policy=settings.booking_policy(),
         )
     except BookingNotFound:
-        callback_answer.text = _("This session was not found among yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session was not found among yours."))
         return
     except TherapistAway as away:
         markup = find_again_keyboard() if away.reason is AwayReason.UNLISTED else None
@@ -91,8 +88,7 @@ async def book_at(
         )
         return
     except BookingRefused:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     therapist = await uow.therapists.get(booking.therapist_id)
     await replace_message(

@@ -26,6 +26,7 @@ from bot.keyboards.directory import (
     results_keyboard,
 )
 from bot.menus import BUTTON_FIND, main_menu
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.bookings import profile_text, short_card
 from bot.views.lengths import CAPTION_LIMIT, clip
@@ -85,8 +86,7 @@ async def show_results(
 
 async def choose_filter(query: CallbackQuery, message: Message, callback_data: SearchFilter, callback_answer: CallbackAnswer) -> None:
     if callback_data.field not in FIELDS:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     prompts = {
         "topic": _("What would you like to talk about?"),
@@ -103,8 +103,7 @@ async def open_profile(
     try:
         therapist = await listed_therapist(uow, clock, therapist_id=callback_data.therapist_id)
     except TherapistUnavailable:
-        callback_answer.text = _("This therapist is not taking new clients right now.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This therapist is not taking new clients right now."))
         return
     await _send_profile(message, therapist, uow, clock, user, settings, bot)
 

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.inbox import InboxOutcome
+from bot.middlewares.callback_answer import alert
 from bot.routing import MenuButton
 from core.usecases.users import guess_locale
 
@@ -72,8 +73,7 @@ async def _locale_of(event: ErrorEvent, app: App, default: str) -> str:
 
 
 async def stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This button no longer works. Open /start for the current menu.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This button no longer works. Open /start for the current menu."))
 
 
 async def not_understood(message: Message) -> None:

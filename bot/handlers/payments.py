@@ -22,6 +22,7 @@ from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note, confirm_manual
 from bot.keyboards.paging import PENDING_PAYMENTS, ListPage, page_turns
 from bot.keyboards.payments import PayNow, PendingConfirm, pending_list
+from bot.middlewares.callback_answer import alert
 from bot.notices.kinds import Text
 from bot.settings import Settings
 from bot.views.payments import invoice, manual_instructions, pending_line, refusal_text
@@ -107,8 +108,7 @@ async def pay_now(
             uow, clock, client_id=user.telegram_id, booking_id=callback_data.booking_id, version=None, policy=policy
         )
     except CheckoutRefused as refused:
-        callback_answer.text = refusal_text(refused.refusal)
-        callback_answer.show_alert = True
+        alert(callback_answer, refusal_text(refused.refusal))
         return
     therapist = await uow.therapists.get(payable.booking.therapist_id)
     name = therapist.full_name if therapist else "—"
@@ -141,8 +141,7 @@ async def confirm_pending(
 ) -> None:
     booking = await uow.bookings.get(callback_data.booking_id)
     if booking is None:
-        callback_answer.text = _("There is no booking #{number}.").format(number=callback_data.booking_id)
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no booking #{number}.").format(number=callback_data.booking_id))
         return
     await ask_for_note(
         message,

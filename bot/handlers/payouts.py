@@ -22,6 +22,7 @@ from bot.flows.money_notes import CLAWBACK, PAYOUT, ask_for_note
 from bot.keyboards.paging import PAYOUTS, ListPage, page_turns
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, payout_buttons
 from bot.menus import BUTTON_EARNINGS
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.payments import clawback_button, earnings_text, payout_board_text, payout_button
 from bot.views.presenting import money
@@ -70,12 +71,10 @@ async def mark_paid(query: CallbackQuery, message: Message, callback_data: Payou
     try:
         item = await due_payout(uow, callback_data.payout_id)
     except PayoutNotFound:
-        callback_answer.text = _("There is no such payout.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such payout."))
         return
     if item.payout.status is not PayoutStatus.DUE:
-        callback_answer.text = _("This payout is no longer due (it was paid or withdrawn).")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This payout is no longer due (it was paid or withdrawn)."))
         return
     await ask_for_note(
         message,

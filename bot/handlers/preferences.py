@@ -13,6 +13,7 @@ from bot.access import publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.presenting import zone_label
 from core.clock import Clock
@@ -63,8 +64,7 @@ async def set_language(
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.locale not in LANGUAGES:
-        callback_answer.text = _("This button is out of date. Please pick again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     await choose_locale(uow, user, callback_data.locale)
     role = user.main_role(settings.admin_ids)

@@ -33,6 +33,7 @@ from bot.keyboards.privacy import (
     confirm_erasure,
     my_data,
 )
+from bot.middlewares.callback_answer import alert
 from bot.views.lengths import CAPTION_LIMIT, clip
 from bot.views.presenting import local_day
 from core.clock import Clock
@@ -147,8 +148,7 @@ async def erase(
 ) -> None:
     age = clock.now().timestamp() - callback_data.asked_at
     if not 0 <= age <= CONFIRMATION_LIFETIME.total_seconds():
-        callback_answer.text = _("This confirmation has expired. Open /mydata to start again.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This confirmation has expired. Open /mydata to start again."))
         return
     outcome = await erase_personal_data(uow, clock, user.telegram_id)
     if not outcome.done:

@@ -18,6 +18,7 @@ from bot.access import HasPermission
 from bot.editing import answer_turn, replace_message
 from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
 from bot.keyboards.paging import PROFILE_CHANGES, ListPage, page_turns
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.cabinet import field_name, shown_value
 from bot.views.presenting import local_moment
@@ -94,12 +95,10 @@ async def open_change(query: CallbackQuery, message: Message, callback_data: Cha
     try:
         review = await under_review(uow, callback_data.id)
     except ChangeNotFound:
-        callback_answer.text = _("There is no such change.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such change."))
         return
     if not review.change.pending:
-        callback_answer.text = _decided_already(review)
-        callback_answer.show_alert = True
+        alert(callback_answer, _decided_already(review))
         return
     await send_card(message, review, user, in_place=True)
 
@@ -143,8 +142,7 @@ async def approve_change(
     try:
         await approve(uow, clock, actor=actor, change_id=callback_data.id)
     except ChangeNotFound:
-        callback_answer.text = _("There is no such change.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such change."))
         return
     except ChangeRefused as refused:
         await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
@@ -156,11 +154,9 @@ async def approve_change(
 
 async def refusal(uow: UnitOfWork, change_id: int, refused: ChangeRefused, callback_answer: CallbackAnswer) -> None:
     if refused.reason == "own_change":
-        callback_answer.text = _("This is your own profile: another admin decides on it.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This is your own profile: another admin decides on it."))
         return
-    callback_answer.text = _decided_already(await under_review(uow, change_id))
-    callback_answer.show_alert = True
+    alert(callback_answer, _decided_already(await under_review(uow, change_id)))
 
 
 async def close_card(message: Message, verdict: str) -> None:

@@ -32,6 +32,7 @@ from bot.keyboards.payments import (
     refund_actions,
     refund_list,
 )
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.payments import refund_card, refund_line
 from core.clock import Clock
@@ -89,12 +90,10 @@ async def therapist_answer(
             full_admins=settings.admin_ids,
         )
     except RefundNotFound:
-        callback_answer.text = _("This request was not found among your clients'.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This request was not found among your clients'."))
         return
     except RefundRefused:
-        callback_answer.text = _("You have already answered this request.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("You have already answered this request."))
         return
     callback_answer.text = _("Thank you. The platform will decide and tell you both.")
     answer = _("You agreed to the refund.") if callback_data.agrees else _("You did not agree to the refund.")
@@ -123,8 +122,7 @@ async def open_refund(
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
-        callback_answer.text = _("There is no such refund.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such refund."))
         return
     may_decide = (await access.authority(user, uow, settings)).may(Permission.DECIDE_REFUNDS)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
@@ -171,12 +169,10 @@ async def _still_open(message: Message, callback_data: RefundAct, uow: UnitOfWor
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
-        callback_answer.text = _("There is no such refund.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("There is no such refund."))
         return None
     if callback_data.act not in _acts(case, may_decide=True):
-        callback_answer.text = _("This refund has moved on since; here is how it stands now.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This refund has moved on since; here is how it stands now."))
         await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, True)))
         return None
     return case
@@ -191,12 +187,10 @@ async def _send_stars_back(
         await bot.refund_star_payment(payment.payer_id, payment.telegram_payment_charge_id)
     except TelegramBadRequest as error:
         if ALREADY_REFUNDED not in error.message:
-            callback_answer.text = _("Telegram refused: {error}").format(error=error.message)[:200]
-            callback_answer.show_alert = True
+            alert(callback_answer, _("Telegram refused: {error}").format(error=error.message)[:200])
             return
     await stars_sent_by_staff(uow, clock, actor=actor, refund_id=refund.id)
-    callback_answer.text = _("The stars are back with the client, who is told.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("The stars are back with the client, who is told."))
     case = await refund_case(uow, refund.id)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(refund.id, []))
 

@@ -25,6 +25,7 @@ from bot.keyboards.roster import (
     roster_page,
     therapist_actions,
 )
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.bookings import profile_text
 from bot.views.lengths import CAPTION_LIMIT, clip
@@ -305,8 +306,7 @@ async def _show_card(
 
 
 async def _gone(callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("There is no such therapist any more. /therapists shows the current list.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("There is no such therapist any more. /therapists shows the current list."))
 
 
 def card_text(found: Standing, settings: Settings) -> str:

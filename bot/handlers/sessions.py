@@ -26,6 +26,7 @@ from bot.keyboards.booking import (
 )
 from bot.keyboards.directory import find_again_keyboard
 from bot.menus import BUTTON_SESSIONS
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.bookings import booking_moment, session_card, session_line
 from bot.views.calendar_files import session_file
@@ -91,8 +92,7 @@ async def _own_session(uow: UnitOfWork, clock: Clock, user: User, booking_id: in
     try:
         return await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     except BookingNotFound:
-        callback_answer.text = _("This session was not found among yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session was not found among yours."))
         return None
 
 
@@ -113,8 +113,7 @@ async def calendar_again(
     if view is None:
         return
     if view.booking.status is not BookingStatus.PAID:
-        callback_answer.text = _("Only a paid session ahead goes into the calendar.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Only a paid session ahead goes into the calendar."))
         return
     document = await session_file(
         uow, view.booking, user.telegram_id, user.timezone, now=clock.now(),
@@ -214,8 +213,7 @@ async def no_show(
 
 async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """An action its button can no longer ask or do (a move goes through the days instead)."""
-    callback_answer.text = _("This button is out of date. Please pick again.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This button is out of date. Please pick again."))
 
 
 # -- inside ----------------------------------------------------------------------
@@ -283,15 +281,13 @@ async def _refused(
 ) -> None:
     """Stale or forged: say so, and show the session as it stands now if it is theirs."""
     if isinstance(refused, BookingNotFound):
-        callback_answer.text = _("This session was not found among yours.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This session was not found among yours."))
         return
     if isinstance(refused, BookingChanged):
         text = _("This session has changed since this button was made. Here is how it stands now.")
     else:
         text = _("This can no longer be done with this session. Here is how it stands now.")
-    callback_answer.text = text
-    callback_answer.show_alert = True
+    alert(callback_answer, text)
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
     await _show_card(message, view, user, settings)
 
@@ -301,8 +297,7 @@ async def _terms_changed(
 ) -> None:
     """The 24-hour line passed while the person was reading: ask again, with the new terms."""
     view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
-    callback_answer.text = _("What cancelling means has just changed. Please read again.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("What cancelling means has just changed. Please read again."))
     text = _cancel_question(
         booking_moment(view.booking, user.timezone), view.side, terms, requested=False, paid=bool(view.booking.paid_minor)
     )

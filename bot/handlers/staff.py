@@ -26,6 +26,7 @@ from bot.keyboards.staff import (
     staff_list,
 )
 from bot.menus import main_menu
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -101,8 +102,7 @@ async def _staff_screen(uow: UnitOfWork, settings: Settings) -> tuple[str, Inlin
 async def open_member(query: CallbackQuery, message: Message, callback_data: StaffOpen, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
     person = await uow.users.get(callback_data.person)
     if person is None:
-        callback_answer.text = _("This person is no longer on the platform.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This person is no longer on the platform."))
         return
     await message.edit_text(**await _card(uow, person))
 
@@ -138,15 +138,13 @@ async def toggle_role(
             person = await grant_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
             done = _("{person} now has the role «{role}».")
     except UnknownPerson:
-        callback_answer.text = _("This person is no longer on the platform.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This person is no longer on the platform."))
         return
     except (AlreadyHeld, NotHeld):
         # Someone changed the same roles a moment ago: show how things stand now.
         current = await uow.users.get(callback_data.person)
         assert current is not None
-        callback_answer.text = _("Their roles have just changed; here is how they stand now.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("Their roles have just changed; here is how they stand now."))
         await message.edit_text(**await _card(uow, current))
         return
     callback_answer.text = done.format(person=person.staff_name, role=role_title(role))

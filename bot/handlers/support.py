@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import HasPermission
 from bot.flows.support import RELAYABLE, acknowledge, pass_to_support
 from bot.keyboards.support import SupportClose
+from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.presenting import local_moment
 from core.clock import Clock
@@ -126,18 +127,19 @@ async def close(query: CallbackQuery, callback_data: SupportClose, uow: UnitOfWo
     try:
         ticket = await close_ticket(uow, clock, ticket_id=callback_data.ticket, staff_id=user.telegram_id)
     except UnknownTicket:
-        callback_answer.text = _("This ticket no longer exists: the person had their data deleted.")
-        callback_answer.show_alert = True
+        alert(callback_answer, _("This ticket no longer exists: the person had their data deleted."))
         return
     except AlreadyClosed as already:
         closer = await uow.users.get(already.ticket.closed_by) if already.ticket.closed_by else None
         assert already.ticket.closed_at is not None
-        callback_answer.text = _("Ticket #{number} was already closed by {name}, {moment}.").format(
+        alert(
+            callback_answer,
+            _("Ticket #{number} was already closed by {name}, {moment}.").format(
                 number=already.ticket.id,
                 name=closer.staff_name if closer else f"#{already.ticket.closed_by}",
                 moment=local_moment(already.ticket.closed_at, user.timezone),
-            )
-        callback_answer.show_alert = True
+            ),
+        )
         return
     assert ticket.closed_at is not None
     callback_answer.text = _("Ticket #{number} is closed; the person has been told.").format(number=ticket.id)

@@ -20,6 +20,7 @@ from bot.keyboards.testimonials import (
     testimonial_card,
     testimonial_list,
 )
+from bot.middlewares.callback_answer import alert
 from bot.views.lengths import MESSAGE_LIMIT, clip, units
 from core.ports import UnitOfWork
 from core.staff import Permission
@@ -109,8 +110,7 @@ async def show_card(query: CallbackQuery, uow: UnitOfWork, testimonial_id: int, 
 
 
 async def gone(callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This testimonial has been removed already. Open /testimonials for the current list.")
-    callback_answer.show_alert = True
+    alert(callback_answer, _("This testimonial has been removed already. Open /testimonials for the current list."))
 
 
 async def open_card(query: CallbackQuery, callback_data: TestimonialOpen, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:

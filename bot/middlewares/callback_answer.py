@@ -5,8 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.dispatcher.flags import get_flag
-from aiogram.types import CallbackQuery, TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 
 class AnswerAfterSuccess(CallbackAnswerMiddleware):
@@ -31,3 +31,17 @@ class AnswerAfterSuccess(CallbackAnswerMiddleware):
         if not answer.answered and not answer.disabled:
             await self.answer(event, answer)
         return result
+
+
+def alert(answer: CallbackAnswer, text: str) -> None:
+    """Answer the press with a box the person must close: a refusal, or news they should not miss."""
+    answer.text = text
+    answer.show_alert = True
+
+
+async def refuse(event: TelegramObject, data: dict[str, Any], text: str) -> None:
+    """A gate's refusal: the press's alert (its one answer, given after the gate), or a reply to a message."""
+    if isinstance(event, CallbackQuery):
+        alert(data["callback_answer"], text)
+    elif isinstance(event, Message):
+        await event.answer(text)
