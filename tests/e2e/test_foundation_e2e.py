@@ -185,7 +185,7 @@ async def test_webhook_killed_while_an_update_is_posted_gets_it_again_and_handle
 
     olena.send_command("faq")
     faq = fake_telegram.pushed_updates[-1]["update_id"]
-    await fake_telegram._calls_signal.wait_until(
+    await fake_telegram.wait_until(
         lambda: any(update_id == faq for update_id, _ in fake_telegram.webhook_attempts), 10
     )
     bot.kill()  # while the update is posted, stored or handled: whichever, it must not be lost
