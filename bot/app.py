@@ -6,7 +6,7 @@ that production runs and feed it updates.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -120,7 +120,6 @@ class App:
     courier: Courier
     sweeper: Sweeper
     demo_clock: DemoClockSource | None = None
-    extras: dict[str, object] = field(default_factory=dict)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)

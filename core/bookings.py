@@ -112,9 +112,6 @@ class Booking:
             return Side.THERAPIST
         return None
 
-    def counterpart_of(self, person_id: int) -> int:
-        return self.therapist_id if person_id == self.client_id else self.client_id
-
     # -- the passing of time -----------------------------------------------
     def settle(self, now: datetime) -> bool:
         """Apply what time alone decides (lapse, expiry, held); True if anything changed."""

@@ -27,4 +27,3 @@ APPLICANT = Persona("applicant", 7_100_003, "Марко", "uk", "Львів", "E
 ADMIN = Persona("admin", 7_100_009, "Ніна", "uk", "Київ", "Europe/Kyiv", "admin")
 
 CAST = (KYIV_CLIENT, THERAPIST, NEW_YORK_CLIENT, APPLICANT, ADMIN)
-BY_KEY = {persona.key: persona for persona in CAST}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,7 +101,6 @@ class NoticeContext:
     uow: UnitOfWork
     clock: Clock
     settings: Settings
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 class NoticeKind(ABC):

@@ -21,7 +21,6 @@ from core.conversations import Side
 from core.meetings import meeting_link
 from core.ports import UnitOfWork
 
-MIME_TYPE = "text/calendar"
 PRODUCT = "-//therapy-bot//sessions//EN"
 
 

@@ -40,10 +40,6 @@ class SqlUserRepository:
             update(UserRow).where(UserRow.telegram_id == telegram_id).values(reachable=False)
         )
 
-    async def with_role(self, role: Role) -> list[User]:
-        ids = await self._session.scalars(select(UserRoleRow.telegram_id).where(UserRoleRow.role == role.value))
-        return [user for telegram_id in ids if (user := await self.get(telegram_id)) is not None]
-
     async def _replace_roles(self, user: User) -> None:
         await self._session.execute(delete(UserRoleRow).where(UserRoleRow.telegram_id == user.telegram_id))
         self._session.add_all(UserRoleRow(telegram_id=user.telegram_id, role=role.value) for role in user.roles)
