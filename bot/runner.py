@@ -58,9 +58,7 @@ async def _poll_and_serve_pages(app: App, stop: asyncio.Event) -> None:
 
 async def _serve_webhook(app: App, stop: asyncio.Event) -> None:
     settings = app.settings
-    if not settings.webhook_base_url:
-        raise SystemExit("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
-    assert settings.webhook_secret, "checked on start (bot/__main__.py)"
+    assert settings.webhook_base_url and settings.webhook_secret, "checked by Settings (_webhook_complete)"
     secret = settings.webhook_secret.get_secret_value()
     # One server: the webhook, its health check and the web pages.
     web_app = web_pages(app)

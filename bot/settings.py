@@ -26,6 +26,8 @@ from core.usecases.retention import RetentionPolicy
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The demo's own tokens: BotFather never issues a secret that begins with "DEMO-".
 DEMO_TOKEN_PATTERN = re.compile(r"^\d{3,}:DEMO-[A-Za-z0-9_-]{25,}$")
+# What Telegram accepts as a webhook's secret_token (setWebhook).
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("uk", "en")
 ADDRESSES_WITH_PASSWORDS = ("database_url", "redis_url")
 
@@ -163,6 +165,21 @@ class Settings(BaseSettings):
     def _stars_take_no_provider(self) -> Settings:
         if self.payment_currency == STARS and self.payment_provider_token:
             raise ValueError("Telegram Stars (PAYMENT_CURRENCY=XTR) take no PAYMENT_PROVIDER_TOKEN: leave it empty")
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.run_mode is not RunMode.WEBHOOK:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not WEBHOOK_SECRET_PATTERN.match(secret):
+            # Without it anyone who finds the address could post updates as if from Telegram.
+            raise ValueError(
+                "RUN_MODE=webhook needs WEBHOOK_SECRET: set it to a random string of 1-256 characters A-Z, a-z, 0-9, "
+                "_ or - (Telegram sends it with every update, and updates without it are refused)"
+            )
+        if not self.webhook_base_url:
+            raise ValueError("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
         return self
 
     @model_validator(mode="after")
