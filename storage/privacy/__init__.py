@@ -1,9 +1,13 @@
 """Each topic's part of a person's data, for /mydata and deletion requests (core/privacy.py).
 
-A topic that stores something about a person adds its section here. The
-account goes last: the other parts point to it.
+A topic that stores something about a person adds its section here, naming the tables it exports and
+erases (`tables`). The account goes last: the other parts point to it. A table about people that no
+section covers is declared in OUTSIDE_SECTIONS with the reason; tests/unit/test_privacy_coverage.py
+fails for one that is in neither.
 """
 from __future__ import annotations
+
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +26,31 @@ from storage.privacy.support import SupportData
 from storage.privacy.therapist import TherapistData
 
 
-def personal_data(session: AsyncSession) -> list[DataSection]:
+class TableSection(DataSection, Protocol):
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables whose rows about the person it exports and erases."""
+
+
+# Tables about people that are in no section's `tables`, and what becomes of them instead.
+OUTSIDE_SECTIONS: dict[str, str] = {
+    "chat_focus": "whom a therapist is writing to, ids only: deleted with the conversation (ON DELETE CASCADE)",
+    "relayed_messages": (
+        "which copy of a shared-chat message went where, ids only (the messages are in Telegram): "
+        "deleted with the conversation (ON DELETE CASCADE)"
+    ),
+    "fsm_states": (
+        "the step a person has not finished: /mydata exports it and deletion clears it through the "
+        "conversation's own state (bot/handlers/privacy.py)"
+    ),
+    "inbox_updates": (
+        "updates as Telegram sent them, kept to be handled: purged RETENTION_INBOX_DAYS after they were "
+        "handled (core/usecases/retention.py); one set aside stays for /inbox"
+    ),
+}
+
+
+def personal_data(session: AsyncSession) -> list[TableSection]:
     return [
         PaymentData(session),  # money records stay, re-pointed; they name bookings, not the other way round
         BookingData(session),  # before the profiles: kept bookings are re-pointed, the rest go

@@ -13,6 +13,7 @@ from storage.tables import UserRoleRow, UserRow
 
 class AccountData:
     topic = "account"
+    tables = ("users", "user_roles")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -13,6 +13,7 @@ from storage.tables import ApplicationEventRow, ApplicationRow
 
 class ApplicationData:
     topic = "applications"
+    tables = ("applications", "application_events")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

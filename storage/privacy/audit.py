@@ -13,6 +13,7 @@ from storage.tables import AuditRow
 
 class AuditData:
     topic = "audit_log"
+    tables = ("audit_log",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

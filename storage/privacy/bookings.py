@@ -15,6 +15,7 @@ from storage.tables import BookingRow, TherapistRow
 
 class BookingData:
     topic = "bookings"
+    tables = ("bookings",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -15,6 +15,7 @@ from storage.tables import BroadcastRow, TimedMessageRow
 
 class BroadcastData:
     topic = "broadcasts"
+    tables = ("broadcasts",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -13,6 +13,7 @@ from storage.tables import ConversationRow, TherapistRow
 
 class ConversationData:
     topic = "conversations"
+    tables = ("conversations",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -14,6 +14,7 @@ from storage.tables import TimedMessageRow
 
 class OutboxData:
     topic = "scheduled_messages"
+    tables = ("timed_messages",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

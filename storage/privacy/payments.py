@@ -21,6 +21,7 @@ REFUND_PENDING = (RefundStatus.AWAITING_THERAPIST, RefundStatus.AWAITING_DECISIO
 
 class PaymentData:
     topic = "payments"
+    tables = ("payments", "refunds", "payouts", "clawbacks")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -13,6 +13,7 @@ from storage.tables import ProfileChangeRow
 
 class ProfileChangeData:
     topic = "profile_changes"
+    tables = ("profile_changes",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -13,6 +13,7 @@ from storage.tables import StaffRoleRow
 
 class StaffData:
     topic = "staff_roles"
+    tables = ("staff_roles",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

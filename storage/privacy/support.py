@@ -15,6 +15,7 @@ from storage.tables import SupportRelayRow, SupportTicketRow
 
 class SupportData:
     topic = "support_tickets"
+    tables = ("support_tickets", "support_relays", "support_topics")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

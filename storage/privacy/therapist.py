@@ -13,6 +13,7 @@ from storage.tables import TherapistRow, VacationRow, WorkingHoursRow
 
 class TherapistData:
     topic = "therapist_profile"
+    tables = ("therapists", "therapist_tags", "working_hours", "vacations")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -16,6 +16,11 @@ NAMING = {
 }
 
 
+# A column's `info` when it holds what a person wrote or entered and no other column of its table names them:
+# it makes the table one about people, which /mydata must cover (storage/privacy: OUTSIDE_SECTIONS).
+PERSONAL: dict[str, Any] = {"personal": True}
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC and gives them back aware, on every backend.
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.tables.base import Base
+from storage.tables.base import PERSONAL, Base
 
 WAITING = text("handled_at IS NULL AND set_aside_at IS NULL")
 
@@ -21,7 +21,7 @@ class InboxUpdateRow(Base):
     # The chat (or, without one, the person) whose updates are handled one after another, in order.
     chat_key: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, info=PERSONAL)
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.tables.base import Base
+from storage.tables.base import PERSONAL, Base
 
 
 class UserRow(Base):
@@ -39,5 +39,5 @@ class FsmStateRow(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(255))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=PERSONAL)
     updated_at: Mapped[datetime]
