@@ -50,6 +50,10 @@ def on_timed_messages_committed(sessions: async_sessionmaker[AsyncSession], list
     _timed_messages_committed[sessions] = listener
 
 
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work opened inside an update's (bot/middlewares/unit_of_work.py)."""
+
+
 class SqlUnitOfWork:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, for_update: bool = False, writes_first: bool = True
@@ -60,6 +64,12 @@ class SqlUnitOfWork:
         self._writes_first = writes_first
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        if current_unit_of_work.get() is not None:
+            raise NestedUnitOfWork(
+                "a unit of work was opened inside an update's: use the update's own (the handler's `uow`). "
+                "A second one would commit apart from the update, and on SQLite wait for the update's own write "
+                "lock until the busy timeout"
+            )
         self._session = self._sessions()
         self._session.info[WRITES_FIRST] = self._writes_first
         self.users = SqlUserRepository(self._session)

@@ -1,9 +1,27 @@
-"""One unit of work per update, committed once; an update from the inbox is marked handled in it.
+"""The update's transaction: one unit of work per update, committed once, with the inbox's mark in it.
 
-On SQLite the update's first try reads without the write lock and takes it at its first write, so a step that
-only reads never queues behind a writer (nor holds one up while it talks to Telegram). If SQLite refuses that
-first write (another update wrote since this one read), nothing was written: the update is handled again from
-scratch at once, this time with the write lock taken first; it is not counted as a failed try.
+    update (from the inbox) ─► UnitOfWorkPerUpdate ── BEGIN: deferred on a first try, so reading takes no lock
+      │  the person and their roles ............ read in it
+      │  the conversation state ................ read and written in it (the FSM storage joins it)
+      │  handler ─► use cases ─► uow ........... `commit()` only flushes, `rollback()` does nothing
+      │     messages to other people ........... timed messages written in it, never sent from the handler
+      │     a second unit of work .............. refused at once (NestedUnitOfWork): use the handler's `uow`
+      │  the inbox mark "handled" .............. written in it
+      ▼
+    COMMIT: all of it, or (an exception, a crash) none of it, and the update is handled again from scratch
+
+The rules that follow from it:
+- A handler is safe to run twice: a crash, a failed try or a refused write has it handled again, and what
+  it answered before is answered again (the README's «Where a duplicate is still possible»). Money is keyed
+  (a payment by its charge id).
+- SQLite (`storage/db.py`): the first write asks for the write lock; if another transaction wrote since this
+  one read, SQLite refuses at once (`WriteRefused`): nothing was written, and the update is handled again at
+  once with the lock taken first, not counted as a failed try. If the refused write is the mark itself, the
+  step wrote nothing and has answered: the mark goes alone, in a transaction of its own. A reply to the
+  bot's own message takes the lock first (it must see the copy the delivery recorded).
+- PostgreSQL: reads never block; a deadlock's victim, rolled back whole, is `WriteRefused` too.
+- Writers of the process take SQLite's lock in turn: a second unit of work inside an update would wait for
+  the update's own lock until the busy timeout, or commit apart from it; it is refused when opened.
 """
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ wrote since the step read) has the update handled again at once, not counted as 
 once a transaction, and read again after a write to it."""
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +17,7 @@ from core.users import Role, User
 from storage.db import is_sqlite
 from storage.repositories.users import SqlUserRepository
 from storage.tables import InboxUpdateRow, UserRow
+from storage.uow import NestedUnitOfWork
 from tests.bot.booking_support import IRYNA, add_therapist
 from tests.bot.test_inbox import a_message, handled, inbox_rows
 
@@ -32,9 +35,14 @@ def answers_to(session, chat_id: int) -> list[str]:
 
 
 async def someone_else_writes(app, telegram_id: int) -> None:
-    async with app.unit_of_work() as uow:
-        await uow.users.add(User(telegram_id, "Other", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}))
-        await uow.commit()
+    """Another update's or the scheduler's write, meanwhile: a task of its own, outside this update's unit of work."""
+
+    async def write() -> None:
+        async with app.unit_of_work() as uow:
+            await uow.users.add(User(telegram_id, "Other", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}))
+            await uow.commit()
+
+    await asyncio.create_task(write(), context=contextvars.Context())
 
 
 async def test_a_newcomers_first_update_commits_once_with_its_mark(app, session):
@@ -124,3 +132,30 @@ async def test_a_profile_read_twice_in_a_transaction_shows_what_was_written_betw
         profile.hours = profile.hours[:1]
         await uow.therapists.save(profile)
         assert len((await uow.therapists.get(IRYNA)).hours) == 1
+
+
+async def test_a_unit_of_work_opened_inside_an_update_fails_at_once_and_says_why(app, session, make_client, monkeypatch):
+    olena = make_client(1001, "Olena")
+    await olena.send("/faq")
+    read = SqlUserRepository.get
+    refused: list[Exception] = []
+
+    async def read_then_write_apart(self, telegram_id):
+        try:
+            async with app.unit_of_work() as uow:  # a second one, inside the update's
+                await uow.users.add(User(4545, "Apart", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT}))
+                await uow.commit()
+        except NestedUnitOfWork as error:
+            refused.append(error)
+        return await read(self, telegram_id)
+
+    monkeypatch.setattr(SqlUserRepository, "get", read_then_write_apart)
+    answered = await olena.send("/faq")
+
+    assert [str(error) for error in refused] == [
+        "a unit of work was opened inside an update's: use the update's own (the handler's `uow`). A second one "
+        "would commit apart from the update, and on SQLite wait for the update's own write lock until the busy timeout"
+    ]
+    assert answered[0].text.startswith("Як це працює")  # the update itself goes on
+    async with app.sessions() as db:
+        assert await db.get(UserRow, 4545) is None
