@@ -1,15 +1,20 @@
-"""Choosing a time zone: a button, or a city or zone name typed in."""
+"""Choosing a time zone: a button, or a city or zone name typed in.
+
+The smallest conversation of the shape (`bot/conversation.py`): one step, holding `Nothing`, whose
+typed answer is taken or refused (`Stay`), and whose buttons work from any message.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import Nothing, Reply, Stay, Step
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
 from bot.middlewares.callback_answer import alert
 from bot.views.presenting import local_time, zone_label
@@ -28,20 +33,16 @@ def router() -> Router:
     router.callback_query.register(ask, TimezoneOther.filter())
     router.callback_query.register(keep, TimezoneKeep.filter())
     router.callback_query.register(picked, TimezoneChoice.filter())
-    router.message.register(typed, TimezoneFlow.choosing, F.text)
-    router.message.register(not_a_zone, TimezoneFlow.choosing)
+    CHOOSING.register(router)
     return router
 
 
 async def start_choosing(message: Message, state: FSMContext, user: User, now: datetime) -> None:
-    await state.set_state(TimezoneFlow.choosing)
-    await message.answer(
-        _(
-            "Your time zone is {zone}. Pick yours below, or send the name of your city "
-            "(for example: Warsaw) or of the zone (for example: Europe/Berlin)."
-        ).format(zone=zone_label(user.timezone, now)),
-        reply_markup=timezone_picker(),
-    )
+    text = _(
+        "Your time zone is {zone}. Pick yours below, or send the name of your city "
+        "(for example: Warsaw) or of the zone (for example: Europe/Berlin)."
+    ).format(zone=zone_label(user.timezone, now))
+    await CHOOSING.ask(Reply(message), state, Nothing(), text, timezone_picker())
 
 
 async def ask(query: CallbackQuery, message: Message, state: FSMContext, user: User, clock: Clock) -> None:
@@ -67,25 +68,27 @@ async def picked(
     await message.edit_text(_confirmation(user, clock))
 
 
-async def typed(message: Message, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock) -> None:
-    assert message.text is not None
+async def _typed(message: Message, text: str, state: FSMContext, uow: UnitOfWork, user: User, clock: Clock) -> None:
     try:
-        zone = resolve_timezone(message.text)
+        zone = resolve_timezone(text)
     except UnknownTimezone:
-        await not_a_zone(message)
-        return
+        raise Stay(_not_a_zone()) from None
     await choose_timezone(uow, user, zone)
     await state.clear()
     await message.answer(_confirmation(user, clock))
 
 
-async def not_a_zone(message: Message) -> None:
-    await message.answer(
-        _(
-            "I don't know that time zone. Send a city (Warsaw, New York) or a zone name "
-            "(Europe/Berlin), or pick one of the buttons above."
-        ),
-        reply_markup=timezone_picker(),
+async def _expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _not_a_zone(), timezone_picker()
+
+
+CHOOSING = Step(TimezoneFlow.choosing, Nothing, take=_typed, expected=_expected)
+
+
+def _not_a_zone() -> str:
+    return _(
+        "I don't know that time zone. Send a city (Warsaw, New York) or a zone name "
+        "(Europe/Berlin), or pick one of the buttons above."
     )
 
 
