@@ -22,6 +22,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from pydantic import BaseModel, ValidationError
 
 from bot.editing import replace_message
+from bot.fsm_storage import DatabaseStorage
 from bot.middlewares.callback_answer import alert
 
 Markup = InlineKeyboardMarkup | None
@@ -46,8 +47,8 @@ class Draft(BaseModel):
         except ValidationError:
             return None
 
-    async def keep(self, state: FSMContext) -> None:
-        await state.set_data({self.key: self.model_dump()})
+    def kept(self) -> dict[str, Any]:
+        return {self.key: self.model_dump()}
 
 
 class Nothing(Draft):
@@ -57,8 +58,25 @@ class Nothing(Draft):
     async def load(cls, state: FSMContext) -> Self:
         return cls()
 
-    async def keep(self, state: FSMContext) -> None:
-        await state.set_data({})
+    def kept(self) -> dict[str, Any]:
+        return {}
+
+
+async def settle(state: FSMContext, step: State | None, draft: Draft | None) -> None:
+    """The conversation is at `step` now, holding `draft`: one write where the storage can (ours, in the database).
+
+    """
+    data = draft.kept() if draft is not None else {}
+    if isinstance(state.storage, DatabaseStorage):
+        await state.storage.settle(state.key, step, data)
+        return
+    await state.set_state(step)
+    await state.set_data(data)
+
+
+async def end(state: FSMContext) -> None:
+    """The conversation is over: no step, no draft (`state.clear()` in one write)."""
+    await settle(state, None, None)
 
 
 @dataclass
@@ -139,8 +157,7 @@ class Step(Generic[D]):
 
     async def ask(self, reply: Reply, state: FSMContext, draft: D, text: str, markup: Markup = None) -> None:
         """Show the step's question and wait here, with the draft kept."""
-        await state.set_state(self.state)
-        await draft.keep(state)
+        await settle(state, self.state, draft)
         await reply.show(text, markup)
 
     async def _typed(self, message: Message, state: FSMContext, **data: Any) -> None:
@@ -155,7 +172,7 @@ class Step(Generic[D]):
                 _text, markup = await self._expected.call(message=message, draft=draft, state=state, **data)
                 await message.answer(stay.text, reply_markup=markup)
         except Leave as leave:
-            await state.clear()
+            await end(state)
             await message.answer(leave.text, reply_markup=leave.markup)
 
     async def _other(self, message: Message, state: FSMContext, **data: Any) -> None:
@@ -165,7 +182,7 @@ class Step(Generic[D]):
         try:
             text, markup = await self._expected.call(message=message, draft=draft, state=state, **data)
         except Leave as leave:
-            await state.clear()
+            await end(state)
             await message.answer(leave.text, reply_markup=leave.markup)
             return
         await message.answer(text, reply_markup=markup)
@@ -173,7 +190,7 @@ class Step(Generic[D]):
     async def _draft(self, message: Message, state: FSMContext) -> D | None:
         draft = await self.draft.load(state)
         if draft is None:
-            await state.clear()
+            await end(state)
             if self.lost is not None:
                 text, markup = self.lost()
                 await message.answer(text, reply_markup=markup)

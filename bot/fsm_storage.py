@@ -51,6 +51,11 @@ class DatabaseStorage(BaseStorage):
         _, data = await self._read(key)
         return dict(data)
 
+    async def settle(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
+        """The step and its data in one write (`set_state` then `set_data` are two): `bot/conversation.py` uses it."""
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, state=value, data=dict(data))
+
     async def close(self) -> None:
         """The engine belongs to the application; nothing of ours to close."""
 

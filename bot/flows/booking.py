@@ -20,7 +20,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from pydantic import BaseModel
 
-from bot.conversation import Draft, Leave, Reply, Step
+from bot.conversation import Draft, Leave, Reply, Step, settle
 from bot.editing import replace_message
 from bot.keyboards.booking import (
     Day,
@@ -94,13 +94,10 @@ def router() -> Router:
     return router
 
 
-async def picking(state: FSMContext, therapist_id: int, booking_id: int, version: int) -> None:
+async def picking(state: FSMContext, therapist_id: int, booking_id: int, version: int, request: FirstRequest | None) -> None:
     """Choosing a time now: a request made so far stays in the draft."""
-    kept = await BookingDraft.load(state)
-    await state.set_state(PickingTime.choosing)
-    await BookingDraft(
-        therapist_id=therapist_id, booking_id=booking_id, version=version, request=kept.request if kept else None
-    ).keep(state)
+    draft = BookingDraft(therapist_id=therapist_id, booking_id=booking_id, version=version, request=request)
+    await settle(state, PickingTime.choosing, draft)
 
 
 async def show_days(
@@ -111,7 +108,8 @@ async def show_days(
     except Stop:
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
-    await picking(state, therapist.telegram_id, callback_data.booking_id, callback_data.version)
+    kept = await BookingDraft.load(state)
+    await picking(state, therapist.telegram_id, callback_data.booking_id, callback_data.version, kept.request if kept else None)
     text, markup = _days_view(therapist, moving, free, user, settings, callback_data)
     if callback_data.edit:
         await replace_message(message, text, markup)
@@ -206,7 +204,8 @@ async def offer_time(
     free = await free_times(uow, clock, therapist, settings.booking_policy())
     if start not in free:
         return False
-    await picking(state, therapist.telegram_id, 0, 0)
+    kept = await BookingDraft.load(state)
+    await picking(state, therapist.telegram_id, 0, 0, kept.request if kept else None)
     chosen = Time(therapist_id=therapist.telegram_id, at=int(start.timestamp()))
     text = _confirmation_text(
         therapist, None, start, user, clock, first=await _is_first(uow, user, therapist, None), settings=settings

@@ -17,7 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.conversation import Leave, Reply, Stay, Step
+from bot.conversation import Leave, Reply, Stay, Step, end, settle
 from bot.editing import replace_message
 from bot.flows.booking import (
     BookingDraft,
@@ -116,7 +116,7 @@ async def book(
     if start not in free:
         mine = await own_booking_at(uow, client_id=user.telegram_id, therapist_id=therapist.telegram_id, starts_at=start)
         if mine is not None:
-            await state.clear()
+            await end(state)
             await reply.show(already_yours_text(mine, therapist, user))
             return
         await offer_alternatives(reply, therapist, Time(**callback_data.model_dump()), free, start, user, lost_race=False)
@@ -152,17 +152,17 @@ async def _move(
         return
     except (TherapistUnavailable, BookingNotFound, BookingChanged, BookingRefused) as refused:
         await reply.refuse(refusal(refused))
-        await state.clear()
+        await end(state)
         return
-    await state.clear()
+    await end(state)
     await reply.show(_("🔁 You chose to move the session to {moment}.").format(moment=booking_moment(booking, user.timezone)))
 
 
 # -- a first request: what the client comes with ----------------------------------------
 
 
-async def _keep(state: FSMContext, request: FirstRequest) -> None:
-    await BookingDraft(therapist_id=request.therapist_id, request=request).keep(state)
+def _holding(request: FirstRequest) -> BookingDraft:
+    return BookingDraft(therapist_id=request.therapist_id, request=request)
 
 
 async def _ask_topics(
@@ -178,13 +178,12 @@ async def _ask_topics(
     else:
         request.at, again = at, False
     if not therapist.topics:  # nothing to choose from: straight to the note
-        await _keep(state, request)
         await _ask_note(reply, state, request)
         return
     text = _topics_prompt(therapist)
     if again:
         text += "\n" + _("Ticked: what you chose last time.")
-    await TOPICS_STEP.ask(reply, state, BookingDraft(therapist_id=request.therapist_id, request=request), text, _topics_markup(therapist, request))
+    await TOPICS_STEP.ask(reply, state, _holding(request), text, _topics_markup(therapist, request))
 
 
 async def toggle_topic(
@@ -198,8 +197,7 @@ async def toggle_topic(
         alert(callback_answer, _("This button is out of date. Please pick again."))
         return
     request.topics = list(chosen_topics(therapist.topics, toggled(request.topics, callback_data.topic)))
-    await _keep(state, request)
-    await state.set_state(Requesting.topics)
+    await settle(state, Requesting.topics, _holding(request))
     await replace_message(message, message.text or _topics_prompt(therapist), _topics_markup(therapist, request))
 
 
@@ -236,7 +234,7 @@ async def _ask_note(reply: Reply, state: FSMContext, request: FirstRequest) -> N
     lines.append(_note_prompt())
     if request.earlier_note:
         lines.append(_("Last time you wrote: «{note}»").format(note=request.earlier_note))
-    await NOTE.ask(reply, state, BookingDraft(therapist_id=request.therapist_id, request=request), "\n\n".join(lines), _note_markup(request))
+    await NOTE.ask(reply, state, _holding(request), "\n\n".join(lines), _note_markup(request))
 
 
 async def _note_typed(
@@ -254,7 +252,6 @@ async def _note_typed(
             ).format(count=long.length, limit=NOTE_LIMIT)
         ) from None
     request.noted = True
-    await _keep(state, request)
     await _next_step(Reply(message), state, uow, clock, user, settings, request.therapist_id, request.at, request)
 
 
@@ -284,7 +281,6 @@ async def note_button(
     _therapist, request = found
     request.note = request.earlier_note if callback_data.earlier else None
     request.noted = True
-    await _keep(state, request)
     await _next_step(Reply(message, callback_answer), state, uow, clock, user, settings, request.therapist_id, request.at, request)
 
 
@@ -388,13 +384,13 @@ async def _place(
             note=request.note if request else None,
         )
     except AlreadyYours as mine:
-        await state.clear()
+        await end(state)
         therapist = await uow.therapists.get(mine.booking.therapist_id)
         await reply.show(already_yours_text(mine.booking, therapist, user))
         return
     except SlotUnavailable as taken:
         # The request stays as it is: pressing Book at another time sends it with no questions.
-        await picking(state, therapist_id, 0, 0)
+        await picking(state, therapist_id, 0, 0, request)
         therapist = await uow.therapists.get(therapist_id)
         assert therapist is not None
         await offer_alternatives(
@@ -403,9 +399,9 @@ async def _place(
         return
     except (TherapistUnavailable, BookingNotFound, BookingChanged, BookingRefused) as refused:
         await reply.refuse(refusal(refused))
-        await state.clear()
+        await end(state)
         return
-    await state.clear()
+    await end(state)
     therapist = await uow.therapists.get(booking.therapist_id)
     await reply.show(
         _("You chose {moment} with {name}.").format(
@@ -429,7 +425,7 @@ async def _request_in_hand(
     try:
         therapist, _moving = await subject(uow, clock, user, therapist_id, 0, 0, callback_answer=callback_answer)
     except Stop:
-        await state.clear()
+        await end(state)
         return None
     return therapist, request
 

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.conversation import Nothing, Reply, Stay, Step
+from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
 from bot.middlewares.callback_answer import alert
 from bot.views.presenting import local_time, zone_label
@@ -63,7 +63,7 @@ async def picked(
     except UnknownTimezone:
         alert(callback_answer, _("This button is out of date. Please pick again."))
         return
-    await state.clear()
+    await end(state)
     callback_answer.text = _("Time zone saved.")
     await message.edit_text(_confirmation(user, clock))
 
@@ -74,7 +74,7 @@ async def _typed(message: Message, text: str, state: FSMContext, uow: UnitOfWork
     except UnknownTimezone:
         raise Stay(_not_a_zone()) from None
     await choose_timezone(uow, user, zone)
-    await state.clear()
+    await end(state)
     await message.answer(_confirmation(user, clock))
 
 

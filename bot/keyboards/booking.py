@@ -135,42 +135,49 @@ def from_unix(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def packed(kind: type[ButtonData], *values: int) -> str:
+    """`kind(...).pack()` for whole-number fields given in their order, without a model per button.
+
+    A picker holds dozens of buttons: building, validating and dumping a pydantic model for each was a
+    seventh of a booking step's time. `tests/unit/test_booking_buttons.py` holds it to `pack()`.
+    """
+    return kind.__separator__.join((kind.__prefix__, *map(str, values)))
+
+
 def days_keyboard(base: Days, first_slots: list[datetime], zone: str) -> InlineKeyboardMarkup:
     """One button per day that has a free time; `first_slots` holds each day's first one."""
     pages = max((len(first_slots) + DAYS_PER_PAGE - 1) // DAYS_PER_PAGE, 1)
     page = min(max(base.page, 0), pages - 1)
-    builder = InlineKeyboardBuilder()
-    for slot in first_slots[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]:
-        day = slot.astimezone(ZoneInfo(zone)).date()
-        builder.button(
+    local = ZoneInfo(zone)
+    buttons = [
+        InlineKeyboardButton(
             text=day_label(slot, zone),
-            callback_data=Day(
-                therapist_id=base.therapist_id, day=day_code(day), booking_id=base.booking_id, version=base.version
-            ),
+            callback_data=packed(Day, base.therapist_id, day_code(slot.astimezone(local).date()), base.booking_id, base.version),
         )
-    builder.adjust(3)
+        for slot in first_slots[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     nav = []
+    turn = {"therapist_id": base.therapist_id, "booking_id": base.booking_id, "version": base.version, "edit": True}
     if page > 0:
-        nav.append(_button(_("‹ Earlier"), base.model_copy(update={"page": page - 1, "edit": True})))
+        nav.append(_button(_("‹ Earlier"), Days(**turn, page=page - 1)))
     if page < pages - 1:
-        nav.append(_button(_("Later ›"), base.model_copy(update={"page": page + 1, "edit": True})))
+        nav.append(_button(_("Later ›"), Days(**turn, page=page + 1)))
     if nav:
-        builder.row(*nav)
-    return builder.as_markup()
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def times_keyboard(base: Day, slots: list[datetime], zone: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for slot in slots:
-        builder.button(
-            text=local_time(slot, zone),
-            callback_data=Time(
-                therapist_id=base.therapist_id, at=unix(slot), booking_id=base.booking_id, version=base.version
-            ),
+    buttons = [
+        InlineKeyboardButton(
+            text=local_time(slot, zone), callback_data=packed(Time, base.therapist_id, unix(slot), base.booking_id, base.version)
         )
-    builder.adjust(4)
-    builder.row(_button(_("‹ Other day"), _days(base.therapist_id, base.booking_id, base.version)))
-    return builder.as_markup()
+        for slot in slots
+    ]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([_button(_("‹ Other day"), _days(base.therapist_id, base.booking_id, base.version))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def alternatives_keyboard(therapist_id: int, booking_id: int, version: int, slots: list[datetime], zone: str) -> InlineKeyboardMarkup:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.schedule import SessionFormat, Vacation, WorkingHours
@@ -42,7 +43,7 @@ def free_slots(
         found = {
             start
             for interval in by_weekday.get(day.weekday(), ())
-            for start in _laid_out(day, interval, zone, session)
+            for start in _starts(day, interval, zone, session)
             if earliest <= start <= latest and not _clashes(start, booked, session.length)
         }
         yield from sorted(found)
@@ -56,6 +57,12 @@ def group_by_local_day(slots: Iterable[datetime], tz: str) -> dict[date, list[da
         local = slot.astimezone(zone)
         days.setdefault(local.date(), []).append(local)
     return days
+
+
+@lru_cache(maxsize=4096)
+def _starts(day: date, interval: WorkingHours, zone: ZoneInfo, session: SessionFormat) -> tuple[datetime, ...]:
+    """A day's starts, kept: every step of every booking lays out the same therapist's days again."""
+    return tuple(_laid_out(day, interval, zone, session))
 
 
 def _laid_out(day: date, interval: WorkingHours, zone: ZoneInfo, session: SessionFormat) -> Iterator[datetime]:

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import event, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from core.bookings import ACTIVE, Booking, BookingStatus, SlotTaken
 from core.conversations import Side
+from storage.db import UnitSession
 from storage.tables.bookings import BookingRow
 from storage.tables.payments import RefundRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
+_ACTIVE_READ = "active_bookings_read"  # on the session's info: therapist id -> their active bookings as read
 
 
 class SqlBookingRepository:
@@ -43,7 +47,14 @@ class SqlBookingRepository:
         return _to_booking(row) if row else None
 
     async def active_of_therapist(self, therapist_id: int) -> list[Booking]:
-        return await self.active_of_therapists([therapist_id])
+        """Read once a transaction: a booking step asks for a therapist's free times more than once.
+
+        Any write to the bookings through the session (ORM or `update(...)`) forgets what was read.
+        """
+        read: dict[int, list[Booking]] = self._session.info.setdefault(_ACTIVE_READ, {})
+        if therapist_id not in read:
+            read[therapist_id] = await self.active_of_therapists([therapist_id])
+        return [copy.copy(booking) for booking in read[therapist_id]]  # each caller its own, as a read
 
     async def active_of_therapists(self, therapist_ids: list[int]) -> list[Booking]:
         rows = await self._session.scalars(
@@ -161,3 +172,23 @@ def _to_booking(row: BookingRow) -> Booking:
         topics=tuple(row.request_topics or ()),
         note=row.request_note,
     )
+
+
+@event.listens_for(UnitSession, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is None or table is BookingRow.__table__:
+            state.session.info.pop(_ACTIVE_READ, None)
+
+
+@event.listens_for(UnitSession, "after_flush")
+def _forget_on_flush(session: Session, _flush: UOWTransaction) -> None:
+    if any(isinstance(row, BookingRow) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_ACTIVE_READ, None)
+
+
+@event.listens_for(UnitSession, "after_transaction_end")
+def _forget_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction itself, not a savepoint inside it
+        session.info.pop(_ACTIVE_READ, None)

@@ -59,17 +59,32 @@ class SqlTherapistRepository:
         self._session = session
 
     async def get(self, telegram_id: int, *, for_update: bool = False) -> TherapistProfile | None:
-        """`for_update` locks the profile until commit, so two changes to it queue up instead of overwriting."""
+        """`for_update` locks the profile until commit, so two changes to it queue up instead of overwriting.
+
+        Read once a transaction, in one statement: the row joined with its hours and vacations (every booking step
+        reads the profile).
+        """
         read: dict[int, TherapistProfile] = self._session.info.setdefault(_READ, {})
         if not for_update and telegram_id in read:
             return copy.deepcopy(read[telegram_id])  # each caller its own, as a fresh read would give
-        statement = select(TherapistRow).where(TherapistRow.telegram_id == telegram_id)
         if for_update:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
-        row = await self._session.scalar(statement)
-        if row is None:
-            return None
-        profile = (await self._to_profiles([row]))[0]
+            locked = select(TherapistRow).where(TherapistRow.telegram_id == telegram_id).with_for_update()
+            row = await self._session.scalar(locked.execution_options(populate_existing=True))
+            if row is None:
+                return None
+            profile = (await self._to_profiles([row]))[0]
+        else:
+            schedules = _schedules([telegram_id]).subquery()
+            found = (
+                await self._session.execute(
+                    select(TherapistRow, *schedules.c)
+                    .outerjoin(schedules, schedules.c.therapist_id == TherapistRow.telegram_id)
+                    .where(TherapistRow.telegram_id == telegram_id)
+                )
+            ).all()
+            if not found:
+                return None
+            profile = _with_schedules([found[0][0]], [row for row in found if row.kind is not None])[0]
         read[telegram_id] = copy.deepcopy(profile)
         return profile
 
@@ -148,27 +163,34 @@ class SqlTherapistRepository:
 
     async def _to_profiles(self, rows: Sequence[TherapistRow]) -> list[TherapistProfile]:
         """Profiles with their hours and vacations: one query for both, however many profiles."""
-        ids = [row.telegram_id for row in rows]
-        hours: dict[int, list[WorkingHours]] = {therapist_id: [] for therapist_id in ids}
-        vacations: dict[int, list[Vacation]] = {therapist_id: [] for therapist_id in ids}
-        h, v = WorkingHoursRow, VacationRow
-        schedules: CompoundSelect[*tuple[Any, ...]] = union_all(
-            select(
-                h.therapist_id, literal(0).label("kind"), h.id, h.weekday, h.start, h.end,
-                cast(null(), Date).label("first_day"), cast(null(), Date).label("last_day"),
-                cast(null(), String).label("note"),
-            ).where(h.therapist_id.in_(ids)),
-            select(
-                v.therapist_id, literal(1), v.id, cast(null(), Integer), cast(null(), Time), cast(null(), Time),
-                v.first_day, v.last_day, v.note,
-            ).where(v.therapist_id.in_(ids)),
-        )
-        found = (await self._session.execute(schedules)).all()
-        for r in sorted((r for r in found if r.kind == 0), key=lambda r: (r.weekday, r.start, r.id)):
-            hours[r.therapist_id].append(WorkingHours(r.weekday, r.start, r.end))
-        for r in sorted((r for r in found if r.kind == 1), key=lambda r: (r.first_day, r.id)):
-            vacations[r.therapist_id].append(Vacation(r.first_day, r.last_day, r.note, r.id))
-        return [_to_profile(row, hours[row.telegram_id], vacations[row.telegram_id]) for row in rows]
+        found = (await self._session.execute(_schedules([row.telegram_id for row in rows]))).all()
+        return _with_schedules(rows, found)
+
+
+def _schedules(ids: list[int]) -> CompoundSelect[*tuple[Any, ...]]:
+    """The hours (kind 0) and vacations (kind 1) of these therapists, in one result."""
+    h, v = WorkingHoursRow, VacationRow
+    return union_all(
+        select(
+            h.therapist_id, literal(0).label("kind"), h.id, h.weekday, h.start, h.end,
+            cast(null(), Date).label("first_day"), cast(null(), Date).label("last_day"),
+            cast(null(), String).label("note"),
+        ).where(h.therapist_id.in_(ids)),
+        select(
+            v.therapist_id, literal(1), v.id, cast(null(), Integer), cast(null(), Time), cast(null(), Time),
+            v.first_day, v.last_day, v.note,
+        ).where(v.therapist_id.in_(ids)),
+    )
+
+
+def _with_schedules(rows: Sequence[TherapistRow], found: Sequence[Any]) -> list[TherapistProfile]:
+    hours: dict[int, list[WorkingHours]] = {row.telegram_id: [] for row in rows}
+    vacations: dict[int, list[Vacation]] = {row.telegram_id: [] for row in rows}
+    for r in sorted((r for r in found if r.kind == 0), key=lambda r: (r.weekday, r.start, r.id)):
+        hours[r.therapist_id].append(WorkingHours(r.weekday, r.start, r.end))
+    for r in sorted((r for r in found if r.kind == 1), key=lambda r: (r.first_day, r.id)):
+        vacations[r.therapist_id].append(Vacation(r.first_day, r.last_day, r.note, r.id))
+    return [_to_profile(row, hours[row.telegram_id], vacations[row.telegram_id]) for row in rows]
 
 
 @event.listens_for(UnitSession, "do_orm_execute")
