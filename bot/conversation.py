@@ -19,6 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from bot.editing import replace_message
@@ -48,7 +49,7 @@ class Draft(BaseModel):
             return None
 
     def kept(self) -> dict[str, Any]:
-        return {self.key: self.model_dump()}
+        return {self.key: self.model_dump(mode="json")}
 
 
 class Nothing(Draft):
@@ -131,7 +132,7 @@ class Step(Generic[D]):
     entered is lost. `expected(draft, ...)` is what anything else gets: the step's words and buttons
     (without `take`, text too: the step's answers are its buttons). Either may raise `Leave(why)` when
     what the conversation is about is gone; a step whose draft is gone (cleared, or kept by an older
-    release) ends with `lost` (a step over `Nothing` needs none).
+    release) ends with `lost` (by default: it was left unfinished, start again).
     """
 
     def __init__(
@@ -191,7 +192,6 @@ class Step(Generic[D]):
         draft = await self.draft.load(state)
         if draft is None:
             await end(state)
-            if self.lost is not None:
-                text, markup = self.lost()
-                await message.answer(text, reply_markup=markup)
+            text, markup = self.lost() if self.lost is not None else (_("This was left unfinished. Please start again."), None)
+            await message.answer(text, reply_markup=markup)
         return draft

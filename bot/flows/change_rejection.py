@@ -5,12 +5,13 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
 from bot.access import HasPermission
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
 from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
 from bot.middlewares.callback_answer import alert
@@ -27,7 +28,11 @@ MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
 
 
 class ChangeRejection(StatesGroup):
-    note = State()  # data: change
+    note = State()
+
+
+class RejectionDraft(Draft):
+    change: int
 
 
 def commands() -> Router:
@@ -41,8 +46,7 @@ def router() -> Router:
     router.callback_query.register(ask_note, ChangeReject.filter(~F.plain), MANAGE)
     router.callback_query.register(reject_plainly, ChangeReject.filter(F.plain), MANAGE)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(typed_note, ChangeRejection.note, F.text, MANAGE)
-    router.message.register(not_text, ChangeRejection.note, ~F.text, MANAGE)
+    NOTE.register(router, MANAGE)
     return router
 
 
@@ -58,10 +62,9 @@ async def ask_note(
     except ChangeRefused as refused:
         await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
         return
-    await state.set_state(ChangeRejection.note)
-    await state.set_data({"change": review.change.id})
-    await message.answer(
-        _ask(review.therapist.full_name, field_name(review.change.field)), reply_markup=reject_plainly_keyboard(review.change.id)
+    await NOTE.ask(
+        Reply(message), state, RejectionDraft(change=review.change.id),
+        _ask(review.therapist.full_name, field_name(review.change.field)), reject_plainly_keyboard(review.change.id),
     )
 
 
@@ -78,38 +81,28 @@ async def reject_plainly(
     except ChangeRefused as refused:
         await refusal(uow, callback_data.id, refused, callback_answer=callback_answer)
         return
-    await state.clear()
+    await end(state)
     callback_answer.text = _("Rejected. The therapist is told.")
     await close_card(message, "✖️ " + _("Rejected by you, without a note."))
     await next_waiting(message, uow)
 
 
-async def typed_note(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+async def _typed_note(
+    message: Message, text: str, draft: RejectionDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert message.text is not None
-    change_id = int((await state.get_data())["change"])
-    if len(message.text.strip()) > MAX_NOTE:
-        await message.answer(
+    if len(text.strip()) > MAX_NOTE:
+        raise Stay(
             _("That is {length} characters; the limit is {limit}. Please make it shorter.").format(
-                length=len(message.text.strip()), limit=MAX_NOTE
-            ),
-            reply_markup=reject_plainly_keyboard(change_id),
+                length=len(text.strip()), limit=MAX_NOTE
+            )
         )
-        return
     try:
-        review = await reject(
-            uow, clock, actor=await access.authority(user, uow, settings), change_id=change_id, note=message.text
-        )
+        review = await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=draft.change, note=text)
     except ChangeNotFound:
-        await state.clear()
-        await message.answer(_("There is no such change."))
-        return
+        raise Leave(_("There is no such change.")) from None
     except ChangeRefused:
-        await state.clear()
-        await message.answer(_("This change was decided meanwhile; nothing was done. /profile_changes shows the current ones."))
-        return
-    await state.clear()
+        raise Leave(_("This change was decided meanwhile; nothing was done. /profile_changes shows the current ones.")) from None
+    await end(state)
     await message.answer(
         _("✖️ Rejected: the change of {name} to «{field}». They are told, with your note.").format(
             field=field_name(review.change.field), name=review.therapist.full_name
@@ -118,16 +111,16 @@ async def typed_note(
     await next_waiting(message, uow)
 
 
+async def _expected(draft: RejectionDraft) -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please type the note as text, or press «Reject without a note»."), reject_plainly_keyboard(draft.change)
+
+
+NOTE = Step(ChangeRejection.note, RejectionDraft, take=_typed_note, expected=_expected)
+
+
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; the change still waits. /profile_changes shows it."))
-
-
-async def not_text(message: Message, state: FSMContext) -> None:
-    change_id = int((await state.get_data())["change"])
-    await message.answer(
-        _("Please type the note as text, or press «Reject without a note»."), reply_markup=reject_plainly_keyboard(change_id)
-    )
 
 
 def _ask(name: str, field: str) -> str:

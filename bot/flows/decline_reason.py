@@ -7,11 +7,13 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot import conversation
+from bot.conversation import Draft, Reply, Stay, end
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, StepAction, decline_confirm
 from bot.middlewares.callback_answer import alert
@@ -29,13 +31,18 @@ class DeclineFlow(StatesGroup):
     reason = State()
 
 
+class DeclineDraft(Draft):
+    application: int
+    reason: str  # the middle of the letter: the template, or what the admin typed instead
+    locale: str  # the applicant's: the letter is previewed as they will read it
+
+
 def router() -> Router:
     router = Router(name="decline-reason")
     router.callback_query.register(send, DeclineStep.filter(F.action == StepAction.SEND), DeclineFlow.reason, REVIEW)
     router.callback_query.register(cancel, DeclineStep.filter(F.action == StepAction.CANCEL), DeclineFlow.reason, REVIEW)
     router.callback_query.register(out_of_date, DeclineStep.filter(), REVIEW)
-    router.message.register(on_reason, DeclineFlow.reason, F.text, REVIEW)
-    router.message.register(not_text, DeclineFlow.reason, ~F.text, REVIEW)
+    REASON.register(router, REVIEW)
     return router
 
 
@@ -46,54 +53,58 @@ async def begin(message: Message, uow: UnitOfWork, state: FSMContext, admin: Use
     locale = file.applicant.locale if file.applicant else i18n.default_locale
     with i18n.use_locale(locale):
         reason = decline_template(file.application)
-    await state.set_state(DeclineFlow.reason)
-    await state.set_data({"application": number, "reason": reason, "locale": locale})
-    await _preview(message, i18n, file.application.display_name, reason, locale)
+    draft = DeclineDraft(application=number, reason=reason, locale=locale)
+    await REASON.ask(Reply(message), state, draft, _preview(i18n, file.application.display_name, draft), decline_confirm())
 
 
-async def on_reason(message: Message, state: FSMContext, i18n: I18n, uow: UnitOfWork) -> None:
-    assert message.text is not None
-    reason = message.text.strip()
+async def _reason(message: Message, text: str, draft: DeclineDraft, state: FSMContext, i18n: I18n, uow: UnitOfWork) -> None:
+    reason = text.strip()
     if len(reason) > vetting.MAX_REASON_LENGTH:
-        await message.answer(
+        raise Stay(
             _("That is too long: {high} characters at most, and this is {length}.").format(
                 high=vetting.MAX_REASON_LENGTH, length=len(reason)
             )
         )
-        return
-    await state.update_data(reason=reason)
-    data = await state.get_data()
-    file = await vetting.application_for_review(uow, data["application"])
-    await _preview(message, i18n, file.application.display_name, reason, data["locale"])
+    draft.reason = reason
+    file = await vetting.application_for_review(uow, draft.application)
+    await REASON.ask(Reply(message), state, draft, _preview(i18n, file.application.display_name, draft), decline_confirm())
 
 
-async def _preview(message: Message, i18n: I18n, name: str, reason: str, locale: str) -> None:
-    with i18n.use_locale(locale):
-        letter = polite_decline(reason)
-    await message.answer(
-        _(
-            "{name} will read this ({language}):\n\n{letter}\n\n"
-            "Send it as it is, or type your own reason to replace the middle part."
-        ).format(name=name, language=LANGUAGES.get(locale, locale), letter=letter),
-        reply_markup=decline_confirm(),
-    )
+def _preview(i18n: I18n, name: str, draft: DeclineDraft) -> str:
+    with i18n.use_locale(draft.locale):
+        letter = polite_decline(draft.reason)
+    return _(
+        "{name} will read this ({language}):\n\n{letter}\n\n"
+        "Send it as it is, or type your own reason to replace the middle part."
+    ).format(name=name, language=LANGUAGES.get(draft.locale, draft.locale), letter=letter)
+
+
+async def _expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please type the reason as text, or use the buttons above."), decline_confirm()
+
+
+REASON = conversation.Step(DeclineFlow.reason, DeclineDraft, take=_reason, expected=_expected)
 
 
 async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.edit_text(_("Cancelled: the application stays as it was."))
 
 
 async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    data = await state.get_data()
+    draft = await DeclineDraft.load(state)
+    if draft is None:
+        await end(state)
+        alert(callback_answer, _("This button is out of date. Please pick again."))
+        return
     try:
-        application = await vetting.decline(uow, clock, user, data["application"], data["reason"], reviewers(settings))
+        application = await vetting.decline(uow, clock, user, draft.application, draft.reason, reviewers(settings))
     except (WrongStep, ApplicationNotFound) as error:
-        await state.clear()
+        await end(state)
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
         alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
         return
-    await state.clear()
+    await end(state)
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(
         _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
@@ -102,9 +113,3 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
 
 async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     alert(callback_answer, _("This button is out of date. Please pick again."))
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(
-        _("Please type the reason as text, or use the buttons above."), reply_markup=decline_confirm()
-    )

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cabinet_gate import CABINET, CabinetSteps
+from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
 from bot.keyboards.data import ButtonData
@@ -52,8 +53,7 @@ def router() -> Router:
     router.callback_query.register(show_place, Section.filter(F.name == "meeting"), CABINET)
     router.callback_query.register(ask_link, MeetingLinkAsk.filter(), CABINET)
     router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter(), CABINET)
-    router.message.register(typed_link, CabinetMeeting.link, F.text, CABINET)
-    router.message.register(link_expected, CabinetMeeting.link, ~F.text, CABINET)
+    LINK.register(router, CABINET)
     return router
 
 
@@ -78,7 +78,7 @@ def _place_text(therapist: TherapistProfile, base_url: str) -> str:
 
 
 async def show_place(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile, settings: Settings) -> None:
-    await state.clear()
+    await end(state)
     base = settings.meeting_base_url
     await replace_message(message, _place_text(therapist, base), _place_keyboard(therapist, base))
 
@@ -91,22 +91,26 @@ def _ask() -> str:
 
 
 async def ask_link(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await state.set_state(CabinetMeeting.link)
-    await message.answer(_ask())
+    await LINK.ask(Reply(message), state, Nothing(), _ask())
 
 
-async def typed_link(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
+async def _typed_link(
+    message: Message, text: str, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, settings: Settings
 ) -> None:
-    assert message.text is not None
-    link = valid_link(message.text)
+    link = valid_link(text)
     if link is None:
-        await message.answer(_("This is not a link I can give clients: it must be one address starting with https://.") + "\n\n" + _ask())
-        return
-    await state.clear()
+        raise Stay(_("This is not a link I can give clients: it must be one address starting with https://.") + "\n\n" + _ask())
+    await end(state)
     saved = await set_meeting_place(uow, clock, therapist.telegram_id, link)
     base = settings.meeting_base_url
     await message.answer(_("Saved. Paid sessions ahead use this link now.") + "\n\n" + place_line(saved, base), reply_markup=_place_keyboard(saved, base))
+
+
+async def _link_expected() -> tuple[str, None]:
+    return _("Please type the link as text.") + "\n\n" + _ask(), None
+
+
+LINK = Step(CabinetMeeting.link, Nothing, take=_typed_link, expected=_link_expected)
 
 
 async def fresh_rooms(
@@ -121,9 +125,5 @@ async def fresh_rooms(
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; your meeting place stays as it was."))
-
-
-async def link_expected(message: Message) -> None:
-    await message.answer(_("Please type the link as text.") + "\n\n" + _ask())

@@ -9,15 +9,16 @@ nothing.
 """
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.keyboards.payments import NoteCancel, RefundAction, cancel_note
 from bot.settings import Settings
 from bot.views.payments import amount
@@ -39,37 +40,37 @@ class MoneyNote(StatesGroup):
     text = State()
 
 
+class NoteDraft(Draft):
+    """What the note is for: a refund action, a payout, a clawback or a transfer, and its id."""
+
+    what: str
+    target: int
+
+
 def router() -> Router:
     router = Router(name="money-notes")
-    router.message.register(on_note, MoneyNote.text, F.text)
-    router.message.register(not_text, MoneyNote.text, ~F.text)
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(MoneyNote.text))
+    NOTE.register(router)
     return router
 
 
 async def ask_for_note(message: Message, state: FSMContext, what: str, target_id: int, prompt: str) -> None:
-    await state.set_state(MoneyNote.text)
-    await state.set_data({"what": what, "id": target_id})
-    await message.answer(prompt, reply_markup=cancel_note())
+    await NOTE.ask(Reply(message), state, NoteDraft(what=what, target=target_id), prompt, cancel_note())
 
 
-async def on_note(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+async def _note(
+    message: Message, text: str, draft: NoteDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert message.text is not None
-    data = await state.get_data()
-    what, target = data["what"], int(data["id"])
-    text = message.text.strip()
+    what, target = draft.what, draft.target
+    text = text.strip()
     if len(text) > LIMITS[what]:
-        await message.answer(
+        raise Stay(
             _("That is too long: {limit} characters at most, and this is {length}. Please shorten it.").format(
                 limit=LIMITS[what], length=len(text)
-            ),
-            reply_markup=cancel_note(),
+            )
         )
-        return
     if what == MANUAL:
-        await state.clear()
+        await end(state)
         await confirm_manual(message, uow, clock, user, settings, target, text)
         return
     actor = await access.authority(user, uow, settings)
@@ -89,17 +90,12 @@ async def on_note(
             await settle_clawback(uow, clock, actor=actor, clawback_id=target, note=text)
             done = _("Clawback #{number} is settled.").format(number=target)
     except UnusableText:
-        await message.answer(_("Please type a few words (not empty)."), reply_markup=cancel_note())
-        return
+        raise Stay(_("Please type a few words (not empty).")) from None
     except NotAllowed:
-        await state.clear()
-        await message.answer(_("Your role doesn't include this. A full administrator can give you the role if you need it."))
-        return
+        raise Leave(_("Your role doesn't include this. A full administrator can give you the role if you need it.")) from None
     except (RefundNotFound, PayoutNotFound, RefundRefused, PayoutRefused):
-        await state.clear()
-        await message.answer(_("This has changed in the meantime (someone else may have done it). Nothing was changed now."))
-        return
-    await state.clear()
+        raise Leave(_("This has changed in the meantime (someone else may have done it). Nothing was changed now.")) from None
+    await end(state)
     await message.answer(done)
 
 
@@ -142,12 +138,15 @@ async def confirm_manual(
     await message.answer(text)
 
 
-async def not_text(message: Message) -> None:
-    await message.answer(_("Please type it as text, or press Cancel."), reply_markup=cancel_note())
+async def _expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please type it as text, or press Cancel."), cancel_note()
+
+
+NOTE = Step(MoneyNote.text, NoteDraft, take=_note, expected=_expected)
 
 
 async def cancel(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
-    await state.clear()
+    await end(state)
     callback_answer.text = _("Cancelled: nothing was changed.")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)

@@ -7,14 +7,15 @@ text is answered and the step stays.
 """
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.keyboards.payments import NoteCancel, RefundAsk, cancel_note
 from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
@@ -29,12 +30,15 @@ class RefundRequest(StatesGroup):
     reason = State()
 
 
+class RefundDraft(Draft):
+    booking_id: int
+
+
 def router() -> Router:
     router = Router(name="refund-request")
     router.callback_query.register(begin, RefundAsk.filter())
-    router.message.register(on_reason, RefundRequest.reason, F.text)
-    router.message.register(not_text, RefundRequest.reason, ~F.text)
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(RefundRequest.reason))
+    REASON.register(router)
     return router
 
 
@@ -46,8 +50,6 @@ async def begin(
     except RequestRefused as refused:
         alert(callback_answer, refused_text(refused.reason))
         return
-    await state.set_state(RefundRequest.reason)
-    await state.set_data({"booking_id": callback_data.booking_id})
     if kind is RefundReason.FORCE_MAJEURE:
         prompt = _(
             "Tell in a few words what happened. Your therapist reads it first and says whether they agree; then the "
@@ -58,40 +60,36 @@ async def begin(
             "Tell why you are asking for the money back. Support and the ethics commission will read it together "
             "with the session's record, decide, and tell you both."
         )
-    await message.answer(prompt, reply_markup=cancel_note())
+    await REASON.ask(Reply(message), state, RefundDraft(booking_id=callback_data.booking_id), prompt, cancel_note())
 
 
-async def on_reason(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+async def _reason(
+    message: Message, text: str, draft: RefundDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
 ) -> None:
-    assert message.text is not None
-    booking_id = int((await state.get_data())["booking_id"])
     try:
         refund = await ask_refund(
-            uow, clock, client_id=user.telegram_id, booking_id=booking_id, text=message.text, full_admins=settings.admin_ids
+            uow, clock, client_id=user.telegram_id, booking_id=draft.booking_id, text=text, full_admins=settings.admin_ids
         )
     except UnusableText:
-        await message.answer(
-            _("Please write the reason in up to {limit} characters.").format(limit=MAX_NOTE), reply_markup=cancel_note()
-        )
-        return
+        raise Stay(_("Please write the reason in up to {limit} characters.").format(limit=MAX_NOTE)) from None
     except RequestRefused as refused:
-        await state.clear()
-        await message.answer(refused_text(refused.reason))
-        return
-    await state.clear()
+        raise Leave(refused_text(refused.reason)) from None
+    await end(state)
     if refund.reason is RefundReason.FORCE_MAJEURE:
         await message.answer(_("Sent. Your therapist is asked first; then the platform decides and tells you both."))
     else:
         await message.answer(_("Sent to support and the ethics commission. They will decide and tell you both."))
 
 
-async def not_text(message: Message) -> None:
-    await message.answer(_("Please write the reason as text, or press Cancel."), reply_markup=cancel_note())
+async def _expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please write the reason as text, or press Cancel."), cancel_note()
+
+
+REASON = Step(RefundRequest.reason, RefundDraft, take=_reason, expected=_expected)
 
 
 async def cancel(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
-    await state.clear()
+    await end(state)
     callback_answer.text = _("Cancelled: nothing was sent.")
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
