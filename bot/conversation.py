@@ -20,6 +20,7 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from magic_filter import MagicFilter
 from pydantic import BaseModel, ValidationError
 
 from bot.editing import replace_message
@@ -127,7 +128,7 @@ class Step(Generic[D]):
     """A step waiting for the person: typed text is its answer, anything else is answered with what is expected.
 
     `take(message, text, draft, ...)` gets the text and the draft (and any handler argument it names:
-    `uow`, `user`, `state`, ...). It moves the conversation on (a next step's `ask`, or `state.clear()`
+    `uow`, `user`, `state`, ...); a step that takes other messages says which (`takes=F.photo`). It moves the conversation on (a next step's `ask`, or `state.clear()`
     and an answer), or raises `Stay(why)`: the person reads why, with the step's buttons, and nothing
     entered is lost. `expected(draft, ...)` is what anything else gets: the step's words and buttons
     (without `take`, text too: the step's answers are its buttons). Either may raise `Leave(why)` when
@@ -143,17 +144,19 @@ class Step(Generic[D]):
         expected: Callable[..., Awaitable[tuple[str, Markup]]],
         lost: Callable[[], tuple[str, Markup]] | None = None,
         take: Callable[..., Awaitable[None]] | None = None,
+        takes: MagicFilter = F.text,
     ) -> None:
         self.state = state
         self.draft = draft
         self.lost = lost
+        self.takes = takes
         self._expected = CallableObject(expected)
         self._take = CallableObject(take) if take is not None else None
 
     def register(self, router: Router, *filters: Any) -> None:
         """Its handlers, after the conversation's buttons; `filters` are the marks of who may (`CABINET`, …)."""
         if self._take is not None:
-            router.message.register(self._typed, self.state, F.text, *filters)
+            router.message.register(self._typed, self.state, self.takes, *filters)
         router.message.register(self._other, self.state, *filters)
 
     async def ask(self, reply: Reply, state: FSMContext, draft: D, text: str, markup: Markup = None) -> None:
@@ -162,13 +165,13 @@ class Step(Generic[D]):
         await reply.show(text, markup)
 
     async def _typed(self, message: Message, state: FSMContext, **data: Any) -> None:
-        assert self._take is not None and message.text is not None
+        assert self._take is not None
         draft = await self._draft(message, state)
         if draft is None:
             return
         try:
             try:
-                await self._take.call(message=message, text=message.text, draft=draft, state=state, **data)
+                await self._take.call(message=message, text=message.text or "", draft=draft, state=state, **data)
             except Stay as stay:
                 _text, markup = await self._expected.call(message=message, draft=draft, state=state, **data)
                 await message.answer(stay.text, reply_markup=markup)

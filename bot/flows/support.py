@@ -14,10 +14,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReactionTypeEmoji
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import Nothing, Reply, Step, end
 from bot.keyboards.support import SupportDone, writing
 from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
@@ -60,27 +61,21 @@ def router() -> Router:
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(finish, SupportDone.filter())
     # Other commands pass through to their own handlers; the conversation stays open meanwhile.
-    router.message.register(relay, WritingToSupport.writing, F.content_type.in_(RELAYABLE))
-    router.message.register(not_relayable, WritingToSupport.writing)
+    WRITING.register(router)
     return router
 
 
 async def start(message: Message, state: FSMContext) -> None:
-    await state.set_state(WritingToSupport.writing)
-    await message.answer(
-        _(
-            "Write to the platform's support: a question about the bot, a booking, a payment, your profile — "
-            "anything. You can send text, photos, documents or voice messages. A person from our team will "
-            "answer here, usually within a working day.\n\n"
-            "When you have said everything, press Done."
-        ),
-        reply_markup=writing(),
+    text = _(
+        "Write to the platform's support: a question about the bot, a booking, a payment, your profile — "
+        "anything. You can send text, photos, documents or voice messages. A person from our team will "
+        "answer here, usually within a working day.\n\n"
+        "When you have said everything, press Done."
     )
+    await WRITING.ask(Reply(message), state, Nothing(), text, writing())
 
 
-async def relay(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
-) -> None:
+async def _relay(message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot) -> None:
     written = await pass_to_support(message, uow, clock, user, settings, bot)
     if written is None:
         return
@@ -151,20 +146,23 @@ async def _open_topic(bot: Bot, chat_id: int, person: User) -> int | None:
     return topic.message_thread_id
 
 
-async def not_relayable(message: Message) -> None:
-    await message.answer(
+async def _not_relayable() -> tuple[str, InlineKeyboardMarkup]:
+    return (
         _("Support can read text, photos, documents, videos and voice messages; this one I can't pass on. Please send one of those."),
-        reply_markup=writing(),
+        writing(),
     )
 
 
+WRITING = Step(WritingToSupport.writing, Nothing, take=_relay, takes=F.content_type.in_(RELAYABLE), expected=_not_relayable)
+
+
 async def finish_by_command(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_finished())
 
 
 async def finish(query: CallbackQuery, state: FSMContext, callback_answer: CallbackAnswer) -> None:
-    await state.clear()
+    await end(state)
     if isinstance(query.message, Message):
         await query.message.answer(_finished())
     else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import HasPermission
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.handlers.testimonials import card_text
 from bot.keyboards.testimonials import Part, TestimonialAdd, TestimonialEdit, testimonial_card
 from bot.middlewares.callback_answer import alert
@@ -38,6 +39,11 @@ class TestimonialFlow(StatesGroup):
     changed_author = State()
 
 
+class TestimonialDraft(Draft):
+    text: str = ""  # a new testimonial's text, until its author is given
+    testimonial: int = 0  # the one being changed
+
+
 def commands() -> Router:
     router = Router(name="testimonial-editing-commands")
     router.message.register(stop, StateFilter(TestimonialFlow), Command("cancel"), MANAGE)
@@ -49,98 +55,89 @@ def router() -> Router:
     router.callback_query.register(start_adding, TestimonialAdd.filter(), MANAGE)
     router.callback_query.register(start_editing, TestimonialEdit.filter(), MANAGE)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(new_text, TestimonialFlow.new_text, F.text, MANAGE)
-    router.message.register(new_author, TestimonialFlow.new_author, F.text, MANAGE)
-    router.message.register(changed_text, TestimonialFlow.changed_text, F.text, MANAGE)
-    router.message.register(changed_author, TestimonialFlow.changed_author, F.text, MANAGE)
-    router.message.register(not_text, StateFilter(TestimonialFlow), ~F.text, MANAGE)
+    for step in (NEW_TEXT, NEW_AUTHOR, CHANGED_TEXT, CHANGED_AUTHOR):
+        step.register(router, MANAGE)
     return router
 
 
-async def start_adding(query: CallbackQuery, state: FSMContext) -> None:
-    await state.set_state(TestimonialFlow.new_text)
-    if isinstance(query.message, Message):
-        await query.message.answer(_ask_text())
+async def start_adding(query: CallbackQuery, message: Message, state: FSMContext) -> None:
+    await NEW_TEXT.ask(Reply(message), state, TestimonialDraft(), _ask_text())
 
 
-async def start_editing(query: CallbackQuery, callback_data: TestimonialEdit, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer) -> None:
+async def start_editing(
+    query: CallbackQuery, message: Message, callback_data: TestimonialEdit, state: FSMContext, uow: UnitOfWork, callback_answer: CallbackAnswer
+) -> None:
     testimonial = await uow.testimonials.get(callback_data.id)
     if testimonial is None:
         alert(callback_answer, _("This testimonial has been removed already. Open /testimonials for the current list."))
         return
-    await state.set_state(TestimonialFlow.changed_text if callback_data.part is Part.TEXT else TestimonialFlow.changed_author)
-    await state.update_data(testimonial=testimonial.id)
-    if isinstance(query.message, Message):
-        await query.message.answer(_ask_text() if callback_data.part is Part.TEXT else _ask_author())
+    draft = TestimonialDraft(testimonial=testimonial.id)
+    if callback_data.part is Part.TEXT:
+        await CHANGED_TEXT.ask(Reply(message), state, draft, _ask_text())
+    else:
+        await CHANGED_AUTHOR.ask(Reply(message), state, draft, _ask_author())
 
 
-async def new_text(message: Message, state: FSMContext) -> None:
-    text = await _valid(message, clean_text)
-    if text is None:
-        return
-    await state.update_data(text=text)
-    await state.set_state(TestimonialFlow.new_author)
-    await message.answer(_ask_author())
+async def _new_text(message: Message, text: str, draft: TestimonialDraft, state: FSMContext) -> None:
+    draft.text = _valid(text, clean_text)
+    await NEW_AUTHOR.ask(Reply(message), state, draft, _ask_author())
 
 
-async def new_author(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock) -> None:
-    author = await _valid(message, clean_author)
-    if author is None:
-        return
-    data = await state.get_data()
-    testimonial = await add_testimonial(uow, clock, author=author, text=data["text"])
-    await state.clear()
+async def _new_author(message: Message, text: str, draft: TestimonialDraft, state: FSMContext, uow: UnitOfWork, clock: Clock) -> None:
+    author = _valid(text, clean_author)
+    testimonial = await add_testimonial(uow, clock, author=author, text=draft.text)
+    await end(state)
     await _show(message, uow, testimonial.id, _("Added; it is shown last. Move it with the arrows."))
 
 
-async def changed_text(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
-    await _change(message, state, uow, Part.TEXT)
+async def _changed_text(message: Message, text: str, draft: TestimonialDraft, state: FSMContext, uow: UnitOfWork) -> None:
+    await _change(message, state, uow, draft.testimonial, text=_valid(text, clean_text))
 
 
-async def changed_author(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
-    await _change(message, state, uow, Part.AUTHOR)
+async def _changed_author(message: Message, text: str, draft: TestimonialDraft, state: FSMContext, uow: UnitOfWork) -> None:
+    await _change(message, state, uow, draft.testimonial, author=_valid(text, clean_author))
 
 
-async def _change(message: Message, state: FSMContext, uow: UnitOfWork, part: Part) -> None:
-    value = await _valid(message, clean_text if part is Part.TEXT else clean_author)
-    if value is None:
-        return
-    testimonial_id = (await state.get_data())["testimonial"]
+async def _change(message: Message, state: FSMContext, uow: UnitOfWork, testimonial_id: int, **part: str) -> None:
     try:
-        if part is Part.TEXT:
-            await edit_testimonial(uow, testimonial_id, text=value)
-        else:
-            await edit_testimonial(uow, testimonial_id, author=value)
+        await edit_testimonial(uow, testimonial_id, **part)
     except UnknownTestimonial:
-        await state.clear()
-        await message.answer(_("This testimonial has been removed meanwhile; nothing was saved. /testimonials shows the list."))
-        return
-    await state.clear()
+        raise Leave(_("This testimonial has been removed meanwhile; nothing was saved. /testimonials shows the list.")) from None
+    await end(state)
     await _show(message, uow, testimonial_id, _("Saved."))
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; nothing was changed. /testimonials shows the list."))
 
 
-async def not_text(message: Message, state: FSMContext) -> None:
-    asking_author = await state.get_state() in (TestimonialFlow.new_author.state, TestimonialFlow.changed_author.state)
-    await message.answer(_("Please send it as text.") + "\n" + (_ask_author() if asking_author else _ask_text()))
+async def _text_expected() -> tuple[str, None]:
+    return _("Please send it as text.") + "\n" + _ask_text(), None
 
 
-async def _valid(message: Message, clean: Callable[[str], str]) -> str | None:
+async def _author_expected() -> tuple[str, None]:
+    return _("Please send it as text.") + "\n" + _ask_author(), None
+
+
+NEW_TEXT = Step(TestimonialFlow.new_text, TestimonialDraft, take=_new_text, expected=_text_expected)
+NEW_AUTHOR = Step(TestimonialFlow.new_author, TestimonialDraft, take=_new_author, expected=_author_expected)
+CHANGED_TEXT = Step(TestimonialFlow.changed_text, TestimonialDraft, take=_changed_text, expected=_text_expected)
+CHANGED_AUTHOR = Step(TestimonialFlow.changed_author, TestimonialDraft, take=_changed_author, expected=_author_expected)
+
+
+def _valid(text: str, clean: Callable[[str], str]) -> str:
+    """The text as kept, or Stay with what is wrong with it."""
     try:
-        return clean(message.text or "")
+        return clean(text)
     except TooLong as error:
-        await message.answer(
+        raise Stay(
             _("That is {length} characters; the limit is {limit}. Please make it shorter.").format(
-                length=len((message.text or "").strip()), limit=error.limit
+                length=len(text.strip()), limit=error.limit
             )
-        )
+        ) from None
     except ValueError:
-        await message.answer(_("It can't be empty. Please send the text, or /cancel."))
-    return None
+        raise Stay(_("It can't be empty. Please send the text, or /cancel.")) from None
 
 
 async def _show(message: Message, uow: UnitOfWork, testimonial_id: int, note: str) -> None:
