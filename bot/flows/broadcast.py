@@ -17,7 +17,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot import conversation
 from bot.access import HasPermission, authority
+from bot.conversation import Draft, Reply, end, settle
 from bot.editing import replace_message
 from bot.handlers.broadcasts import report_text, segment_name
 from bot.keyboards.broadcast import (
@@ -49,6 +51,13 @@ class BroadcastFlow(StatesGroup):
     confirming = State()  # its preview is shown
 
 
+class BroadcastDraft(Draft):
+    segment: str  # Segment.code
+    from_chat_id: int = 0  # the message to send, once previewed
+    message_id: int = 0
+    token: str = ""  # the preview's: a button of an older preview sends nothing
+
+
 def commands() -> Router:
     router = Router(name="broadcast-commands")
     router.message.register(begin, Command("broadcast"), BROADCAST)
@@ -63,10 +72,8 @@ def router() -> Router:
     router.callback_query.register(another_message, BroadcastRedo.filter(), BROADCAST)
     router.callback_query.register(confirm, BroadcastConfirm.filter(), BROADCAST)
     # A new message while the preview is shown replaces the one to send.
-    for step in (BroadcastFlow.composing, BroadcastFlow.confirming):
-        router.message.register(message_to_send, step, F.text, BROADCAST)
-        router.message.register(message_to_send, step, F.photo | F.document, BROADCAST)
-        router.message.register(not_sendable, step, BROADCAST)
+    for step in (COMPOSING, CONFIRMING):
+        step.register(router, BROADCAST)
     return router
 
 
@@ -74,7 +81,7 @@ def router() -> Router:
 
 
 async def begin(message: Message, state: FSMContext, uow: UnitOfWork, user: User) -> None:
-    await state.clear()
+    await end(state)
     everyone = [Segment(Audience.THERAPISTS), Segment(Audience.CLIENTS)]
     choices: list[tuple[str, Segment | None, int | None]] = [
         (segment_name(s), s, await audience_size(uow, s, author_id=user.telegram_id)) for s in everyone
@@ -84,10 +91,8 @@ async def begin(message: Message, state: FSMContext, uow: UnitOfWork, user: User
 
 
 async def choose_segment(
-    query: CallbackQuery, callback_data: BroadcastSegment, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer
+    query: CallbackQuery, message: Message, callback_data: BroadcastSegment, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer
 ) -> None:
-    if not isinstance(query.message, Message):
-        return
     if callback_data.code == APPLICANTS_MENU:
         steps = [Segment(Audience.APPLICANTS, step) for step in Step]
         choices: list[tuple[str, Segment | None, int | None]] = [
@@ -95,7 +100,7 @@ async def choose_segment(
             for s in steps
             if s.step is not None
         ]
-        await replace_message(query.message, _("📣 Broadcast to applicants at which step?"), segments(choices))
+        await replace_message(message, _("📣 Broadcast to applicants at which step?"), segments(choices))
         return
     try:
         segment = Segment.parse(callback_data.code)
@@ -106,9 +111,7 @@ async def choose_segment(
     if count == 0:
         alert(callback_answer, _("Nobody is in this group right now. Choose another."))
         return
-    await state.set_state(BroadcastFlow.composing)
-    await state.set_data({"segment": segment.code})
-    await replace_message(query.message, _ask_for_message(segment, count))
+    await COMPOSING.ask(Reply(message, callback_answer), state, BroadcastDraft(segment=segment.code), _ask_for_message(segment, count))
 
 
 def _ask_for_message(segment: Segment, count: int) -> str:
@@ -121,38 +124,42 @@ def _ask_for_message(segment: Segment, count: int) -> str:
 # -- the message and its preview ---------------------------------------------------------------
 
 
-async def message_to_send(message: Message, state: FSMContext, uow: UnitOfWork, user: User, bot: Bot) -> None:
-    data = await state.get_data()
-    segment = Segment.parse(data["segment"])
+async def _message_to_send(message: Message, draft: BroadcastDraft, state: FSMContext, uow: UnitOfWork, user: User, bot: Bot) -> None:
+    segment = Segment.parse(draft.segment)
     count = await audience_size(uow, segment, author_id=user.telegram_id)
-    token = secrets.token_hex(4)
-    await state.set_state(BroadcastFlow.confirming)
-    await state.update_data(from_chat_id=message.chat.id, message_id=message.message_id, token=token)
+    draft.from_chat_id, draft.message_id, draft.token = message.chat.id, message.message_id, secrets.token_hex(4)
+    await settle(state, BroadcastFlow.confirming, draft)
     await bot.copy_message(message.chat.id, from_chat_id=message.chat.id, message_id=message.message_id)
     await message.answer(
         _(
             "⬆️ This is exactly what they will get: {segment}, {count} in all. Send it?\n\n"
             "Keep your original message until sending is over: they get copies of it."
         ).format(count=count, segment=segment_name(segment)),
-        reply_markup=preview_answer(token, count),
+        reply_markup=preview_answer(draft.token, count),
     )
 
 
-async def not_sendable(message: Message, state: FSMContext) -> None:
-    await message.answer(_("A broadcast can be text, or a photo or a document with a caption. Please send one of these, or /cancel."))
+async def _not_sendable() -> tuple[str, None]:
+    return _("A broadcast can be text, or a photo or a document with a caption. Please send one of these, or /cancel."), None
 
 
-async def another_message(query: CallbackQuery, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> None:
-    data = await state.get_data()
-    if await state.get_state() != BroadcastFlow.confirming.state or "segment" not in data:
+def _step(state: State) -> conversation.Step[BroadcastDraft]:
+    return conversation.Step(state, BroadcastDraft, take=_message_to_send, takes=F.text | F.photo | F.document, expected=_not_sendable)
+
+
+COMPOSING, CONFIRMING = _step(BroadcastFlow.composing), _step(BroadcastFlow.confirming)
+
+
+async def another_message(
+    query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer
+) -> None:
+    draft = await BroadcastDraft.load(state)
+    if await state.get_state() != BroadcastFlow.confirming.state or draft is None:
         await _stale(callback_answer=callback_answer)
         return
-    segment = Segment.parse(data["segment"])
-    await state.set_state(BroadcastFlow.composing)
-    await state.set_data({"segment": segment.code})
-    if isinstance(query.message, Message):
-        count = await audience_size(uow, segment, author_id=user.telegram_id)
-        await replace_message(query.message, _ask_for_message(segment, count))
+    segment = Segment.parse(draft.segment)
+    count = await audience_size(uow, segment, author_id=user.telegram_id)
+    await COMPOSING.ask(Reply(message, callback_answer), state, BroadcastDraft(segment=segment.code), _ask_for_message(segment, count))
 
 
 # -- confirming or not -----------------------------------------------------------------------------
@@ -168,16 +175,16 @@ async def confirm(
     settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
-    data = await state.get_data()
-    if await state.get_state() != BroadcastFlow.confirming.state or data.get("token") != callback_data.token:
+    draft = await BroadcastDraft.load(state)
+    if await state.get_state() != BroadcastFlow.confirming.state or draft is None or draft.token != callback_data.token:
         await _stale(callback_answer=callback_answer)
         return
     # Cleared with the broadcast's own transaction: a second tap finds nothing to confirm.
-    await state.clear()
+    await end(state)
     try:
         broadcast = await send_broadcast(
-            uow, clock, actor=await authority(user, uow, settings), segment=Segment.parse(data["segment"]),
-            from_chat_id=data["from_chat_id"], message_id=data["message_id"],
+            uow, clock, actor=await authority(user, uow, settings), segment=Segment.parse(draft.segment),
+            from_chat_id=draft.from_chat_id, message_id=draft.message_id,
         )
     except DuplicateBroadcast:
         alert(callback_answer, _("This message has already been broadcast to this group."))
@@ -192,13 +199,13 @@ async def confirm(
 
 
 async def cancel(query: CallbackQuery, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     if isinstance(query.message, Message):
         await replace_message(query.message, _("Cancelled; nothing was sent."))
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Cancelled; nothing was sent."))
 
 
