@@ -11,11 +11,13 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
 from bot.cabinet_gate import CABINET, CabinetSteps
+from bot.conversation import Draft, Reply, Stay, Step, end, settle
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
 from bot.middlewares.callback_answer import alert
@@ -37,8 +39,13 @@ PICKABLE = {ProfileField.TOPICS: TOPICS, ProfileField.APPROACHES: APPROACHES}
 class CabinetProfile(CabinetSteps):
     about = State()
     price = State()
-    picking = State()  # data: field, picked
+    picking = State()
     photo = State()
+
+
+class EditDraft(Draft):
+    field: ProfileField
+    picked: list[str] = Field(default_factory=list)  # topics or approaches ticked so far
 
 
 def commands() -> Router:
@@ -54,14 +61,8 @@ def router() -> Router:
     router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking, CABINET)
     router.callback_query.register(closed_list, PickToggle.filter(), CABINET)
     router.callback_query.register(closed_list, PickDone.filter(), CABINET)
-    router.message.register(typed_about, CabinetProfile.about, F.text, CABINET)
-    router.message.register(typed_price, CabinetProfile.price, F.text, CABINET)
-    router.message.register(sent_photo, CabinetProfile.photo, F.photo, CABINET)
-    router.message.register(photo_expected, CabinetProfile.photo, F.text, CABINET)
-    router.message.register(photo_expected, CabinetProfile.photo, ~F.text, CABINET)
-    router.message.register(buttons_expected, CabinetProfile.picking, F.text, CABINET)
-    router.message.register(buttons_expected, CabinetProfile.picking, ~F.text, CABINET)
-    router.message.register(text_expected, StateFilter(CabinetProfile.about, CabinetProfile.price), ~F.text, CABINET)
+    for step in (ABOUT, PRICE, PHOTO, PICKING):
+        step.register(router, CABINET)
     return router
 
 
@@ -77,41 +78,24 @@ async def start_editing(
         # Ticks start from what she sent last, if it still waits, else from the live profile.
         waiting = [c for c in await waiting_of(uow, therapist_id=therapist.telegram_id) if c.field is field]
         picked = list(waiting[-1].value if waiting else getattr(therapist, field.value))
-        await state.set_state(CabinetProfile.picking)
-        await state.set_data({"field": field.value, "picked": picked})
-        await message.answer(_ask_pick(field), reply_markup=picker_keyboard(PICKABLE[field], picked))
+        await PICKING.ask(Reply(message), state, EditDraft(field=field, picked=picked), _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
         return
-    await state.set_state({ProfileField.ABOUT: CabinetProfile.about, ProfileField.PRICE: CabinetProfile.price}.get(field, CabinetProfile.photo))
-    await state.set_data({"field": field.value})
-    await message.answer(_ask(field, therapist))
-
-
-async def typed_about(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
-) -> None:
-    await _typed(message, state, uow, clock, settings, therapist, ProfileField.ABOUT)
-
-
-async def typed_price(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
-) -> None:
-    await _typed(message, state, uow, clock, settings, therapist, ProfileField.PRICE)
+    step = {ProfileField.ABOUT: ABOUT, ProfileField.PRICE: PRICE}.get(field, PHOTO)
+    await step.ask(Reply(message), state, EditDraft(field=field), _ask(field, therapist))
 
 
 async def _typed(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings,
-    therapist: TherapistProfile, field: ProfileField,
+    message: Message, text: str, draft: EditDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings,
+    therapist: TherapistProfile,
 ) -> None:
-    assert message.text is not None
     try:
-        value = typed_value(field, message.text)
+        value = typed_value(draft.field, text)
     except InvalidAnswer as invalid:
-        await message.answer(_invalid(field, invalid) + "\n\n" + _ask(field, therapist))
-        return
-    await _propose(message, state, uow, clock, settings, therapist, field, value)
+        raise Stay(_invalid(draft.field, invalid) + "\n\n" + _ask(draft.field, therapist)) from None
+    await _propose(message, state, uow, clock, settings, therapist, draft.field, value)
 
 
-async def sent_photo(
+async def _sent_photo(
     message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile
 ) -> None:
     assert message.photo
@@ -119,33 +103,56 @@ async def sent_photo(
     await _propose(message, state, uow, clock, settings, therapist, ProfileField.PHOTO, photo_value(largest.file_id))
 
 
+async def _text_expected(draft: EditDraft, therapist: TherapistProfile) -> tuple[str, None]:
+    return _("Please type it as text.") + "\n\n" + _ask(draft.field, therapist), None
+
+
+async def _photo_expected(message: Message, therapist: TherapistProfile) -> tuple[str, None]:
+    hint = (
+        _("Please send it as a photo, not as a file: then clients see it right.")
+        if message.document
+        else _("I need a photo here.")
+    )
+    return hint + "\n\n" + _ask(ProfileField.PHOTO, therapist), None
+
+
+async def _buttons_expected(draft: EditDraft) -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please tick with the buttons, then press Done."), picker_keyboard(PICKABLE[draft.field], draft.picked)
+
+
+ABOUT = Step(CabinetProfile.about, EditDraft, take=_typed, expected=_text_expected)
+PRICE = Step(CabinetProfile.price, EditDraft, take=_typed, expected=_text_expected)
+PHOTO = Step(CabinetProfile.photo, EditDraft, take=_sent_photo, takes=F.photo, expected=_photo_expected)
+PICKING = Step(CabinetProfile.picking, EditDraft, expected=_buttons_expected)
+
+
 async def toggle(query: CallbackQuery, message: Message, callback_data: PickToggle, state: FSMContext, callback_answer: CallbackAnswer) -> None:
-    data = await state.get_data()
-    field = ProfileField(data["field"])
-    if callback_data.code not in PICKABLE[field]:
+    draft = await EditDraft.load(state)
+    if draft is None or draft.field not in PICKABLE or callback_data.code not in PICKABLE[draft.field]:
         alert(callback_answer, _("This button is out of date. Please pick again."))
         return
-    picked: list[str] = list(data["picked"])
-    if callback_data.code in picked:
-        picked.remove(callback_data.code)
+    if callback_data.code in draft.picked:
+        draft.picked.remove(callback_data.code)
     else:
-        picked.append(callback_data.code)
-    await state.update_data(picked=picked)
-    await replace_message(message, _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
+        draft.picked.append(callback_data.code)
+    await settle(state, CabinetProfile.picking, draft)
+    await replace_message(message, _ask_pick(draft.field), picker_keyboard(PICKABLE[draft.field], draft.picked))
 
 
 async def done(
     query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, settings: Settings, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
-    data = await state.get_data()
-    field = ProfileField(data["field"])
+    draft = await EditDraft.load(state)
+    if draft is None or draft.field not in PICKABLE:
+        alert(callback_answer, _("This button is out of date. Please pick again."))
+        return
     try:
-        value = chosen_codes(field, list(data["picked"]))
+        value = chosen_codes(draft.field, draft.picked)
     except ValueError:
         alert(callback_answer, _("Please choose at least one."))
         return
     await message.edit_reply_markup(reply_markup=None)
-    await _propose(message, state, uow, clock, settings, therapist, field, value)
+    await _propose(message, state, uow, clock, settings, therapist, draft.field, value)
 
 
 async def closed_list(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
@@ -153,30 +160,8 @@ async def closed_list(query: CallbackQuery, callback_answer: CallbackAnswer) -> 
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; nothing was sent for approval. /profile shows your profile."))
-
-
-async def photo_expected(message: Message, therapist: TherapistProfile) -> None:
-    hint = (
-        _("Please send it as a photo, not as a file: then clients see it right.")
-        if message.document
-        else _("I need a photo here.")
-    )
-    await message.answer(hint + "\n\n" + _ask(ProfileField.PHOTO, therapist))
-
-
-async def buttons_expected(message: Message, state: FSMContext) -> None:
-    data = await state.get_data()
-    field = ProfileField(data["field"])
-    await message.answer(
-        _("Please tick with the buttons, then press Done."), reply_markup=picker_keyboard(PICKABLE[field], data["picked"])
-    )
-
-
-async def text_expected(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
-    field = ProfileField((await state.get_data())["field"])
-    await message.answer(_("Please type it as text.") + "\n\n" + _ask(field, therapist))
 
 
 async def _propose(
@@ -186,7 +171,7 @@ async def _propose(
     proposal = await propose(
         uow, clock, therapist_id=therapist.telegram_id, field=field, value=value, full_admins=settings.admin_ids
     )
-    await state.clear()
+    await end(state)
     await message.answer(_proposed(proposal, field), reply_markup=my_profile_keyboard())
 
 
