@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from aiogram import F, Router
@@ -106,11 +107,14 @@ class Reply:
 
 
 class Stay(Exception):
-    """The answer cannot be taken: the person is told why, with the step's buttons, and the step waits."""
+    """The answer cannot be taken: the person is told why, with the step's buttons, and the step waits.
 
-    def __init__(self, text: str) -> None:
+    `Stay(why, markup)` shows these buttons instead (`None`: none).
+    """
+
+    def __init__(self, text: str, markup: Markup | EllipsisType = ...) -> None:
         super().__init__(text)
-        self.text = text
+        self.text, self.markup = text, markup
 
 
 class Leave(Exception):
@@ -173,7 +177,9 @@ class Step(Generic[D]):
             try:
                 await self._take.call(message=message, text=message.text or "", draft=draft, state=state, **data)
             except Stay as stay:
-                _text, markup = await self._expected.call(message=message, draft=draft, state=state, **data)
+                markup = stay.markup
+                if isinstance(markup, EllipsisType):
+                    _text, markup = await self._expected.call(message=message, draft=draft, state=state, **data)
                 await message.answer(stay.text, reply_markup=markup)
         except Leave as leave:
             await end(state)

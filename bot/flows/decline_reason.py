@@ -63,7 +63,8 @@ async def _reason(message: Message, text: str, draft: DeclineDraft, state: FSMCo
         raise Stay(
             _("That is too long: {high} characters at most, and this is {length}.").format(
                 high=vetting.MAX_REASON_LENGTH, length=len(reason)
-            )
+            ),
+            None,
         )
     draft.reason = reason
     file = await vetting.application_for_review(uow, draft.application)

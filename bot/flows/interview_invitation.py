@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
+from bot import conversation
+from bot.conversation import Draft, Reply, Stay, end, settle
 from bot.keyboards.vetting import (
     InvitationStep,
     StepAction,
@@ -47,17 +49,20 @@ class InvitationFlow(StatesGroup):
     confirming = State()
 
 
+class InvitationDraft(Draft):
+    application: int
+    times: list[datetime] = Field(default_factory=list)  # UTC, in order
+    link: str = ""
+
+
 def router() -> Router:
     router = Router(name="interview-invitation")
     router.callback_query.register(cancel, InvitationStep.filter(F.action == StepAction.CANCEL), REVIEW)
     router.callback_query.register(times_done, InvitationStep.filter(F.action == StepAction.DONE), InvitationFlow.times, REVIEW)
     router.callback_query.register(send, InvitationStep.filter(F.action == StepAction.SEND), InvitationFlow.confirming, REVIEW)
     router.callback_query.register(out_of_date, InvitationStep.filter(), REVIEW)
-    router.message.register(on_time, InvitationFlow.times, F.text, REVIEW)
-    router.message.register(on_link, InvitationFlow.link, F.text, REVIEW)
-    router.message.register(not_text, InvitationFlow.times, REVIEW)
-    router.message.register(not_text, InvitationFlow.link, REVIEW)
-    router.message.register(use_buttons, InvitationFlow.confirming, REVIEW)
+    for step in (TIMES, LINK, CONFIRMING):
+        step.register(router, REVIEW)
     return router
 
 
@@ -65,44 +70,32 @@ async def begin(message: Message, uow: UnitOfWork, state: FSMContext, admin: Use
     file = await vetting.application_for_review(uow, number)
     if file.application.step not in INVITABLE:
         raise WrongStep(file.application.step)
-    await state.set_state(InvitationFlow.times)
-    await state.set_data({"application": number, "times": []})
-    await message.answer(
-        _(
-            "Inviting {name} (#{number}) to an interview.\n\n"
-            "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
-            "To let the applicant choose, send two or three times, one message each."
-        ).format(name=file.application.display_name, number=number, zone=zone_label(admin.timezone, now)),
-        reply_markup=invitation_cancel(),
-    )
+    text = _(
+        "Inviting {name} (#{number}) to an interview.\n\n"
+        "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
+        "To let the applicant choose, send two or three times, one message each."
+    ).format(name=file.application.display_name, number=number, zone=zone_label(admin.timezone, now))
+    await TIMES.ask(Reply(message), state, InvitationDraft(application=number), text, invitation_cancel())
 
 
-async def on_time(message: Message, state: FSMContext, user: User, clock: Clock) -> None:
-    assert message.text is not None
-    data = await state.get_data()
-    times = [datetime.fromisoformat(moment) for moment in data.get("times", [])]
+async def _on_time(message: Message, text: str, draft: InvitationDraft, state: FSMContext, user: User, clock: Clock) -> None:
+    times = draft.times
     try:
-        moment = parse_local_time(message.text, user.timezone, clock.now())
+        moment = parse_local_time(text, user.timezone, clock.now())
     except ValueError:
-        await message.answer(
+        raise Stay(
             _("I couldn't read that time. Send it as DD.MM HH:MM, for example: 26.11 18:00."),
-            reply_markup=invitation_times_done() if times else invitation_cancel(),
-        )
-        return
+            invitation_times_done() if times else invitation_cancel(),
+        ) from None
     if moment <= clock.now():
-        await message.answer(_("That time has already passed. Please send a time in the future."))
-        return
+        raise Stay(_("That time has already passed. Please send a time in the future."), None)
     if moment > clock.now() + FARTHEST_INTERVIEW:
-        await message.answer(_("That is more than a year ahead. Please send a time within the next year."))
-        return
+        raise Stay(_("That is more than a year ahead. Please send a time within the next year."), None)
     if moment not in times:
         if len(times) >= vetting.MAX_PROPOSED_TIMES:
-            await message.answer(
-                _("That's three times already, the most to offer. Press “That's all”."), reply_markup=invitation_times_done()
-            )
-            return
-        times = sorted([*times, moment])
-    await state.update_data(times=[t.isoformat() for t in times])
+            raise Stay(_("That's three times already, the most to offer. Press “That's all”."), invitation_times_done())
+        draft.times = times = sorted([*times, moment])
+    await settle(state, InvitationFlow.times, draft)
     listed = "\n".join(f"• {moment_label(t, user.timezone)}" for t in times)
     await message.answer(
         _("Times so far:\n{times}\n\nSend another (up to three), or press “That's all”.").format(times=listed),
@@ -110,21 +103,15 @@ async def on_time(message: Message, state: FSMContext, user: User, clock: Clock)
     )
 
 
-async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: User) -> None:
-    assert message.text is not None
-    link = message.text.strip()
+async def _on_link(message: Message, text: str, draft: InvitationDraft, state: FSMContext, uow: UnitOfWork, user: User) -> None:
+    link = text.strip()
     if len(link) > vetting.MAX_LINK_LENGTH or not vetting.MEETING_LINK.match(link):
-        await message.answer(
-            _("That doesn't look like a meeting link. Send the whole address, starting with https://"),
-            reply_markup=invitation_cancel(),
-        )
-        return
-    await state.update_data(link=link)
-    await state.set_state(InvitationFlow.confirming)
-    data = await state.get_data()
-    file = await vetting.application_for_review(uow, data["application"])
+        raise Stay(_("That doesn't look like a meeting link. Send the whole address, starting with https://"))
+    draft.link = link
+    await settle(state, InvitationFlow.confirming, draft)
+    file = await vetting.application_for_review(uow, draft.application)
     applicant_zone = file.applicant.timezone if file.applicant else user.timezone
-    times = [datetime.fromisoformat(moment) for moment in data["times"]]
+    times = draft.times
     listed = "\n".join(
         _("• {mine} for you, {theirs} for them").format(
             mine=local_moment(t, user.timezone), theirs=local_moment(t, applicant_zone)
@@ -141,21 +128,27 @@ async def on_link(message: Message, state: FSMContext, uow: UnitOfWork, user: Us
 
 
 async def cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.edit_text(_("Cancelled: no invitation was sent."))
 
 
 async def times_done(query: CallbackQuery, message: Message, state: FSMContext, callback_answer: CallbackAnswer) -> None:
-    if not (await state.get_data()).get("times"):
+    draft = await InvitationDraft.load(state)
+    if draft is None or not draft.times:
         alert(callback_answer, _("Send at least one time first."))
         return
-    await state.set_state(InvitationFlow.link)
+    await settle(state, InvitationFlow.link, draft)
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(_("Now the meeting link (Zoom, Google Meet or another):"), reply_markup=invitation_cancel())
 
 
 async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    await _send(message, await state.get_data(), state, uow, clock, user, settings, callback_answer=callback_answer)
+    draft = await InvitationDraft.load(state)
+    if draft is None:
+        await end(state)
+        alert(callback_answer, _("This button is out of date. Please pick again."))
+        return
+    await _send(message, draft, state, uow, clock, user, settings, callback_answer=callback_answer)
 
 
 async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
@@ -164,7 +157,7 @@ async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> 
 
 async def _send(
     message: Message,
-    data: dict[str, Any],
+    draft: InvitationDraft,
     state: FSMContext,
     uow: UnitOfWork,
     clock: Clock,
@@ -172,43 +165,46 @@ async def _send(
     settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
-    times = [datetime.fromisoformat(moment) for moment in data["times"]]
     try:
         application = await vetting.invite_to_interview(
-            uow, clock, user, data["application"], times, data["link"], reviewers(settings)
+            uow, clock, user, draft.application, draft.times, draft.link, reviewers(settings)
         )
     except vetting.InvalidDecision as error:
         if error.reason == "time_passed":
-            await state.update_data(times=[])
-            await state.set_state(InvitationFlow.times)
+            draft.times = []
+            await settle(state, InvitationFlow.times, draft)
             await message.answer(
                 _("One of the times has passed meanwhile. Please send the times again."), reply_markup=invitation_cancel()
             )
             return
         raise
     except (WrongStep, ApplicationNotFound) as error:
-        await state.clear()
+        await end(state)
         step = step_name(error.step) if isinstance(error, WrongStep) else "—"
         alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
         return
-    await state.clear()
+    await end(state)
     await message.edit_reply_markup(reply_markup=None)
     await message.answer(
         _("Invitation sent to {name}. You will be told when they answer.").format(name=application.display_name)
     )
 
 
-async def not_text(message: Message, state: FSMContext) -> None:
-    if await state.get_state() == InvitationFlow.link.state:
-        await message.answer(_("Please send the meeting link as text."), reply_markup=invitation_cancel())
-    else:
-        await message.answer(
-            _("Please send the time as text, DD.MM HH:MM, for example: 26.11 18:00."), reply_markup=invitation_cancel()
-        )
+async def _time_expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please send the time as text, DD.MM HH:MM, for example: 26.11 18:00."), invitation_cancel()
 
 
-async def use_buttons(message: Message) -> None:
-    await message.answer(_("Please send the invitation or cancel it with the buttons above."), reply_markup=invitation_confirm())
+async def _link_expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please send the meeting link as text."), invitation_cancel()
+
+
+async def _buttons_expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please send the invitation or cancel it with the buttons above."), invitation_confirm()
+
+
+TIMES = conversation.Step(InvitationFlow.times, InvitationDraft, take=_on_time, expected=_time_expected)
+LINK = conversation.Step(InvitationFlow.link, InvitationDraft, take=_on_link, expected=_link_expected)
+CONFIRMING = conversation.Step(InvitationFlow.confirming, InvitationDraft, expected=_buttons_expected)
 
 
 def parse_local_time(text: str, zone: str, now: datetime) -> datetime:
