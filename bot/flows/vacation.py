@@ -20,6 +20,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     InsideVacation,
@@ -76,9 +77,15 @@ EXAMPLES = "20.12.2026 / 2026-12-20"
 
 
 class CabinetVacation(CabinetSteps):
-    first_day = State()  # data: vacation (0 for a new one)
-    last_day = State()  # data: vacation, first
-    note = State()  # data: vacation, and for a new one first and last
+    first_day = State()
+    last_day = State()
+    note = State()
+
+
+class VacationDraft(Draft):
+    vacation: int = 0  # the one being changed; 0 for a new one
+    first: date | None = None
+    last: date | None = None
 
 
 def commands() -> Router:
@@ -101,10 +108,8 @@ def router() -> Router:
     router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note, CABINET)
     router.callback_query.register(skip_note_too_late, NoteSkip.filter(), CABINET)
     router.callback_query.register(decide_session, InsideVacation.filter(), CABINET)
-    router.message.register(typed_first_day, CabinetVacation.first_day, F.text, CABINET)
-    router.message.register(typed_last_day, CabinetVacation.last_day, F.text, CABINET)
-    router.message.register(typed_note, CabinetVacation.note, F.text, CABINET)
-    router.message.register(not_text, StateFilter(CabinetVacation), ~F.text, CABINET)
+    for step in (FIRST_DAY, LAST_DAY, NOTE):
+        step.register(router, CABINET)
     return router
 
 
@@ -169,9 +174,7 @@ async def switch_visibility(
 
 
 async def start_adding(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await state.set_state(CabinetVacation.first_day)
-    await state.set_data({"vacation": 0})
-    await message.answer(_ask_first_day())
+    await FIRST_DAY.ask(Reply(message), state, VacationDraft(), _ask_first_day())
 
 
 async def start_changing_dates(
@@ -182,11 +185,8 @@ async def start_changing_dates(
     vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
-    await state.set_state(CabinetVacation.first_day)
-    await state.set_data({"vacation": vacation.id})
-    await message.answer(
-        _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
-    )
+    text = _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
+    await FIRST_DAY.ask(Reply(message), state, VacationDraft(vacation=vacation.id), text)
 
 
 async def start_changing_note(
@@ -197,67 +197,66 @@ async def start_changing_note(
     vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
-    await state.set_state(CabinetVacation.note)
-    await state.set_data({"vacation": vacation.id})
-    await message.answer(_ask_note(), reply_markup=skip_note_keyboard())
+    await NOTE.ask(Reply(message), state, VacationDraft(vacation=vacation.id), _ask_note(), skip_note_keyboard())
 
 
-async def typed_first_day(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+async def _typed_first_day(
+    message: Message, text: str, draft: VacationDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
 ) -> None:
-    data = await state.get_data()
-    assert message.text is not None
     try:
-        first = parse_day(message.text)
-        await check_start(uow, clock, therapist_id=therapist.telegram_id, first_day=first, vacation_id=data["vacation"] or None)
+        first = parse_day(text)
+        await check_start(uow, clock, therapist_id=therapist.telegram_id, first_day=first, vacation_id=draft.vacation or None)
     except VacationRefused as refused:
-        await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
-        return
+        raise Stay(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day()) from None
     except (VacationGone, VacationOver):
-        await _vacation_gone(message, state, clock, therapist)
-        return
-    await state.update_data(first=first.isoformat())
-    await state.set_state(CabinetVacation.last_day)
-    await message.answer(_ask_last_day(first))
+        raise _vacation_gone(clock, therapist) from None
+    draft.first = first
+    await LAST_DAY.ask(Reply(message), state, draft, _ask_last_day(first))
 
 
-async def typed_last_day(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile
+async def _typed_last_day(
+    message: Message, text: str, draft: VacationDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
+    therapist: TherapistProfile,
 ) -> None:
-    data = await state.get_data()
-    first = date.fromisoformat(data["first"])
-    vacation_id = int(data["vacation"])
-    assert message.text is not None
+    first = _first(draft)
     try:
-        last = parse_day(message.text)
-        if vacation_id:
+        last = parse_day(text)
+        if draft.vacation:
             saved = await change_dates(
-                uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id, first_day=first, last_day=last
+                uow, clock, therapist_id=therapist.telegram_id, vacation_id=draft.vacation, first_day=first, last_day=last
             )
         else:
             await check_range(uow, clock, therapist_id=therapist.telegram_id, first_day=first, last_day=last)
     except VacationRefused as refused:
-        await message.answer(_date_refusal(refused, therapist, clock, first) + "\n\n" + _ask_last_day(first))
-        return
+        raise Stay(_date_refusal(refused, therapist, clock, first) + "\n\n" + _ask_last_day(first)) from None
     except (VacationGone, VacationOver):
-        await _vacation_gone(message, state, clock, therapist)
-        return
-    if vacation_id:
-        await state.clear()
+        raise _vacation_gone(clock, therapist) from None
+    if draft.vacation:
+        await end(state)
         await _report(message, uow, saved, user, _("✅ The vacation is now {dates}."))
         return
-    await state.update_data(last=last.isoformat())
-    await state.set_state(CabinetVacation.note)
-    await message.answer(_ask_note(), reply_markup=skip_note_keyboard())
+    draft.last = last
+    await NOTE.ask(Reply(message), state, draft, _ask_note(), skip_note_keyboard())
 
 
-async def typed_note(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
-    assert message.text is not None
-    await _with_note(message, state, uow, clock, user, therapist, message.text)
+async def _typed_note(
+    message: Message, text: str, draft: VacationDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
+    therapist: TherapistProfile,
+) -> None:
+    await _with_note(message, draft, state, uow, clock, user, therapist, text)
 
 
 async def skip_note(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile) -> None:
-    await _with_note(message, state, uow, clock, user, therapist, None)
+    draft = await VacationDraft.load(state)
+    if draft is None:
+        await end(state)
+        await message.answer(_("This was left unfinished. Please start again."))
+        return
+    try:
+        await _with_note(message, draft, state, uow, clock, user, therapist, None)
+    except Leave as leave:
+        await end(state)
+        await message.answer(leave.text, reply_markup=leave.markup)
 
 
 async def skip_note_too_late(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
@@ -265,32 +264,27 @@ async def skip_note_too_late(query: CallbackQuery, callback_answer: CallbackAnsw
 
 
 async def _with_note(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile,
+    message: Message, draft: VacationDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, therapist: TherapistProfile,
     note: str | None,
 ) -> None:
-    data = await state.get_data()
-    vacation_id = int(data["vacation"])
     try:
-        if vacation_id:
-            vacation = await change_note(uow, clock, therapist_id=therapist.telegram_id, vacation_id=vacation_id, note=note)
+        if draft.vacation:
+            vacation = await change_note(uow, clock, therapist_id=therapist.telegram_id, vacation_id=draft.vacation, note=note)
         else:
             saved = await add_vacation(
-                uow, clock, therapist_id=therapist.telegram_id,
-                first_day=date.fromisoformat(data["first"]), last_day=date.fromisoformat(data["last"]), note=note,
+                uow, clock, therapist_id=therapist.telegram_id, first_day=_first(draft), last_day=_last(draft), note=note,
             )
     except VacationRefused as refused:
         if refused.problem is DateProblem.NOTE_TOO_LONG:
             await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_note(), reply_markup=skip_note_keyboard())
             return
         # The dates were fine a moment ago; another vacation was saved meanwhile.
-        await state.set_state(CabinetVacation.first_day)
-        await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
+        await FIRST_DAY.ask(Reply(message), state, draft, _date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
         return
     except (VacationGone, VacationOver):
-        await _vacation_gone(message, state, clock, therapist)
-        return
-    await state.clear()
-    if vacation_id:
+        raise _vacation_gone(clock, therapist) from None
+    await end(state)
+    if draft.vacation:
         await message.answer(_("✅ Note saved.") + "\n\n" + _card(vacation), reply_markup=vacation_card_keyboard(vacation))
         return
     await _report(message, uow, saved, user, _("✅ Vacation saved: {dates}. Nobody can book you on these days."))
@@ -424,19 +418,25 @@ def _session_label(booking: Booking, client_name: str, zone: str) -> str:
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; your vacations are as they were. /vacation shows them."))
 
 
-async def not_text(message: Message, state: FSMContext) -> None:
-    current = await state.get_state()
-    data = await state.get_data()
-    if current == CabinetVacation.note.state:
-        await message.answer(_("Please type the note as text, or press Skip.") + "\n\n" + _ask_note(), reply_markup=skip_note_keyboard())
-    elif current == CabinetVacation.last_day.state:
-        await message.answer(_("Please type the date as text.") + "\n\n" + _ask_last_day(date.fromisoformat(data["first"])))
-    else:
-        await message.answer(_("Please type the date as text.") + "\n\n" + _ask_first_day())
+async def _date_expected() -> tuple[str, None]:
+    return _("Please type the date as text.") + "\n\n" + _ask_first_day(), None
+
+
+async def _last_day_expected(draft: VacationDraft) -> tuple[str, None]:
+    return _("Please type the date as text.") + "\n\n" + _ask_last_day(_first(draft)), None
+
+
+async def _note_expected() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please type the note as text, or press Skip.") + "\n\n" + _ask_note(), skip_note_keyboard()
+
+
+FIRST_DAY = Step(CabinetVacation.first_day, VacationDraft, take=_typed_first_day, expected=_date_expected)
+LAST_DAY = Step(CabinetVacation.last_day, VacationDraft, take=_typed_last_day, expected=_last_day_expected)
+NOTE = Step(CabinetVacation.note, VacationDraft, take=_typed_note, expected=_note_expected)
 
 
 # -- inside ------------------------------------------------------------------------------------
@@ -455,10 +455,21 @@ async def _changeable(
     return None
 
 
-async def _vacation_gone(message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
-    await state.clear()
+def _vacation_gone(clock: Clock, therapist: TherapistProfile) -> Leave:
     text, markup = _overview(therapist, today_of(therapist, clock))
-    await message.answer(_("This vacation was removed or has ended meanwhile; nothing was saved.") + "\n\n" + text, reply_markup=markup)
+    return Leave(_("This vacation was removed or has ended meanwhile; nothing was saved.") + "\n\n" + text, markup)
+
+
+def _first(draft: VacationDraft) -> date:
+    if draft.first is None:  # a draft past the first day always holds it
+        raise Leave(_("This was left unfinished. Please start again."))
+    return draft.first
+
+
+def _last(draft: VacationDraft) -> date:
+    if draft.last is None:
+        raise Leave(_("This was left unfinished. Please start again."))
+    return draft.last
 
 
 def _line(vacation: Vacation) -> str:
