@@ -22,6 +22,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
+from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
     FormatSet,
@@ -68,9 +69,15 @@ EXAMPLE = "09:00-13:00"
 
 
 class CabinetHours(CabinetSteps):
-    adding = State()  # data: weekday
-    changing = State()  # data: weekday, start, end (minutes) of the interval being changed
+    adding = State()
+    changing = State()
     lines = State()  # several days at once, a line for each group of days
+
+
+class HoursDraft(Draft):
+    weekday: int = 0  # the day hours are added to, or changed on
+    start: int = 0  # the interval being changed, in minutes of the day
+    end: int = 0
 
 
 def commands() -> Router:
@@ -93,11 +100,8 @@ def router() -> Router:
     router.callback_query.register(show_format, FormatView.filter(), CABINET)
     router.callback_query.register(choose_format, FormatSet.filter(), CABINET)
     router.callback_query.register(preview, Preview.filter(), CABINET)
-    router.message.register(typed_lines, CabinetHours.lines, F.text, CABINET)
-    router.message.register(typed_lines, CabinetHours.adding, F.text, F.text.func(_names_days), CABINET)
-    router.message.register(typed_new, CabinetHours.adding, F.text, CABINET)
-    router.message.register(typed_change, CabinetHours.changing, F.text, CABINET)
-    router.message.register(not_text, StateFilter(CabinetHours), ~F.text, CABINET)
+    for step in (LINES, ADDING, CHANGING):
+        step.register(router, CABINET)
     return router
 
 
@@ -157,9 +161,7 @@ async def start_adding(query: CallbackQuery, message: Message, callback_data: Ho
     if not 0 <= callback_data.weekday <= 6:
         alert(callback_answer, _("This button is out of date. Please pick again."))
         return
-    await state.set_state(CabinetHours.adding)
-    await state.set_data({"weekday": callback_data.weekday})
-    await message.answer(_ask_new(callback_data.weekday, therapist))
+    await ADDING.ask(Reply(message), state, HoursDraft(weekday=callback_data.weekday), _ask_new(callback_data.weekday, therapist))
 
 
 async def start_changing(
@@ -169,41 +171,42 @@ async def start_changing(
     if interval is None or interval not in therapist.hours:
         await _interval_gone(query, therapist, callback_data.weekday, callback_answer=callback_answer)
         return
-    await state.set_state(CabinetHours.changing)
-    await state.set_data({"weekday": interval.weekday, "start": callback_data.start, "end": callback_data.end})
-    await message.answer(_ask_change(interval, therapist))
+    draft = HoursDraft(weekday=interval.weekday, start=callback_data.start, end=callback_data.end)
+    await CHANGING.ask(Reply(message), state, draft, _ask_change(interval, therapist))
 
 
-async def typed_new(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
-    weekday = int((await state.get_data())["weekday"])
-    assert message.text is not None
-    try:
-        start, end = parse_interval(message.text)
-        interval = await add_hours(uow, therapist_id=therapist.telegram_id, weekday=weekday, start=start, end=end)
-    except IntervalRefused as refused:
-        await message.answer(_refusal(refused, weekday, therapist) + "\n\n" + _ask_new(weekday, therapist))
+async def _typed_new(message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+    if _names_days(text):  # «Mon–Fri 10–18» while adding to one day: several days at once
+        await _typed_lines(message, text, state, uow, therapist)
         return
-    await state.clear()
+    weekday = draft.weekday
+    try:
+        opens, closes = parse_interval(text)
+        interval = await add_hours(uow, therapist_id=therapist.telegram_id, weekday=weekday, start=opens, end=closes)
+    except IntervalRefused as refused:
+        raise Stay(_refusal(refused, weekday, therapist) + "\n\n" + _ask_new(weekday, therapist)) from None
+    await end(state)
     await _saved(message, uow, therapist, interval)
 
 
-async def typed_change(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
-    data = await state.get_data()
-    old = _named(HoursChange(weekday=data["weekday"], start=data["start"], end=data["end"]))
-    assert old is not None and message.text is not None
+async def _typed_change(message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+    old = _changed(draft)
     try:
-        start, end = parse_interval(message.text)
-        interval = await change_hours(uow, therapist_id=therapist.telegram_id, old=old, start=start, end=end)
+        opens, closes = parse_interval(text)
+        interval = await change_hours(uow, therapist_id=therapist.telegram_id, old=old, start=opens, end=closes)
     except IntervalRefused as refused:
-        await message.answer(_refusal(refused, old.weekday, therapist) + "\n\n" + _ask_change(old, therapist))
-        return
+        raise Stay(_refusal(refused, old.weekday, therapist) + "\n\n" + _ask_change(old, therapist)) from None
     except IntervalGone:
-        await state.clear()
-        text, markup = _day(therapist, old.weekday, _("These hours were changed meanwhile; nothing was saved."))
-        await message.answer(text, reply_markup=markup)
-        return
-    await state.clear()
+        raise Leave(*_day(therapist, old.weekday, _("These hours were changed meanwhile; nothing was saved."))) from None
+    await end(state)
     await _saved(message, uow, therapist, interval)
+
+
+def _changed(draft: HoursDraft) -> WorkingHours:
+    old = _named(HoursChange(weekday=draft.weekday, start=draft.start, end=draft.end))
+    if old is None:
+        raise Leave(_("This was left unfinished. Please start again."))
+    return old
 
 
 async def remove(
@@ -228,17 +231,14 @@ async def remove(
 
 
 async def start_lines(query: CallbackQuery, message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
-    await state.set_state(CabinetHours.lines)
-    await state.set_data({})
-    await message.answer(_ask_lines(therapist))
+    await LINES.ask(Reply(message), state, HoursDraft(), _ask_lines(therapist))
 
 
-async def typed_lines(message: Message, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+async def _typed_lines(message: Message, text: str, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
     """Each readable line is saved; unreadable ones come back as typed, and the step waits for them."""
-    assert message.text is not None
     read: list[DaysLine] = []
     unread: list[str] = []
-    for line in (line.strip() for line in message.text.splitlines()):
+    for line in (line.strip() for line in text.splitlines()):
         if not line:
             continue
         try:
@@ -248,12 +248,10 @@ async def typed_lines(message: Message, state: FSMContext, uow: UnitOfWork, ther
     outcome = await add_lines(uow, therapist_id=therapist.telegram_id, lines=read) if read else DaysAdded()
     report = _days_report(outcome, therapist)
     if unread:
-        await state.set_state(CabinetHours.lines)
-        await state.set_data({})
         report.append(_unread_lines(unread))
-        await message.answer("\n\n".join(report))
+        await LINES.ask(Reply(message), state, HoursDraft(), "\n\n".join(report))
         return
-    await state.clear()
+    await end(state)
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None
     await message.answer("\n\n".join([*report, week_text(profile)]), reply_markup=week_keyboard())
@@ -344,23 +342,25 @@ def _unread_lines(unread: list[str]) -> str:
 
 
 async def stop(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped; your hours are as they were. /hours shows them."))
 
 
-async def not_text(message: Message, state: FSMContext, therapist: TherapistProfile) -> None:
-    data = await state.get_data()
-    if await state.get_state() == CabinetHours.lines.state:
-        await message.answer(_("Please type the hours as text.") + "\n\n" + _ask_lines(therapist))
-        return
-    weekday = int(data["weekday"])
-    if await state.get_state() == CabinetHours.changing.state:
-        old = _named(HoursChange(weekday=weekday, start=data["start"], end=data["end"]))
-        assert old is not None
-        prompt = _ask_change(old, therapist)
-    else:
-        prompt = _ask_new(weekday, therapist)
-    await message.answer(_("Please type the hours as text.") + "\n\n" + prompt)
+async def _lines_expected(therapist: TherapistProfile) -> tuple[str, None]:
+    return _("Please type the hours as text.") + "\n\n" + _ask_lines(therapist), None
+
+
+async def _new_expected(draft: HoursDraft, therapist: TherapistProfile) -> tuple[str, None]:
+    return _("Please type the hours as text.") + "\n\n" + _ask_new(draft.weekday, therapist), None
+
+
+async def _change_expected(draft: HoursDraft, therapist: TherapistProfile) -> tuple[str, None]:
+    return _("Please type the hours as text.") + "\n\n" + _ask_change(_changed(draft), therapist), None
+
+
+LINES = Step(CabinetHours.lines, HoursDraft, take=_typed_lines, expected=_lines_expected)
+ADDING = Step(CabinetHours.adding, HoursDraft, take=_typed_new, expected=_new_expected)
+CHANGING = Step(CabinetHours.changing, HoursDraft, take=_typed_change, expected=_change_expected)
 
 
 async def _saved(message: Message, uow: UnitOfWork, therapist: TherapistProfile, interval: WorkingHours) -> None:
