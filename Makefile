@@ -26,8 +26,10 @@ lock:
 locales: $(STAMP)
 	$(BIN)/python -m bot compile-locales
 
+# On first use a data key is written into .env (DATA_KEYS): keep a copy apart from the database and its backups.
 run: locales
 	mkdir -p data
+	$(BIN)/python -m bot ensure-key
 	$(BIN)/python -m bot
 
 # The whole platform in a browser, no Telegram, no token: http://127.0.0.1:8090 (DEMO_PORT), a fresh ./data/demo.db each time.

@@ -1,4 +1,4 @@
-"""`python -m bot` runs the bot; `python -m bot <command>` runs a maintenance command."""
+"""`python -m bot` runs the bot; `python -m bot <command>` runs a maintenance command (`--help` lists them)."""
 from __future__ import annotations
 
 import argparse
@@ -8,15 +8,27 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import KEYS_ADVICE, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The platform's Telegram bot.")
-    parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "compile-locales", "missing-translations", "demo-data"]
-    )
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("compile-locales", help="compile the translations")
+    commands.add_parser("missing-translations", help="print what is not translated yet")
+    commands.add_parser("demo-data", help="load the demo therapists")
+    commands.add_parser("new-key", help="print a fresh data key for DATA_KEYS")
+    ensure = commands.add_parser("ensure-key", help="write a fresh data key into .env unless DATA_KEYS is set")
+    ensure.add_argument("--env-file", default=".env")
+    rotate = commands.add_parser("rotate-keys", help="seal again, under the first of DATA_KEYS, what another key sealed")
+    rotate.add_argument("--batch", type=int, default=500, help="values per transaction (default 500)")
+    backup = commands.add_parser("backup", help="a consistent compressed copy of the database, while the bot runs")
+    backup.add_argument("path", help="the archive to write, or a folder to write it into")
+    restore = commands.add_parser("restore", help="replace the database (not in use) with a backup")
+    restore.add_argument("path", help="an archive made by `backup`")
     args = parser.parse_args(argv)
+    args.command = args.command or "run"
 
     # Imported per command: loading demo data needs neither aiogram nor a token.
     if args.command == "compile-locales":
@@ -35,15 +47,45 @@ def main(argv: list[str] | None = None) -> int:
 
         return load_demo_data()
 
+    if args.command == "new-key":
+        from storage.encryption import new_key
+
+        print(new_key())
+        return 0
+    if args.command == "ensure-key":
+        from bot.maintenance import ensure_key
+
+        return ensure_key(args.env_file)
+    # Copies of the database as it is, sealed values and all: neither needs the token nor the keys.
+    if args.command == "backup":
+        from bot.maintenance import back_up
+
+        return back_up(args.path)
+    if args.command == "restore":
+        from bot.maintenance import restore as restore_backup
+
+        return restore_backup(args.path)
+
     settings = load_settings()
     if settings is None:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from bot.app import build_app
-    from bot.runner import run
+    from storage.encryption import DamagedValue, MissingDataKeys, UnknownDataKey
 
-    asyncio.run(run(build_app(settings)))
+    try:
+        if args.command == "rotate-keys":
+            from bot.maintenance import rotate_keys
+
+            return asyncio.run(rotate_keys(settings, batch=args.batch))
+
+        from bot.app import build_app
+        from bot.runner import run
+
+        asyncio.run(run(build_app(settings)))
+    except (UnknownDataKey, DamagedValue, MissingDataKeys) as error:
+        print(f"{error}: DATA_KEYS must hold every key that sealed what the database keeps ({KEYS_ADVICE}).", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -67,6 +109,11 @@ def explain(error: ValidationError) -> str:
         return (
             "BOT_TOKEN is missing or malformed: set BOT_TOKEN in the environment or in .env "
             "(a token looks like 123456789:AA...; get one from @BotFather in Telegram with /newbot)."
+        )
+    if name == "DATA_KEYS" and first["type"] == "missing":
+        return (
+            "DATA_KEYS is missing: set it in the environment or in .env to a key from `python -m bot new-key` "
+            f"(`make run` writes one into .env on first use); {KEYS_ADVICE}."
         )
     return f"{name} is invalid: {first['msg']} (see .env.example)."
 

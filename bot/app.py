@@ -98,9 +98,12 @@ from bot.routing import commands_layer, flows_layer, layer
 from bot.settings import Settings
 from core.clock import Clock, ShiftedClock, SystemClock
 from scheduler import Courier
+from scheduler.backups import DailyBackup
 from scheduler.retention import Sweeper
-from storage.db import create_engine, session_factory
+from storage.backup import InUse, hold, sqlite_path
+from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_to_head
+from storage.sealed_data import check_keys
 from storage.uow import SqlUnitOfWork, on_timed_messages_committed
 from web import Site, build_web_app
 
@@ -120,22 +123,35 @@ class App:
     delivery: Delivery
     courier: Courier
     sweeper: Sweeper
+    backups: DailyBackup | None = None
     demo_clock: DemoClockSource | None = None
+    _in_use: InUse | None = None
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
 
     async def prepare(self) -> None:
-        """Bring the database up to date; safe to call on every start."""
+        """Bring the database up to date; safe to call on every start.
+
+        Refuses (`UnknownDataKey`) keys that cannot open what the database holds, before anything is sealed with them.
+        """
+        if is_sqlite(self.settings.database_url) and self._in_use is None:
+            self._in_use = hold(sqlite_path(self.settings.database_url))  # so a restore will not replace it under us
         await upgrade_to_head(self.engine)
+        await check_keys(self.engine, self.settings.key_ring())
 
     async def close(self) -> None:
         self.sweeper.stop()
+        if self.backups is not None:
+            self.backups.stop()
         await self.courier.stop(self.settings.shutdown_grace_seconds)
         await self.delivery.limits.budget.close()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()
+        if self._in_use is not None:
+            self._in_use.release()
+            self._in_use = None
 
 
 def build_app(
@@ -149,7 +165,7 @@ def build_app(
 ) -> App:
     demo_clock = ShiftedClock() if settings.demo_clock_file and clock is None else None
     clock = clock or demo_clock or SystemClock()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, keys=settings.key_ring())
     sessions = session_factory(engine)
     session = session or AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     sleeper = sleeper or RealSleeper()
@@ -179,6 +195,11 @@ def build_app(
     app = App(
         settings, bot, dispatcher, engine, sessions, clock, i18n, feeder, delivery=delivery, courier=courier, sweeper=sweeper
     )
+    if settings.backup_dir is not None:
+        app.backups = DailyBackup(
+            settings.database_url, settings.backup_dir, clock,
+            keep=settings.backup_keep, hour=settings.backup_hour, zone=settings.default_timezone,
+        )
     if demo_clock is not None and settings.demo_clock_file is not None:
         # Demo mode only (settings refuse it beside a real token): the playground moves this clock.
         app.demo_clock = DemoClockSource(settings.demo_clock_file, demo_clock, courier.clock_jumped)
@@ -362,10 +383,14 @@ async def _on_startup(bot: Bot, app: App) -> None:
         await app.demo_clock.start()
     await app.courier.start()
     app.sweeper.start()
+    if app.backups is not None:
+        app.backups.start()
 
 
 async def _on_shutdown(app: App) -> None:
     app.sweeper.stop()
+    if app.backups is not None:
+        app.backups.stop()
     # After the handlers: what they scheduled is committed, and is sent now or after the restart.
     await app.courier.stop(app.settings.shutdown_grace_seconds)
     if app.demo_clock is not None:

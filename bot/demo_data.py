@@ -13,16 +13,16 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings
+from bot.settings import DatabaseOnly
 from core.clock import Clock, SystemClock
 from core.ports import UnitOfWork
 from core.schedule import Vacation, WorkingHours
 from core.therapists import TherapistProfile
 from core.users import Role, User
 from storage.db import create_engine, is_sqlite, session_factory
+from storage.encryption import KeyRing
 from storage.migrate import upgrade_to_head
 from storage.uow import SqlUnitOfWork
 
@@ -211,16 +211,8 @@ def _vacations(demo: DemoTherapist, today: date) -> list[Vacation]:
     return [Vacation(today + timedelta(days=first), today + timedelta(days=last))]
 
 
-class DatabaseOnly(BaseSettings):
-    """Loading demo data needs the database and nothing else: no bot token."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
-
-    database_url: str = Settings.model_fields["database_url"].default
-
-
-async def _load(url: str) -> int:
-    engine = create_engine(url)
+async def _load(url: str, keys: KeyRing | None) -> int:
+    engine = create_engine(url, keys=keys)
     try:
         await upgrade_to_head(engine)
         async with SqlUnitOfWork(session_factory(engine)) as uow:
@@ -230,10 +222,11 @@ async def _load(url: str) -> int:
 
 
 def main() -> int:
-    url = DatabaseOnly().database_url
+    found = DatabaseOnly()
+    url = found.database_url
     if is_sqlite(url) and (path := make_url(url).database) and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)  # a first run, before the bot ever started
-    added = asyncio.run(_load(url))
+    added = asyncio.run(_load(url, found.key_ring()))
     if added:
         print(f"Added {added} demo therapist(s); {len(THERAPISTS) - added} were already there.")
     else:

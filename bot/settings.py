@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from core.payments import STARS, UAH, PaymentMethod, PaymentPolicy
 from core.usecases.booking import BookingPolicy
 from core.usecases.retention import RetentionPolicy
+from storage.encryption import KeyRing
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The demo's own tokens: BotFather never issues a secret that begins with "DEMO-".
@@ -30,6 +31,7 @@ DEMO_TOKEN_PATTERN = re.compile(r"^\d{3,}:DEMO-[A-Za-z0-9_-]{25,}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("uk", "en")
 ADDRESSES_WITH_PASSWORDS = ("database_url", "redis_url")
+KEYS_ADVICE = "keep a copy apart from the database and its backups: without it nothing sealed can be read"
 
 
 class RunMode(StrEnum):
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
+    # The keys that seal what people confide (storage/encryption.py): comma-separated, the first seals, all open.
+    data_keys: SecretStr
     telegram_api_base: str = "https://api.telegram.org"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_timezone: str = "Europe/Kyiv"
@@ -89,6 +93,12 @@ class Settings(BaseSettings):
     # Handled inbox updates: longer than the day Telegram may send an update again.
     retention_inbox_days: int = Field(default=7, ge=2, le=3650)
 
+    # A daily backup of the SQLite database into this folder (empty: none), at BACKUP_HOUR in DEFAULT_TIMEZONE,
+    # the newest BACKUP_KEEP kept. On PostgreSQL, pg_dump does it (README, «Backups»).
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_hour: int = Field(default=3, ge=0, le=23)
+
     booking_min_notice_hours: int = Field(default=25, ge=0)
     booking_horizon_days: int = Field(default=60, ge=1)
     booking_request_ttl_hours: int = Field(default=12, ge=1)
@@ -124,6 +134,15 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(token):
             raise ValueError("malformed bot token")
         return SecretStr(token)
+
+    @field_validator("data_keys")
+    @classmethod
+    def _key_ring_shape(cls, value: SecretStr) -> SecretStr:
+        KeyRing.parse(value.get_secret_value())
+        return value
+
+    def key_ring(self) -> KeyRing:
+        return KeyRing.parse(self.data_keys.get_secret_value())
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -180,6 +199,12 @@ class Settings(BaseSettings):
             )
         if not self.webhook_base_url:
             raise ValueError("RUN_MODE=webhook needs WEBHOOK_BASE_URL (the public https address of this server)")
+        return self
+
+    @model_validator(mode="after")
+    def _backups_of_sqlite(self) -> Settings:
+        if self.backup_dir is not None and not self.database_url.startswith("sqlite"):
+            raise ValueError("BACKUP_DIR backs up a SQLite database; on PostgreSQL schedule pg_dump (README, «Backups»)")
         return self
 
     @model_validator(mode="after")
@@ -260,7 +285,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", "demo_clock_file",
-        mode="before",
+        "backup_dir", mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -285,3 +310,23 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class DatabaseOnly(BaseSettings):
+    """What a command that only touches the database reads (demo data, a first key): no bot token.
+
+    Without DATA_KEYS such a command works on everything but the sealed fields.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True)
+
+    database_url: str = Settings.model_fields["database_url"].default
+    data_keys: SecretStr | None = None
+
+    @field_validator("data_keys", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def key_ring(self) -> KeyRing | None:
+        return KeyRing.parse(self.data_keys.get_secret_value()) if self.data_keys else None

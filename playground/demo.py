@@ -37,6 +37,7 @@ from playground.cast import ADMIN
 from playground.clock import DemoClock
 from playground.page import DemoPage, serve
 from storage.db import create_engine, session_factory
+from storage.encryption import KeyRing, new_key
 from storage.tables import BookingRow
 
 DEMO_TOKEN = "7000000001:DEMO-playground-not-a-real-token"
@@ -79,6 +80,18 @@ class Paths:
     def bot_log(self) -> Path:
         return self.data / "demo-bot.log"
 
+    @property
+    def data_key(self) -> Path:
+        return self.data / "demo-data-key"
+
+    def data_keys(self) -> str:
+        """The demo's own DATA_KEYS, beside its data: made on first use, kept across runs like a real key."""
+        if not self.data_key.exists():
+            self.data.mkdir(parents=True, exist_ok=True)
+            self.data_key.write_text(new_key() + "\n", encoding="utf-8")
+            self.data_key.chmod(0o600)
+        return self.data_key.read_text(encoding="utf-8").strip()
+
     def reset(self) -> None:
         """A fresh demo every time: the database, its journal files, the clock and the log go."""
         self.data.mkdir(parents=True, exist_ok=True)
@@ -97,6 +110,7 @@ def bot_environment(paths: Paths, api_base: str, web_port: int) -> dict[str, str
     env = {name: os.environ[name] for name in INHERITED if name in os.environ}
     env.update({
         "BOT_TOKEN": DEMO_TOKEN,
+        "DATA_KEYS": paths.data_keys(),
         "TELEGRAM_API_BASE": api_base,
         "DATABASE_URL": f"sqlite+aiosqlite:///{paths.database}",
         "DEMO_CLOCK_FILE": str(paths.clock),
@@ -125,7 +139,7 @@ async def load_demo_therapists(paths: Paths, env: dict[str, str]) -> None:
 
 def next_session_lookup(paths: Paths) -> tuple[Callable[[datetime], Awaitable[datetime | None]], AsyncEngine]:
     """The start of the earliest session still ahead (requested, awaiting payment or paid), from the database."""
-    engine = create_engine(f"sqlite+aiosqlite:///{paths.database}")
+    engine = create_engine(f"sqlite+aiosqlite:///{paths.database}", keys=KeyRing.parse(paths.data_keys()))
     sessions = session_factory(engine)
 
     async def next_session(now: datetime) -> datetime | None:

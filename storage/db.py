@@ -15,6 +15,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import await_
 
+from storage.encryption import KeyRing, attach
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # On a session's info: its transactions take SQLite's write lock before their first statement.
 WRITES_FIRST = "sqlite_writes_first"
@@ -54,13 +56,15 @@ async def rows_changed(session: AsyncSession, statement: Executable) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, keys: KeyRing | None = None, echo: bool = False) -> AsyncEngine:
+    """`keys` open and seal the sealed columns (storage/tables/sealed.py); without them those columns refuse."""
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo)
         _tune_sqlite(engine)
-        return engine
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
-    event.listen(engine.sync_engine, "handle_error", _on_postgresql_error)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        event.listen(engine.sync_engine, "handle_error", _on_postgresql_error)
+    attach(engine, keys)
     return engine
 
 

@@ -46,6 +46,7 @@ from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_to_head
 from storage.tables import TimedMessageRow, UserRow
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_DATA_KEYS, TEST_RING
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz012345"
 GLOBAL_LIMIT = 30
@@ -92,6 +93,7 @@ def bench_settings(database_url: str, redis_url: str | None, base_url: str) -> S
         _env_file=None,
         bot_token=TOKEN,
         database_url=database_url,
+        data_keys=TEST_DATA_KEYS,
         redis_url=redis_url,
         telegram_api_base=base_url,
         delivery_rate_per_second=GLOBAL_LIMIT,
@@ -231,7 +233,7 @@ COLUMNS = ("kind", "recipient_id", "due_at", "dedup_key", "params", "status", "a
 
 
 async def fill_sqlite(path: Path, pending: int, now: datetime) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    engine = create_engine(f"sqlite+aiosqlite:///{path}", keys=TEST_RING)
     await upgrade_to_head(engine)
     await engine.dispose()
     # The standard library's executemany: the quickest way to a million rows.
@@ -254,7 +256,7 @@ def _sqlite_time(moment: datetime) -> str:
 async def fill_postgresql(url: str, pending: int, now: datetime) -> None:
     import asyncpg
 
-    engine = create_engine(url)
+    engine = create_engine(url, keys=TEST_RING)
     await upgrade_to_head(engine)
     await engine.dispose()
     connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
@@ -268,7 +270,7 @@ async def fill_postgresql(url: str, pending: int, now: datetime) -> None:
 
 async def claim_ticks(url: str, now: datetime) -> dict[str, float]:
     """Milliseconds per tick (median and 95th percentile): idle, and with messages due."""
-    engine = create_engine(url)
+    engine = create_engine(url, keys=TEST_RING)
     sessions = session_factory(engine)
     try:
         idle = [await _tick(sessions, now, due=0) for _ in range(TICKS)]

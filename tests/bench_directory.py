@@ -39,6 +39,7 @@ from storage.repositories.therapists import day_bounds, tags_of
 from storage.tables import BookingRow, TherapistRow, TherapistTagRow, UserRow, VacationRow, WorkingHoursRow
 from tests.bench import TOKEN, PostgresBench
 from tests.support.bot_client import BotClient
+from tests.support.keys import TEST_DATA_KEYS
 from tests.support.recording_session import RecordingSession
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # a Tuesday morning in Kyiv
@@ -147,7 +148,7 @@ class Directory:
     def __init__(self, size: int, database_url: str) -> None:
         self.size = size
         self.session = RecordingSession()
-        settings = Settings(_env_file=None, bot_token=TOKEN, database_url=database_url)
+        settings = Settings(_env_file=None, bot_token=TOKEN, data_keys=TEST_DATA_KEYS, database_url=database_url)
         self.app = build_app(settings, clock=ManualClock(NOW), session=self.session)
         self.reader = BotClient(self.app, self.session, user_id=READER, first_name="Reader")
         self.timings: dict[str, list[float]] = {"/find": [], "topic filter": [], "page 2": [], "profile": []}

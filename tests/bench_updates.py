@@ -41,6 +41,7 @@ from storage.uow import SqlUnitOfWork
 from tests.bench import TOKEN
 from tests.conftest import START
 from tests.support.bot_client import BotClient, Reply
+from tests.support.keys import TEST_DATA_KEYS
 from tests.support.recording_session import RecordingSession
 
 IRYNA = 2001
@@ -186,7 +187,9 @@ def buttons(client: BotClient, replies: list[Reply]) -> list[str]:
 
 def booking_app(folder: Path, name: str) -> tuple[App, RecordingSession]:
     session = RecordingSession()
-    settings = Settings(_env_file=None, bot_token=TOKEN, database_url=f"sqlite+aiosqlite:///{folder / name}")
+    settings = Settings(
+        _env_file=None, bot_token=TOKEN, data_keys=TEST_DATA_KEYS, database_url=f"sqlite+aiosqlite:///{folder / name}"
+    )
     return build_app(settings, clock=ManualClock(START), session=session), session
 
 

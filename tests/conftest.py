@@ -15,6 +15,7 @@ from bot.settings import Settings
 from core.clock import ManualClock
 from tests.support.bot_client import BotClient, MakeClient
 from tests.support.databases import PostgresRun, SqliteTemplate, redis_url, server_url
+from tests.support.keys import TEST_DATA_KEYS
 from tests.support.recording_session import RecordingSession
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
@@ -58,6 +59,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": TEST_TOKEN,
         "database_url": database_url,
+        "data_keys": TEST_DATA_KEYS,
         "admin_ids": frozenset({ADMIN_ID}),
         "redis_url": redis_url(),
     }

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
+from storage.tables.sealed import SealedJSON, SealedText
 
 FINISHED_STEPS = "('published', 'declined')"
 
@@ -20,8 +21,9 @@ class ApplicationRow(Base):
     step: Mapped[str] = mapped_column(String(32))
     referral_code: Mapped[str] = mapped_column(String(16), unique=True)
     referrer_id: Mapped[int | None] = mapped_column(BigInteger)
-    first_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    second_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What the applicant told about themselves, and why they were declined: sealed at rest.
+    first_answers: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
+    second_answers: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     position: Mapped[str] = mapped_column(String(32), default="")
     editing: Mapped[bool] = mapped_column(Boolean, default=False)
     interview_times: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 8601, UTC
@@ -29,7 +31,7 @@ class ApplicationRow(Base):
     interviewer_id: Mapped[int | None] = mapped_column(BigInteger)
     invitation_no: Mapped[int] = mapped_column(Integer, default=0)
     interview_at: Mapped[datetime | None]
-    decline_reason: Mapped[str | None] = mapped_column(Text)
+    decline_reason: Mapped[str | None] = mapped_column(SealedText)
     declined_at_step: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -61,5 +63,6 @@ class ApplicationEventRow(Base):
     )
     actor_id: Mapped[int] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(32))
-    note: Mapped[str] = mapped_column(Text, default="")
+    # The interview's times and link, a decline's reason: sealed like the application.
+    note: Mapped[str] = mapped_column(SealedText, default="")
     at: Mapped[datetime]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.bookings import ACTIVE
 from storage.tables.base import Base
+from storage.tables.sealed import SealedJSON, SealedText
 
 # The active states, as SQL: only bookings in them hold a slot.
 ACTIVE_CONDITION = text("status IN ({})".format(", ".join(f"'{status.value}'" for status in sorted(ACTIVE))))
@@ -36,8 +37,9 @@ class BookingRow(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     refund_due_minor: Mapped[int | None] = mapped_column(Integer)
     meeting_room: Mapped[str | None] = mapped_column(String(64))
-    request_topics: Mapped[list[str] | None] = mapped_column(JSON)  # topic codes, the therapist's own
-    request_note: Mapped[str | None] = mapped_column(Text)
+    # What the client comes with, for this therapist's eyes: sealed at rest.
+    request_topics: Mapped[list[str] | None] = mapped_column(SealedJSON)  # topic codes, the therapist's own
+    request_note: Mapped[str | None] = mapped_column(SealedText)
 
     __table_args__ = (
         Index(

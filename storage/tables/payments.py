@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
+from storage.tables.sealed import SealedText
 
 ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -48,13 +49,13 @@ class RefundRow(Base):
     status: Mapped[str] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime]
     requested_by: Mapped[int | None] = mapped_column(BigInteger)
-    request_text: Mapped[str | None] = mapped_column(Text)
+    request_text: Mapped[str | None] = mapped_column(SealedText)  # the client's own words
     therapist_agrees: Mapped[bool | None] = mapped_column(Boolean)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_note: Mapped[str | None] = mapped_column(SealedText)
     decided_at: Mapped[datetime | None]
     carried_out_by: Mapped[int | None] = mapped_column(BigInteger)
-    carry_out_note: Mapped[str | None] = mapped_column(Text)
+    carry_out_note: Mapped[str | None] = mapped_column(SealedText)
     carried_out_at: Mapped[datetime | None]
     failure: Mapped[str | None] = mapped_column(String(500))
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import PERSONAL, Base
+from storage.tables.sealed import SealedJSON
 
 
 class UserRow(Base):
@@ -39,5 +40,6 @@ class FsmStateRow(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(255))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=PERSONAL)
+    # Drafts typed mid-conversation (a request note, a refund's reason, answers): sealed at rest.
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict, info=PERSONAL)
     updated_at: Mapped[datetime]

@@ -100,7 +100,11 @@ async def pre_checkout(client: BotClient, invoice: SendInvoice, **changed: Any) 
     }
     query.update(changed)
     replies = await client.feed({"pre_checkout_query": query})
-    (answer,) = [reply.method for reply in replies if isinstance(reply.method, AnswerPreCheckoutQuery)]
+    # By its id: with clients paying at once, the replies fed meanwhile answer others' queries too.
+    (answer,) = [
+        reply.method for reply in replies
+        if isinstance(reply.method, AnswerPreCheckoutQuery) and reply.method.pre_checkout_query_id == query["id"]
+    ]
     return answer
 
 

@@ -17,6 +17,7 @@ from storage.db import create_engine, session_factory
 from storage.tables import Base
 from storage.uow import SqlUnitOfWork
 from tests.conftest import START
+from tests.support.keys import TEST_RING
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,7 @@ async def load(database_url: str, workdir: Path) -> str:
 
 async def dump(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in primary-key order."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with engine.connect() as connection:
             return {
@@ -52,7 +53,7 @@ async def dump(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 async def load_in_process(database_url: str) -> int:
     """The same loading without a new process (starting one costs seconds)."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             return await load_demo_data(uow, SystemClock())
@@ -75,7 +76,7 @@ async def test_loading_twice_adds_six_therapists_once(database_url, tmp_path):
 async def test_the_demo_therapists_are_varied_and_bookable(database_url):
     await load_in_process(database_url)
     clock = ManualClock(START)
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             page = await find_therapists(uow, clock, Filters(), BookingPolicy(), per_page=10)

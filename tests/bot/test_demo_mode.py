@@ -23,6 +23,7 @@ from core.clock import ShiftedClock, SystemClock
 from playground.clock import DemoClock
 from playground.demo import DEMO_TOKEN, TEST_PROVIDER_TOKEN
 from tests.conftest import TEST_TOKEN, make_settings
+from tests.support.keys import TEST_DATA_KEYS
 
 LOCAL = "http://127.0.0.1:8081"
 
@@ -102,7 +103,7 @@ def test_the_page_clock_moves_to_a_moment_ahead_but_never_back(tmp_path):
 
 def test_the_bot_process_refuses_to_start_with_the_demo_clock_and_a_real_token(tmp_path):
     env = {
-        **os.environ, "BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE": LOCAL,
+        **os.environ, "BOT_TOKEN": TEST_TOKEN, "DATA_KEYS": TEST_DATA_KEYS, "TELEGRAM_API_BASE": LOCAL,
         "DEMO_CLOCK_FILE": str(tmp_path / "clock.json"), "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
     }
     result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)

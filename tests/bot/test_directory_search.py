@@ -21,6 +21,7 @@ from storage.uow import SqlUnitOfWork
 from tests.bot import booking_support
 from tests.bot.booking_support import OLENA, add_therapist, booked, scene, utc
 from tests.conftest import START
+from tests.support.keys import TEST_RING
 
 app = booking_support.app
 sleeper = booking_support.sleeper
@@ -154,7 +155,7 @@ async def test_each_listing_carries_the_nearest_free_time_bookings_taken_into_ac
 
 async def test_the_migration_gives_existing_profiles_their_tags_and_vacations_their_bounds(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
-    engine = create_engine(url)
+    engine = create_engine(url, keys=TEST_RING)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(_config(sync), "0012"))

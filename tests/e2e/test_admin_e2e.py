@@ -16,13 +16,14 @@ from storage.db import create_engine, session_factory
 from storage.tables import TimedMessageRow
 from storage.uow import SqlUnitOfWork
 from tests.support import platform_month
+from tests.support.keys import TEST_RING
 
 ADMIN = 900
 OLENA, PETRO, MARTA = 1001, 1002, 1003
 
 
 async def seeded(database_url: str, write) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             await write(uow)
@@ -31,7 +32,7 @@ async def seeded(database_url: str, write) -> None:
 
 
 async def pending_broadcast_messages(database_url: str) -> int:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with session_factory(engine)() as db:
             count = await db.scalar(

@@ -21,6 +21,7 @@ from core.users import Role, User
 from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_RING
 
 T = TypeVar("T")
 
@@ -29,7 +30,7 @@ STARTUP = 60  # starting Python and migrating takes seconds on a loaded machine
 
 
 async def in_database(database_url: str, work: Callable[[SqlUnitOfWork], Awaitable[T]]) -> T:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             return await work(uow)

@@ -16,6 +16,7 @@ from core.users import Role, User
 from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_RING
 
 ADMIN, OLENA, IRYNA = 900, 1001, 2001
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -23,7 +24,7 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 async def a_therapist_and_a_client(database_url: str, *, booked: bool) -> datetime | None:
     """Iryna, verified, working every day; Olena; and, if asked, Olena's session with Iryna, accepted."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     clock = SystemClock()
     try:
         sessions = session_factory(engine)

@@ -9,13 +9,14 @@ from core.users import Role, User
 from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_RING
 
 OLENA, IRYNA = 1001, 2001
 
 
 async def a_client_and_her_therapist(database_url: str) -> None:
     """What a confirmed booking leaves behind: both people and their conversation."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             now = datetime.now(UTC)

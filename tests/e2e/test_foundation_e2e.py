@@ -10,6 +10,7 @@ import aiohttp
 
 from playground.bot_api import FakeTelegram
 from tests.e2e.test_timed_messages_e2e import until_handled
+from tests.support.keys import TEST_DATA_KEYS
 
 
 async def test_a_newcomer_gets_the_ukrainian_greeting_and_menu(fake_telegram: FakeTelegram, bot_process_factory):
@@ -74,8 +75,21 @@ def test_without_a_token_the_bot_says_what_to_set_and_exits_2(tmp_path):
     assert "@BotFather" in lines[0] and "Traceback" not in result.stderr
 
 
+def test_without_a_data_key_the_bot_says_what_to_set_and_exits_2(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "DATA_KEYS"}
+    env["BOT_TOKEN"] = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("DATA_KEYS is missing")
+    assert "python -m bot new-key" in lines[0] and "apart from the database" in lines[0]
+    assert not (tmp_path / "data").exists(), "nothing is written before the keys are there"
+
+
 def test_webhook_mode_without_a_secret_says_what_to_set_and_exits_2(tmp_path):
-    env = {**os.environ, "BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345", "RUN_MODE": "webhook",
+    env = {**os.environ, "BOT_TOKEN": "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345", "DATA_KEYS": TEST_DATA_KEYS, "RUN_MODE": "webhook",
            "WEBHOOK_BASE_URL": "https://bot.example.org", "WEBHOOK_SECRET": ""}
     result = subprocess.run(
         [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60

@@ -34,6 +34,7 @@ from playground.bot_api import FakeTelegram, FakeUser
 from storage.db import create_engine, rows_changed, session_factory
 from storage.tables import BookingRow, PaymentRow, PayoutRow, RefundRow, TimedMessageRow
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_RING
 from tests.support.present import present
 
 OLENA = 1001
@@ -56,7 +57,7 @@ class Seed:
     """The bot process's database, written to before (or beside) the running bot."""
 
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, keys=TEST_RING)
         self.sessions = session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:

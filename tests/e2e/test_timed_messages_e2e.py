@@ -20,6 +20,7 @@ from playground.bot_api import FakeTelegram
 from storage.db import create_engine, session_factory
 from storage.tables import InboxUpdateRow, TimedMessageRow, UserRow
 from storage.uow import SqlUnitOfWork
+from tests.support.keys import TEST_RING
 
 OLENA, IRYNA = 1001, 2001
 # Short leases and alarms, so that a restart takes over a dead process's messages within seconds.
@@ -29,7 +30,7 @@ STARTUP = 60
 
 
 async def a_client_and_her_therapist(database_url: str) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
             now = datetime.now(UTC)
@@ -48,7 +49,7 @@ async def a_client_and_her_therapist(database_url: str) -> None:
 
 
 async def timed_messages(database_url: str) -> list[TimedMessageRow]:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with session_factory(engine)() as session:
             return list(await session.scalars(select(TimedMessageRow).order_by(TimedMessageRow.id)))
@@ -71,7 +72,7 @@ async def until_sent(database_url: str, count: int, timeout: float = 30) -> None
 async def until_handled(database_url: str, update_id: int, timeout: float = 30) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         while True:
             async with session_factory(engine)() as session:
@@ -149,7 +150,7 @@ async def test_429_5xx_and_403_from_telegram_lose_nothing_double_nothing_and_mar
     relays = [row for row in rows if row.kind == "relay"]
     assert [row.status for row in relays] == [NoticeStatus.SENT, NoticeStatus.SENT, NoticeStatus.FAILED]
     assert relays[1].attempts == 1
-    engine = create_engine(e2e_database_url)
+    engine = create_engine(e2e_database_url, keys=TEST_RING)
     try:
         async with session_factory(engine)() as session:
             therapist = await session.get(UserRow, IRYNA)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from playground.bot_api import FakeTelegram, WaitTimeout
+from tests.support.keys import TEST_DATA_KEYS
 
 __all__ = ["DEFAULT_BOT_TOKEN", "REPO_ROOT", "BotProcess", "BotProcessError", "sqlite_url"]
 
@@ -66,6 +67,7 @@ class BotProcess:
         env = dict(os.environ)
         env.update({
             "BOT_TOKEN": self.token,
+            "DATA_KEYS": TEST_DATA_KEYS,
             "TELEGRAM_API_BASE": self.fake.base_url,
             "DATABASE_URL": self.database_url,
             "WEB_HOST": "127.0.0.1",

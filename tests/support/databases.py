@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from storage.db import create_engine, is_sqlite
 from storage.migrate import upgrade_to_head
+from tests.support.keys import TEST_RING
 
 
 def server_url() -> str | None:
@@ -35,7 +36,7 @@ def redis_url() -> str | None:
 
 
 async def _migrate(url: str) -> None:
-    engine = create_engine(url)
+    engine = create_engine(url, keys=TEST_RING)
     try:
         await upgrade_to_head(engine)
     finally:

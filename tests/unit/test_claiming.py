@@ -15,13 +15,14 @@ from storage.db import create_engine, is_sqlite, session_factory
 from storage.tables import TimedMessageRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import START
+from tests.support.keys import TEST_RING
 
 LEASE = timedelta(seconds=60)
 
 
 @pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         yield session_factory(engine)
     finally:

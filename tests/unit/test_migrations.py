@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from storage.db import create_engine
 from storage.migrate import MIGRATIONS
 from storage.tables import Base
+from tests.support.keys import TEST_RING
 
 
 def test_the_migrations_have_exactly_one_head():
@@ -19,7 +20,7 @@ def test_the_migrations_have_exactly_one_head():
 
 async def test_the_migrated_schema_is_what_the_models_say(database_url):
     # `database_url` is migrated to the head, on SQLite or on PostgreSQL (DATABASE_URL).
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with engine.connect() as connection:
             differences = await connection.run_sync(_differences)

@@ -13,11 +13,13 @@ PROVIDER_TOKEN = "410694247:TEST:provider-secret"
 WEBHOOK_SECRET = "webhook-secret-words"
 DB_PASSWORD = "db-pass-word"
 REDIS_PASSWORD = "redis-pass-word"
+DATA_KEY = "U0VDUkVULWRhdGEta2V5LW5vdC10by1iZS1wcmludGU="
 
 
 def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": TOKEN,
+        "data_keys": DATA_KEY,
         "payment_provider_token": PROVIDER_TOKEN,
         "webhook_secret": WEBHOOK_SECRET,
         "database_url": f"postgresql+asyncpg://bot:{DB_PASSWORD}@db.example.org:5432/platform",
@@ -27,7 +29,7 @@ def settings(**overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-SECRETS = ("SECRET-token", "provider-secret", WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD)
+SECRETS = ("SECRET-token", "provider-secret", WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, DATA_KEY)
 
 
 @pytest.mark.parametrize("show", [repr, str, lambda value: f"{value}", lambda value: f"{value!r}"])

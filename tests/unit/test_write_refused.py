@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import WriteRefused, create_engine, is_sqlite
+from tests.support.keys import TEST_RING
 
 
 async def test_the_loser_of_a_deadlock_is_told_to_run_again_and_the_winner_commits(database_url: str) -> None:
     if is_sqlite(database_url):
         pytest.skip("SQLite has one writer at a time: no deadlock between two of them")
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=TEST_RING)
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE probe (id int PRIMARY KEY, n int NOT NULL)"))
