@@ -40,6 +40,11 @@ def new_stand_in_id() -> int:
     return -(_STAND_IN_FLOOR + secrets.randbits(62))
 
 
+def is_stand_in(telegram_id: int) -> bool:
+    """Whether an id is a deleted person's stand-in rather than a real account."""
+    return telegram_id <= -_STAND_IN_FLOOR
+
+
 @dataclass(frozen=True)
 class Kept:
     topic: str

@@ -35,12 +35,13 @@ from core.clock import ManualClock
 from core.schedule import WorkingHours
 from core.therapists import TherapistProfile
 from core.users import Role, User
+from storage.encryption import KeyRing
 from storage.inbox import Kept, keep
 from storage.tables import InboxUpdateRow
 from storage.uow import SqlUnitOfWork
 from tests.bench import TOKEN
 from tests.conftest import START
-from tests.support.bot_client import BotClient, Reply
+from tests.support.bot_client import BotClient, InboxBotClient, Reply
 from tests.support.keys import TEST_DATA_KEYS
 from tests.support.recording_session import RecordingSession
 
@@ -49,18 +50,6 @@ FIRST_CLIENT = 100_000
 DAY_BUTTON = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ [A-Z][a-z]{2}$")
 TIME_BUTTON = re.compile(r"^\d\d:\d\d$")
 PACE = (2.0, 8.0)  # seconds a person takes to read an answer and tap the next button
-
-
-class InboxClient(BotClient):
-    """A client whose updates take the production path: stored in the inbox, then fed by the feeder."""
-
-    async def feed(self, payload: dict[str, Any], update_id: int | None = None) -> list[Reply]:
-        before = len(self.session.calls)
-        update = {"update_id": update_id if update_id is not None else next_update_id(), **payload}
-        self.last_update = update
-        await self.app.inbox.keep([update])
-        assert await self.app.inbox.idle(timeout=30)
-        return [Reply(m, r) for m, r in zip(self.session.calls[before:], self.session.results[before:], strict=True)]
 
 
 class CrowdClient(BotClient):
@@ -123,6 +112,37 @@ class Counts:
         figures[1] += self.transactions - transactions
         figures[2] += 1
         figures[3] += seconds
+
+
+class Sealing:
+    """Time spent sealing and opening confided values (storage/encryption.py) while it is installed."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.seals = self.opens = 0
+        self._originals = (KeyRing.seal, KeyRing.open)
+        seal, open_ = self._originals
+
+        def timed_seal(ring: KeyRing, plain: bytes) -> str:
+            started = time.perf_counter()
+            try:
+                return seal(ring, plain)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.seals += 1
+
+        def timed_open(ring: KeyRing, value: str) -> bytes:
+            started = time.perf_counter()
+            try:
+                return open_(ring, value)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.opens += 1
+
+        KeyRing.seal, KeyRing.open = timed_seal, timed_open  # type: ignore[method-assign,assignment]  # the probe
+
+    def remove(self) -> None:
+        KeyRing.seal, KeyRing.open = self._originals  # type: ignore[method-assign]
 
 
 async def scene(app: App, clients: int) -> None:
@@ -198,16 +218,21 @@ async def walks_one_at_a_time(folder: Path, count: int) -> dict[str, Any]:
     await app.prepare()
     try:
         await scene(app, count + 1)
-        await walk(InboxClient(app, session, FIRST_CLIENT + count, "Warm", language_code="en"), 0)  # the first compiles and caches
+        await walk(InboxBotClient(app, session, FIRST_CLIENT + count, "Warm", language_code="en"), 0)  # the first compiles and caches
         counts = Counts(app)
         updates = 0
         timings: list[float] = []
+        sealing = Sealing()
         started = time.perf_counter()
-        for number in range(count):
-            client = InboxClient(app, session, FIRST_CLIENT + number, f"Client {number}", language_code="en")
-            updates += await walk(client, number, timings, counts=counts)
+        try:
+            for number in range(count):
+                client = InboxBotClient(app, session, FIRST_CLIENT + number, f"Client {number}", language_code="en")
+                updates += await walk(client, number, timings, counts=counts)
+        finally:
+            sealing.remove()
         elapsed = time.perf_counter() - started
         return {
+            "sealing_us": sealing.seconds * 1e6 / updates, "seals": sealing.seals / updates, "opens": sealing.opens / updates,
             "per_second": updates / elapsed, "p50_ms": statistics.median(timings) * 1000,
             "statements": counts.statements / updates, "transactions": counts.transactions / updates,
             "by_step": {step: (s / n, t / n, ms * 1000 / n) for step, (s, t, n, ms) in counts.by_step.items() if n},
@@ -293,6 +318,9 @@ async def main(argv: list[str] | None = None) -> None:
         print(f"  {label}: p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms "
               f"(p95 / one-at-a-time p50: {result['p95_ms'] / p50:.1f} ×; goal: at most 5 ×), "
               f"mean {result['mean_ms']:.0f} ms, {result['per_second']:.0f} updates/s")
+    sealing_us = statistics.median(w["sealing_us"] for w in walks)
+    print(f"  sealing and opening what people confide (AES-GCM, DATA_KEYS): {sealing_us:.0f} µs an update "
+          f"({figures['seals']:.1f} seals, {figures['opens']:.1f} opens), {sealing_us / 1000 / p50:.2%} of the p50")
     print(f"  per update of the walk: {figures['statements']:.1f} SQL statements, {figures['transactions']:.1f} transactions "
           "(one of them stores the update in the inbox)")
     for step, (statements, transactions, ms) in figures["by_step"].items():

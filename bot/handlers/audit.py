@@ -21,6 +21,7 @@ from core.audit import AuditEntry
 from core.broadcasts import BROADCAST_SENT, BROADCAST_STOPPED
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.privacy import is_stand_in
 from core.profile_changes import CHANGE_APPROVED, CHANGE_REJECTED
 from core.roster import THERAPIST_HIDDEN, THERAPIST_PAUSED, THERAPIST_SHOWN
 from core.staff import Permission, StaffRole
@@ -128,13 +129,16 @@ NUMBERED = ("ticket", "payment", "refund", "payout", "clawback", "change", "broa
 
 
 class _Names:
-    """Names for ids, looked up once per page; a deleted account shows as its id."""
+    """Names for ids, looked up once per page; an account gone without a request shows as its id, one whose
+    data was deleted as a deleted account (its entries name a stand-in: core/privacy.py)."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
         self._known: dict[int, str] = {}
 
     async def of(self, telegram_id: int) -> str:
+        if is_stand_in(telegram_id):
+            return _("a deleted account")
         if telegram_id not in self._known:
             person = await self._uow.users.get(telegram_id)
             self._known[telegram_id] = f"{person.staff_name[:NAME_LIMIT]} ({telegram_id})" if person else f"#{telegram_id}"

@@ -65,6 +65,7 @@ TOPICS = {
     "audit_log": __("actions the platform's staff took on your account"),
     "broadcasts": __("messages you broadcast as the platform's staff"),
     "unfinished_step": __("a step in the bot you have not finished"),
+    "updates_from_telegram": __("what you sent the bot that it still holds: messages (to support too) and button presses"),
 }
 
 
@@ -227,8 +228,10 @@ def _kept_line(item: Kept) -> str:
         ).format(count=item.count, topic=TOPICS.get(item.topic, item.topic))
     if item.reason == FOR_ACCOUNTABILITY:
         return "• " + ngettext(
-            "{count} audit log entry: which action the platform took on your account and when, without contents.",
-            "{count} audit log entries: which actions the platform took on your account and when, without contents.",
+            "{count} audit log entry: which action the platform took on your account and when, without contents. It "
+            "now points to an anonymous number instead of you.",
+            "{count} audit log entries: which actions the platform took on your account and when, without contents. "
+            "They now point to an anonymous number instead of you.",
             item.count,
         ).format(count=item.count)
     if item.reason == IN_SUPPORT_CHATS:

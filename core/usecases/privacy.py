@@ -47,8 +47,9 @@ async def erase_personal_data(uow: UnitOfWork, clock: Clock, person_id: int) -> 
     kept: list[Kept] = []
     for section in uow.personal_data:
         kept += await section.erase(erasure)
+    # The deletion's own entry names the stand-in too: deletion sticks when the person comes back.
     await record(
-        uow, clock, person_id, audit.DATA_ERASED, person_id,
+        uow, clock, erasure.stand_in_id, audit.DATA_ERASED, erasure.stand_in_id,
         kept={f"{item.topic}:{item.reason}": item.count for item in kept},
     )
     await uow.commit()

@@ -18,6 +18,7 @@ from storage.privacy.audit import AuditData
 from storage.privacy.bookings import BookingData
 from storage.privacy.broadcasts import BroadcastData
 from storage.privacy.conversations import ConversationData
+from storage.privacy.inbox import InboxData
 from storage.privacy.outbox import OutboxData
 from storage.privacy.payments import PaymentData
 from storage.privacy.profile_changes import ProfileChangeData
@@ -62,6 +63,7 @@ def personal_data(session: AsyncSession) -> list[TableSection]:
         ProfileChangeData(session),  # before the profile they point to
         TherapistData(session),
         OutboxData(session),
+        InboxData(session),
         AuditData(session),
         AccountData(session),  # last
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.privacy import FOR_ACCOUNTABILITY, Erasure, Kept, Obstacle
@@ -29,11 +29,13 @@ class AuditData:
         return []
 
     async def erase(self, erasure: Erasure) -> list[Kept]:
-        # The log names people by id and holds no contents; it stays as the record
-        # of what staff did and that the deletion itself was carried out.
+        # The log holds no contents; it stays as the record of what staff did and that the deletion itself was
+        # carried out, naming the stand-in instead of the person. By id it would name them again the day they come
+        # back with /start: their Telegram id is theirs, and the log's names are looked up when it is read.
+        person = erasure.person_id
         count = await self._session.scalar(
-            select(func.count())
-            .select_from(AuditRow)
-            .where(or_(AuditRow.subject_id == erasure.person_id, AuditRow.actor_id == erasure.person_id))
+            select(func.count()).select_from(AuditRow).where(or_(AuditRow.subject_id == person, AuditRow.actor_id == person))
         )
+        await self._session.execute(update(AuditRow).where(AuditRow.subject_id == person).values(subject_id=erasure.stand_in_id))
+        await self._session.execute(update(AuditRow).where(AuditRow.actor_id == person).values(actor_id=erasure.stand_in_id))
         return [Kept(self.topic, FOR_ACCOUNTABILITY, int(count))] if count else []

@@ -14,6 +14,7 @@ from core.staff import StaffRole
 from storage.tables import (
     AuditRow,
     BookingRow,
+    InboxUpdateRow,
     PaymentRow,
     RefundRow,
     StaffRoleRow,
@@ -25,7 +26,7 @@ from tests.bot import staff_support
 from tests.bot.booking_support import IRYNA, add_therapist
 from tests.bot.staff_support import CLIENT, give, sent
 from tests.conftest import ADMIN_ID, START
-from tests.support.bot_client import BotClient
+from tests.support.bot_client import BotClient, InboxBotClient
 
 # Fixtures: the app whose delivery moves the test's clock.
 app, sleeper = staff_support.app, staff_support.sleeper
@@ -116,6 +117,33 @@ async def test_the_export_is_a_json_file_of_everything_held(app, make_client, se
         ]
 
 
+async def test_the_export_holds_what_the_person_wrote_to_support_while_the_bot_keeps_it_and_deletion_clears_it(
+    app, make_client, session
+):
+    await make_client(ADMIN_ID, "Admin").send("/start")
+    olena = InboxBotClient(app, session, CLIENT, "Olena")  # through the inbox, as Telegram's updates come
+    await olena.send("/start")
+    await olena.send("/support")
+    await olena.send("Картка не проходить, а сесія вже завтра")
+
+    await olena.send("/mydata")
+    await olena.click("📄 Надіслати мої дані")
+
+    [(document, _)] = sent(session, CLIENT, SendDocument)
+    assert "• те, що ви надіслали боту і що він ще зберігає: повідомлення (зокрема в підтримку)" in document.caption
+    held = json.loads(document.document.data)["updates_from_telegram"]
+    written = [entry["update"]["message"].get("text") for entry in held if "message" in entry["update"]]
+    assert "Картка не проходить, а сесія вже завтра" in written
+    assert {entry["state"] for entry in held} >= {"handled"}
+
+    await olena.click("🗑 Видалити мої дані")
+    await olena.click("Так, видалити все")
+
+    async with app.sessions() as db:
+        kept = [row.payload for row in await db.scalars(select(InboxUpdateRow).where(InboxUpdateRow.chat_key == CLIENT))]
+    assert kept and "Картка не проходить" not in json.dumps(kept, ensure_ascii=False)
+
+
 async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(app, make_client, session):
     olena = await olena_with_history(app, make_client)
 
@@ -136,7 +164,8 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
         "Тепер він вказує на анонімний номер, а не на вас.",
         "• 1 повідомлення, яке ви надіслали в підтримку, залишається в Telegram-чаті команди підтримки; "
         "бот більше не знає, що воно ваше.",
-        "• 1 запис у журналі дій: яку дію платформа виконала з вашим акаунтом і коли, без жодного змісту.",
+        "• 1 запис у журналі дій: яку дію платформа виконала з вашим акаунтом і коли, без жодного змісту. "
+        "Тепер він вказує на анонімний номер, а не на вас.",
     ]
     async with app.sessions() as db:
         assert await db.get(UserRow, CLIENT) is None
@@ -153,7 +182,7 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
     assert (stand_in.first_name, stand_in.reachable) == ("—", False)
     assert (payment.payer_id, payment.amount_minor, payment.booking_id) == (kept.client_id, 120_000, kept.id)
     assert (refund.requested_by, refund.request_text, refund.status) == (kept.client_id, None, "declined")
-    assert (erased.actor_id, erased.subject_id) == (CLIENT, CLIENT)
+    assert (erased.actor_id, erased.subject_id) == (kept.client_id, kept.client_id), "the stand-in, not her id"
     assert erased.details == {
         "kept": {
             "payments:accounting": 1, "bookings:accounting": 1,
@@ -163,6 +192,27 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
 
     again = await olena.send("/start")
     assert again[0].text.startswith("Вітаємо, Olena! Тут можна знайти психотерапевта")
+
+
+async def test_after_deletion_the_audit_log_never_names_the_person_again_even_when_they_come_back(app, make_client):
+    olena = await olena_with_history(app, make_client)  # the admin gave her a staff role: an entry about her
+    await olena.send("/mydata")
+    await olena.click("🗑 Видалити мої дані")
+    await olena.click("Так, видалити все")
+
+    await olena.send("/start")  # she comes back: the same Telegram account, the same name
+    admin = make_client(ADMIN_ID, "Admin")
+    log = (await admin.send("/audit"))[0].text
+    about_her = (await admin.send(f"/audit {CLIENT}"))[0].text
+
+    assert log is not None and about_her is not None
+    assert "Olena" not in log and str(CLIENT) not in log
+    assert "видалений акаунт: видалено дані — видалений акаунт" in log
+    assert f"Admin ({ADMIN_ID}): надано роль «фінанси» — видалений акаунт" in log
+    assert about_her.startswith(f"📜 Журнал дій — Olena ({CLIENT}).") and about_her.endswith("Поки нічого не записано.")
+    async with app.sessions() as db:
+        named = await db.scalars(select(AuditRow).where((AuditRow.subject_id == CLIENT) | (AuditRow.actor_id == CLIENT)))
+        assert named.all() == []
 
 
 async def test_deletion_waits_while_a_session_is_ahead(app, make_client):

@@ -154,3 +154,18 @@ class MakeClient(Protocol):
     """The `make_client` fixture: one more person writing to the test's app."""
 
     def __call__(self, user_id: int, first_name: str = ..., language_code: str = ...) -> BotClient: ...
+
+
+class InboxBotClient(BotClient):
+    """A client whose updates take the production path: stored in the inbox first, then fed by the feeder."""
+
+    async def feed(self, payload: dict[str, Any], update_id: int | None = None) -> list[Reply]:
+        before = len(self.session.calls)
+        update = {"update_id": update_id if update_id is not None else next(_update_ids), **payload}
+        self.last_update = update
+        await self.app.inbox.keep([update])
+        assert await self.app.inbox.idle(timeout=30)
+        return [
+            Reply(method, result)
+            for method, result in zip(self.session.calls[before:], self.session.results[before:], strict=True)
+        ]

@@ -1,0 +1,53 @@
+"""What the person sent that the inbox still holds: updates Telegram handed over, kept whole for a while.
+
+A private chat's updates are keyed by the person's id (storage/inbox.py: chat_key); that is how they are found.
+Among them are the messages they wrote to support and to their therapist, which the bot otherwise never
+keeps (it copies them from their chat).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.privacy import Erasure, Kept, Obstacle
+from storage.tables import InboxUpdateRow
+
+
+class InboxData:
+    topic = "updates_from_telegram"
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def export(self, person_id: int) -> Any:
+        rows = await self._session.scalars(
+            select(InboxUpdateRow).where(InboxUpdateRow.chat_key == person_id).order_by(InboxUpdateRow.update_id)
+        )
+        return [
+            {
+                "received_at": row.received_at.isoformat(),
+                "state": "handled" if row.handled_at else "set aside" if row.set_aside_at else "waiting",
+                "update": row.payload,
+            }
+            for row in rows
+            if row.payload
+        ]
+
+    async def obstacles(self, person_id: int, now: datetime) -> list[Obstacle]:
+        return []
+
+    async def erase(self, erasure: Erasure) -> list[Kept]:
+        # Handled and set-aside updates lose their contents; their ids stay, so a re-sent one is still known.
+        # Those still waiting came after the request (this very update is one): they are handled as they come.
+        await self._session.execute(
+            update(InboxUpdateRow)
+            .where(
+                InboxUpdateRow.chat_key == erasure.person_id,
+                or_(InboxUpdateRow.handled_at.is_not(None), InboxUpdateRow.set_aside_at.is_not(None)),
+            )
+            .values(payload={})
+        )
+        return []
