@@ -111,3 +111,49 @@ async def test_a_bot_given_keys_that_cannot_open_its_data_refuses_to_start_and_s
     assert process.returncode == 2
     last = err.decode().strip().splitlines()[-1]  # after the log of its start: the migrations it checked
     assert "which DATA_KEYS does not hold" in last and "Traceback" not in err.decode()
+
+
+async def _ensure_key(workdir: Path, **env_values: str) -> tuple[int, str]:
+    env = {name: value for name, value in os.environ.items() if name not in ("DATA_KEYS", "DATABASE_URL", "BOT_TOKEN")}
+    env.update(PYTHONPATH=str(REPO_ROOT), **env_values)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "ensure-key", cwd=workdir, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, err.decode()
+
+
+def _data_keys_lines(env_file: Path) -> list[str]:
+    return [line for line in env_file.read_text().splitlines() if line.startswith("DATA_KEYS=")]
+
+
+async def test_make_runs_first_key_goes_into_env_once_and_fills_a_copied_example(tmp_path):
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    code, said = await _ensure_key(fresh)
+    assert code == 0 and "Wrote a new data key into .env" in said and "apart from the database" in said
+    (line,) = _data_keys_lines(fresh / ".env")
+    assert KeyRing.parse(line.removeprefix("DATA_KEYS=")).writer
+    assert (fresh / ".env").stat().st_mode & 0o077 == 0, "readable by its owner only"
+    assert await _ensure_key(fresh) == (0, "") and _data_keys_lines(fresh / ".env") == [line], "once"
+
+    copied = tmp_path / "copied"
+    copied.mkdir()
+    (copied / ".env").write_text((REPO_ROOT / ".env.example").read_text())
+    assert (await _ensure_key(copied))[0] == 0
+    (filled,) = _data_keys_lines(copied / ".env")
+    assert filled != "DATA_KEYS=" and "BOT_TOKEN=" in (copied / ".env").read_text()
+
+
+async def test_no_new_key_is_made_for_a_database_sealed_under_another(database_url, tmp_path):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("`make run` is the embedded default's: SQLite")
+    lost = KeyRing.parse(new_key())
+    await _write_under(database_url, lost)
+
+    code, said = await _ensure_key(tmp_path, DATABASE_URL=database_url)
+
+    assert code == 2 and f"sealed under key(s) {lost.writer}" in said and "a new key cannot open them" in said
+    assert not (tmp_path / ".env").exists()
