@@ -44,10 +44,6 @@ OUTSIDE_SECTIONS: dict[str, str] = {
         "the step a person has not finished: /mydata exports it and deletion clears it through the "
         "conversation's own state (bot/handlers/privacy.py)"
     ),
-    "inbox_updates": (
-        "updates as Telegram sent them, kept to be handled: purged RETENTION_INBOX_DAYS after they were "
-        "handled (core/usecases/retention.py); one set aside stays for /inbox"
-    ),
 }
 
 

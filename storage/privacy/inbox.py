@@ -18,6 +18,7 @@ from storage.tables import InboxUpdateRow
 
 class InboxData:
     topic = "updates_from_telegram"
+    tables = ("inbox_updates",)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from bot.__main__ import explain
 from bot.settings import RunMode, Settings
+from tests.support.keys import TEST_DATA_KEYS
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
 
@@ -15,6 +16,7 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
 def webhook_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": TOKEN,
+        "data_keys": TEST_DATA_KEYS,
         "run_mode": "webhook",
         "webhook_base_url": "https://bot.example.org",
         "webhook_secret": "s3cret-token",
