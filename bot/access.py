@@ -1,14 +1,14 @@
-"""Who may use which staff command or button, and the one gate for it and for the cabinet.
+"""Who may use which handler: every router says it once, and one gate holds its door for every handler in it.
 
-A handler declares what it needs with a mark at its registration:
+    router = StaffRouter(name="audit", permission=Permission.AUDIT)  # staff with this permission
+    router = CabinetRouter(name="vacation")                           # verified therapists (bot/cabinet_gate.py)
+    router = OpenRouter(name="directory")                             # anyone: clients, applicants, newcomers
 
-    router.message.register(show_audit, Command("audit"), HasPermission(Permission.AUDIT))
-    router.message.register(show_week, Command("hours"), CABINET)  # bot/cabinet_gate.py
-
-The mark only sets the handler's flag; `Gate`, installed once on the dispatcher,
-reads the flags after the handler has been chosen. So a refused attempt is
-answered politely (a message, or an alert for a button) and goes no further: no
-other handler, and not the "I didn't understand" of the last router.
+A handler registered in a router has its router's door; a staff handler that needs more than its router
+adds its own mark (`HasPermission(Permission.DECIDE_REFUNDS)`). `Gate`, installed once on the dispatcher,
+holds the door after the handler has been chosen: a refused attempt is answered politely (a message, or an
+alert for a button) and goes no further: no other handler, and not the "I didn't understand" of the last
+router. `tests/bot/test_doors.py` walks the router tree and fails for a router with handlers and no door.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot, Dispatcher, Router
 from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
@@ -48,8 +48,20 @@ async def allowed(user: User | None, permission: Permission, uow: UnitOfWork, se
     return (await authority(user, uow, settings)).may(permission)
 
 
+class OpenRouter(Router):
+    """Handlers anyone may use: clients, applicants, therapists about their own sessions, newcomers."""
+
+
+class StaffRouter(Router):
+    """Staff handlers: each needs `permission`; `None` is any staff role, the use case checking which it needs."""
+
+    def __init__(self, *, name: str, permission: Permission | None) -> None:
+        super().__init__(name=name)
+        self.permission = permission
+
+
 class HasPermission(Filter):
-    """Marks a handler as needing a permission; `Gate` enforces it (and answers a refusal)."""
+    """A staff handler that needs another permission than its router's; `Gate` holds it (and answers a refusal)."""
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
@@ -65,7 +77,7 @@ class HasPermission(Filter):
 
 
 class Gate(BaseMiddleware):
-    """Reads the chosen handler's flags: a staff permission, the cabinet."""
+    """Holds the chosen handler's door: its router's (staff, cabinet) and its own mark."""
 
     async def __call__(
         self,
@@ -73,20 +85,24 @@ class Gate(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        permission: Permission | None = get_flag(data, FLAG)
-        if permission is not None and not await _permitted(permission, event, data):
-            return None
-        if get_flag(data, cabinet_gate.FLAG) and not await cabinet_gate.admitted(event, data):
+        router = data.get("event_router")
+        own: Permission | None = get_flag(data, FLAG)
+        if isinstance(router, StaffRouter) or own is not None:
+            needed = own or (router.permission if isinstance(router, StaffRouter) else None)
+            if not await _permitted(needed, event, data):
+                return None
+        if isinstance(router, cabinet_gate.CabinetRouter) and not await cabinet_gate.admitted(event, data):
             return None
         return await handler(event, data)
 
 
-async def _permitted(permission: Permission, event: TelegramObject, data: dict[str, Any]) -> bool:
+async def _permitted(permission: Permission | None, event: TelegramObject, data: dict[str, Any]) -> bool:
+    """Whether the person holds the permission (any staff role when it is None)."""
     user: User | None = data.get("user")
     held = await authority(user, data["uow"], data["settings"]) if user is not None else None
-    if held is not None and held.may(permission):
+    if held is not None and (held.may(permission) if permission is not None else held.is_staff):
         return True
-    log.info("refused %s to %s", permission.value, user.telegram_id if user else "nobody")
+    log.info("refused %s to %s", permission.value if permission else "staff", user.telegram_id if user else "nobody")
     await _refuse(event, data, staff=held is not None and held.is_staff)
     return False
 

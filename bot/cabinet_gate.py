@@ -1,15 +1,14 @@
 """Only verified therapists have a cabinet: the check every cabinet command, button and step goes through.
 
-A cabinet handler is registered with `CABINET`, which marks it; the one gate of
-`bot/access.py` checks the mark after the handler was chosen, so anyone else is
-answered politely and nothing else happens; the handler gets the therapist's
-own profile as `therapist`.
+A cabinet handler is registered in a `CabinetRouter`; the one gate of `bot/access.py` holds that door after
+the handler was chosen, so anyone else is answered politely and nothing else happens; the handler gets the
+therapist's own profile as `therapist`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram.filters import Filter
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
 from aiogram.types import TelegramObject
@@ -19,20 +18,9 @@ from bot.middlewares.callback_answer import refuse
 from core.usecases.cabinet import NoCabinet, cabinet_of
 from core.users import Role, User
 
-FLAG = "cabinet"
 
-
-class InCabinet(Filter):
-    """Marks a handler as the cabinet's; the gate admits verified therapists only."""
-
-    def update_handler_flags(self, flags: dict[str, Any]) -> None:
-        flags[FLAG] = True
-
-    async def __call__(self, event: TelegramObject) -> bool:
-        return True
-
-
-CABINET = InCabinet()
+class CabinetRouter(Router):
+    """The cabinet's handlers: verified therapists only, each handed their own profile as `therapist`."""
 
 
 class CabinetSteps(StatesGroup):

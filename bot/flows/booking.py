@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from pydantic import BaseModel
 
+from bot.access import OpenRouter
 from bot.conversation import Draft, Leave, Reply, Step, settle
 from bot.editing import replace_message
 from bot.keyboards.booking import (
@@ -86,7 +87,7 @@ class Stop(Exception):
 
 
 def router() -> Router:
-    router = Router(name="booking")
+    router = OpenRouter(name="booking")
     router.callback_query.register(show_days, Days.filter())
     router.callback_query.register(show_times, Day.filter())
     router.callback_query.register(show_confirmation, Time.filter())

@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import conversation
-from bot.access import HasPermission, authority
+from bot.access import StaffRouter, authority
 from bot.conversation import Draft, Reply, end, settle
 from bot.editing import replace_message
 from bot.handlers.broadcasts import report_text, segment_name
@@ -43,8 +43,6 @@ from core.staff import Permission
 from core.usecases.broadcasts import NobodyToTell, audience_size, broadcast_report, send_broadcast
 from core.users import User
 
-BROADCAST = HasPermission(Permission.BROADCAST)
-
 
 class BroadcastFlow(StatesGroup):
     composing = State()  # waiting for the message to broadcast
@@ -59,21 +57,21 @@ class BroadcastDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="broadcast-commands")
-    router.message.register(begin, Command("broadcast"), BROADCAST)
-    router.message.register(stop, StateFilter(BroadcastFlow), Command("cancel"), BROADCAST)
+    router = StaffRouter(name="broadcast-commands", permission=Permission.BROADCAST)
+    router.message.register(begin, Command("broadcast"))
+    router.message.register(stop, StateFilter(BroadcastFlow), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="broadcast")
-    router.callback_query.register(choose_segment, BroadcastSegment.filter(), BROADCAST)
-    router.callback_query.register(cancel, BroadcastCancel.filter(), BROADCAST)
-    router.callback_query.register(another_message, BroadcastRedo.filter(), BROADCAST)
-    router.callback_query.register(confirm, BroadcastConfirm.filter(), BROADCAST)
+    router = StaffRouter(name="broadcast", permission=Permission.BROADCAST)
+    router.callback_query.register(choose_segment, BroadcastSegment.filter())
+    router.callback_query.register(cancel, BroadcastCancel.filter())
+    router.callback_query.register(another_message, BroadcastRedo.filter())
+    router.callback_query.register(confirm, BroadcastConfirm.filter())
     # A new message while the preview is shown replaces the one to send.
     for step in (COMPOSING, CONFIRMING):
-        step.register(router, BROADCAST)
+        step.register(router)
     return router
 
 

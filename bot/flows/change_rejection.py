@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
 from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
@@ -24,8 +24,6 @@ from core.staff import Permission
 from core.usecases.profile_changes import ChangeNotFound, check_decidable, reject, under_review
 from core.users import User
 
-MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
-
 
 class ChangeRejection(StatesGroup):
     note = State()
@@ -36,17 +34,17 @@ class RejectionDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="change-rejection-commands")
-    router.message.register(stop, StateFilter(ChangeRejection), Command("cancel"), MANAGE)
+    router = StaffRouter(name="change-rejection-commands", permission=Permission.MANAGE_THERAPISTS)
+    router.message.register(stop, StateFilter(ChangeRejection), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="change-rejection")
-    router.callback_query.register(ask_note, ChangeReject.filter(~F.plain), MANAGE)
-    router.callback_query.register(reject_plainly, ChangeReject.filter(F.plain), MANAGE)
+    router = StaffRouter(name="change-rejection", permission=Permission.MANAGE_THERAPISTS)
+    router.callback_query.register(ask_note, ChangeReject.filter(~F.plain))
+    router.callback_query.register(reject_plainly, ChangeReject.filter(F.plain))
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    NOTE.register(router, MANAGE)
+    NOTE.register(router)
     return router
 
 

@@ -13,16 +13,18 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import conversation
+from bot.access import StaffRouter
 from bot.conversation import Draft, Reply, Stay, end
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, StepAction, decline_confirm
 from bot.middlewares.callback_answer import alert
-from bot.reviewers import REVIEW, reviewers
+from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import decline_template, polite_decline, step_name
 from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.staff import Permission
 from core.usecases import vetting
 from core.users import User
 
@@ -38,11 +40,11 @@ class DeclineDraft(Draft):
 
 
 def router() -> Router:
-    router = Router(name="decline-reason")
-    router.callback_query.register(send, DeclineStep.filter(F.action == StepAction.SEND), DeclineFlow.reason, REVIEW)
-    router.callback_query.register(cancel, DeclineStep.filter(F.action == StepAction.CANCEL), DeclineFlow.reason, REVIEW)
-    router.callback_query.register(out_of_date, DeclineStep.filter(), REVIEW)
-    REASON.register(router, REVIEW)
+    router = StaffRouter(name="decline-reason", permission=Permission.REVIEW_APPLICATIONS)
+    router.callback_query.register(send, DeclineStep.filter(F.action == StepAction.SEND), DeclineFlow.reason)
+    router.callback_query.register(cancel, DeclineStep.filter(F.action == StepAction.CANCEL), DeclineFlow.reason)
+    router.callback_query.register(out_of_date, DeclineStep.filter())
+    REASON.register(router)
     return router
 
 

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from pydantic import Field
 
 from bot import conversation
+from bot.access import StaffRouter
 from bot.conversation import Draft, Reply, Stay, end, settle
 from bot.keyboards.vetting import (
     InvitationStep,
@@ -26,13 +27,14 @@ from bot.keyboards.vetting import (
     invitation_times_done,
 )
 from bot.middlewares.callback_answer import alert
-from bot.reviewers import REVIEW, reviewers
+from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import step_name
 from bot.views.presenting import local_moment, moment_label, zone_label
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.staff import Permission
 from core.usecases import vetting
 from core.users import User
 
@@ -56,13 +58,13 @@ class InvitationDraft(Draft):
 
 
 def router() -> Router:
-    router = Router(name="interview-invitation")
-    router.callback_query.register(cancel, InvitationStep.filter(F.action == StepAction.CANCEL), REVIEW)
-    router.callback_query.register(times_done, InvitationStep.filter(F.action == StepAction.DONE), InvitationFlow.times, REVIEW)
-    router.callback_query.register(send, InvitationStep.filter(F.action == StepAction.SEND), InvitationFlow.confirming, REVIEW)
-    router.callback_query.register(out_of_date, InvitationStep.filter(), REVIEW)
+    router = StaffRouter(name="interview-invitation", permission=Permission.REVIEW_APPLICATIONS)
+    router.callback_query.register(cancel, InvitationStep.filter(F.action == StepAction.CANCEL))
+    router.callback_query.register(times_done, InvitationStep.filter(F.action == StepAction.DONE), InvitationFlow.times)
+    router.callback_query.register(send, InvitationStep.filter(F.action == StepAction.SEND), InvitationFlow.confirming)
+    router.callback_query.register(out_of_date, InvitationStep.filter())
     for step in (TIMES, LINK, CONFIRMING):
-        step.register(router, REVIEW)
+        step.register(router)
     return router
 
 

@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.cabinet_gate import CABINET, CabinetSteps
+from bot.cabinet_gate import CabinetRouter, CabinetSteps
 from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import Section
@@ -43,17 +43,17 @@ class MeetingFreshRooms(ButtonData, prefix="kmf"):
 
 
 def commands() -> Router:
-    router = Router(name="meeting-place-commands")
-    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"), CABINET)
+    router = CabinetRouter(name="meeting-place-commands")
+    router.message.register(stop, StateFilter(CabinetMeeting), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="meeting-place")
-    router.callback_query.register(show_place, Section.filter(F.name == "meeting"), CABINET)
-    router.callback_query.register(ask_link, MeetingLinkAsk.filter(), CABINET)
-    router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter(), CABINET)
-    LINK.register(router, CABINET)
+    router = CabinetRouter(name="meeting-place")
+    router.callback_query.register(show_place, Section.filter(F.name == "meeting"))
+    router.callback_query.register(ask_link, MeetingLinkAsk.filter())
+    router.callback_query.register(fresh_rooms, MeetingFreshRooms.filter())
+    LINK.register(router)
     return router
 
 

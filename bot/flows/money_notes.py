@@ -18,6 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
+from bot.access import StaffRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.keyboards.payments import NoteCancel, RefundAction, cancel_note
 from bot.settings import Settings
@@ -48,7 +49,7 @@ class NoteDraft(Draft):
 
 
 def router() -> Router:
-    router = Router(name="money-notes")
+    router = StaffRouter(name="money-notes", permission=None)
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(MoneyNote.text))
     NOTE.register(router)
     return router

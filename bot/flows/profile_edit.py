@@ -16,7 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from pydantic import Field
 
-from bot.cabinet_gate import CABINET, CabinetSteps
+from bot.cabinet_gate import CabinetRouter, CabinetSteps
 from bot.conversation import Draft, Reply, Stay, Step, end, settle
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
@@ -49,20 +49,20 @@ class EditDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="profile-edit-commands")
-    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"), CABINET)
+    router = CabinetRouter(name="profile-edit-commands")
+    router.message.register(stop, StateFilter(CabinetProfile), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="profile-edit")
-    router.callback_query.register(start_editing, ProfileEdit.filter(), CABINET)
-    router.callback_query.register(toggle, PickToggle.filter(), CabinetProfile.picking, CABINET)
-    router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking, CABINET)
-    router.callback_query.register(closed_list, PickToggle.filter(), CABINET)
-    router.callback_query.register(closed_list, PickDone.filter(), CABINET)
+    router = CabinetRouter(name="profile-edit")
+    router.callback_query.register(start_editing, ProfileEdit.filter())
+    router.callback_query.register(toggle, PickToggle.filter(), CabinetProfile.picking)
+    router.callback_query.register(done, PickDone.filter(), CabinetProfile.picking)
+    router.callback_query.register(closed_list, PickToggle.filter())
+    router.callback_query.register(closed_list, PickDone.filter())
     for step in (ABOUT, PRICE, PHOTO, PICKING):
-        step.register(router, CABINET)
+        step.register(router)
     return router
 
 

@@ -19,6 +19,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.access import OpenRouter
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav, NavAction
 from bot.menus import main_menu
@@ -57,7 +58,7 @@ class Questionnaire:
 
     # -- routing ---------------------------------------------------------------
     def router(self) -> Router:
-        router = Router(name=f"questionnaire-{self.form}")
+        router = OpenRouter(name=f"questionnaire-{self.form}")
         router.callback_query.register(self.on_option, Answer.filter(F.form == self.form))
         for action, handler in (
             (NavAction.BACK, self.on_back),

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.keyboards.payments import NoteCancel, RefundAsk, cancel_note
 from bot.middlewares.callback_answer import alert
@@ -35,7 +36,7 @@ class RefundDraft(Draft):
 
 
 def router() -> Router:
-    router = Router(name="refund-request")
+    router = OpenRouter(name="refund-request")
     router.callback_query.register(begin, RefundAsk.filter())
     router.callback_query.register(cancel, NoteCancel.filter(), StateFilter(RefundRequest.reason))
     REASON.register(router)

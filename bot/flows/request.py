@@ -17,6 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.access import OpenRouter
 from bot.conversation import Leave, Reply, Stay, Step, end, settle
 from bot.editing import replace_message
 from bot.flows.booking import (
@@ -77,7 +78,7 @@ class Requesting(StatesGroup):
 
 
 def router() -> Router:
-    router = Router(name="booking-request")
+    router = OpenRouter(name="booking-request")
     router.callback_query.register(book, Confirm.filter())
     router.callback_query.register(toggle_topic, RequestTopic.filter())
     router.callback_query.register(topics_done, RequestTopicsDone.filter())

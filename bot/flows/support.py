@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Reaction
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.conversation import Nothing, Reply, Step, end
 from bot.keyboards.support import SupportDone, writing
 from bot.middlewares.callback_answer import alert
@@ -49,7 +50,7 @@ class WritingToSupport(StatesGroup):
 
 
 def commands() -> Router:
-    router = Router(name="support-conversation-commands")
+    router = OpenRouter(name="support-conversation-commands")
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.message.register(start, Command("support"))
     router.message.register(finish_by_command, WritingToSupport.writing, Command("cancel", "done"))
@@ -57,7 +58,7 @@ def commands() -> Router:
 
 
 def router() -> Router:
-    router = Router(name="support-conversation")
+    router = OpenRouter(name="support-conversation")
     router.message.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.register(finish, SupportDone.filter())
     # Other commands pass through to their own handlers; the conversation stays open meanwhile.

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.handlers.testimonials import card_text
 from bot.keyboards.testimonials import Part, TestimonialAdd, TestimonialEdit, testimonial_card
@@ -29,8 +29,6 @@ from core.usecases.testimonials import (
     edit_testimonial,
 )
 
-MANAGE = HasPermission(Permission.MANAGE_TESTIMONIALS)
-
 
 class TestimonialFlow(StatesGroup):
     new_text = State()
@@ -45,18 +43,18 @@ class TestimonialDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="testimonial-editing-commands")
-    router.message.register(stop, StateFilter(TestimonialFlow), Command("cancel"), MANAGE)
+    router = StaffRouter(name="testimonial-editing-commands", permission=Permission.MANAGE_TESTIMONIALS)
+    router.message.register(stop, StateFilter(TestimonialFlow), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="testimonial-editing")
-    router.callback_query.register(start_adding, TestimonialAdd.filter(), MANAGE)
-    router.callback_query.register(start_editing, TestimonialEdit.filter(), MANAGE)
+    router = StaffRouter(name="testimonial-editing", permission=Permission.MANAGE_TESTIMONIALS)
+    router.callback_query.register(start_adding, TestimonialAdd.filter())
+    router.callback_query.register(start_editing, TestimonialEdit.filter())
     # Other commands pass through to their own handlers; the step waits meanwhile.
     for step in (NEW_TEXT, NEW_AUTHOR, CHANGED_TEXT, CHANGED_AUTHOR):
-        step.register(router, MANAGE)
+        step.register(router)
     return router
 
 

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
 from bot.middlewares.callback_answer import alert
@@ -29,7 +30,7 @@ class TimezoneFlow(StatesGroup):
 
 
 def router() -> Router:
-    router = Router(name="timezone")
+    router = OpenRouter(name="timezone")
     router.callback_query.register(ask, TimezoneOther.filter())
     router.callback_query.register(keep, TimezoneKeep.filter())
     router.callback_query.register(picked, TimezoneChoice.filter())

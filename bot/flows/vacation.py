@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
+from bot.cabinet_gate import CabinetRouter, CabinetSteps, leave_cabinet_steps
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
@@ -89,27 +89,27 @@ class VacationDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="vacation-commands")
-    router.message.register(show_vacations, Command("vacation"), CABINET)
-    router.message.register(show_vacations, F.text == BUTTON_VACATION, CABINET)
-    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"), CABINET)
+    router = CabinetRouter(name="vacation-commands")
+    router.message.register(show_vacations, Command("vacation"))
+    router.message.register(show_vacations, F.text == BUTTON_VACATION)
+    router.message.register(stop, StateFilter(CabinetVacation), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="vacation")
-    router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"), CABINET)
-    router.callback_query.register(start_adding, VacationAdd.filter(), CABINET)
-    router.callback_query.register(open_vacation, VacationOpen.filter(), CABINET)
-    router.callback_query.register(start_changing_dates, VacationDates.filter(), CABINET)
-    router.callback_query.register(start_changing_note, VacationNote.filter(), CABINET)
-    router.callback_query.register(remove, VacationRemove.filter(), CABINET)
-    router.callback_query.register(switch_visibility, VacationVisibility.filter(), CABINET)
-    router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note, CABINET)
-    router.callback_query.register(skip_note_too_late, NoteSkip.filter(), CABINET)
-    router.callback_query.register(decide_session, InsideVacation.filter(), CABINET)
+    router = CabinetRouter(name="vacation")
+    router.callback_query.register(vacations_again, Section.filter(F.name == "vacation"))
+    router.callback_query.register(start_adding, VacationAdd.filter())
+    router.callback_query.register(open_vacation, VacationOpen.filter())
+    router.callback_query.register(start_changing_dates, VacationDates.filter())
+    router.callback_query.register(start_changing_note, VacationNote.filter())
+    router.callback_query.register(remove, VacationRemove.filter())
+    router.callback_query.register(switch_visibility, VacationVisibility.filter())
+    router.callback_query.register(skip_note, NoteSkip.filter(), CabinetVacation.note)
+    router.callback_query.register(skip_note_too_late, NoteSkip.filter())
+    router.callback_query.register(decide_session, InsideVacation.filter())
     for step in (FIRST_DAY, LAST_DAY, NOTE):
-        step.register(router, CABINET)
+        step.register(router)
     return router
 
 

@@ -21,7 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import CABINET, CabinetSteps, leave_cabinet_steps
+from bot.cabinet_gate import CabinetRouter, CabinetSteps, leave_cabinet_steps
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.keyboards.cabinet import (
@@ -81,27 +81,27 @@ class HoursDraft(Draft):
 
 
 def commands() -> Router:
-    router = Router(name="working-hours-commands")
-    router.message.register(show_week, Command("hours"), CABINET)
-    router.message.register(show_week, F.text == BUTTON_HOURS, CABINET)
-    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"), CABINET)
+    router = CabinetRouter(name="working-hours-commands")
+    router.message.register(show_week, Command("hours"))
+    router.message.register(show_week, F.text == BUTTON_HOURS)
+    router.message.register(stop, StateFilter(CabinetHours), Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="working-hours")
-    router.callback_query.register(week_again, Section.filter(F.name == "hours"), CABINET)
-    router.callback_query.register(open_day, HoursDay.filter(), CABINET)
-    router.callback_query.register(start_adding, HoursAdd.filter(), CABINET)
-    router.callback_query.register(start_changing, HoursChange.filter(), CABINET)
-    router.callback_query.register(start_lines, HoursLines.filter(), CABINET)
-    router.callback_query.register(copy_to_weekdays, HoursCopy.filter(), CABINET)
-    router.callback_query.register(remove, HoursRemove.filter(), CABINET)
-    router.callback_query.register(show_format, FormatView.filter(), CABINET)
-    router.callback_query.register(choose_format, FormatSet.filter(), CABINET)
-    router.callback_query.register(preview, Preview.filter(), CABINET)
+    router = CabinetRouter(name="working-hours")
+    router.callback_query.register(week_again, Section.filter(F.name == "hours"))
+    router.callback_query.register(open_day, HoursDay.filter())
+    router.callback_query.register(start_adding, HoursAdd.filter())
+    router.callback_query.register(start_changing, HoursChange.filter())
+    router.callback_query.register(start_lines, HoursLines.filter())
+    router.callback_query.register(copy_to_weekdays, HoursCopy.filter())
+    router.callback_query.register(remove, HoursRemove.filter())
+    router.callback_query.register(show_format, FormatView.filter())
+    router.callback_query.register(choose_format, FormatSet.filter())
+    router.callback_query.register(preview, Preview.filter())
     for step in (LINES, ADDING, CHANGING):
-        step.register(router, CABINET)
+        step.register(router)
     return router
 
 

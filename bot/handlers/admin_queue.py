@@ -13,7 +13,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.views.presenting import local_moment
 from core.clock import Clock
 from core.inbox import SetAsideUpdate
@@ -26,9 +26,9 @@ from core.users import User
 
 
 def commands() -> Router:
-    router = Router(name="admin_queue-commands")
-    router.message.register(show_queue, Command("queue"), HasPermission(Permission.WATCH_DELIVERY))
-    router.message.register(show_set_aside, Command("inbox"), HasPermission(Permission.WATCH_DELIVERY))
+    router = StaffRouter(name="admin_queue-commands", permission=Permission.WATCH_DELIVERY)
+    router.message.register(show_queue, Command("queue"))
+    router.message.register(show_set_aside, Command("inbox"))
     return router
 
 

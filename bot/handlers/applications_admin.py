@@ -1,6 +1,6 @@
 """The community manager's side of vetting: the queue, an application in full, and the decisions.
 
-Only reviewers act here (`REVIEW`: full admins and community managers, checked by the staff gate);
+Only reviewers act here (a staff router of REVIEW_APPLICATIONS: full admins and community managers);
 anyone else pressing a forged or forwarded button is refused without
 learning anything about the application.
 """
@@ -17,14 +17,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import publish_own_commands
+from bot.access import StaffRouter, publish_own_commands
 from bot.arguments import NotANumber, record_number
 from bot.editing import Screen
 from bot.flows import decline_reason, interview_invitation
 from bot.keyboards.vetting import Review, ReviewAction, decisions, open_application, queue_buttons
 from bot.menus import BUTTON_APPLICATIONS
 from bot.middlewares.callback_answer import alert
-from bot.reviewers import REVIEW, reviewers
+from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import (
     answers_block,
@@ -38,6 +38,7 @@ from bot.views.presenting import day_label, local_day, local_moment, local_time
 from core.applications import IN_REVIEW, Action, ApplicationNotFound, Form, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.staff import Permission
 from core.usecases import vetting
 from core.users import User
 
@@ -46,22 +47,22 @@ DOCUMENT_ITEMS = ("education_documents", "certificates", "photo")
 
 
 def commands() -> Router:
-    router = Router(name="applications-admin-commands")
-    router.message.register(show_queue, Command("applications"), REVIEW)
-    router.message.register(show_queue, F.text == BUTTON_APPLICATIONS, REVIEW)
+    router = StaffRouter(name="applications-admin-commands", permission=Permission.REVIEW_APPLICATIONS)
+    router.message.register(show_queue, Command("applications"))
+    router.message.register(show_queue, F.text == BUTTON_APPLICATIONS)
     return router
 
 
 def router() -> Router:
-    router = Router(name="applications-admin")
-    router.callback_query.register(queue_again, Review.filter(F.action == ReviewAction.QUEUE), REVIEW)
-    router.callback_query.register(open_from_button, Review.filter(F.action == ReviewAction.OPEN), REVIEW)
-    router.callback_query.register(documents, Review.filter(F.action == ReviewAction.DOCS), REVIEW)
-    router.callback_query.register(invite, Review.filter(F.action == ReviewAction.INVITE), REVIEW)
-    router.callback_query.register(decline, Review.filter(F.action == ReviewAction.DECLINE), REVIEW)
-    router.callback_query.register(interview_held, Review.filter(F.action == ReviewAction.HELD), REVIEW)
-    router.callback_query.register(approve, Review.filter(F.action == ReviewAction.APPROVE), REVIEW)
-    router.callback_query.register(publish, Review.filter(F.action == ReviewAction.PUBLISH), REVIEW)
+    router = StaffRouter(name="applications-admin", permission=Permission.REVIEW_APPLICATIONS)
+    router.callback_query.register(queue_again, Review.filter(F.action == ReviewAction.QUEUE))
+    router.callback_query.register(open_from_button, Review.filter(F.action == ReviewAction.OPEN))
+    router.callback_query.register(documents, Review.filter(F.action == ReviewAction.DOCS))
+    router.callback_query.register(invite, Review.filter(F.action == ReviewAction.INVITE))
+    router.callback_query.register(decline, Review.filter(F.action == ReviewAction.DECLINE))
+    router.callback_query.register(interview_held, Review.filter(F.action == ReviewAction.HELD))
+    router.callback_query.register(approve, Review.filter(F.action == ReviewAction.APPROVE))
+    router.callback_query.register(publish, Review.filter(F.action == ReviewAction.PUBLISH))
     return router
 
 

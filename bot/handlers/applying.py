@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.flows.first_questionnaire import FIRST
 from bot.flows.second_questionnaire import SECOND
 from bot.handlers.stats import public_figures_text
@@ -42,14 +43,14 @@ REFERRAL_PAYLOAD = r"^ref_[a-z0-9]{4,16}$"
 
 def links() -> Router:
     """Shareable links: ?start=apply and a referral begin an application."""
-    router = Router(name="applying-links")
+    router = OpenRouter(name="applying-links")
     router.message.register(apply_by_link, CommandStart(deep_link=True, magic=F.args == "apply"))
     router.message.register(apply_by_link, CommandStart(deep_link=True, magic=F.args.regexp(REFERRAL_PAYLOAD)))
     return router
 
 
 def commands() -> Router:
-    router = Router(name="applying-commands")
+    router = OpenRouter(name="applying-commands")
     router.message.register(apply, Command("apply"))
     router.message.register(apply, F.text == BUTTON_APPLY)
     router.message.register(show_status, Command("status"))
@@ -58,7 +59,7 @@ def commands() -> Router:
 
 
 def router() -> Router:
-    router = Router(name="applying")
+    router = OpenRouter(name="applying")
     router.callback_query.register(start, StartApplying.filter())
     router.callback_query.register(continue_draft, Continue.filter())
     router.callback_query.register(discard, Discard.filter())
@@ -68,7 +69,7 @@ def router() -> Router:
 
 def resume_router() -> Router:
     """Any stray message of someone with an unfinished questionnaire brings it back (after every topic)."""
-    router = Router(name="applying-resume")
+    router = OpenRouter(name="applying-resume")
     router.message.register(resume, StateFilter(None), DraftToResume())
     return router
 

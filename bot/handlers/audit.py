@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.keyboards.audit import AuditPageTurn, pages
 from bot.keyboards.staff import role_title
 from bot.views.presenting import day_label, local_time, zone_label
@@ -28,19 +28,18 @@ from core.staff import Permission, StaffRole
 from core.usecases.audit import AuditPage, audit_page
 from core.users import User
 
-AUDIT = HasPermission(Permission.AUDIT)
 NAME_LIMIT = 40
 
 
 def commands() -> Router:
-    router = Router(name="audit-commands")
-    router.message.register(show_log, Command("audit"), AUDIT)
+    router = StaffRouter(name="audit-commands", permission=Permission.AUDIT)
+    router.message.register(show_log, Command("audit"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="audit")
-    router.callback_query.register(turn_page, AuditPageTurn.filter(), AUDIT)
+    router = StaffRouter(name="audit", permission=Permission.AUDIT)
+    router.callback_query.register(turn_page, AuditPageTurn.filter())
     return router
 
 

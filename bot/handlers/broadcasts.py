@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission, authority
+from bot.access import StaffRouter, authority
 from bot.editing import replace_message
 from bot.keyboards.broadcast import BroadcastReportOpen, BroadcastStop, confirm_stop, report_buttons, report_list
 from bot.middlewares.callback_answer import alert
@@ -24,19 +24,17 @@ from core.staff import Permission
 from core.usecases.broadcasts import UnknownBroadcast, broadcast_report, recent_broadcasts, stop_broadcast
 from core.users import User
 
-BROADCAST = HasPermission(Permission.BROADCAST)
-
 
 def commands() -> Router:
-    router = Router(name="broadcasts-commands")
-    router.message.register(show_recent, Command("broadcasts"), BROADCAST)
+    router = StaffRouter(name="broadcasts-commands", permission=Permission.BROADCAST)
+    router.message.register(show_recent, Command("broadcasts"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="broadcasts")
-    router.callback_query.register(open_report, BroadcastReportOpen.filter(), BROADCAST)
-    router.callback_query.register(stop, BroadcastStop.filter(), BROADCAST)
+    router = StaffRouter(name="broadcasts", permission=Permission.BROADCAST)
+    router.callback_query.register(open_report, BroadcastReportOpen.filter())
+    router.callback_query.register(stop, BroadcastStop.filter())
     return router
 
 

@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.cabinet_gate import CABINET, leave_cabinet_steps
+from bot.cabinet_gate import CabinetRouter, leave_cabinet_steps
 from bot.editing import replace_message
 from bot.handlers.applying import REFERRAL_PAYLOAD
 from bot.handlers.directory import share_link
@@ -47,22 +47,22 @@ from web.links import landing_path
 
 
 def commands() -> Router:
-    router = Router(name="cabinet-commands")
-    router.message.register(show_overview, Command("cabinet"), CABINET)
-    router.message.register(show_profile, Command("profile"), CABINET)
-    router.message.register(show_profile, F.text == BUTTON_PROFILE, CABINET)
-    router.message.register(show_month, F.text == BUTTON_MONTH, CABINET)
+    router = CabinetRouter(name="cabinet-commands")
+    router.message.register(show_overview, Command("cabinet"))
+    router.message.register(show_profile, Command("profile"))
+    router.message.register(show_profile, F.text == BUTTON_PROFILE)
+    router.message.register(show_month, F.text == BUTTON_MONTH)
     return router
 
 
 def router() -> Router:
-    router = Router(name="cabinet")
-    router.callback_query.register(overview_again, Section.filter(F.name == "overview"), CABINET)
-    router.callback_query.register(profile_again, Section.filter(F.name == "profile"), CABINET)
-    router.callback_query.register(switch_accepting, Accepting.filter(), CABINET)
-    router.callback_query.register(show_brand, Section.filter(F.name == "brand"), CABINET)
-    router.callback_query.register(switch_media, MediaOptIn.filter(), CABINET)
-    router.callback_query.register(month_again, Section.filter(F.name == "month"), CABINET)
+    router = CabinetRouter(name="cabinet")
+    router.callback_query.register(overview_again, Section.filter(F.name == "overview"))
+    router.callback_query.register(profile_again, Section.filter(F.name == "profile"))
+    router.callback_query.register(switch_accepting, Accepting.filter())
+    router.callback_query.register(show_brand, Section.filter(F.name == "brand"))
+    router.callback_query.register(switch_media, MediaOptIn.filter())
+    router.callback_query.register(month_again, Section.filter(F.name == "month"))
     return router
 
 

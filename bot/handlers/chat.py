@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.handlers.errors import not_understood
 from bot.keyboards.chat import (
     ChangeName,
@@ -86,14 +87,14 @@ class ChatFlow(StatesGroup):
 
 
 def commands() -> Router:
-    router = Router(name="chat-commands")
+    router = OpenRouter(name="chat-commands")
     router.message.register(show_chats, F.text == BUTTON_CHATS)
     router.message.register(show_chats, Command("chats", "clients"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="chat")
+    router = OpenRouter(name="chat")
     router.callback_query.register(turn_page, ChatsPage.filter())
     router.callback_query.register(write_to, WriteTo.filter())
     router.callback_query.register(stop, StopWriting.filter())
@@ -107,7 +108,7 @@ def router() -> Router:
 
 def relaying() -> Router:
     """Free text and media outside any flow go to the person's therapist or client."""
-    router = Router(name="chat-relay")
+    router = OpenRouter(name="chat-relay")
     router.message.register(relay_message, StateFilter(None), F.content_type.in_(RELAYED))
     router.message.register(cannot_relay, StateFilter(None), F.content_type.in_(NOT_RELAYED))
     router.edited_message.register(edit_not_passed_on)

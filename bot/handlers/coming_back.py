@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.editing import replace_message
 from bot.flows.booking import already_yours_text
 from bot.keyboards.booking import BookAgain, from_unix
@@ -28,7 +29,7 @@ from core.users import User
 
 
 def router() -> Router:
-    router = Router(name="coming-back")
+    router = OpenRouter(name="coming-back")
     router.callback_query.register(open_offer, BookAgain.filter())
     router.callback_query.register(book_at, BookAgainAt.filter())
     return router

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.editing import replace_message
 from bot.flows.booking import already_yours_text, offer_time
 from bot.handlers.start import greeting
@@ -51,21 +52,21 @@ BOOKING_PAYLOAD = re.compile(r"^b_([A-Za-z0-9_-]{1,32})_(\d{1,11})$")
 
 def links() -> Router:
     """Links from outside: a share link opens the therapist's profile, a time picked on the web page books it."""
-    router = Router(name="directory-links")
+    router = OpenRouter(name="directory-links")
     router.message.register(open_shared_profile, CommandStart(deep_link=True, magic=F.args.regexp(SHARE_PAYLOAD)))
     router.message.register(open_time_from_page, CommandStart(deep_link=True, magic=F.args.regexp(BOOKING_PAYLOAD)))
     return router
 
 
 def commands() -> Router:
-    router = Router(name="directory-commands")
+    router = OpenRouter(name="directory-commands")
     router.message.register(show_directory, Command("find"))
     router.message.register(show_directory, F.text == BUTTON_FIND)
     return router
 
 
 def router() -> Router:
-    router = Router(name="directory")
+    router = OpenRouter(name="directory")
     router.callback_query.register(show_results, Search.filter())
     router.callback_query.register(choose_filter, SearchFilter.filter())
     router.callback_query.register(open_profile, OpenProfile.filter())

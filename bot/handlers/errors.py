@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.inbox import InboxOutcome
 from bot.middlewares.callback_answer import alert
 from bot.routing import MenuButton
@@ -25,14 +26,14 @@ log = logging.getLogger(__name__)
 
 def unknown_commands() -> Router:
     """The last of the commands: one nobody knows, or a menu button of another language, is no step's input."""
-    router = Router(name="unknown-commands")
+    router = OpenRouter(name="unknown-commands")
     router.message.register(not_understood, or_f(F.text.startswith("/"), MenuButton()))
     return router
 
 
 def router() -> Router:
     """Registered last, so it only sees what no other router took."""
-    router = Router(name="errors")
+    router = OpenRouter(name="errors")
     router.errors.register(on_error)
     router.callback_query.register(stale_button)
     router.message.register(not_understood)

@@ -6,6 +6,7 @@ from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.menus import BUTTON_HELP
 
 LIFELINE_UKRAINE = "https://lifelineukraine.com"
@@ -13,7 +14,7 @@ FIND_A_HELPLINE = "https://findahelpline.com"
 
 
 def commands() -> Router:
-    router = Router(name="help-commands")
+    router = OpenRouter(name="help-commands")
     router.message.register(show_help, Command("help"))
     router.message.register(show_help, F.text == BUTTON_HELP)
     return router

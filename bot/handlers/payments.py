@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, PreCheck
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import OpenRouter, StaffRouter
 from bot.arguments import NotANumber, record_number
 from bot.delivery.telegram import send_part
 from bot.editing import answer_turn, replace_message
@@ -24,6 +24,7 @@ from bot.keyboards.paging import PENDING_PAYMENTS, ListPage, page_turns
 from bot.keyboards.payments import PayNow, PendingConfirm, pending_list
 from bot.middlewares.callback_answer import alert
 from bot.notices.kinds import Text
+from bot.routing import layer
 from bot.settings import Settings
 from bot.views.payments import invoice, manual_instructions, pending_line, refusal_text
 from core.clock import Clock
@@ -35,30 +36,29 @@ from core.usecases.checkout import CheckoutRefused, checkout_refusal, payable_bo
 from core.usecases.payments import PendingPayment, Receipt, pending_payments, record_payment
 from core.users import User
 
-FINANCE = HasPermission(Permission.MARK_PAYOUTS)
-
 
 def commands() -> Router:
-    router = Router(name="payments-commands")
-    router.message.register(show_pending, Command("pending_payments"), FINANCE)
-    router.message.register(confirm_payment, Command("confirm_payment"), FINANCE)
+    router = StaffRouter(name="payments-commands", permission=Permission.MARK_PAYOUTS)
+    router.message.register(show_pending, Command("pending_payments"))
+    router.message.register(confirm_payment, Command("confirm_payment"))
     return router
 
 
 def received() -> Router:
     """Telegram's check before a payment, and the payment itself."""
-    router = Router(name="payments-received")
+    router = OpenRouter(name="payments-received")
     router.pre_checkout_query.register(pre_checkout)
     router.message.register(successful_payment, F.successful_payment)
     return router
 
 
 def router() -> Router:
-    router = Router(name="payments")
-    router.callback_query.register(pay_now, PayNow.filter())
-    router.callback_query.register(confirm_pending, PendingConfirm.filter(), FINANCE)
-    router.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS), FINANCE)
-    return router
+    clients = OpenRouter(name="payments")
+    clients.callback_query.register(pay_now, PayNow.filter())
+    finance = StaffRouter(name="payments-pending", permission=Permission.MARK_PAYOUTS)
+    finance.callback_query.register(confirm_pending, PendingConfirm.filter())
+    finance.callback_query.register(turn_pending_page, ListPage.filter(F.list == PENDING_PAYMENTS))
+    return layer("payments-buttons", clients, finance)
 
 
 async def pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, clock: Clock, settings: Settings) -> None:

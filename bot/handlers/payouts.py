@@ -16,13 +16,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import OpenRouter, StaffRouter
 from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import CLAWBACK, PAYOUT, ask_for_note
 from bot.keyboards.paging import PAYOUTS, ListPage, page_turns
 from bot.keyboards.payments import ClawbackSettle, PayoutMark, payout_buttons
 from bot.menus import BUTTON_EARNINGS
 from bot.middlewares.callback_answer import alert
+from bot.routing import layer
 from bot.settings import Settings
 from bot.views.payments import clawback_button, earnings_text, payout_board_text, payout_button
 from bot.views.presenting import money
@@ -37,22 +38,22 @@ from core.users import Role, User
 # A page of the board: five therapists, each with everything they are due (what one person is owed
 # is not split across pages).
 THERAPISTS_PER_PAGE = 5
-FINANCE = HasPermission(Permission.MARK_PAYOUTS)
 
 
 def commands() -> Router:
-    router = Router(name="payouts-commands")
-    router.message.register(show_board, Command("payouts"), FINANCE)
-    router.message.register(show_earnings, Command("earnings"))
-    router.message.register(show_earnings, F.text == BUTTON_EARNINGS)
-    return router
+    finance = StaffRouter(name="payouts-board-commands", permission=Permission.MARK_PAYOUTS)
+    finance.message.register(show_board, Command("payouts"))
+    therapists = OpenRouter(name="earnings-commands")  # a therapist's own figures
+    therapists.message.register(show_earnings, Command("earnings"))
+    therapists.message.register(show_earnings, F.text == BUTTON_EARNINGS)
+    return layer("payouts-commands", finance, therapists)
 
 
 def router() -> Router:
-    router = Router(name="payouts")
-    router.callback_query.register(mark_paid, PayoutMark.filter(), FINANCE)
-    router.callback_query.register(settle, ClawbackSettle.filter(), FINANCE)
-    router.callback_query.register(turn_board_page, ListPage.filter(F.list == PAYOUTS), FINANCE)
+    router = StaffRouter(name="payouts", permission=Permission.MARK_PAYOUTS)
+    router.callback_query.register(mark_paid, PayoutMark.filter())
+    router.callback_query.register(settle, ClawbackSettle.filter())
+    router.callback_query.register(turn_board_page, ListPage.filter(F.list == PAYOUTS))
     return router
 
 

@@ -9,7 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import publish_own_commands
+from bot.access import OpenRouter, publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
@@ -23,7 +23,7 @@ from core.users import User
 
 
 def commands() -> Router:
-    router = Router(name="preferences-commands")
+    router = OpenRouter(name="preferences-commands")
     router.message.register(show_preferences, F.text == BUTTON_SETTINGS)
     router.message.register(ask_language, Command("language"))
     router.message.register(ask_timezone, Command("timezone"))
@@ -31,7 +31,7 @@ def commands() -> Router:
 
 
 def router() -> Router:
-    router = Router(name="preferences")
+    router = OpenRouter(name="preferences")
     router.callback_query.register(ask_language_from_menu, F.data == "prefs:language")
     router.callback_query.register(set_language, LanguageChoice.filter())
     return router

@@ -25,6 +25,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
+from bot.access import OpenRouter
 from bot.keyboards.privacy import (
     DataErasure,
     DataErasureConfirmed,
@@ -70,13 +71,13 @@ TOPICS = {
 
 
 def commands() -> Router:
-    router = Router(name="privacy-commands")
+    router = OpenRouter(name="privacy-commands")
     router.message.register(show_options, Command("mydata"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="privacy")
+    router = OpenRouter(name="privacy")
     router.callback_query.register(send_export, DataExport.filter())
     router.callback_query.register(ask_to_confirm, DataErasure.filter())
     router.callback_query.register(erase, DataErasureConfirmed.filter())

@@ -14,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.editing import answer_turn, replace_message
 from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
 from bot.keyboards.paging import PROFILE_CHANGES, ListPage, page_turns
@@ -30,22 +30,21 @@ from core.staff import Permission
 from core.usecases.profile_changes import ChangeNotFound, ChangeUnderReview, approve, pending_changes, under_review
 from core.users import User
 
-MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
 CHANGES_PER_PAGE = 20
 
 
 def commands() -> Router:
-    router = Router(name="profile-changes-commands")
-    router.message.register(show_list, Command("profile_changes"), MANAGE)
+    router = StaffRouter(name="profile-changes-commands", permission=Permission.MANAGE_THERAPISTS)
+    router.message.register(show_list, Command("profile_changes"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="profile-changes")
-    router.callback_query.register(list_again, ChangeList.filter(), MANAGE)
-    router.callback_query.register(turn_list_page, ListPage.filter(F.list == PROFILE_CHANGES), MANAGE)
-    router.callback_query.register(open_change, ChangeOpen.filter(), MANAGE)
-    router.callback_query.register(approve_change, ChangeApprove.filter(), MANAGE)
+    router = StaffRouter(name="profile-changes", permission=Permission.MANAGE_THERAPISTS)
+    router.callback_query.register(list_again, ChangeList.filter())
+    router.callback_query.register(turn_list_page, ListPage.filter(F.list == PROFILE_CHANGES))
+    router.callback_query.register(open_change, ChangeOpen.filter())
+    router.callback_query.register(approve_change, ChangeApprove.filter())
     return router
 
 

@@ -19,7 +19,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import access
-from bot.access import HasPermission
+from bot.access import HasPermission, OpenRouter, StaffRouter
 from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note
 from bot.keyboards.paging import REFUNDS, ListPage, page_turns
@@ -33,6 +33,7 @@ from bot.keyboards.payments import (
     refund_list,
 )
 from bot.middlewares.callback_answer import alert
+from bot.routing import layer
 from bot.settings import Settings
 from bot.views.payments import refund_card, refund_line
 from core.clock import Clock
@@ -54,27 +55,27 @@ from core.users import User
 
 # A page of the queue: each refund takes a few lines, so ten stay within a message's 4,096 characters.
 REFUNDS_PER_PAGE = 10
-SEE = HasPermission(Permission.SEE_REFUNDS)
 
 
 def commands() -> Router:
-    router = Router(name="refunds-commands")
-    router.message.register(show_queue, Command("refunds"), SEE)
+    router = StaffRouter(name="refunds-commands", permission=Permission.SEE_REFUNDS)
+    router.message.register(show_queue, Command("refunds"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="refunds")
-    router.callback_query.register(therapist_answer, TherapistAnswer.filter())
-    router.callback_query.register(queue_again, RefundList.filter(), SEE)
-    router.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS), SEE)
-    router.callback_query.register(open_refund, RefundOpen.filter(), SEE)
+    therapists = OpenRouter(name="refund-answers")  # the therapist of the session says what happened
+    therapists.callback_query.register(therapist_answer, TherapistAnswer.filter())
+    staff = StaffRouter(name="refunds", permission=Permission.SEE_REFUNDS)
+    staff.callback_query.register(queue_again, RefundList.filter())
+    staff.callback_query.register(turn_queue_page, ListPage.filter(F.list == REFUNDS))
+    staff.callback_query.register(open_refund, RefundOpen.filter())
     decide = HasPermission(Permission.DECIDE_REFUNDS)
-    router.callback_query.register(send_stars_back, RefundAct.filter(F.act == RefundAction.RETRY), decide)
-    router.callback_query.register(
+    staff.callback_query.register(send_stars_back, RefundAct.filter(F.act == RefundAction.RETRY), decide)
+    staff.callback_query.register(
         ask_for_reason, RefundAct.filter(F.act.in_({RefundAction.APPROVE, RefundAction.DECLINE, RefundAction.DONE})), decide
     )
-    return router
+    return layer("refund-buttons", therapists, staff)
 
 
 async def therapist_answer(

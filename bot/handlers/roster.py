@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission, authority
+from bot.access import StaffRouter, authority
 from bot.editing import replace_message
 from bot.handlers.directory import share_link
 from bot.keyboards.roster import (
@@ -49,7 +49,6 @@ from core.usecases.roster import (
 )
 from core.users import User
 
-MANAGE = HasPermission(Permission.MANAGE_THERAPISTS)
 CHANGE_PREVIEW = 80
 
 
@@ -58,25 +57,25 @@ class RosterSearch(StatesGroup):
 
 
 def commands() -> Router:
-    router = Router(name="roster-commands")
-    router.message.register(show_roster, Command("therapists"), MANAGE)
-    router.message.register(stop_searching, RosterSearch.naming, Command("cancel"), MANAGE)
+    router = StaffRouter(name="roster-commands", permission=Permission.MANAGE_THERAPISTS)
+    router.message.register(show_roster, Command("therapists"))
+    router.message.register(stop_searching, RosterSearch.naming, Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="roster")
-    router.callback_query.register(turn_page, RosterPageTurn.filter(), MANAGE)
-    router.callback_query.register(ask_for_name, RosterFind.filter(), MANAGE)
-    router.message.register(name_typed, RosterSearch.naming, F.text, MANAGE)
-    router.message.register(not_a_name, RosterSearch.naming, ~F.text, MANAGE)
-    router.callback_query.register(open_therapist, RosterOpen.filter(), MANAGE)
-    router.callback_query.register(back_to_card, RosterCard.filter(), MANAGE)
-    router.callback_query.register(ask_to_confirm, RosterAct.filter(~F.sure & (F.action != RosterAction.SHOW)), MANAGE)
-    router.callback_query.register(pause, RosterAct.filter(F.action == RosterAction.PAUSE), MANAGE)
-    router.callback_query.register(publish, RosterAct.filter(F.action == RosterAction.PUBLISH), MANAGE)
-    router.callback_query.register(hide, RosterAct.filter(F.action == RosterAction.HIDE), MANAGE)
-    router.callback_query.register(show, RosterAct.filter(F.action == RosterAction.SHOW), MANAGE)
+    router = StaffRouter(name="roster", permission=Permission.MANAGE_THERAPISTS)
+    router.callback_query.register(turn_page, RosterPageTurn.filter())
+    router.callback_query.register(ask_for_name, RosterFind.filter())
+    router.message.register(name_typed, RosterSearch.naming, F.text)
+    router.message.register(not_a_name, RosterSearch.naming, ~F.text)
+    router.callback_query.register(open_therapist, RosterOpen.filter())
+    router.callback_query.register(back_to_card, RosterCard.filter())
+    router.callback_query.register(ask_to_confirm, RosterAct.filter(~F.sure & (F.action != RosterAction.SHOW)))
+    router.callback_query.register(pause, RosterAct.filter(F.action == RosterAction.PAUSE))
+    router.callback_query.register(publish, RosterAct.filter(F.action == RosterAction.PUBLISH))
+    router.callback_query.register(hide, RosterAct.filter(F.action == RosterAction.HIDE))
+    router.callback_query.register(show, RosterAct.filter(F.action == RosterAction.SHOW))
     return router
 
 

@@ -6,11 +6,12 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.menus import BUTTON_FAQ, BUTTON_REQUIREMENTS
 
 
 def commands() -> Router:
-    router = Router(name="rules-commands")
+    router = OpenRouter(name="rules-commands")
     router.message.register(show_faq, Command("faq"))
     router.message.register(show_faq, F.text == BUTTON_FAQ)
     router.message.register(show_requirements, Command("requirements"))

@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.editing import replace_message
 from bot.keyboards.booking import (
     SessionAsk,
@@ -55,14 +56,14 @@ PAGE_SIZE = 8  # sessions per page: the list stays readable and within a message
 
 
 def commands() -> Router:
-    router = Router(name="sessions-commands")
+    router = OpenRouter(name="sessions-commands")
     router.message.register(show_sessions, Command("sessions"))
     router.message.register(show_sessions, F.text == BUTTON_SESSIONS)
     return router
 
 
 def router() -> Router:
-    router = Router(name="sessions")
+    router = OpenRouter(name="sessions")
     router.callback_query.register(list_again, SessionList.filter())
     router.callback_query.register(open_session, SessionOpen.filter())
     router.callback_query.register(ask_to_cancel, SessionAsk.filter(F.action == Action.CANCEL))

@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission, authority, publish_own_commands
+from bot.access import StaffRouter, authority, publish_own_commands
 from bot.editing import Screen
 from bot.keyboards.staff import (
     PICK_PERSON_REQUEST,
@@ -42,7 +42,6 @@ from core.usecases.staff import (
 from core.users import User
 
 log = logging.getLogger(__name__)
-MANAGE = HasPermission(Permission.MANAGE_STAFF)
 
 
 class AddingStaff(StatesGroup):
@@ -50,23 +49,23 @@ class AddingStaff(StatesGroup):
 
 
 def commands() -> Router:
-    router = Router(name="staff-commands")
-    router.message.register(show_staff, Command("staff"), MANAGE)
-    router.message.register(grant_by_command, Command("grant"), MANAGE)
-    router.message.register(revoke_by_command, Command("revoke"), MANAGE)
-    router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"), MANAGE)
+    router = StaffRouter(name="staff-commands", permission=Permission.MANAGE_STAFF)
+    router.message.register(show_staff, Command("staff"))
+    router.message.register(grant_by_command, Command("grant"))
+    router.message.register(revoke_by_command, Command("revoke"))
+    router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="staff")
-    router.callback_query.register(open_member, StaffOpen.filter(), MANAGE)
-    router.callback_query.register(toggle_role, StaffToggle.filter(), MANAGE)
-    router.callback_query.register(back_to_list, StaffBack.filter(), MANAGE)
-    router.callback_query.register(ask_for_person, StaffAdd.filter(), MANAGE)
-    router.message.register(person_picked, AddingStaff.naming_person, F.users_shared, MANAGE)
+    router = StaffRouter(name="staff", permission=Permission.MANAGE_STAFF)
+    router.callback_query.register(open_member, StaffOpen.filter())
+    router.callback_query.register(toggle_role, StaffToggle.filter())
+    router.callback_query.register(back_to_list, StaffBack.filter())
+    router.callback_query.register(ask_for_person, StaffAdd.filter())
+    router.message.register(person_picked, AddingStaff.naming_person, F.users_shared)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(person_typed, AddingStaff.naming_person, MANAGE)
+    router.message.register(person_typed, AddingStaff.naming_person)
     return router
 
 

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
@@ -23,7 +24,7 @@ from core.users import Role, User
 
 
 def commands() -> Router:
-    router = Router(name="start-commands")
+    router = OpenRouter(name="start-commands")
     router.message.register(show_main_menu, CommandStart())
     return router
 

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.editing import replace_message
 from bot.keyboards.stats import StatsRefresh, refresh_button
 from bot.settings import Settings
@@ -22,18 +22,16 @@ from core.rules.platform_figures import PlatformFigures
 from core.staff import Permission
 from core.usecases.stats import StaffStats, figures_now, staff_stats
 
-SEE = HasPermission(Permission.SEE_STATS)
-
 
 def commands() -> Router:
-    router = Router(name="stats-commands")
-    router.message.register(show_stats, Command("stats"), SEE)
+    router = StaffRouter(name="stats-commands", permission=Permission.SEE_STATS)
+    router.message.register(show_stats, Command("stats"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="stats")
-    router.callback_query.register(refresh_stats, StatsRefresh.filter(), SEE)
+    router = StaffRouter(name="stats", permission=Permission.SEE_STATS)
+    router.callback_query.register(refresh_stats, StatsRefresh.filter())
     return router
 
 

@@ -14,10 +14,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import OpenRouter, StaffRouter
 from bot.flows.support import RELAYABLE, acknowledge, pass_to_support
 from bot.keyboards.support import SupportClose
 from bot.middlewares.callback_answer import alert
+from bot.routing import layer
 from bot.settings import Settings
 from bot.views.presenting import local_moment
 from core.clock import Clock
@@ -34,7 +35,6 @@ from core.usecases.support import (
 )
 from core.users import User
 
-ANSWER = HasPermission(Permission.ANSWER_SUPPORT)
 # Staff may answer with anything a person can be sent a copy of.
 STAFF_RELAYABLE = RELAYABLE | {ContentType.STICKER}
 
@@ -70,18 +70,19 @@ class InPersonsTopic(Filter):
 
 
 def router() -> Router:
-    router = Router(name="support-inbox")
+    staff = StaffRouter(name="support-inbox", permission=Permission.ANSWER_SUPPORT)
     staff_answer = F.content_type.in_(STAFF_RELAYABLE)
-    router.message.register(answer_by_reply, RepliesToRelay(RelayKind.HEADER, RelayKind.TO_STAFF), staff_answer, ANSWER)
-    router.message.register(answer_in_topic, InSupportChat(), InPersonsTopic(), staff_answer, ANSWER)
-    router.message.register(cannot_pass_on, RepliesToRelay(RelayKind.HEADER, RelayKind.TO_STAFF), ANSWER)
-    router.message.register(
+    staff.message.register(answer_by_reply, RepliesToRelay(RelayKind.HEADER, RelayKind.TO_STAFF), staff_answer)
+    staff.message.register(answer_in_topic, InSupportChat(), InPersonsTopic(), staff_answer)
+    staff.message.register(cannot_pass_on, RepliesToRelay(RelayKind.HEADER, RelayKind.TO_STAFF))
+    staff.callback_query.register(close, SupportClose.filter())
+    people = OpenRouter(name="support-replies")
+    people.message.register(
         person_replies, F.chat.type == ChatType.PRIVATE, RepliesToRelay(RelayKind.TO_PERSON), F.content_type.in_(STAFF_RELAYABLE)
     )
-    router.callback_query.register(close, SupportClose.filter(), ANSWER)
     # The support chat is staff's workspace: their talk among themselves is not for the bot to answer.
-    router.message.register(staff_talk, InSupportChat())
-    return router
+    people.message.register(staff_talk, InSupportChat())
+    return layer("support", staff, people)
 
 
 async def answer_by_reply(

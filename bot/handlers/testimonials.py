@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import HasPermission
+from bot.access import StaffRouter
 from bot.keyboards.testimonials import (
     TestimonialList,
     TestimonialMove,
@@ -27,24 +27,23 @@ from core.staff import Permission
 from core.testimonials import Testimonial
 from core.usecases.testimonials import Direction, UnknownTestimonial, move_testimonial, remove_testimonial
 
-MANAGE = HasPermission(Permission.MANAGE_TESTIMONIALS)
 PREVIEW = 60
 # What the "why join" screen may spend on testimonials, leaving room for its figures.
 PUBLIC_LIMIT = 2500
 
 
 def commands() -> Router:
-    router = Router(name="testimonials-commands")
-    router.message.register(show_list, Command("testimonials"), MANAGE)
+    router = StaffRouter(name="testimonials-commands", permission=Permission.MANAGE_TESTIMONIALS)
+    router.message.register(show_list, Command("testimonials"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="testimonials")
-    router.callback_query.register(back_to_list, TestimonialList.filter(), MANAGE)
-    router.callback_query.register(open_card, TestimonialOpen.filter(), MANAGE)
-    router.callback_query.register(move, TestimonialMove.filter(), MANAGE)
-    router.callback_query.register(remove, TestimonialRemove.filter(), MANAGE)
+    router = StaffRouter(name="testimonials", permission=Permission.MANAGE_TESTIMONIALS)
+    router.callback_query.register(back_to_list, TestimonialList.filter())
+    router.callback_query.register(open_card, TestimonialOpen.filter())
+    router.callback_query.register(move, TestimonialMove.filter())
+    router.callback_query.register(remove, TestimonialRemove.filter())
     return router
 
 
