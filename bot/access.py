@@ -5,7 +5,8 @@
     router = OpenRouter(name="directory")                             # anyone: clients, applicants, newcomers
 
 A handler registered in a router has its router's door; a staff handler that needs more than its router
-adds its own mark (`HasPermission(Permission.DECIDE_REFUNDS)`). `Gate`, installed once on the dispatcher,
+adds its own mark (`HasPermission(Permission.DECIDE_REFUNDS)`). A staff handler is handed the person's
+`authority` (what their roles allow), as a cabinet handler is handed the `therapist`. `Gate`, installed once on the dispatcher,
 holds the door after the handler has been chosen: a refused attempt is answered politely (a message, or an
 alert for a button) and goes no further: no other handler, and not the "I didn't understand" of the last
 router. `tests/bot/test_doors.py` walks the router tree and fails for a router with handlers and no door.
@@ -97,10 +98,11 @@ class Gate(BaseMiddleware):
 
 
 async def _permitted(permission: Permission | None, event: TelegramObject, data: dict[str, Any]) -> bool:
-    """Whether the person holds the permission (any staff role when it is None)."""
+    """Whether the person holds the permission (any staff role when it is None); the handler gets their `authority`."""
     user: User | None = data.get("user")
     held = await authority(user, data["uow"], data["settings"]) if user is not None else None
     if held is not None and (held.may(permission) if permission is not None else held.is_staff):
+        data["authority"] = held
         return True
     log.info("refused %s to %s", permission.value if permission else "staff", user.telegram_id if user else "nobody")
     await _refuse(event, data, staff=held is not None and held.is_staff)

@@ -35,7 +35,7 @@ from bot.keyboards.booking import (
     times_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
@@ -127,7 +127,7 @@ async def show_times(
     except Stop:
         return
     except ValueError:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
     that_day = group_by_local_day(free, user.timezone).get(day, [])
@@ -151,7 +151,7 @@ async def show_confirmation(
     except Stop:
         return
     except (ValueError, OverflowError, OSError):
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
     if start not in free:

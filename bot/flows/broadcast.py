@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot import conversation
-from bot.access import StaffRouter, authority
+from bot.access import StaffRouter
 from bot.conversation import Draft, Reply, end, settle
 from bot.editing import replace_message
 from bot.handlers.broadcasts import report_text, segment_name
@@ -33,13 +33,12 @@ from bot.keyboards.broadcast import (
     segments,
 )
 from bot.middlewares.callback_answer import alert
-from bot.settings import Settings
 from bot.views.applications import step_name
 from core.applications import Step
 from core.broadcasts import Audience, DuplicateBroadcast, Segment
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.broadcasts import NobodyToTell, audience_size, broadcast_report, send_broadcast
 from core.users import User
 
@@ -167,10 +166,9 @@ async def confirm(
     query: CallbackQuery,
     callback_data: BroadcastConfirm,
     state: FSMContext,
-    uow: UnitOfWork,
+    uow: UnitOfWork, authority: Authority,
     clock: Clock,
     user: User,
-    settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
     draft = await BroadcastDraft.load(state)
@@ -181,7 +179,7 @@ async def confirm(
     await end(state)
     try:
         broadcast = await send_broadcast(
-            uow, clock, actor=await authority(user, uow, settings), segment=Segment.parse(draft.segment),
+            uow, clock, actor=authority, segment=Segment.parse(draft.segment),
             from_chat_id=draft.from_chat_id, message_id=draft.message_id,
         )
     except DuplicateBroadcast:

@@ -9,20 +9,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import access
 from bot.access import StaffRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.handlers.profile_changes_admin import close_card, next_waiting, refusal
 from bot.keyboards.cabinet import ChangeReject, reject_plainly_keyboard
 from bot.middlewares.callback_answer import alert
-from bot.settings import Settings
 from bot.views.cabinet import field_name
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.profile_changes import MAX_NOTE, ChangeRefused
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.profile_changes import ChangeNotFound, check_decidable, reject, under_review
-from core.users import User
 
 
 class ChangeRejection(StatesGroup):
@@ -49,11 +46,11 @@ def router() -> Router:
 
 
 async def ask_note(
-    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, authority: Authority, callback_answer: CallbackAnswer
 ) -> None:
     try:
         review = await under_review(uow, callback_data.id)
-        check_decidable(await access.authority(user, uow, settings), review.change)
+        check_decidable(authority, review.change)
     except ChangeNotFound:
         alert(callback_answer, _("There is no such change."))
         return
@@ -67,12 +64,11 @@ async def ask_note(
 
 
 async def reject_plainly(
-    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User,
-    settings: Settings,
+    query: CallbackQuery, message: Message, callback_data: ChangeReject, state: FSMContext, uow: UnitOfWork, authority: Authority, clock: Clock,
     callback_answer: CallbackAnswer,
 ) -> None:
     try:
-        await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=callback_data.id, note=None)
+        await reject(uow, clock, actor=authority, change_id=callback_data.id, note=None)
     except ChangeNotFound:
         alert(callback_answer, _("There is no such change."))
         return
@@ -86,7 +82,7 @@ async def reject_plainly(
 
 
 async def _typed_note(
-    message: Message, text: str, draft: RejectionDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    message: Message, text: str, draft: RejectionDraft, state: FSMContext, uow: UnitOfWork, authority: Authority, clock: Clock
 ) -> None:
     if len(text.strip()) > MAX_NOTE:
         raise Stay(
@@ -95,7 +91,7 @@ async def _typed_note(
             )
         )
     try:
-        review = await reject(uow, clock, actor=await access.authority(user, uow, settings), change_id=draft.change, note=text)
+        review = await reject(uow, clock, actor=authority, change_id=draft.change, note=text)
     except ChangeNotFound:
         raise Leave(_("There is no such change.")) from None
     except ChangeRefused:

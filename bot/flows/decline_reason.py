@@ -17,10 +17,10 @@ from bot.access import StaffRouter
 from bot.conversation import Draft, Reply, Stay, end
 from bot.keyboards.preferences import LANGUAGES
 from bot.keyboards.vetting import DeclineStep, StepAction, decline_confirm
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date, out_of_date_button
 from bot.reviewers import reviewers
 from bot.settings import Settings
-from bot.views.applications import decline_template, polite_decline, step_name
+from bot.views.applications import decline_template, moved_on, polite_decline
 from core.applications import FINISHED, ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -43,7 +43,7 @@ def router() -> Router:
     router = StaffRouter(name="decline-reason", permission=Permission.REVIEW_APPLICATIONS)
     router.callback_query.register(send, DeclineStep.filter(F.action == StepAction.SEND), DeclineFlow.reason)
     router.callback_query.register(cancel, DeclineStep.filter(F.action == StepAction.CANCEL), DeclineFlow.reason)
-    router.callback_query.register(out_of_date, DeclineStep.filter())
+    router.callback_query.register(out_of_date_button, DeclineStep.filter())
     REASON.register(router)
     return router
 
@@ -98,14 +98,13 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
     draft = await DeclineDraft.load(state)
     if draft is None:
         await end(state)
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     try:
         application = await vetting.decline(uow, clock, user, draft.application, draft.reason, reviewers(settings))
     except (WrongStep, ApplicationNotFound) as error:
         await end(state)
-        step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
+        alert(callback_answer, moved_on(error))
         return
     await end(state)
     await message.edit_reply_markup(reply_markup=None)
@@ -113,6 +112,3 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
         _("Declined. {name} will be told politely, with your reason.").format(name=application.display_name)
     )
 
-
-async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    alert(callback_answer, _("This button is out of date. Please pick again."))

@@ -26,10 +26,10 @@ from bot.keyboards.vetting import (
     invitation_confirm,
     invitation_times_done,
 )
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date, out_of_date_button
 from bot.reviewers import reviewers
 from bot.settings import Settings
-from bot.views.applications import step_name
+from bot.views.applications import moved_on
 from bot.views.presenting import local_moment, moment_label, zone_label
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
@@ -62,7 +62,7 @@ def router() -> Router:
     router.callback_query.register(cancel, InvitationStep.filter(F.action == StepAction.CANCEL))
     router.callback_query.register(times_done, InvitationStep.filter(F.action == StepAction.DONE), InvitationFlow.times)
     router.callback_query.register(send, InvitationStep.filter(F.action == StepAction.SEND), InvitationFlow.confirming)
-    router.callback_query.register(out_of_date, InvitationStep.filter())
+    router.callback_query.register(out_of_date_button, InvitationStep.filter())
     for step in (TIMES, LINK, CONFIRMING):
         step.register(router)
     return router
@@ -148,13 +148,9 @@ async def send(query: CallbackQuery, message: Message, state: FSMContext, uow: U
     draft = await InvitationDraft.load(state)
     if draft is None:
         await end(state)
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await _send(message, draft, state, uow, clock, user, settings, callback_answer=callback_answer)
-
-
-async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    alert(callback_answer, _("This button is out of date. Please pick again."))
 
 
 async def _send(
@@ -182,8 +178,7 @@ async def _send(
         raise
     except (WrongStep, ApplicationNotFound) as error:
         await end(state)
-        step = step_name(error.step) if isinstance(error, WrongStep) else "—"
-        alert(callback_answer, _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step))
+        alert(callback_answer, moved_on(error))
         return
     await end(state)
     await message.edit_reply_markup(reply_markup=None)

@@ -17,7 +17,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import access
 from bot.access import StaffRouter
 from bot.conversation import Draft, Leave, Reply, Stay, Step, end
 from bot.keyboards.payments import NoteCancel, RefundAction, cancel_note
@@ -27,11 +26,11 @@ from bot.views.presenting import money
 from core.clock import Clock
 from core.payments import MAX_NOTE, MAX_REFERENCE, PayoutRefused, RefundRefused, UnusableText
 from core.ports import UnitOfWork
+from core.staff import Authority
 from core.usecases.payments import PaymentOutcome, UnknownBooking, confirm_manual_payment
 from core.usecases.payouts import PayoutNotFound, mark_payout_paid, settle_clawback
 from core.usecases.refunds import RefundNotFound, decide_refund, refund_carried_out
 from core.usecases.staff import NotAllowed
-from core.users import User
 
 PAYOUT, CLAWBACK, MANUAL = "payout", "clawback", "manual"
 LIMITS = {RefundAction.APPROVE: MAX_NOTE, RefundAction.DECLINE: MAX_NOTE, RefundAction.DONE: MAX_NOTE, PAYOUT: MAX_REFERENCE, CLAWBACK: MAX_NOTE, MANUAL: MAX_REFERENCE}
@@ -60,7 +59,7 @@ async def ask_for_note(message: Message, state: FSMContext, what: str, target_id
 
 
 async def _note(
-    message: Message, text: str, draft: NoteDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    message: Message, text: str, draft: NoteDraft, state: FSMContext, uow: UnitOfWork, authority: Authority, clock: Clock, settings: Settings
 ) -> None:
     what, target = draft.what, draft.target
     text = text.strip()
@@ -72,23 +71,22 @@ async def _note(
         )
     if what == MANUAL:
         await end(state)
-        await confirm_manual(message, uow, clock, user, settings, target, text)
+        await confirm_manual(message, uow, authority, clock, settings, target, text)
         return
-    actor = await access.authority(user, uow, settings)
     try:
         if what in (RefundAction.APPROVE, RefundAction.DECLINE):
-            await decide_refund(uow, clock, actor=actor, refund_id=target, approve=what == RefundAction.APPROVE, note=text)
+            await decide_refund(uow, clock, actor=authority, refund_id=target, approve=what == RefundAction.APPROVE, note=text)
             done = _("Decided. Both the client and the therapist are told, with your reason.")
         elif what == RefundAction.DONE:
-            await refund_carried_out(uow, clock, actor=actor, refund_id=target, note=text)
+            await refund_carried_out(uow, clock, actor=authority, refund_id=target, note=text)
             done = _("Marked as refunded. The client is told.")
         elif what == PAYOUT:
-            payout = await mark_payout_paid(uow, clock, actor=actor, payout_id=target, reference=text)
+            payout = await mark_payout_paid(uow, clock, actor=authority, payout_id=target, reference=text)
             done = _("Payout #{number} of {amount} is marked paid. The therapist is told.").format(
                 number=payout.id, amount=money(payout.amount_minor)
             )
         else:
-            await settle_clawback(uow, clock, actor=actor, clawback_id=target, note=text)
+            await settle_clawback(uow, clock, actor=authority, clawback_id=target, note=text)
             done = _("Clawback #{number} is settled.").format(number=target)
     except UnusableText:
         raise Stay(_("Please type a few words (not empty).")) from None
@@ -101,15 +99,14 @@ async def _note(
 
 
 async def confirm_manual(
-    message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, booking_id: int, reference: str
+    message: Message, uow: UnitOfWork, authority: Authority, clock: Clock, settings: Settings, booking_id: int, reference: str
 ) -> None:
     """Finance confirms a transfer: recorded once, whatever the booking's state; say what it meant."""
-    actor = await access.authority(user, uow, settings)
     try:
         recorded = await confirm_manual_payment(
             uow,
             clock,
-            actor=actor,
+            actor=authority,
             booking_id=booking_id,
             reference=reference,
             policy=settings.payment_policy(),

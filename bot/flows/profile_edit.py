@@ -20,7 +20,7 @@ from bot.cabinet_gate import CabinetRouter, CabinetSteps
 from bot.conversation import Draft, Reply, Stay, Step, end, settle
 from bot.editing import replace_message
 from bot.keyboards.cabinet import PickDone, PickToggle, ProfileEdit, my_profile_keyboard, picker_keyboard
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.cabinet import field_name
 from bot.views.presenting import money, number
@@ -72,7 +72,7 @@ async def start_editing(
     try:
         field = ProfileField(callback_data.field)
     except ValueError:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     if field in PICKABLE:
         # Ticks start from what she sent last, if it still waits, else from the live profile.
@@ -129,7 +129,7 @@ PICKING = Step(CabinetProfile.picking, EditDraft, expected=_buttons_expected)
 async def toggle(query: CallbackQuery, message: Message, callback_data: PickToggle, state: FSMContext, callback_answer: CallbackAnswer) -> None:
     draft = await EditDraft.load(state)
     if draft is None or draft.field not in PICKABLE or callback_data.code not in PICKABLE[draft.field]:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     if callback_data.code in draft.picked:
         draft.picked.remove(callback_data.code)
@@ -144,7 +144,7 @@ async def done(
 ) -> None:
     draft = await EditDraft.load(state)
     if draft is None or draft.field not in PICKABLE:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     try:
         value = chosen_codes(draft.field, draft.picked)

@@ -23,7 +23,7 @@ from bot.access import OpenRouter
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav, NavAction
 from bot.menus import main_menu
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date_text
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import answer_text, answers_block, option_label, requirement_check, review_time, title
@@ -389,7 +389,7 @@ def _invalid_alert(error: InvalidAnswer) -> str:
         return _("Send at least one file first.")
     if error.reason == "none_chosen":
         return _("Choose at least one.")
-    return _("This button is out of date. Please pick again.")
+    return out_of_date_text()
 
 
 async def _edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:

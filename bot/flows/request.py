@@ -44,15 +44,16 @@ from bot.keyboards.booking import (
     request_topics_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
+from bot.views.names import name_refusal, name_rules
 from bot.views.therapist_labels import TOPICS, label, labels
 from core.bookings import BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.client_request import NOTE_LIMIT, NoteTooLong, acceptable_note, chosen_topics, toggled
-from core.rules.display_names import NameProblem, UnacceptableName, acceptable_name
+from core.rules.display_names import UnacceptableName, acceptable_name
 from core.therapists import TherapistProfile
 from core.usecases.booking import (
     AlreadyYours,
@@ -103,7 +104,7 @@ async def book(
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     reply = Reply(message, callback_answer)
     if callback_data.booking_id:
@@ -195,7 +196,7 @@ async def toggle_topic(
         return
     therapist, request = found
     if callback_data.topic not in therapist.topics:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     request.topics = list(chosen_topics(therapist.topics, toggled(request.topics, callback_data.topic)))
     await settle(state, Requesting.topics, _holding(request))
@@ -307,7 +308,7 @@ async def _name_typed(
     try:
         await choose_display_name(uow, user, text)
     except UnacceptableName as refused:
-        raise Stay(_name_refusal(refused.problem)) from None
+        raise Stay(name_refusal(refused.problem)) from None
     await _named(Reply(message), state, uow, clock, user, settings, draft)
 
 
@@ -328,7 +329,7 @@ async def telegram_name_chosen(
     draft = await BookingDraft.load(state)
     name = _telegram_name(user)
     if draft is None or (draft.therapist_id, draft.naming_at) != (callback_data.therapist_id, callback_data.at) or name is None:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await choose_display_name(uow, user, name)
     await _named(Reply(message, callback_answer), state, uow, clock, user, settings, draft)
@@ -347,14 +348,6 @@ def _telegram_name(user: User) -> str | None:
         return acceptable_name(user.first_name)
     except UnacceptableName:
         return None
-
-
-def _name_refusal(problem: NameProblem) -> str:
-    if problem is NameProblem.TOO_LONG:
-        return _("That name is too long: up to 40 characters, please.")
-    if problem is NameProblem.LINK:
-        return _("A name can't contain links or @usernames. Please send just a name.")
-    return _("That name is empty. Please send a name.")
 
 
 # -- the booking goes out ------------------------------------------------------------
@@ -421,7 +414,7 @@ async def _request_in_hand(
     draft = await BookingDraft.load(state)
     request = draft.request_for(therapist_id) if draft else None
     if request is None or not request.matches(therapist_id, at):
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return None
     try:
         therapist, _moving = await subject(uow, clock, user, therapist_id, 0, 0, callback_answer=callback_answer)
@@ -473,6 +466,6 @@ def _name_prompt() -> str:
     return "\n\n".join(
         (
             _("Before it goes out: which name should the therapist see?"),
-            _("Send it (up to 40 characters, no links). Your Telegram account and username are never shown."),
+            name_rules(),
         )
     )

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.access import OpenRouter
 from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.keyboards.preferences import TimezoneChoice, TimezoneKeep, TimezoneOther, timezone_picker
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import out_of_date
 from bot.views.presenting import local_time, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -62,7 +62,7 @@ async def picked(
     try:
         await choose_timezone(uow, user, callback_data.zone)
     except UnknownTimezone:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await end(state)
     callback_answer.text = _("Time zone saved.")

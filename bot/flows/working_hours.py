@@ -43,7 +43,7 @@ from bot.keyboards.cabinet import (
     week_keyboard,
 )
 from bot.menus import BUTTON_HOURS
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.presenting import day_label, local_time, weekday_name, weekday_on, weekday_short, zone_city, zone_label
 from core.clock import Clock
@@ -135,7 +135,7 @@ def week_text(therapist: TherapistProfile) -> str:
 
 async def open_day(query: CallbackQuery, message: Message, callback_data: HoursDay, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await leave_cabinet_steps(state)
     text, markup = _day(therapist, callback_data.weekday)
@@ -159,7 +159,7 @@ def _day(therapist: TherapistProfile, weekday: int, note: str | None = None) -> 
 
 async def start_adding(query: CallbackQuery, message: Message, callback_data: HoursAdd, state: FSMContext, therapist: TherapistProfile, callback_answer: CallbackAnswer) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await ADDING.ask(Reply(message), state, HoursDraft(weekday=callback_data.weekday), _ask_new(callback_data.weekday, therapist))
 
@@ -261,7 +261,7 @@ async def copy_to_weekdays(
     query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     if not 0 <= callback_data.weekday <= 6:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await leave_cabinet_steps(state)
     outcome = await copy_day(uow, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
@@ -393,7 +393,7 @@ async def choose_format(
             uow, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
         )
     except NotAChoice:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)

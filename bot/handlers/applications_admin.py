@@ -29,6 +29,7 @@ from bot.settings import Settings
 from bot.views.applications import (
     answers_block,
     live_range,
+    moved_on,
     requirement_check,
     step_name,
     title,
@@ -162,13 +163,8 @@ async def _refusals(callback_answer: CallbackAnswer) -> AsyncIterator[None]:
     """An application that is gone, or has moved on since its button was sent: the admin is told which."""
     try:
         yield
-    except ApplicationNotFound:
-        alert(callback_answer, _("There is no such application."))
-    except WrongStep as error:
-        alert(
-            callback_answer,
-            _("This application has moved on: it is now “{step}”. The button is out of date.").format(step=step_name(error.step)),
-        )
+    except (ApplicationNotFound, WrongStep) as error:
+        alert(callback_answer, moved_on(error))
 
 
 async def _queue(uow: UnitOfWork, clock: Clock, admin: User) -> Screen:

@@ -10,17 +10,16 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import StaffRouter, authority
+from bot.access import StaffRouter
 from bot.editing import replace_message
 from bot.keyboards.broadcast import BroadcastReportOpen, BroadcastStop, confirm_stop, report_buttons, report_list
 from bot.middlewares.callback_answer import alert
-from bot.settings import Settings
 from bot.views.applications import step_name
 from bot.views.presenting import local_moment
 from core.broadcasts import Audience, BroadcastReport, Segment
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.broadcasts import UnknownBroadcast, broadcast_report, recent_broadcasts, stop_broadcast
 from core.users import User
 
@@ -70,7 +69,8 @@ async def open_report(query: CallbackQuery, callback_data: BroadcastReportOpen, 
 
 
 async def stop(
-    query: CallbackQuery, callback_data: BroadcastStop, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: BroadcastStop, uow: UnitOfWork, clock: Clock, user: User, authority: Authority,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if not isinstance(query.message, Message):
         return
@@ -85,7 +85,7 @@ async def stop(
                 confirm_stop(callback_data.id),
             )
             return
-        report = await stop_broadcast(uow, clock, actor=await authority(user, uow, settings), broadcast_id=callback_data.id)
+        report = await stop_broadcast(uow, clock, actor=authority, broadcast_id=callback_data.id)
     except UnknownBroadcast:
         alert(callback_answer, _("There is no such broadcast. /broadcasts lists them."))
         return

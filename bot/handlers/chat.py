@@ -35,10 +35,11 @@ from bot.keyboards.chat import (
 )
 from bot.menus import BUTTON_CHATS
 from bot.middlewares.callback_answer import alert
+from bot.views.names import name_refusal, name_rules
 from core.clock import Clock
 from core.conversations import Side
 from core.ports import UnitOfWork
-from core.rules.display_names import NameProblem, UnacceptableName, acceptable_name
+from core.rules.display_names import UnacceptableName, acceptable_name
 from core.usecases.conversations import (
     AskWhichConversation,
     ChatOverview,
@@ -272,7 +273,7 @@ async def ask_name(
     else:
         await state.set_data({})
         intro = _("Which name should your therapists see?")
-    rules = _("Send it (up to 40 characters, no links). Your Telegram account and username are never shown.")
+    rules = name_rules()
     await message.answer(f"{intro}\n\n{rules}", reply_markup=_keep_markup(user))
 
 
@@ -290,7 +291,7 @@ async def name_typed(
     try:
         await choose_display_name(uow, user, message.text)
     except UnacceptableName as refused:
-        await message.answer(_name_refusal(refused.problem), reply_markup=_keep_markup(user))
+        await message.answer(name_refusal(refused.problem), reply_markup=_keep_markup(user))
         return
     await _named(message, state, uow, clock, user)
 
@@ -329,10 +330,3 @@ def _keep_markup(user: User) -> Any:
     keep = _keepable(user)
     return keep_name(keep, chosen=user.display_name is not None) if keep else None
 
-
-def _name_refusal(problem: NameProblem) -> str:
-    if problem is NameProblem.TOO_LONG:
-        return _("That name is too long: up to 40 characters, please.")
-    if problem is NameProblem.LINK:
-        return _("A name can't contain links or @usernames. Please send just a name.")
-    return _("That name is empty. Please send a name.")

@@ -16,7 +16,7 @@ from bot.flows.booking import already_yours_text
 from bot.keyboards.booking import BookAgain, from_unix
 from bot.keyboards.coming_back import BookAgainAt, offer_keyboard, times_keyboard
 from bot.keyboards.directory import find_again_keyboard
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.coming_back import away_text, offer_text
@@ -57,7 +57,7 @@ async def book_at(
     try:
         start = from_unix(callback_data.at)
     except (ValueError, OverflowError, OSError):
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     try:
         booking = await book_again(
@@ -89,7 +89,7 @@ async def book_at(
         )
         return
     except BookingRefused:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     therapist = await uow.therapists.get(booking.therapist_id)
     await replace_message(

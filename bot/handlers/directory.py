@@ -27,7 +27,7 @@ from bot.keyboards.directory import (
     results_keyboard,
 )
 from bot.menus import BUTTON_FIND, main_menu
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import profile_text, short_card
 from bot.views.lengths import CAPTION_LIMIT, clip
@@ -87,7 +87,7 @@ async def show_results(
 
 async def choose_filter(query: CallbackQuery, message: Message, callback_data: SearchFilter, callback_answer: CallbackAnswer) -> None:
     if callback_data.field not in FIELDS:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     prompts = {
         "topic": _("What would you like to talk about?"),

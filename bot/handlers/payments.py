@@ -31,7 +31,7 @@ from core.clock import Clock
 from core.paging import Page, page_of
 from core.payments import STARS, PaymentMethod
 from core.ports import UnitOfWork
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.checkout import CheckoutRefused, checkout_refusal, payable_booking
 from core.usecases.payments import PendingPayment, Receipt, pending_payments, record_payment
 from core.users import User
@@ -155,7 +155,7 @@ async def confirm_pending(
 
 
 async def confirm_payment(
-    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
+    message: Message, command: CommandObject, uow: UnitOfWork, authority: Authority, clock: Clock, settings: Settings
 ) -> None:
     """/confirm_payment <booking number> <reference>"""
     typed, _space, reference = (command.args or "").strip().partition(" ")
@@ -173,7 +173,7 @@ async def confirm_payment(
             )
         )
         return
-    await confirm_manual(message, uow, clock, user, settings, number, reference)
+    await confirm_manual(message, uow, authority, clock, settings, number, reference)
 
 
 async def _pending_page(uow: UnitOfWork, clock: Clock, number: int) -> Page[PendingPayment]:

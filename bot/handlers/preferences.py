@@ -13,7 +13,7 @@ from bot.access import OpenRouter, publish_own_commands
 from bot.flows.timezone import start_choosing
 from bot.keyboards.preferences import LANGUAGES, LanguageChoice, language_picker, preferences_menu
 from bot.menus import BUTTON_SETTINGS, main_menu
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import out_of_date
 from bot.settings import Settings
 from bot.views.presenting import zone_label
 from core.clock import Clock
@@ -64,7 +64,7 @@ async def set_language(
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.locale not in LANGUAGES:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     await choose_locale(uow, user, callback_data.locale)
     role = user.main_role(settings.admin_ids)

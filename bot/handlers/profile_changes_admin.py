@@ -13,20 +13,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import access
 from bot.access import StaffRouter
 from bot.editing import answer_turn, replace_message
 from bot.keyboards.cabinet import ChangeApprove, ChangeList, ChangeOpen, change_card_keyboard, change_list_keyboard
 from bot.keyboards.paging import PROFILE_CHANGES, ListPage, page_turns
 from bot.middlewares.callback_answer import alert
-from bot.settings import Settings
 from bot.views.cabinet import field_name, shown_value
 from bot.views.presenting import local_moment
 from core.clock import Clock
 from core.paging import Page, page_of
 from core.ports import UnitOfWork
 from core.profile_changes import ChangeRefused, ChangeStatus, ProfileChange, ProfileField
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.profile_changes import ChangeNotFound, ChangeUnderReview, approve, pending_changes, under_review
 from core.users import User
 
@@ -135,11 +133,10 @@ def card_text(review: ChangeUnderReview, user: User) -> str:
 
 
 async def approve_change(
-    query: CallbackQuery, message: Message, callback_data: ChangeApprove, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, message: Message, callback_data: ChangeApprove, uow: UnitOfWork, authority: Authority, clock: Clock, callback_answer: CallbackAnswer
 ) -> None:
-    actor = await access.authority(user, uow, settings)
     try:
-        await approve(uow, clock, actor=actor, change_id=callback_data.id)
+        await approve(uow, clock, actor=authority, change_id=callback_data.id)
     except ChangeNotFound:
         alert(callback_answer, _("There is no such change."))
         return

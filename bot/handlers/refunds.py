@@ -18,7 +18,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot import access
 from bot.access import HasPermission, OpenRouter, StaffRouter
 from bot.editing import answer_turn, replace_message
 from bot.flows.money_notes import ask_for_note
@@ -40,7 +39,7 @@ from core.clock import Clock
 from core.paging import Page
 from core.payments import RefundRefused, RefundStatus
 from core.ports import UnitOfWork
-from core.staff import Permission
+from core.staff import Authority, Permission
 from core.usecases.refunds import (
     ALREADY_REFUNDED,
     RefundCase,
@@ -118,14 +117,14 @@ async def turn_queue_page(query: CallbackQuery, message: Message, callback_data:
 
 
 async def open_refund(
-    query: CallbackQuery, message: Message, callback_data: RefundOpen, uow: UnitOfWork, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, message: Message, callback_data: RefundOpen, uow: UnitOfWork, authority: Authority, user: User, callback_answer: CallbackAnswer
 ) -> None:
     try:
         case = await refund_case(uow, callback_data.refund_id)
     except RefundNotFound:
         alert(callback_answer, _("There is no such refund."))
         return
-    may_decide = (await access.authority(user, uow, settings)).may(Permission.DECIDE_REFUNDS)
+    may_decide = authority.may(Permission.DECIDE_REFUNDS)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(case.refund.id, _acts(case, may_decide)))
 
 
@@ -154,15 +153,15 @@ async def send_stars_back(
     message: Message,
     callback_data: RefundAct,
     uow: UnitOfWork,
+    authority: Authority,
     clock: Clock,
     user: User,
-    settings: Settings,
     bot: Bot,
     callback_answer: CallbackAnswer,
 ) -> None:
     case = await _still_open(message, callback_data, uow, user, callback_answer=callback_answer)
     if case is not None:
-        await _send_stars_back(message, uow, clock, user, settings, bot, case, callback_answer=callback_answer)
+        await _send_stars_back(message, uow, authority, clock, user, bot, case, callback_answer=callback_answer)
 
 
 async def _still_open(message: Message, callback_data: RefundAct, uow: UnitOfWork, user: User, callback_answer: CallbackAnswer) -> RefundCase | None:
@@ -180,17 +179,16 @@ async def _still_open(message: Message, callback_data: RefundAct, uow: UnitOfWor
 
 
 async def _send_stars_back(
-    message: Message, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot, case: RefundCase, callback_answer: CallbackAnswer
+    message: Message, uow: UnitOfWork, authority: Authority, clock: Clock, user: User, bot: Bot, case: RefundCase, callback_answer: CallbackAnswer
 ) -> None:
-    actor = await access.authority(user, uow, settings)
-    refund, payment = await stars_to_retry(uow, actor=actor, refund_id=case.refund.id)
+    refund, payment = await stars_to_retry(uow, actor=authority, refund_id=case.refund.id)
     try:
         await bot.refund_star_payment(payment.payer_id, payment.telegram_payment_charge_id)
     except TelegramBadRequest as error:
         if ALREADY_REFUNDED not in error.message:
             alert(callback_answer, _("Telegram refused: {error}").format(error=error.message)[:200])
             return
-    await stars_sent_by_staff(uow, clock, actor=actor, refund_id=refund.id)
+    await stars_sent_by_staff(uow, clock, actor=authority, refund_id=refund.id)
     alert(callback_answer, _("The stars are back with the client, who is told."))
     case = await refund_case(uow, refund.id)
     await replace_message(message, refund_card(case, user.timezone), refund_actions(refund.id, []))

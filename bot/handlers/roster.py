@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import StaffRouter, authority
+from bot.access import StaffRouter
 from bot.editing import replace_message
 from bot.handlers.directory import share_link
 from bot.keyboards.roster import (
@@ -199,57 +199,61 @@ async def ask_to_confirm(
 
 
 async def pause(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, authority: Authority, settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     async def change(actor: Authority) -> str:
         await pause_therapist(uow, clock, actor=actor, therapist_id=callback_data.id)
         return _("Paused; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
+    await _change(query, uow, clock, authority, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def publish(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, authority: Authority, settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     async def change(actor: Authority) -> str:
         count = await publish_pending_changes(uow, clock, actor=actor, therapist_id=callback_data.id)
         return _("Published: {count}; the therapist is told.").format(count=count)
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
+    await _change(query, uow, clock, authority, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def hide(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, authority: Authority, settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     async def change(actor: Authority) -> str:
         await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=True)
         return _("Hidden; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
+    await _change(query, uow, clock, authority, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def show(
-    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: RosterAct, uow: UnitOfWork, clock: Clock, authority: Authority, settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     async def change(actor: Authority) -> str:
         await set_therapist_hidden(uow, clock, actor=actor, therapist_id=callback_data.id, hidden=False)
         return _("Shown again; the therapist is told.")
 
-    await _change(query, uow, clock, user, settings, callback_data.id, change, callback_answer=callback_answer)
+    await _change(query, uow, clock, authority, settings, callback_data.id, change, callback_answer=callback_answer)
 
 
 async def _change(
     query: CallbackQuery,
     uow: UnitOfWork,
     clock: Clock,
-    user: User,
+    authority: Authority,
     settings: Settings,
     therapist_id: int,
     change: Callable[[Authority], Awaitable[str]], callback_answer: CallbackAnswer,
 ) -> None:
     """Make the confirmed change as the pressing staff member, and show the card with what was done."""
     try:
-        done = await change(await authority(user, uow, settings))
+        done = await change(authority)
     except UnknownTherapist:
         await _gone(callback_answer=callback_answer)
         return

@@ -27,7 +27,7 @@ from bot.keyboards.booking import (
 )
 from bot.keyboards.directory import find_again_keyboard
 from bot.menus import BUTTON_SESSIONS
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date_button
 from bot.settings import Settings
 from bot.views.bookings import booking_moment, session_card, session_line
 from bot.views.calendar_files import session_file
@@ -72,8 +72,8 @@ def router() -> Router:
     router.callback_query.register(decline, SessionDo.filter(F.action == Action.DECLINE))
     router.callback_query.register(cancel, SessionDo.filter(F.action == Action.CANCEL))
     router.callback_query.register(no_show, SessionDo.filter(F.action == Action.NO_SHOW))
-    router.callback_query.register(out_of_date, SessionAsk.filter())
-    router.callback_query.register(out_of_date, SessionDo.filter())
+    router.callback_query.register(out_of_date_button, SessionAsk.filter())
+    router.callback_query.register(out_of_date_button, SessionDo.filter())
     router.callback_query.register(calendar_again, SessionCalendar.filter())
     return router
 
@@ -210,11 +210,6 @@ async def no_show(
         )
 
     await _act(query, message, callback_data, uow, clock, user, settings, change, _("Marked: the client did not come."), callback_answer=callback_answer)
-
-
-async def out_of_date(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    """An action its button can no longer ask or do (a move goes through the days instead)."""
-    alert(callback_answer, _("This button is out of date. Please pick again."))
 
 
 # -- inside ----------------------------------------------------------------------

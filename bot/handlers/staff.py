@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import StaffRouter, authority, publish_own_commands
+from bot.access import StaffRouter, publish_own_commands
 from bot.editing import Screen
 from bot.keyboards.staff import (
     PICK_PERSON_REQUEST,
@@ -30,7 +30,7 @@ from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.staff import Permission, StaffRole
+from core.staff import Authority, Permission, StaffRole
 from core.usecases.staff import (
     AlreadyHeld,
     NotHeld,
@@ -51,8 +51,7 @@ class AddingStaff(StatesGroup):
 def commands() -> Router:
     router = StaffRouter(name="staff-commands", permission=Permission.MANAGE_STAFF)
     router.message.register(show_staff, Command("staff"))
-    router.message.register(grant_by_command, Command("grant"))
-    router.message.register(revoke_by_command, Command("revoke"))
+    router.message.register(change_by_command, Command("grant", "revoke"))
     router.message.register(stop_adding, AddingStaff.naming_person, Command("cancel"))
     return router
 
@@ -121,21 +120,16 @@ async def toggle_role(
     callback_data: StaffToggle,
     uow: UnitOfWork,
     clock: Clock,
-    user: User,
+    authority: Authority,
     settings: Settings,
     bot: Bot,
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await authority(user, uow, settings)
     role = callback_data.role
+    give = role not in await uow.staff.roles_of(callback_data.person)
     try:
-        if role in await uow.staff.roles_of(callback_data.person):
-            person = await revoke_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
-            done = _("{person} no longer has the role «{role}».")
-        else:
-            person = await grant_role(uow, clock, actor=actor, person_id=callback_data.person, role=role)
-            done = _("{person} now has the role «{role}».")
+        person, done = await _change_role(uow, clock, authority, callback_data.person, role, give=give)
     except UnknownPerson:
         alert(callback_answer, _("This person is no longer on the platform."))
         return
@@ -210,60 +204,48 @@ async def stop_adding(message: Message, state: FSMContext, user: User, settings:
 # -- /grant and /revoke -------------------------------------------------------------------
 
 
-async def grant_by_command(
+async def change_by_command(
     message: Message,
     command: CommandObject,
     uow: UnitOfWork,
     clock: Clock,
-    user: User,
+    authority: Authority,
     settings: Settings,
     bot: Bot,
     i18n: I18n,
 ) -> None:
+    """/grant <id> <role> gives a role, /revoke <id> <role> takes it away."""
     parsed = _parse(command)
     if parsed is None:
-        await message.answer(_usage("grant"))
+        await message.answer(_usage(command.command))
         return
     person_id, role = parsed
     try:
-        person = await grant_role(uow, clock, actor=await authority(user, uow, settings), person_id=person_id, role=role)
+        person, done = await _change_role(uow, clock, authority, person_id, role, give=command.command == "grant")
     except UnknownPerson:
         await message.answer(_not_started(person_id))
         return
     except AlreadyHeld:
         await message.answer(_("They already have the role «{role}».").format(role=role_title(role)))
         return
-    await message.answer(_("{person} now has the role «{role}».").format(person=_person_label(person), role=role_title(role)))
-    await publish_own_commands(bot, i18n, uow, settings, person)
-
-
-async def revoke_by_command(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    clock: Clock,
-    user: User,
-    settings: Settings,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    parsed = _parse(command)
-    if parsed is None:
-        await message.answer(_usage("revoke"))
-        return
-    person_id, role = parsed
-    try:
-        person = await revoke_role(uow, clock, actor=await authority(user, uow, settings), person_id=person_id, role=role)
-    except UnknownPerson:
-        await message.answer(_not_started(person_id))
-        return
     except NotHeld:
         await message.answer(_("They don't have the role «{role}»; nothing to take away.").format(role=role_title(role)))
         return
-    await message.answer(
-        _("{person} no longer has the role «{role}».").format(person=_person_label(person), role=role_title(role))
-    )
+    await message.answer(done.format(person=_person_label(person), role=role_title(role)))
     await publish_own_commands(bot, i18n, uow, settings, person)
+
+
+async def _change_role(
+    uow: UnitOfWork, clock: Clock, actor: Authority, person_id: int, role: StaffRole, *, give: bool
+) -> tuple[User, str]:
+    """Give the role or take it away: the person as they now stand, and what was done ({person}, {role} to fill)."""
+    if give:
+        return await grant_role(uow, clock, actor=actor, person_id=person_id, role=role), _(
+            "{person} now has the role «{role}»."
+        )
+    return await revoke_role(uow, clock, actor=actor, person_id=person_id, role=role), _(
+        "{person} no longer has the role «{role}»."
+    )
 
 
 def _parse(command: CommandObject) -> tuple[int, StaffRole] | None:

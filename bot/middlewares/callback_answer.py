@@ -7,6 +7,7 @@ from typing import Any
 from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
+from aiogram.utils.i18n import gettext as _
 
 
 class AnswerAfterSuccess(CallbackAnswerMiddleware):
@@ -37,6 +38,20 @@ def alert(answer: CallbackAnswer, text: str) -> None:
     """Answer the press with a box the person must close: a refusal, or news they should not miss."""
     answer.text = text
     answer.show_alert = True
+
+
+def out_of_date_text() -> str:
+    return _("This button is out of date. Please pick again.")
+
+
+def out_of_date(answer: CallbackAnswer) -> None:
+    """The refusal of a press on a choice that no longer holds (taken, changed or gone meanwhile)."""
+    alert(answer, out_of_date_text())
+
+
+async def out_of_date_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    """The handler of a button whose press is no longer asked for (its action now goes another way)."""
+    out_of_date(callback_answer)
 
 
 async def refuse(event: TelegramObject, data: dict[str, Any], text: str) -> None:

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import ngettext
 from bot.views.lengths import clip
 from bot.views.presenting import local_day, local_moment, money
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS
-from core.applications import Application, Form, Step
+from core.applications import Application, ApplicationNotFound, Form, Step, WrongStep
 from core.questionnaires import FIRST_QUESTIONS, SECOND_QUESTIONS, Kind, unanswered
 from core.rules.requirements import (
     MIN_CERTIFIED_HOURS,
@@ -93,6 +93,15 @@ def title(form: Form, key: str) -> str:
 
 def step_name(step: Step) -> str:
     return str(STEPS[step])
+
+
+def moved_on(error: WrongStep | ApplicationNotFound) -> str:
+    """A reviewer's button on an application that is gone, or has moved on since the button was sent."""
+    if isinstance(error, WrongStep):
+        return _("This application has moved on: it is now “{step}”. The button is out of date.").format(
+            step=step_name(error.step)
+        )
+    return _("There is no such application.")
 
 
 def option_label(form: Form, key: str, code: str) -> str:

@@ -107,6 +107,17 @@ def test_every_cabinet_step_is_behind_the_cabinet_door(app):
     assert outside == []
 
 
+def test_what_a_door_hands_over_is_asked_for_only_behind_it(app):
+    """The gate hands a staff handler the person's `authority` and a cabinet handler the `therapist`: a handler
+    asking for one elsewhere would never get it."""
+    misplaced = [
+        (router.name, handler.callback.__name__, name) for router in routers(app.dispatcher)
+        for _, handler in handlers(router) for name, door in (("authority", StaffRouter), ("therapist", CabinetRouter))
+        if name in handler.params and not isinstance(router, door)
+    ]
+    assert misplaced == []
+
+
 def test_the_walk_finds_a_router_whose_door_was_forgotten():
     async def show_secrets() -> None: ...
 
