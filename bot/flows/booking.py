@@ -38,6 +38,7 @@ from bot.keyboards.directory import find_again_keyboard
 from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
+from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
@@ -273,10 +274,13 @@ def refusal(refused: Exception) -> str:
     elif isinstance(refused, BookingRefused) and refused.reason == "own_profile":
         text = _("This is your own profile: you cannot book a session with yourself.")
     else:
-        text = _(
-            "This session can no longer be moved: less than 24 hours are left, or it is no longer active. "
-            "Open 📅 My sessions for what can be done now."
-        )
+        text = ngettext(
+            "This session can no longer be moved: less than {hours} hour is left, or it is no longer active. "
+            "Open 📅 My sessions for what can be done now.",
+            "This session can no longer be moved: less than {hours} hours are left, or it is no longer active. "
+            "Open 📅 My sessions for what can be done now.",
+            FREE_CANCELLATION_HOURS,
+        ).format(hours=FREE_CANCELLATION_HOURS)
     return text
 
 

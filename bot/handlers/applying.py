@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
 from bot.flows.first_questionnaire import FIRST
@@ -31,6 +32,7 @@ from bot.middlewares.callback_answer import alert
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import referral_line, status_text
+from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS, PAYOUT_DAYS
 from bot.views.presenting import local_moment
 from core.applications import DRAFT_STEPS, FINISHED, Application, ApplicationNotFound, Form, NotYours, Step, WrongStep
 from core.clock import Clock
@@ -198,20 +200,37 @@ def status_buttons(application: Application | None, user: User) -> InlineKeyboar
 
 
 def why_join() -> str:
-    return _(
-        "Join the platform as a therapist\n\n"
-        "• Clients: an active profile brings you new clients; you choose whom to take, and switch your "
-        "profile on and off when you like.\n"
-        "• Your own page on the platform, without building a website; if you like, a part in our videos, "
-        "podcasts and articles.\n"
-        "• Support with your profile and with anything technical.\n"
-        "• Your pay arrives within 3 business days after the platform receives it.\n\n"
-        "How joining goes: a short questionnaire (about 10 minutes) → an online interview with our community "
-        "manager → a second questionnaire with your documents → your profile goes live within 7–10 business "
-        "days → an invitation to your cabinet, right here.\n\n"
-        "The requirements are in /requirements. If you miss one, you can still apply: the questionnaire shows "
-        "honestly what is met and what is not."
-    )
+    offer = "\n".join([
+        _(
+            "Join the platform as a therapist\n\n"
+            "• Clients: an active profile brings you new clients; you choose whom to take, and switch your "
+            "profile on and off when you like.\n"
+            "• Your own page on the platform, without building a website; if you like, a part in our videos, "
+            "podcasts and articles.\n"
+            "• Support with your profile and with anything technical."
+        ),
+        ngettext(
+            "• Your pay arrives within {days} business day after the platform receives it.",
+            "• Your pay arrives within {days} business days after the platform receives it.",
+            PAYOUT_DAYS,
+        ).format(days=PAYOUT_DAYS),
+    ])
+    return "\n\n".join([
+        offer,
+        ngettext(
+            "How joining goes: a short questionnaire (about 10 minutes) → an online interview with our community "
+            "manager → a second questionnaire with your documents → your profile goes live within {fewest}–{most} "
+            "business day → an invitation to your cabinet, right here.",
+            "How joining goes: a short questionnaire (about 10 minutes) → an online interview with our community "
+            "manager → a second questionnaire with your documents → your profile goes live within {fewest}–{most} "
+            "business days → an invitation to your cabinet, right here.",
+            LIVE_MOST_DAYS,
+        ).format(fewest=LIVE_FEWEST_DAYS, most=LIVE_MOST_DAYS),
+        _(
+            "The requirements are in /requirements. If you miss one, you can still apply: the questionnaire shows "
+            "honestly what is met and what is not."
+        ),
+    ])
 
 
 # -- the interview invitation ----------------------------------------------------

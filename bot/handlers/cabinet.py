@@ -15,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.cabinet_gate import CabinetRouter, leave_cabinet_steps
 from bot.editing import replace_message
@@ -34,6 +35,7 @@ from bot.views.bookings import profile_text
 from bot.views.cabinet import field_name, profile_state, shown_value, vacation_dates
 from bot.views.lengths import CAPTION_LIMIT, clip
 from bot.views.meetings import place_line
+from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import calendar_day, money, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -252,9 +254,11 @@ def month_text(figures: MonthFigures, now: datetime) -> str:
             _("Sessions held: {count}").format(count=figures.held),
             _("Still booked this month: {count}").format(count=figures.ahead),
             _("New clients: {count}").format(count=figures.new_clients),
-            _("Cancelled by clients: {count}, of them less than 24 hours ahead (counted as held): {late}").format(
-                count=figures.cancelled_by_clients, late=figures.cancelled_late
-            ),
+            ngettext(
+                "Cancelled by clients: {count}, of them less than {hours} hour ahead (counted as held): {late}",
+                "Cancelled by clients: {count}, of them less than {hours} hours ahead (counted as held): {late}",
+                FREE_CANCELLATION_HOURS,
+            ).format(count=figures.cancelled_by_clients, late=figures.cancelled_late, hours=FREE_CANCELLATION_HOURS),
             _("Cancelled by you: {count}").format(count=figures.cancelled_by_therapist),
         ]
     )

@@ -36,6 +36,7 @@ from bot.keyboards.privacy import (
 )
 from bot.middlewares.callback_answer import alert
 from bot.views.lengths import CAPTION_LIMIT, clip
+from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import local_day
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -172,6 +173,12 @@ async def keep(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
         await query.message.edit_text(_("Nothing was deleted. /mydata is always here."))
 
 
+def _free_ahead() -> str:
+    return ngettext(
+        "{hours} hour or more before the start", "{hours} hours or more before the start", FREE_CANCELLATION_HOURS
+    ).format(hours=FREE_CANCELLATION_HOURS)
+
+
 def _settle_first(obstacles: list[Obstacle]) -> str:
     lines = [_("Your data can't be deleted just yet:")]
     for obstacle in obstacles:
@@ -179,12 +186,12 @@ def _settle_first(obstacles: list[Obstacle]) -> str:
             lines.append(
                 "• "
                 + ngettext(
-                    "{count} session is still ahead. Cancel it first (24 hours or more before the start it is free, "
-                    "and a paid session is refunded).",
-                    "{count} sessions are still ahead. Cancel them first (24 hours or more before the start it is "
-                    "free, and a paid session is refunded).",
+                    "{count} session is still ahead. Cancel it first ({ahead} it is free, and a paid session is "
+                    "refunded).",
+                    "{count} sessions are still ahead. Cancel them first ({ahead} it is free, and a paid session is "
+                    "refunded).",
                     obstacle.count,
-                ).format(count=obstacle.count)
+                ).format(count=obstacle.count, ahead=_free_ahead())
             )
         elif obstacle.reason == MONEY_UNSETTLED:
             lines.append(

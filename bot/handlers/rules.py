@@ -5,9 +5,19 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
 from bot.menus import BUTTON_FAQ, BUTTON_REQUIREMENTS
+from bot.views.platform_rules import (
+    FREE_CANCELLATION_HOURS,
+    LIVE_FEWEST_DAYS,
+    LIVE_MOST_DAYS,
+    MIN_CERTIFIED_HOURS,
+    MIN_PRACTICE_YEARS,
+    PAYMENT_DUE_HOURS,
+    PAYOUT_DAYS,
+)
 
 
 def commands() -> Router:
@@ -28,35 +38,66 @@ async def show_requirements(message: Message) -> None:
 
 
 def faq() -> str:
-    return _(
-        "How it works\n\n"
-        "• Choose a therapist and a free time. Times are shown in your own time zone.\n"
-        "• Pay no later than 24 hours before the session. A day before that deadline you get a reminder "
-        "in the chat with your therapist.\n"
-        "• Once the payment goes through, you both see «Оплата пройшла успішно»: from that moment the "
-        "time is held for you. An unpaid session is cancelled at the deadline and the time is released.\n"
-        "• Cancel or move a session 24 hours or more before it starts and you lose nothing: a paid session "
-        "is refunded in full.\n"
-        "• Cancelling later, or not coming without a word, counts as a session held.\n"
-        "• Something beyond your control? Write to us: we look for a fair way out together with your therapist.\n"
-        "• Want your money back after a session? Tell us why: support and the ethics commission look into it "
-        "and decide.\n"
-        "• You talk with your therapist through this bot; they see the name you chose, not your Telegram "
-        "account.\n"
-        "• Therapists receive their pay within 3 business days after the platform receives it."
-    )
+    return "\n".join([
+        _("How it works\n\n• Choose a therapist and a free time. Times are shown in your own time zone."),
+        ngettext(
+            "• Pay no later than {hours} hour before the session. A day before that deadline you get a reminder "
+            "in the chat with your therapist.",
+            "• Pay no later than {hours} hours before the session. A day before that deadline you get a reminder "
+            "in the chat with your therapist.",
+            PAYMENT_DUE_HOURS,
+        ).format(hours=PAYMENT_DUE_HOURS),
+        _(
+            "• Once the payment goes through, you both see «Оплата пройшла успішно»: from that moment the "
+            "time is held for you. An unpaid session is cancelled at the deadline and the time is released."
+        ),
+        ngettext(
+            "• Cancel or move a session {hours} hour or more before it starts and you lose nothing: a paid session "
+            "is refunded in full.",
+            "• Cancel or move a session {hours} hours or more before it starts and you lose nothing: a paid session "
+            "is refunded in full.",
+            FREE_CANCELLATION_HOURS,
+        ).format(hours=FREE_CANCELLATION_HOURS),
+        _(
+            "• Cancelling later, or not coming without a word, counts as a session held.\n"
+            "• Something beyond your control? Write to us: we look for a fair way out together with your therapist.\n"
+            "• Want your money back after a session? Tell us why: support and the ethics commission look into it "
+            "and decide.\n"
+            "• You talk with your therapist through this bot; they see the name you chose, not your Telegram "
+            "account."
+        ),
+        ngettext(
+            "• Therapists receive their pay within {days} business day after the platform receives it.",
+            "• Therapists receive their pay within {days} business days after the platform receives it.",
+            PAYOUT_DAYS,
+        ).format(days=PAYOUT_DAYS),
+    ])
 
 
 def requirements() -> str:
-    return _(
-        "Who can join as a therapist\n\n"
-        "• Higher education: pedagogical, medical or sociological.\n"
-        "• At least 2 years of practice.\n"
-        "• A private practice, and regular supervision.\n"
-        "• Certification in a therapeutic approach: at least 400 hours.\n"
-        "• A way to receive payouts in your country of residence.\n"
-        "• Registered as a Ukrainian sole proprietor (FOP), group 3.\n\n"
+    who = "\n".join([
+        _("Who can join as a therapist\n\n• Higher education: pedagogical, medical or sociological."),
+        ngettext(
+            "• At least {years} year of practice.", "• At least {years} years of practice.", MIN_PRACTICE_YEARS
+        ).format(years=MIN_PRACTICE_YEARS),
+        _("• A private practice, and regular supervision."),
+        ngettext(
+            "• Certification in a therapeutic approach: at least {hours} hour.",
+            "• Certification in a therapeutic approach: at least {hours} hours.",
+            MIN_CERTIFIED_HOURS,
+        ).format(hours=MIN_CERTIFIED_HOURS),
+        _(
+            "• A way to receive payouts in your country of residence.\n"
+            "• Registered as a Ukrainian sole proprietor (FOP), group 3."
+        ),
+    ])
+    joining = ngettext(
         "How joining goes: a short questionnaire → an online conversation with our community manager → "
-        "a second questionnaire with your documents → your profile goes live within 7–10 business days → "
-        "an invitation to your cabinet, right here in the chat."
-    )
+        "a second questionnaire with your documents → your profile goes live within {fewest}–{most} business "
+        "day → an invitation to your cabinet, right here in the chat.",
+        "How joining goes: a short questionnaire → an online conversation with our community manager → "
+        "a second questionnaire with your documents → your profile goes live within {fewest}–{most} business "
+        "days → an invitation to your cabinet, right here in the chat.",
+        LIVE_MOST_DAYS,
+    ).format(fewest=LIVE_FEWEST_DAYS, most=LIVE_MOST_DAYS)
+    return who + "\n\n" + joining

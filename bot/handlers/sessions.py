@@ -12,6 +12,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
 from bot.editing import replace_message
@@ -31,6 +32,7 @@ from bot.middlewares.callback_answer import alert, out_of_date_button
 from bot.settings import Settings
 from bot.views.bookings import booking_moment, session_card, session_line
 from bot.views.calendar_files import session_file
+from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import money
 from core.bookings import Action, BookingRefused, BookingStatus, CancellationTerms
 from core.clock import Clock
@@ -312,18 +314,26 @@ def _cancel_question(moment: str, side: Side | None, terms: CancellationTerms, *
             text += " " + _("They will get a full refund of {amount}.").format(amount=money(terms.refund_minor))
         return text
     if terms.free:
-        text = _("Cancel the session on {moment}? It is 24 hours or more away, so it costs you nothing.").format(
-            moment=moment
-        )
+        text = ngettext(
+            "Cancel the session on {moment}? It is {hours} hour or more away, so it costs you nothing.",
+            "Cancel the session on {moment}? It is {hours} hours or more away, so it costs you nothing.",
+            FREE_CANCELLATION_HOURS,
+        ).format(moment=moment, hours=FREE_CANCELLATION_HOURS)
         if terms.refund_minor:
             text += " " + _("You will get a full refund of {amount}.").format(amount=money(terms.refund_minor))
         return text
     if paid:
-        return _(
-            "Less than 24 hours are left before the session on {moment}. If you cancel now, the session counts as "
-            "held: the payment is not refunded. Cancel anyway?"
-        ).format(moment=moment)
-    return _(
-        "Less than 24 hours are left before the session on {moment}. If you cancel now, the session counts as "
-        "held. Cancel anyway?"
-    ).format(moment=moment)
+        return ngettext(
+            "Less than {hours} hour is left before the session on {moment}. If you cancel now, the session counts "
+            "as held: the payment is not refunded. Cancel anyway?",
+            "Less than {hours} hours are left before the session on {moment}. If you cancel now, the session counts "
+            "as held: the payment is not refunded. Cancel anyway?",
+            FREE_CANCELLATION_HOURS,
+        ).format(moment=moment, hours=FREE_CANCELLATION_HOURS)
+    return ngettext(
+        "Less than {hours} hour is left before the session on {moment}. If you cancel now, the session counts as "
+        "held. Cancel anyway?",
+        "Less than {hours} hours are left before the session on {moment}. If you cancel now, the session counts as "
+        "held. Cancel anyway?",
+        FREE_CANCELLATION_HOURS,
+    ).format(moment=moment, hours=FREE_CANCELLATION_HOURS)

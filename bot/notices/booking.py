@@ -26,6 +26,7 @@ from bot.keyboards.directory import other_therapists_keyboard, other_times_keybo
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.views.bookings import paid_back, request_lines
 from bot.views.meetings import meeting_lines
+from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
@@ -212,10 +213,13 @@ class Cancelled(BookingKind):
             return text, None
         if scene.side is Side.CLIENT:
             if late:
-                text = _(
-                    "✖️ You cancelled the session on {moment} with {therapist} less than 24 hours ahead, "
-                    "so it counts as held."
-                ).format(**names)
+                text = ngettext(
+                    "✖️ You cancelled the session on {moment} with {therapist} less than {hours} hour ahead, "
+                    "so it counts as held.",
+                    "✖️ You cancelled the session on {moment} with {therapist} less than {hours} hours ahead, "
+                    "so it counts as held.",
+                    FREE_CANCELLATION_HOURS,
+                ).format(**names, hours=FREE_CANCELLATION_HOURS)
                 if booking.paid_minor:
                     text += " " + _("The payment is not refunded.")
                 return text, None
@@ -224,9 +228,11 @@ class Cancelled(BookingKind):
                 text += " " + _refunded_to_you(refund, scene)
             return text, None
         if late:
-            return _(
-                "✖️ {client} cancelled the session on {moment} less than 24 hours ahead: it counts as held."
-            ).format(**names), None
+            return ngettext(
+                "✖️ {client} cancelled the session on {moment} less than {hours} hour ahead: it counts as held.",
+                "✖️ {client} cancelled the session on {moment} less than {hours} hours ahead: it counts as held.",
+                FREE_CANCELLATION_HOURS,
+            ).format(**names, hours=FREE_CANCELLATION_HOURS), None
         text = _("✖️ {client} cancelled the session on {moment}. The time is free again.").format(**names)
         if refund:
             text += " " + _("The client gets a full refund.")

@@ -15,6 +15,7 @@ from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, 
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
 from bot.reviewers import may_review
 from bot.views.applications import live_range, polite_decline, step_name
+from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from bot.views.presenting import local_moment, zone_label
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.rules.requirements import Requirement, check_requirements
@@ -203,10 +204,13 @@ class Approved(NoticeKind):
         if application is None:
             return []
         first, last = live_range(application, context.recipient.timezone)
-        text = _(
-            "🎉 Your application is approved! We are preparing your profile: it goes live within 7–10 business "
-            "days, between {first} and {last}. Then your invitation to the therapist cabinet comes here."
-        ).format(first=first, last=last)
+        text = ngettext(
+            "🎉 Your application is approved! We are preparing your profile: it goes live within {fewest}–{most} "
+            "business day, between {first} and {last}. Then your invitation to the therapist cabinet comes here.",
+            "🎉 Your application is approved! We are preparing your profile: it goes live within {fewest}–{most} "
+            "business days, between {first} and {last}. Then your invitation to the therapist cabinet comes here.",
+            LIVE_MOST_DAYS,
+        ).format(first=first, last=last, fewest=LIVE_FEWEST_DAYS, most=LIVE_MOST_DAYS)
         return [Text(text)]
 
 

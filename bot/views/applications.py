@@ -10,6 +10,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import clip
+from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from bot.views.presenting import local_day, local_moment, money
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS
 from core.applications import Application, ApplicationNotFound, Form, Step, WrongStep
@@ -280,17 +281,24 @@ def status_text(application: Application | None, zone: str, review_days: int) ->
             "({done} of {total} answered). It takes about 20 minutes; your answers are saved as you go."
         ).format(done=done, total=total)
     if step is Step.SECOND_SUBMITTED:
-        return _(
+        return ngettext(
             "Your documents and profile are with our community manager.\n"
-            "Next: approval, then your profile is prepared and goes live within 7–10 business days.\n"
-            "{waiting}"
-        ).format(waiting=waiting)
+            "Next: approval, then your profile is prepared and goes live within {fewest}–{most} business day.\n"
+            "{waiting}",
+            "Your documents and profile are with our community manager.\n"
+            "Next: approval, then your profile is prepared and goes live within {fewest}–{most} business days.\n"
+            "{waiting}",
+            LIVE_MOST_DAYS,
+        ).format(waiting=waiting, fewest=LIVE_FEWEST_DAYS, most=LIVE_MOST_DAYS)
     if step is Step.APPROVED:
         first, last = live_range(application, zone)
-        return _(
+        return ngettext(
             "Your application is approved! Your profile goes live between {first} and {last} "
-            "(7–10 business days).\nNext: an invitation to your therapist cabinet, right here in the chat."
-        ).format(first=first, last=last)
+            "({fewest}–{most} business day).\nNext: an invitation to your therapist cabinet, right here in the chat.",
+            "Your application is approved! Your profile goes live between {first} and {last} "
+            "({fewest}–{most} business days).\nNext: an invitation to your therapist cabinet, right here in the chat.",
+            LIVE_MOST_DAYS,
+        ).format(first=first, last=last, fewest=LIVE_FEWEST_DAYS, most=LIVE_MOST_DAYS)
     if step is Step.PUBLISHED:
         return _("Your profile is live and your cabinet is open: press /start to see it.")
     return _(

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
+from bot.views.platform_rules import PAYMENT_DUE_HOURS
 from bot.views.presenting import calendar_day, local_moment, money
 from core.bookings import Booking
 from core.usecases.coming_back import WEEK, AwayReason, ReturnOffer, TherapistAway
@@ -49,9 +51,11 @@ def offer_text(offer: ReturnOffer, zone: str, *, ended: bool = False) -> str:
     else:
         lines.append(_("No free time in the coming weeks."))
         return "\n".join(lines)
-    lines.append(_("Each session is booked on its own: {price}, paid by 24 hours before it starts.").format(
-        price=money(offer.therapist.price_minor)
-    ))
+    lines.append(ngettext(
+        "Each session is booked on its own: {price}, paid by {hours} hour before it starts.",
+        "Each session is booked on its own: {price}, paid by {hours} hours before it starts.",
+        PAYMENT_DUE_HOURS,
+    ).format(price=money(offer.therapist.price_minor), hours=PAYMENT_DUE_HOURS))
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from aiogram.types import LabeledPrice
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from pydantic import SecretStr
@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from bot.notices.kinds import Invoice
 from bot.views.bookings import status_label
 from bot.views.lengths import INVOICE_DESCRIPTION_LIMIT, INVOICE_TITLE_LIMIT, MESSAGE_LIMIT, clip
+from bot.views.platform_rules import PAYOUT_DAYS
 from bot.views.presenting import local_day, local_moment, moment_label, money
 from core.bookings import Booking
 from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
@@ -260,7 +261,12 @@ def earnings_text(earnings: Earnings, fee_percent: str) -> str:
             "• " + _("{amount} by {due}").format(amount=money(payout.amount_minor), due=_date(payout.due_on))
             for payout in earnings.due
         ]
-        parts.append(_("Due to you (within 3 business days of each payment):") + "\n" + "\n".join(lines))
+        due_within = ngettext(
+            "Due to you (within {days} business day of each payment):",
+            "Due to you (within {days} business days of each payment):",
+            PAYOUT_DAYS,
+        ).format(days=PAYOUT_DAYS)
+        parts.append(due_within + "\n" + "\n".join(lines))
     else:
         parts.append(_("Nothing is waiting to be paid out to you."))
     return clip("\n\n".join(parts), MESSAGE_LIMIT)
