@@ -158,7 +158,7 @@ class Step(Generic[D]):
         self._take = CallableObject(take) if take is not None else None
 
     def register(self, router: Router, *filters: Any) -> None:
-        """Its handlers, after the conversation's buttons; `filters` are the marks of who may (`CABINET`, …)."""
+        """Its handlers, after the conversation's buttons; who may is `router`'s door, `filters` narrow it further."""
         if self._take is not None:
             router.message.register(self._typed, self.state, self.takes, *filters)
         router.message.register(self._other, self.state, *filters)
