@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_skeleton, get_timezone_location
 from babel.numbers import format_decimal
 
-from core.usecases.directory import PRICE_BANDS
+from core.therapists import PRICE_BANDS
 
 BABEL_LOCALES = {"uk": "uk_UA", "en": "en_GB"}
 # Babel groups digits with a no-break space; a plain one keeps amounts searchable and copyable as typed.

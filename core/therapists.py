@@ -13,6 +13,12 @@ TOPICS = (
 )
 APPROACHES = ("cbt", "psychodynamic", "gestalt", "existential", "schema", "emdr", "family_systems", "person_centred")
 LANGUAGES = ("uk", "en", "pl", "de", "ru")
+# Price ranges a client can pick, per 50-minute session, in kopiyky: [low, high).
+PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
+    (None, 100_000),
+    (100_000, 150_000),
+    (150_000, None),
+)
 
 DEFAULT_MIN_NOTICE = timedelta(hours=25)
 

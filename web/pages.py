@@ -14,8 +14,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from core.rules.requirements import MIN_CERTIFIED_HOURS, MIN_PRACTICE_YEARS
-from core.therapists import APPROACHES, LANGUAGES, TOPICS, TherapistProfile
-from core.usecases.directory import PRICE_BANDS, Filters, find_therapists, listed_share_codes
+from core.therapists import APPROACHES, LANGUAGES, PRICE_BANDS, TOPICS, TherapistProfile
+from core.usecases.directory import Filters, find_therapists, listed_share_codes
 from core.usecases.public_pages import Standing, specialists_page, therapist_landing
 from web.links import apply_link, booking_link, landing_path, profile_link
 from web.reader import Reader

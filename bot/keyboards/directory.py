@@ -9,8 +9,8 @@ from bot.keyboards.booking import Days
 from bot.keyboards.data import ButtonData
 from bot.views.presenting import money
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
-from core.therapists import TherapistProfile
-from core.usecases.directory import PRICE_BANDS, Filters
+from core.therapists import PRICE_BANDS, TherapistProfile
+from core.usecases.directory import Filters
 
 ANY = -1
 FIELDS = ("topic", "approach", "language", "price")

@@ -17,17 +17,11 @@ from core.bookings import Booking
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.slots import free_slots
-from core.therapists import TherapistProfile
+from core.therapists import PRICE_BANDS, TherapistProfile
 
 if TYPE_CHECKING:  # booking.py builds on this module; the policy is only read here
     from core.usecases.booking import BookingPolicy
 
-# Price ranges a client can pick, per 50-minute session, in kopiyky: [low, high).
-PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
-    (None, 100_000),
-    (100_000, 150_000),
-    (150_000, None),
-)
 PAGE_SIZE = 5
 
 
