@@ -72,6 +72,7 @@ from bot.handlers import (
     stats,
     support,
     testimonials,
+    waitlist,
 )
 from bot.i18n import build_i18n
 from bot.inbox import InboxFeeder
@@ -91,6 +92,7 @@ from bot.notices import roster as roster_notices
 from bot.notices import staff as staff_notices
 from bot.notices import support as support_notices
 from bot.notices import vetting as vetting_notices
+from bot.notices import waitlist as waitlist_notices
 from bot.notices.kinds import NoticeKind, merged_kinds
 from bot.photos import TelegramPhotoCache
 from bot.replies import ReplyRetries
@@ -289,6 +291,7 @@ def topic_routers() -> list[Router]:
             applying.commands(),
             applications_admin.commands(),
             chat.commands(),
+            waitlist.commands(),
             errors.unknown_commands(),
             ends_steps=(booking.PickingTime, request.Requesting),
         ),
@@ -301,6 +304,7 @@ def topic_routers() -> list[Router]:
             request.router(),
             sessions.router(),
             coming_back.router(),
+            waitlist.router(),
             refund_request.router(),
             refunds.router(),
             payouts.router(),
@@ -350,6 +354,7 @@ def notice_kinds() -> dict[str, NoticeKind]:
         payment_notices.notice_kinds(),
         broadcast_notices.notice_kinds(),
         roster_notices.notice_kinds(),
+        waitlist_notices.notice_kinds(),
     )
 
 

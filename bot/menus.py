@@ -55,6 +55,7 @@ ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
         ("find", __("Find a therapist")),
         ("sessions", __("Your sessions")),
         ("chats", __("Conversations with your therapists")),
+        ("waitlists", __("Therapists you wait for a time with")),
         ("apply", __("Join the platform as a therapist")),
     ],
     Role.APPLICANT: [("status", __("Where my application stands")), ("requirements", __("Requirements for therapists"))],

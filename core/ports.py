@@ -14,6 +14,7 @@ from core.bookings import BookingRepository
 from core.broadcasts import BroadcastRepository
 from core.conversations import ConversationRepository
 from core.inbox import InboxRepository
+from core.matching import MatchingRepository
 from core.notices import TimedMessageRepository
 from core.payments import PaymentRepository, PayoutRepository, RefundRepository
 from core.privacy import PersonalData
@@ -25,8 +26,10 @@ from core.support import SupportRepository
 from core.testimonials import TestimonialRepository
 from core.therapists import TherapistProfile
 from core.users import User
+from core.waitlist import WaitlistRepository
 
 if TYPE_CHECKING:  # the directory's use cases import this module
+    from core.rules.matching import Answers
     from core.usecases.directory import Filters
 
 
@@ -54,6 +57,16 @@ class TherapistRepository(Protocol):
 
     async def listed_share_codes(self, now: datetime) -> list[str]:
         """The share codes of everyone the directory lists at `now`, by name."""
+
+    async def count_matching(self, answers: Answers, now: datetime) -> int:
+        """How many could be matched at `now` (core.usecases.matching.can_be_matched) and fit every answer about
+        the profile: the language, the price range, the approach and at least one of the topics."""
+
+    async def matching(
+        self, answers: Answers, now: datetime, *, seed: int, offset: int, limit: int
+    ) -> list[tuple[TherapistProfile, int]]:
+        """Those therapists, each with how many of the chosen topics they work with: most first, then in an order
+        the seed shuffles (the same for the same seed), `limit` of them from `offset`."""
 
     async def add(self, profile: TherapistProfile) -> None: ...
 
@@ -119,6 +132,12 @@ class UnitOfWork(Protocol):
 
     @property
     def inbox(self) -> InboxRepository: ...
+
+    @property
+    def matching(self) -> MatchingRepository: ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
 
     async def commit(self) -> None:
         """The use case's change is whole. Inside an update it is committed with the update, once, at its end."""

@@ -34,9 +34,10 @@ class Sweeper:
         """Purge now; returns how much went."""
         async with self._units() as uow:
             purged = await purge_expired(uow, self._clock, self._policy)
-        if purged.timed_messages or purged.inbox_updates:
+        if purged.timed_messages or purged.inbox_updates or purged.matches or purged.waitlist_entries:
             log.info(
-                "purged %d settled timed message(s) and %d handled update(s)", purged.timed_messages, purged.inbox_updates
+                "purged %d settled timed message(s), %d handled update(s), %d match record(s), %d waitlist entry(ies)",
+                purged.timed_messages, purged.inbox_updates, purged.matches, purged.waitlist_entries,
             )
         return purged
 

@@ -24,6 +24,7 @@ from storage.repositories.bookings import SqlBookingRepository
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.inbox import SqlInboxRepository
+from storage.repositories.matching import SqlMatchingRepository
 from storage.repositories.payments import SqlPaymentRepository, SqlPayoutRepository, SqlRefundRepository
 from storage.repositories.profile_changes import SqlProfileChangeRepository
 from storage.repositories.roster import SqlTherapistRoster
@@ -34,6 +35,7 @@ from storage.repositories.testimonials import SqlTestimonialRepository
 from storage.repositories.therapists import SqlTherapistRepository
 from storage.repositories.timed_messages import TIMED_MESSAGES_WRITTEN, SqlTimedMessageRepository
 from storage.repositories.users import SqlUserRepository
+from storage.repositories.waitlist import SqlWaitlistRepository
 
 # The unit of work of the update being handled, so that conversation state
 # joins its transaction instead of waiting on it (SQLite has one writer).
@@ -91,6 +93,8 @@ class SqlUnitOfWork:
         self.payouts = SqlPayoutRepository(self._session)
         self.profile_changes = SqlProfileChangeRepository(self._session)
         self.inbox = SqlInboxRepository(self._session)
+        self.matching = SqlMatchingRepository(self._session)
+        self.waitlist = SqlWaitlistRepository(self._session)
         return self
 
     async def __aexit__(

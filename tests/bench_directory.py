@@ -1,11 +1,14 @@
-"""Benchmark of the directory (`make bench`; not collected by pytest).
+"""Benchmark of the directory and of "Help me choose" (`make bench`; not collected by pytest).
 
 `/find` and the directory's buttons go through the production dispatcher
 (middlewares, a unit of work per update, the handler, the query, rendering)
 with 10, 1,000 and 10,000 verified therapists in the same run, on SQLite and,
-when DATABASE_URL names a PostgreSQL server, on PostgreSQL. The sizes take
-turns round after round, so that the load of a shared machine falls on all of
-them alike. Goal: 10,000 within 2 × of 10, and a page under 50 ms.
+when DATABASE_URL names a PostgreSQL server, on PostgreSQL. "match" is a whole
+match (core/usecases/matching.py: find_matches, its own unit of work and commit):
+the SQL filter, the free-time search of what survives, the rule, keeping the
+answers and recording the match. The sizes take turns round after round, so
+that the load of a shared machine falls on all of them alike. Goal: 10,000
+within 2 × of 10, and a page under 50 ms.
 
     python -m tests.bench_directory                     # 10, 1,000 and 10,000
     python -m tests.bench_directory --sizes 10 100000   # any sizes
@@ -32,8 +35,10 @@ from bot.keyboards.directory import Search
 from bot.settings import Settings
 from core.bookings import BookingStatus
 from core.clock import ManualClock
+from core.rules.matching import Answers, Window
 from core.schedule import Vacation, WorkingHours
 from core.therapists import APPROACHES, LANGUAGES, TOPICS, TherapistProfile
+from core.usecases.matching import find_matches
 from storage.db import is_sqlite
 from storage.repositories.therapists import day_bounds, tags_of
 from storage.tables import BookingRow, TherapistRow, TherapistTagRow, UserRow, VacationRow, WorkingHoursRow
@@ -49,6 +54,11 @@ ZONES = ("Europe/Kyiv", "Europe/Kyiv", "Europe/Kyiv", "Europe/Warsaw", "Europe/B
 FIRST_NAMES = ("Iryna", "Oksana", "Taras", "Yulia", "Andrii", "Natalia", "Maksym", "Olha", "Bohdan", "Sofiia")
 LAST_NAMES = ("Kovalenko", "Melnyk", "Bondar", "Savchenko", "Kravets", "Shevchuk", "Hnatyuk", "Tkachenko", "Lysenko")
 ROUNDS = 15
+# What a client answers: three topics, sessions in Ukrainian, weekday mornings or daytime in Kyiv.
+MATCH_ANSWERS = Answers(
+    topics=("anxiety", "burnout", "depression"), language="uk", windows=(Window.MORNINGS, Window.DAYTIME)
+)
+COLUMNS = ("/find", "topic filter", "page 2", "profile", "match")
 
 
 def profiles(count: int) -> list[TherapistProfile]:
@@ -151,7 +161,7 @@ class Directory:
         settings = Settings(_env_file=None, bot_token=TOKEN, data_keys=TEST_DATA_KEYS, database_url=database_url)
         self.app = build_app(settings, clock=ManualClock(NOW), session=self.session)
         self.reader = BotClient(self.app, self.session, user_id=READER, first_name="Reader")
-        self.timings: dict[str, list[float]] = {"/find": [], "topic filter": [], "page 2": [], "profile": []}
+        self.timings: dict[str, list[float]] = {name: [] for name in COLUMNS}
 
     async def open(self) -> None:
         await self.app.prepare()
@@ -162,6 +172,16 @@ class Directory:
         await self._timed("topic filter", lambda: self.reader.press(Search(topic="anxiety").pack()))
         await self._timed("page 2", lambda: self.reader.press(Search(language="en", page=1).pack()))
         await self._timed("profile", lambda: self.reader.press(f"tp:{FIRST_THERAPIST}"))
+        await self._timed("match", self._match)
+
+    async def _match(self) -> list[object]:
+        async with self.app.unit_of_work() as uow:
+            result = await find_matches(
+                uow, self.app.clock, client_id=READER, answers=MATCH_ANSWERS, zone="Europe/Kyiv",
+                policy=self.app.settings.booking_policy(),
+            )
+        assert len(result.matches) == 3, f"{self.size}: {len(result.matches)} matches"
+        return list(result.matches)
 
     async def _timed(self, name: str, action: Callable[[], Awaitable[object]]) -> None:
         started = time.perf_counter()
@@ -224,7 +244,7 @@ async def main(argv: list[str] | None = None) -> None:
         base = next(r for r in results if r["database"] == result["database"] and r["size"] == min(args.sizes))
         print(
             f"  {result['database']:<10} {result['size']:>7,} therapists (listed {result['found']:>6,}): "
-            + ", ".join(f"{name} {result[name]:.1f} ({result[name] / base[name]:.2f}×)" for name in ("/find", "topic filter", "page 2", "profile"))
+            + ", ".join(f"{name} {result[name]:.1f} ({result[name] / base[name]:.2f}×)" for name in COLUMNS)
         )
 
 

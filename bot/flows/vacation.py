@@ -164,7 +164,7 @@ def _card(vacation: Vacation) -> str:
 async def switch_visibility(
     query: CallbackQuery, message: Message, callback_data: VacationVisibility, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
-    profile = await set_hidden_during_vacations(uow, therapist_id=therapist.telegram_id, hide=callback_data.hide)
+    profile = await set_hidden_during_vacations(uow, clock, therapist_id=therapist.telegram_id, hide=callback_data.hide)
     callback_answer.text = _("Saved.")
     text, markup = _overview(profile, today_of(profile, clock))
     await replace_message(message, text, markup)

@@ -175,25 +175,29 @@ async def start_changing(
     await CHANGING.ask(Reply(message), state, draft, _ask_change(interval, therapist))
 
 
-async def _typed_new(message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+async def _typed_new(
+    message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+) -> None:
     if _names_days(text):  # «Mon–Fri 10–18» while adding to one day: several days at once
-        await _typed_lines(message, text, state, uow, therapist)
+        await _typed_lines(message, text, state, uow, clock, therapist)
         return
     weekday = draft.weekday
     try:
         opens, closes = parse_interval(text)
-        interval = await add_hours(uow, therapist_id=therapist.telegram_id, weekday=weekday, start=opens, end=closes)
+        interval = await add_hours(uow, clock, therapist_id=therapist.telegram_id, weekday=weekday, start=opens, end=closes)
     except IntervalRefused as refused:
         raise Stay(_refusal(refused, weekday, therapist) + "\n\n" + _ask_new(weekday, therapist)) from None
     await end(state)
     await _saved(message, uow, therapist, interval)
 
 
-async def _typed_change(message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+async def _typed_change(
+    message: Message, text: str, draft: HoursDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+) -> None:
     old = _changed(draft)
     try:
         opens, closes = parse_interval(text)
-        interval = await change_hours(uow, therapist_id=therapist.telegram_id, old=old, start=opens, end=closes)
+        interval = await change_hours(uow, clock, therapist_id=therapist.telegram_id, old=old, start=opens, end=closes)
     except IntervalRefused as refused:
         raise Stay(_refusal(refused, old.weekday, therapist) + "\n\n" + _ask_change(old, therapist)) from None
     except IntervalGone:
@@ -210,13 +214,13 @@ def _changed(draft: HoursDraft) -> WorkingHours:
 
 
 async def remove(
-    query: CallbackQuery, callback_data: HoursRemove, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: HoursRemove, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     interval = _named(callback_data)
     try:
         if interval is None:
             raise IntervalGone(callback_data)
-        await remove_hours(uow, therapist_id=therapist.telegram_id, interval=interval)
+        await remove_hours(uow, clock, therapist_id=therapist.telegram_id, interval=interval)
     except IntervalGone:
         await _interval_gone(query, therapist, callback_data.weekday, callback_answer=callback_answer)
         return
@@ -234,7 +238,9 @@ async def start_lines(query: CallbackQuery, message: Message, state: FSMContext,
     await LINES.ask(Reply(message), state, HoursDraft(), _ask_lines(therapist))
 
 
-async def _typed_lines(message: Message, text: str, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile) -> None:
+async def _typed_lines(
+    message: Message, text: str, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
+) -> None:
     """Each readable line is saved; unreadable ones come back as typed, and the step waits for them."""
     read: list[DaysLine] = []
     unread: list[str] = []
@@ -245,7 +251,7 @@ async def _typed_lines(message: Message, text: str, state: FSMContext, uow: Unit
             read.append(parse_days_line(line))
         except IntervalRefused:
             unread.append(line)
-    outcome = await add_lines(uow, therapist_id=therapist.telegram_id, lines=read) if read else DaysAdded()
+    outcome = await add_lines(uow, clock, therapist_id=therapist.telegram_id, lines=read) if read else DaysAdded()
     report = _days_report(outcome, therapist)
     if unread:
         report.append(_unread_lines(unread))
@@ -258,13 +264,13 @@ async def _typed_lines(message: Message, text: str, state: FSMContext, uow: Unit
 
 
 async def copy_to_weekdays(
-    query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: HoursCopy, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     if not 0 <= callback_data.weekday <= 6:
         out_of_date(callback_answer)
         return
     await leave_cabinet_steps(state)
-    outcome = await copy_day(uow, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
+    outcome = await copy_day(uow, clock, therapist_id=therapist.telegram_id, weekday=callback_data.weekday)
     profile = await uow.therapists.get(therapist.telegram_id)
     assert profile is not None and isinstance(query.message, Message)
     report = _days_report(outcome, therapist) or [_("This day has no hours to copy.")]
@@ -386,11 +392,11 @@ async def show_format(query: CallbackQuery, message: Message, therapist: Therapi
 
 
 async def choose_format(
-    query: CallbackQuery, callback_data: FormatSet, uow: UnitOfWork, therapist: TherapistProfile, callback_answer: CallbackAnswer
+    query: CallbackQuery, callback_data: FormatSet, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
     try:
         await set_session_format(
-            uow, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
+            uow, clock, therapist_id=therapist.telegram_id, length_minutes=callback_data.length, break_minutes=callback_data.gap
         )
     except NotAChoice:
         out_of_date(callback_answer)

@@ -32,7 +32,7 @@ from bot.keyboards.cabinet import (
 from bot.menus import BUTTON_MONTH, BUTTON_PROFILE
 from bot.settings import Settings
 from bot.views.bookings import profile_text
-from bot.views.cabinet import field_name, profile_state, shown_value, vacation_dates
+from bot.views.cabinet import field_name, profile_state, shown_value, vacation_dates, waiting_line
 from bot.views.lengths import CAPTION_LIMIT, clip
 from bot.views.meetings import place_line
 from bot.views.platform_rules import FREE_CANCELLATION_HOURS
@@ -44,6 +44,7 @@ from core.usecases.booking import free_times
 from core.usecases.cabinet import MonthFigures, month_figures, set_accepting_clients, set_media_opt_in
 from core.usecases.profile_changes import waiting_of
 from core.usecases.vacations import today_of
+from core.usecases.waitlist import how_many_wait
 from core.users import User
 from web.links import landing_path
 
@@ -106,6 +107,7 @@ async def _overview(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, 
     lines = [
         _("🧑‍⚕️ Your cabinet, {name}").format(name=therapist.full_name),
         profile_state(therapist, clock.now()),
+        waiting_line(await how_many_wait(uow, clock, therapist.telegram_id)),
         hours,
         vacation,
         place_line(therapist, settings.meeting_base_url),
@@ -158,7 +160,12 @@ async def send_profile(
 
 
 async def _control(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -> str:
-    parts = [_("👤 Above is your profile as clients see it."), profile_state(therapist, clock.now())]
+    parts = [
+        _("👤 Above is your profile as clients see it."),
+        profile_state(therapist, clock.now()),
+        waiting_line(await how_many_wait(uow, clock, therapist.telegram_id)),
+    ]
+    parts = [part for part in parts if part]
     waiting = await waiting_of(uow, therapist_id=therapist.telegram_id)
     if waiting:
         lines = [
@@ -180,7 +187,7 @@ async def _control(uow: UnitOfWork, clock: Clock, therapist: TherapistProfile) -
 async def switch_accepting(
     query: CallbackQuery, message: Message, callback_data: Accepting, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile, callback_answer: CallbackAnswer
 ) -> None:
-    profile = await set_accepting_clients(uow, therapist_id=therapist.telegram_id, accepting=callback_data.on)
+    profile = await set_accepting_clients(uow, clock, therapist_id=therapist.telegram_id, accepting=callback_data.on)
     callback_answer.text = (
         _("Paused right away: you are out of the directory. Your booked sessions stay.")
         if not profile.accepting_clients

@@ -42,6 +42,7 @@ from core.usecases.directory import (
     listed_therapist,
     nearest_free_time,
 )
+from core.usecases.waitlist import worth_waiting
 from core.users import User
 
 SHARE_PREFIX = "t_"
@@ -181,11 +182,15 @@ async def share_link(bot: Bot, therapist: TherapistProfile) -> str:
 async def _send_profile(
     message: Message, therapist: TherapistProfile, uow: UnitOfWork, clock: Clock, user: User, settings: Settings, bot: Bot
 ) -> None:
-    nearest = await nearest_free_time(uow, clock, therapist, settings.booking_policy())
+    policy = settings.booking_policy()
+    nearest = await nearest_free_time(uow, clock, therapist, policy)
     text = profile_text(therapist, nearest, user.timezone, await share_link(bot, therapist))
+    can_wait = await worth_waiting(
+        uow, clock, client_id=user.telegram_id, therapist=therapist, zone=user.timezone, policy=policy
+    )
     if therapist.photo_file_id:
         await message.answer_photo(therapist.photo_file_id, caption=clip(therapist.full_name, CAPTION_LIMIT))
-    await message.answer(text, reply_markup=profile_keyboard(therapist))
+    await message.answer(text, reply_markup=profile_keyboard(therapist, can_wait=can_wait))
 
 
 async def _results(

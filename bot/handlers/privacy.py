@@ -64,6 +64,7 @@ TOPICS = {
     "payments": __("your payments, refunds and payouts"),
     "applications": __("your application to join as a therapist"),
     "conversations": __("whom you talk with in the shared chat"),
+    "matching": __("your answers to «Help me choose», the matches shown to you and your waitlists"),
     "audit_log": __("actions the platform's staff took on your account"),
     "broadcasts": __("messages you broadcast as the platform's staff"),
     "unfinished_step": __("a step in the bot you have not finished"),

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.access import StaffRouter
 from bot.editing import replace_message
@@ -83,6 +84,7 @@ def staff_text(stats: StaffStats, zone: str, now: datetime) -> str:
         *(f"• {step_name(step)}: {count}" for step, count in stats.funnel),
         "",
         _refunds_line(stats),
+        *_matching_lines(stats),
         "",
         _(
             "How they are counted: bookings made this month, except requests declined or left unanswered; sessions "
@@ -118,6 +120,22 @@ def _refunds_line(stats: StaffStats) -> str:
         for total in stats.refunds
     ]
     return _("Refunds granted this month: {parts}.").format(parts="; ".join(parts))
+
+
+def _matching_lines(stats: StaffStats) -> list[str]:
+    matches, waitlists = stats.matches, stats.waitlists
+    return [
+        ngettext(
+            "🧭 «Help me choose»: {count} match made this month, {paid} of them ended in a paid session.",
+            "🧭 «Help me choose»: {count} matches made this month, {paid} of them ended in a paid session.",
+            matches.made,
+        ).format(count=matches.made, paid=matches.paid),
+        ngettext(
+            "🔔 Waitlists: joined {count} time this month, {paid} of those ended in a paid session.",
+            "🔔 Waitlists: joined {count} times this month, {paid} of those ended in a paid session.",
+            waitlists.joined,
+        ).format(count=waitlists.joined, paid=waitlists.paid),
+    ]
 
 
 def average(value: Decimal | None) -> str:

@@ -7,6 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.booking import Days
 from bot.keyboards.data import ButtonData
+from bot.keyboards.waitlist import WaitlistJoin
 from bot.views.presenting import money
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
 from core.therapists import PRICE_BANDS, TherapistProfile
@@ -124,9 +125,12 @@ def choices_keyboard(choice: SearchFilter) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def profile_keyboard(therapist: TherapistProfile) -> InlineKeyboardMarkup:
+def profile_keyboard(therapist: TherapistProfile, *, can_wait: bool = False) -> InlineKeyboardMarkup:
+    """Choosing a time; waiting for one, when nothing that suits is free soon; other therapists."""
     builder = InlineKeyboardBuilder()
     builder.button(text=_("📅 Choose a time"), callback_data=Days(therapist_id=therapist.telegram_id))
+    if can_wait:
+        builder.button(text=_("🔔 Tell me when a time opens"), callback_data=WaitlistJoin(therapist_id=therapist.telegram_id))
     builder.button(text=_("🔎 Other therapists"), callback_data=Search())
     builder.adjust(1)
     return builder.as_markup()

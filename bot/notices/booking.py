@@ -31,7 +31,7 @@ from bot.views.presenting import local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import Refund
-from core.usecases.booking import BookingNotice, settled_booking
+from core.usecases.booking import BookingNotice, released_by_time, settled_booking
 from core.usecases.directory import is_listed
 from core.usecases.refunds import refund_of_booking
 
@@ -166,8 +166,16 @@ class Declined(BookingKind):
         return _("You declined the request of {client} for {moment}.").format(client=scene.client, moment=scene.at()), None
 
 
-class Lapsed(BookingKind):
+class ReleasedByTime(BookingKind):
+    """A booking that time ends without anyone's doing lets go of its time: whoever waits for one hears."""
+
     time_decides = True
+
+    async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
+        await released_by_time(context.uow, context.clock, context.params["booking_id"])
+
+
+class Lapsed(ReleasedByTime):
 
     def holds(self, scene: Scene) -> bool:
         return scene.booking.status is BookingStatus.LAPSED and scene.current
@@ -303,8 +311,7 @@ class PaymentReminder(BookingKind):
         ), _open_button(booking)
 
 
-class Expired(BookingKind):
-    time_decides = True
+class Expired(ReleasedByTime):
 
     def holds(self, scene: Scene) -> bool:
         return scene.booking.status is BookingStatus.EXPIRED and scene.current

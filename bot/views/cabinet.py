@@ -6,6 +6,7 @@ from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import clip
 from bot.views.presenting import calendar_day, money
@@ -46,6 +47,17 @@ def shown_value(field: ProfileField, value: Any) -> str:
     if field is ProfileField.PHOTO:
         return _("a photo") if value else _("no photo")
     return clip(str(value), VALUE_PREVIEW)
+
+
+def waiting_line(count: int) -> str:
+    """How many clients wait for a time to open with the therapist (never who); "" when nobody does."""
+    if not count:
+        return ""
+    return ngettext(
+        "🔔 {count} client waits for a free time with you: each hears at once when one opens.",
+        "🔔 {count} clients wait for a free time with you: each hears at once when one opens.",
+        count,
+    ).format(count=count)
 
 
 def profile_state(profile: TherapistProfile, now: datetime) -> str:

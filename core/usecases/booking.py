@@ -26,6 +26,7 @@ from core.ports import UnitOfWork
 from core.rules.client_request import acceptable_note, chosen_topics
 from core.rules.windows import payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
+from core.usecases import waitlist
 from core.usecases.checkout import offer_payment
 from core.usecases.conversations import open_conversation
 from core.usecases.directory import TherapistUnavailable, listed_therapist, open_slots
@@ -193,6 +194,7 @@ async def request_booking(
         await _refuse_own_time(uow, client_id, therapist_id, starts_at)
         free = await free_times(uow, clock, therapist, policy)
         raise SlotUnavailable(_after(free, starts_at), lost_race=True) from None
+    await waitlist.booked(uow, clock, booking)  # their waitlist for this therapist has done its work
     await open_conversation(uow, client_id, therapist_id)
     event = BookingNotice.REQUESTED if booking.status is BookingStatus.REQUESTED else BookingNotice.CONFIRMED
     await _tell_both(uow, clock, booking, event)
@@ -333,6 +335,7 @@ async def move_booking(
     await _tell_both(
         uow, clock, booking, BookingNotice.MOVED, previous_start=previous_start.isoformat(), new_start=new_start.isoformat()
     )
+    await waitlist.times_opened(uow, clock, booking.therapist_id, [previous_start])
     await _set_timers(uow, clock, booking, policy)
     if booking.status is BookingStatus.PAID:
         await send_calendar(uow, clock, booking)
@@ -376,6 +379,17 @@ async def settled_booking(uow: UnitOfWork, clock: Clock, booking_id: int) -> Boo
     Joins the caller's transaction: delivery saves the change with the message's fate.
     """
     return await _locked(uow, clock, booking_id)
+
+
+async def released_by_time(uow: UnitOfWork, clock: Clock, booking_id: int) -> None:
+    """A request that lapsed or a booking that expired unpaid let go of its time: whoever waits for it hears.
+
+    Called when the lapse's or the expiry's message goes out, in its transaction, whoever saved the change
+    first; hearing of a time twice tells nobody twice.
+    """
+    booking = await settled_booking(uow, clock, booking_id)
+    if booking is not None and booking.status in (BookingStatus.LAPSED, BookingStatus.EXPIRED):
+        await waitlist.booking_let_go(uow, clock, booking)
 
 
 # -- inside --------------------------------------------------------------------------
@@ -433,6 +447,7 @@ async def _close(
     await uow.bookings.save(booking)
     await cancel_all(uow, _timer_prefix(booking))
     await _tell_both(uow, clock, booking, event)
+    await waitlist.booking_let_go(uow, clock, booking)
     if then is not None:
         await then(uow, clock, booking)
     await uow.commit()

@@ -7,6 +7,7 @@ one overwriting the other.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from core.conversations import Side
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
 from core.usecases.payouts import Earnings, earnings
+from core.usecases.waitlist import schedule_changed
 from core.users import Role, User
 
 # Far enough back to see every booking a client ever made.
@@ -40,11 +42,15 @@ async def own_profile(uow: UnitOfWork, therapist_id: int, *, for_update: bool = 
     return profile
 
 
-async def set_accepting_clients(uow: UnitOfWork, *, therapist_id: int, accepting: bool) -> TherapistProfile:
+async def set_accepting_clients(
+    uow: UnitOfWork, clock: Clock, *, therapist_id: int, accepting: bool
+) -> TherapistProfile:
     """Pause or resume new clients; booked sessions stay as they are either way."""
     profile = await own_profile(uow, therapist_id, for_update=True)
+    before = copy.deepcopy(profile)
     profile.accepting_clients = accepting
     await uow.therapists.save(profile)
+    await schedule_changed(uow, clock, before, profile)  # taking clients again: whoever waits hears of the times
     await uow.commit()
     return profile
 

@@ -1,5 +1,5 @@
-"""Rows that would grow forever are purged once nobody can need them: settled timed messages and
-handled inbox updates.
+"""Rows that would grow forever are purged once nobody can need them: settled timed messages,
+handled inbox updates, and the records of matches and waitlists once the figures they count are past.
 
 A timed message that is settled (sent, dropped or failed) goes `timed_messages` after it
 settled. A booking's own messages (keyed "booking:<id>:…") are more than a log: they are the
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.clock import Clock
+from core.matching import MATCH_RECORDS_KEPT
 from core.ports import UnitOfWork
 from core.usecases.refunds import AFTER_SESSION_WINDOW
+from core.waitlist import ENTRIES_KEPT
 
 BOOKING_KEYS = "booking:"
 # Read, decided and deleted a batch per transaction: SQLite's write lock is held one batch at a time.
@@ -35,11 +37,26 @@ class RetentionPolicy:
 class Purged:
     timed_messages: int
     inbox_updates: int
+    matches: int = 0
+    waitlist_entries: int = 0
 
 
 async def purge_expired(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Purged:
     """Everything that has outlived its retention, a batch per transaction."""
-    return Purged(await purge_settled_messages(uow, clock, policy), await purge_handled_updates(uow, clock, policy))
+    return Purged(
+        await purge_settled_messages(uow, clock, policy),
+        await purge_handled_updates(uow, clock, policy),
+        *await purge_match_records(uow, clock),
+    )
+
+
+async def purge_match_records(uow: UnitOfWork, clock: Clock) -> tuple[int, int]:
+    """Matches and waitlist entries whose month's figures are long past (a waitlist entry has lapsed by then)."""
+    now = clock.now()
+    matches = await uow.matching.purge(now - MATCH_RECORDS_KEPT)
+    entries = await uow.waitlist.purge(now - ENTRIES_KEPT)
+    await uow.commit()
+    return matches, entries
 
 
 async def purge_handled_updates(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy, *, batch: int = BATCH) -> int:

@@ -1,6 +1,7 @@
 """Staff's view of the therapists: finding one by name, and pausing or hiding a profile (the therapist is told)."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from core.clock import Clock
@@ -14,6 +15,7 @@ from core.usecases import profile_changes
 from core.usecases.audit import record
 from core.usecases.directory import is_listed
 from core.usecases.notices import notify
+from core.usecases.waitlist import schedule_changed
 
 
 class RosterNotice(Notice):
@@ -102,7 +104,9 @@ async def set_therapist_hidden(
     profile = await therapist(uow, therapist_id)
     if not await uow.roster.set_hidden(therapist_id, hidden):
         raise NothingToChange(therapist_id)
+    before = copy.deepcopy(profile)
     profile.hidden = hidden
+    await schedule_changed(uow, clock, before, profile)  # shown again: whoever waits for them hears of their times
     await _tell(uow, clock, RosterNotice.HIDDEN if hidden else RosterNotice.SHOWN, therapist_id)
     await record(uow, clock, actor.telegram_id, THERAPIST_HIDDEN if hidden else THERAPIST_SHOWN, therapist_id)
     await uow.commit()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from core.applications import Step
 from core.clock import Clock
+from core.matching import MatchFigures
 from core.ports import UnitOfWork
 from core.rules.platform_figures import (
     PlatformFigures,
@@ -14,6 +15,7 @@ from core.rules.platform_figures import (
     platform_figures,
     refund_totals,
 )
+from core.waitlist import WaitlistFigures
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class StaffStats:
     figures: PlatformFigures
     funnel: list[tuple[Step, int]]
     refunds: list[RefundTotal]  # granted this month, per currency
+    matches: MatchFigures  # "Help me choose" this month
+    waitlists: WaitlistFigures  # waitlists joined this month
 
 
 async def figures_now(uow: UnitOfWork, clock: Clock, zone: str) -> PlatformFigures:
@@ -44,4 +48,6 @@ async def staff_stats(uow: UnitOfWork, clock: Clock, zone: str) -> StaffStats:
         figures=figures,
         funnel=funnel(await uow.stats.applications_by_step()),
         refunds=refund_totals(await uow.stats.granted_refunds(month.start, month.end)),
+        matches=await uow.matching.figures(month.start, month.end),
+        waitlists=await uow.waitlist.figures(month.start, month.end),
     )

@@ -8,6 +8,7 @@ Past vacations are kept as they were: they can be read, not changed.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -21,6 +22,7 @@ from core.schedule import Vacation
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingNotFound, cancel_booking, decline_request
 from core.usecases.cabinet import own_profile
+from core.usecases.waitlist import schedule_changed
 
 
 class VacationGone(LookupError):
@@ -83,9 +85,10 @@ async def add_vacation(
     uow: UnitOfWork, clock: Clock, *, therapist_id: int, first_day: date, last_day: date, note: str | None
 ) -> VacationSaved:
     profile = await own_profile(uow, therapist_id, for_update=True)
+    before = copy.deepcopy(profile)
     vacation = checked_range(first_day, last_day, today=today_of(profile, clock), others=profile.vacations, note=note)
     profile.vacations.append(vacation)
-    return await _saved(uow, clock, profile, len(profile.vacations) - 1)
+    return await _saved(uow, clock, before, profile, len(profile.vacations) - 1)
 
 
 async def change_dates(
@@ -98,8 +101,9 @@ async def change_dates(
         first_day, last_day, today=today, others=profile.vacations, changing=old, note=old.note
     )
     index = profile.vacations.index(old)
+    before = copy.deepcopy(profile)
     profile.vacations[index] = vacation
-    return await _saved(uow, clock, profile, index)
+    return await _saved(uow, clock, before, profile, index)
 
 
 async def change_note(
@@ -119,6 +123,7 @@ async def remove_vacation(uow: UnitOfWork, clock: Clock, *, therapist_id: int, v
     profile = await own_profile(uow, therapist_id, for_update=True)
     today = today_of(profile, clock)
     old = _changeable(profile, vacation_id, today)
+    before = copy.deepcopy(profile)
     if old.first_day < today:
         profile.vacations[profile.vacations.index(old)] = replace(old, last_day=today - timedelta(days=1))
         outcome = Removal.ENDED
@@ -126,15 +131,20 @@ async def remove_vacation(uow: UnitOfWork, clock: Clock, *, therapist_id: int, v
         profile.vacations.remove(old)
         outcome = Removal.REMOVED
     await uow.therapists.save(profile)
+    await schedule_changed(uow, clock, before, profile)
     await uow.commit()
     return outcome
 
 
-async def set_hidden_during_vacations(uow: UnitOfWork, *, therapist_id: int, hide: bool) -> TherapistProfile:
+async def set_hidden_during_vacations(
+    uow: UnitOfWork, clock: Clock, *, therapist_id: int, hide: bool
+) -> TherapistProfile:
     """Whether clients still find the profile while the therapist is away (booking is closed either way)."""
     profile = await own_profile(uow, therapist_id, for_update=True)
+    before = copy.deepcopy(profile)
     profile.hide_during_vacation = hide
     await uow.therapists.save(profile)
+    await schedule_changed(uow, clock, before, profile)  # shown while away: the times after the vacation open
     await uow.commit()
     return profile
 
@@ -193,8 +203,11 @@ def _changeable(profile: TherapistProfile, vacation_id: int | None, today: date)
     return vacation
 
 
-async def _saved(uow: UnitOfWork, clock: Clock, profile: TherapistProfile, index: int) -> VacationSaved:
+async def _saved(
+    uow: UnitOfWork, clock: Clock, before: TherapistProfile, profile: TherapistProfile, index: int
+) -> VacationSaved:
     await uow.therapists.save(profile)  # gives a new vacation its id
+    await schedule_changed(uow, clock, before, profile)  # shortened, moved: the days it no longer takes open
     vacation = profile.vacations[index]
     conflicts = await sessions_inside(uow, clock, profile, vacation)
     await uow.commit()

@@ -19,6 +19,7 @@ from storage.privacy.bookings import BookingData
 from storage.privacy.broadcasts import BroadcastData
 from storage.privacy.conversations import ConversationData
 from storage.privacy.inbox import InboxData
+from storage.privacy.matching import MatchingData
 from storage.privacy.outbox import OutboxData
 from storage.privacy.payments import PaymentData
 from storage.privacy.profile_changes import ProfileChangeData
@@ -52,6 +53,7 @@ def personal_data(session: AsyncSession) -> list[TableSection]:
         PaymentData(session),  # money records stay, re-pointed; they name bookings, not the other way round
         BookingData(session),  # before the profiles: kept bookings are re-pointed, the rest go
         ConversationData(session),
+        MatchingData(session),
         ApplicationData(session),
         StaffData(session),
         SupportData(session),

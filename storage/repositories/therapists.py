@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
+from core.rules.matching import Answers
 from core.schedule import SessionFormat, Vacation, WorkingHours
 from core.therapists import TherapistProfile
 from core.usecases.directory import Filters
@@ -110,6 +111,27 @@ class SqlTherapistRepository:
             .limit(limit)
         )
         return await self._to_profiles(list(rows))
+
+    # -- "Help me choose" ---------------------------------------------------
+    async def count_matching(self, answers: Answers, now: datetime) -> int:
+        counted = select(func.count()).select_from(T).where(*_matchable(answers, now))
+        return await self._session.scalar(counted) or 0
+
+    async def matching(
+        self, answers: Answers, now: datetime, *, seed: int, offset: int, limit: int
+    ) -> list[tuple[TherapistProfile, int]]:
+        topics = _topics_shared(answers)
+        rows = (
+            await self._session.execute(
+                select(T, topics.label("topics"))
+                .where(*_matchable(answers, now))
+                .order_by(topics.desc(), _shuffled(seed), T.telegram_id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        profiles = await self._to_profiles([row for row, _ in rows])
+        return [(profile, shared) for profile, (_, shared) in zip(profiles, rows, strict=True)]
 
     async def add(self, profile: TherapistProfile) -> None:
         self._session.add(TherapistRow(telegram_id=profile.telegram_id, **_fields(profile)))
@@ -271,6 +293,55 @@ def _listed(filters: Filters, now: datetime, *, paging: bool) -> list[ColumnElem
     if high is not None:
         conditions.append(T.price_minor < high)
     return conditions
+
+
+def _matchable(answers: Answers, now: datetime) -> list[ColumnElement[bool] | TextClause]:
+    """core.usecases.matching.can_be_matched and the answers about the profile, as conditions on `therapists`.
+
+    Away today is away, whether the vacation hides the profile from the directory or not.
+    """
+    away = select(VacationRow.therapist_id).where(VacationRow.hidden_from <= now, VacationRow.hidden_until > now)
+    conditions: list[ColumnElement[bool] | TextClause] = [LISTED, T.telegram_id.not_in(away)]
+    for kind, codes in (("topic", answers.topics), ("language", _one(answers.language)), ("approach", _one(answers.approach))):
+        if codes:
+            tagged = select(TherapistTagRow.therapist_id).where(TherapistTagRow.kind == kind, TherapistTagRow.code.in_(codes))
+            conditions.append(T.telegram_id.in_(tagged))
+    low, high = answers.price_range
+    if low is not None:
+        conditions.append(T.price_minor >= low)
+    if high is not None:
+        conditions.append(T.price_minor < high)
+    return conditions
+
+
+def _topics_shared(answers: Answers) -> ColumnElement[int]:
+    """How many of the chosen topics a therapist works with (0 when none were chosen)."""
+    if not answers.topics:
+        return literal(0)
+    return (
+        select(func.count())
+        .where(
+            TherapistTagRow.therapist_id == T.telegram_id,
+            TherapistTagRow.kind == "topic",
+            TherapistTagRow.code.in_(answers.topics),
+        )
+        .scalar_subquery()
+    )
+
+
+# A prime near 2**16: ids are spread by their remainder, multiplied by a number the seed picks. Small enough
+# that the product stays far inside a BIGINT on every database.
+_SHUFFLE_PRIME = 65_521
+
+
+def _shuffled(seed: int) -> ColumnElement[int]:
+    """An order of therapists of the seed's own (a client's), the same every time for the same seed."""
+    factor = 1 + seed % (_SHUFFLE_PRIME - 1)
+    return (T.telegram_id % _SHUFFLE_PRIME) * factor % _SHUFFLE_PRIME
+
+
+def _one(code: str | None) -> tuple[str, ...]:
+    return (code,) if code is not None else ()
 
 
 def tags_of(profile: TherapistProfile) -> set[tuple[str, str]]:

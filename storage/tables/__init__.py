@@ -9,6 +9,7 @@ from storage.tables.bookings import BookingRow
 from storage.tables.broadcasts import BroadcastRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
 from storage.tables.inbox import InboxUpdateRow
+from storage.tables.matching import MatchAnswersRow, MatchOfferRow, MatchRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
 from storage.tables.people import FsmStateRow, UserRoleRow, UserRow
@@ -17,6 +18,7 @@ from storage.tables.staff import AuditRow, StaffRoleRow
 from storage.tables.support import SupportRelayRow, SupportTicketRow, SupportTopicRow
 from storage.tables.testimonials import TestimonialRow
 from storage.tables.therapists import TherapistRow, TherapistTagRow, VacationRow, WorkingHoursRow
+from storage.tables.waitlist import WaitlistEntryRow
 
 __all__ = [
     "ApplicationEventRow",
@@ -30,6 +32,9 @@ __all__ = [
     "ConversationRow",
     "FsmStateRow",
     "InboxUpdateRow",
+    "MatchAnswersRow",
+    "MatchOfferRow",
+    "MatchRow",
     "PaymentRow",
     "PayoutRow",
     "ProfileChangeRow",
@@ -47,5 +52,6 @@ __all__ = [
     "UserRow",
     "UtcDateTime",
     "VacationRow",
+    "WaitlistEntryRow",
     "WorkingHoursRow",
 ]

@@ -15,10 +15,14 @@ from core.applications import FINISHED, Application, ApplicationEvent, Step
 from core.audit import AuditEntry
 from core.bookings import Booking, SlotTaken
 from core.conversations import Conversation, RelayedMessage
+from core.matching import KeptAnswers, MatchRecord
 from core.notices import NoticeStatus, TimedMessage
+from core.rules.matching import Answers
 from core.staff import StaffRole
 from core.therapists import TherapistProfile
+from core.usecases.matching import can_be_matched
 from core.users import Role, User
+from core.waitlist import EntryStatus, WaitlistEntry
 
 
 class FakeUsers:
@@ -54,6 +58,92 @@ class FakeTherapists:
 
     async def save(self, profile: TherapistProfile) -> None:
         self.rows[profile.telegram_id] = profile
+
+    async def count_matching(self, answers: Answers, now: datetime) -> int:
+        return len(self._matching(answers, now))
+
+    async def matching(
+        self, answers: Answers, now: datetime, *, seed: int, offset: int, limit: int
+    ) -> list[tuple[TherapistProfile, int]]:
+        factor = 1 + seed % 65_520  # the same shuffle as storage's
+        found = [(p, sum(t in p.topics for t in answers.topics)) for p in self._matching(answers, now)]
+        found.sort(key=lambda item: (-item[1], item[0].telegram_id % 65_521 * factor % 65_521, item[0].telegram_id))
+        return [(copy.deepcopy(p), shared) for p, shared in found[offset:offset + limit]]
+
+    def _matching(self, answers: Answers, now: datetime) -> list[TherapistProfile]:
+        low, high = answers.price_range
+        return [
+            p
+            for p in self.rows.values()
+            if can_be_matched(p, now)
+            and (not answers.topics or set(answers.topics) & set(p.topics))
+            and (answers.language is None or answers.language in p.languages)
+            and (answers.approach is None or answers.approach in p.approaches)
+            and (low is None or p.price_minor >= low)
+            and (high is None or p.price_minor < high)
+        ]
+
+
+class FakeMatching:
+    def __init__(self) -> None:
+        self.answers: dict[int, KeptAnswers] = {}
+        self.matches: list[MatchRecord] = []
+
+    async def answers_of(self, client_id: int) -> KeptAnswers | None:
+        return self.answers.get(client_id)
+
+    async def keep_answers(self, client_id: int, kept: KeptAnswers) -> None:
+        self.answers[client_id] = kept
+
+    async def forget_answers(self, client_id: int) -> bool:
+        return self.answers.pop(client_id, None) is not None
+
+    async def record_match(self, client_id: int, made_at: datetime, offered: list[int], full: list[int]) -> int:
+        self.matches.append(MatchRecord(len(self.matches) + 1, client_id, made_at, tuple(offered), tuple(full)))
+        return len(self.matches)
+
+    async def match_of(self, match_id: int, client_id: int) -> MatchRecord | None:
+        return next((m for m in self.matches if (m.id, m.client_id) == (match_id, client_id)), None)
+
+
+class FakeWaitlist:
+    """One entry a client and therapist, as the unique constraint keeps it."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, WaitlistEntry] = {}
+
+    async def get(self, entry_id: int, *, for_update: bool = False) -> WaitlistEntry | None:
+        return copy.deepcopy(self.rows.get(entry_id))
+
+    async def of_pair(self, client_id: int, therapist_id: int) -> WaitlistEntry | None:
+        return copy.deepcopy(
+            next((e for e in self.rows.values() if (e.client_id, e.therapist_id) == (client_id, therapist_id)), None)
+        )
+
+    async def add(self, entry: WaitlistEntry) -> None:
+        assert await self.of_pair(entry.client_id, entry.therapist_id) is None
+        entry.id = len(self.rows) + 1
+        self.rows[entry.id] = copy.deepcopy(entry)
+
+    async def save(self, entry: WaitlistEntry) -> None:
+        assert entry.id in self.rows
+        self.rows[entry.id] = copy.deepcopy(entry)
+
+    async def waiting_for(self, therapist_id: int, now: datetime) -> list[WaitlistEntry]:
+        return self._waiting(now, lambda e: e.therapist_id == therapist_id)
+
+    async def waiting_of(self, client_id: int, now: datetime) -> list[WaitlistEntry]:
+        return self._waiting(now, lambda e: e.client_id == client_id)
+
+    async def in_group(self, group: int) -> list[WaitlistEntry]:
+        return [copy.deepcopy(e) for e in self.rows.values() if e.group == group]
+
+    async def count_waiting(self, therapist_id: int, now: datetime) -> int:
+        return len(await self.waiting_for(therapist_id, now))
+
+    def _waiting(self, now: datetime, wanted: Callable[[WaitlistEntry], bool]) -> list[WaitlistEntry]:
+        found = [e for e in self.rows.values() if wanted(e) and e.status is EntryStatus.WAITING and e.waiting(now)]
+        return [copy.deepcopy(e) for e in sorted(found, key=lambda e: (e.joined_at, e.id))]
 
 
 class FakeTimedMessages:
@@ -100,7 +190,11 @@ class FakeBookings:
         return replace(row) if row else None
 
     async def active_of_therapist(self, therapist_id: int) -> list[Booking]:
-        return [replace(b) for b in self.rows.values() if b.therapist_id == therapist_id and b.active]
+        return await self.active_of_therapists([therapist_id])
+
+    async def active_of_therapists(self, therapist_ids: list[int]) -> list[Booking]:
+        found = [b for b in self.rows.values() if b.therapist_id in therapist_ids and b.active]
+        return [replace(b) for b in sorted(found, key=lambda b: (b.starts_at, b.id))]
 
     async def of_person(self, person_id: int, *, since: datetime) -> list[Booking]:
         return [replace(b) for b in self.rows.values() if person_id in (b.client_id, b.therapist_id)]
@@ -259,6 +353,8 @@ class FakeUnitOfWork:
         self.applications = FakeApplications()
         self.staff = FakeStaff(staff or {})
         self.audit = FakeAudit()
+        self.matching = FakeMatching()
+        self.waitlist = FakeWaitlist()
         self.commits = 0
 
     async def commit(self) -> None:
