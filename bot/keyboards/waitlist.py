@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.booking import Confirm, Days, unix
+from bot.keyboards.booking import Confirm, Days, from_unix, unix
 from bot.keyboards.data import ButtonData
 from bot.views.presenting import moment_label
 from core.therapists import TherapistProfile
@@ -66,6 +66,16 @@ def opened_keyboard(entry: WaitlistEntry, times: list[datetime], zone: str) -> I
     markup = book_keyboard(entry.therapist_id, times, zone)
     leave = InlineKeyboardButton(text=_("🔕 Stop waiting"), callback_data=WaitlistLeave(entry_id=entry.id).pack())
     return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, [leave]])
+
+
+def times_offered(markup: InlineKeyboardMarkup | None) -> list[datetime]:
+    """The times a keyboard of `book_keyboard` offers: what a notice told, read back from what was sent."""
+    offered = []
+    for row in markup.inline_keyboard if markup else []:
+        for button in row:
+            if button.callback_data and button.callback_data.startswith(f"{Confirm.__prefix__}{Confirm.__separator__}"):
+                offered.append(from_unix(Confirm.unpack(button.callback_data).at))
+    return offered
 
 
 def joined_keyboard(entries: list[WaitlistEntry]) -> InlineKeyboardMarkup:

@@ -6,14 +6,10 @@ next notice waits a day) in the transaction that records it as sent.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.keyboards.waitlist import opened_keyboard
+from bot.keyboards.waitlist import opened_keyboard, times_offered
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.views.waitlist import opened_text
 from core.usecases.waitlist import WaitlistNotice, entry_told, times_to_tell
-
-TOLD = "told"  # in the context's extras: the times rendered, for after_sent
 
 
 def notice_kinds() -> dict[str, NoticeKind]:
@@ -39,7 +35,6 @@ class TimeOpened(NoticeKind):
         if found is None:
             return []
         therapist, times = found
-        context.extras[TOLD] = times
         zone = context.recipient.timezone
         return [
             Text(
@@ -49,5 +44,5 @@ class TimeOpened(NoticeKind):
         ]
 
     async def after_sent(self, context: NoticeContext, sent: list[SentMessage]) -> None:
-        told: list[datetime] = context.extras.get(TOLD, [])
+        told = [moment for part in sent if isinstance(part.outgoing, Text) for moment in times_offered(part.outgoing.reply_markup)]
         await entry_told(context.uow, context.clock, entry_id=int(context.params["entry_id"]), told=told)

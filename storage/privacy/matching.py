@@ -14,6 +14,9 @@ from storage.tables import MatchAnswersRow, MatchOfferRow, MatchRow, TherapistRo
 
 class MatchingData:
     topic = "matching"
+    # A therapist's part of match_offers and waitlist_entries (offered to, waited for) goes with their profile
+    # (ON DELETE CASCADE).
+    tables = ("match_answers", "matches", "match_offers", "waitlist_entries")
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
