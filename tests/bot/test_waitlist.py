@@ -248,3 +248,31 @@ async def test_where_a_time_that_suits_is_free_there_is_nothing_to_wait_for(app,
     assert [reply.buttons for reply in forged if reply.buttons] == [
         ["✅ Book Thu 26 Nov, 11:00 (New York, UTC-5)", "📅 Other times"]
     ]
+
+
+async def test_a_second_time_the_same_day_waits_for_the_next_day_and_the_first_is_not_told_again(
+    app, make_client, session, clock
+):
+    await add_therapist(app, hours=[WorkingHours(3, time(18), time(19)), WorkingHours(4, time(18), time(19))])
+    await add_person(app, OLENA, "Olena", locale="en", zone="America/New_York")
+    thursdays_and_fridays = [utc(2026, 11, 26, 16), utc(2026, 11, 27, 16), utc(2026, 12, 3, 16), utc(2026, 12, 4, 16)]
+    held = []
+    for n, start in enumerate(thursdays_and_fridays):
+        await add_person(app, 3000 + n, f"Client{n}", locale="uk", zone="Europe/Kyiv")
+        held.append(await booked(app, 3000 + n, start, paid=True))
+    await keep_windows(app, OLENA, Window.MORNINGS)
+    await join(make_client(OLENA, "Olena", language_code="en"))
+    await cancel(app, held[2])  # Thursday 3 December
+    await deliver(app)
+    clock.advance(timedelta(hours=2))
+    mark = len(session.calls)
+    await cancel(app, held[3])  # Friday 4 December, the same day
+    await deliver(app)
+    assert sent_to(session, OLENA, mark) == []  # one a day
+
+    clock.advance(timedelta(hours=22))
+    await deliver(app)
+    [next_day] = [text for text in sent_to(session, OLENA, mark) if text.startswith("🔔")]
+    assert next_day.startswith("🔔 Iryna Kovalenko: 1 time has opened that suits you.")
+    olena = make_client(OLENA, "Olena", language_code="en")
+    assert olena.last_with_button("🔕 Stop waiting").buttons[0] == "✅ Book Fri 4 Dec, 11:00 (New York, UTC-5)"
