@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.access import OpenRouter
 from bot.editing import replace_message
 from bot.keyboards.waitlist import (
     WaitlistJoin,
@@ -43,13 +44,13 @@ from core.waitlist import WaitlistEntry
 
 
 def commands() -> Router:
-    router = Router(name="waitlist-commands")
+    router = OpenRouter(name="waitlist-commands")
     router.message.register(show_waitlists, Command("waitlists"))
     return router
 
 
 def router() -> Router:
-    router = Router(name="waitlist")
+    router = OpenRouter(name="waitlist")
     router.callback_query.register(join, WaitlistJoin.filter())
     router.callback_query.register(join_any, WaitlistJoinAny.filter())
     router.callback_query.register(leave, WaitlistLeave.filter())

@@ -93,7 +93,7 @@ async def cancel_in_the_chat(fake: FakeTelegram, holder: int) -> None:
     person = fake.user(holder, f"Holder{holder - HOLDERS}", language_code="uk")
     await wait(person, lambda: person.send("/sessions"), "Ваші сесії")
     await wait(person, lambda: person.click(person.buttons()[0]), "Статус:")
-    await wait(person, lambda: person.click("✖️ Скасувати сесію"), "")
+    await wait(person, lambda: person.click("✖️ Скасувати сесію"), "нічого не коштує")
     await wait(person, lambda: person.click("Так, скасувати"), "скасували сесію")
 
 
