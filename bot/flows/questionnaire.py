@@ -1,10 +1,11 @@
-"""One question at a time: what the two vetting questionnaires share.
+"""One question at a time: what the two vetting questionnaires share, a conversation of the one shape.
 
-The draft lives in the database (the application's answers and the question
-it stands at), saved on every step; the conversation state only says that
-typed messages are answers. So a restart, a lost state or days away resume
-exactly where the applicant stopped. Buttons carry the question they answer:
-one from another question is refused, never taken for the current one.
+A questionnaire is one `Step` (`bot/conversation.py`) holding `Nothing` in the conversation state:
+its draft is the application itself (its answers and the question it stands at), saved in the
+database on every answer, so a restart, a lost state or days away resume exactly where the applicant
+stopped. The step takes typed text, photos and documents; anything else is told what the question
+wants. Buttons carry the question they answer: one from another question is refused, never taken
+for the current one.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
+from bot.conversation import Leave, Nothing, Stay, Step, end, settle
 from bot.keyboards.preferences import COMMON_ZONES
 from bot.keyboards.vetting import Answer, Nav, NavAction
 from bot.menus import main_menu
@@ -55,6 +57,7 @@ class Questionnaire:
         self.form = form
         self.state = state
         self.prompts = prompts
+        self.answering = Step(state, Nothing, take=self.on_answer, takes=F.text | F.photo | F.document, expected=self.on_other)
 
     # -- routing ---------------------------------------------------------------
     def router(self) -> Router:
@@ -70,22 +73,23 @@ class Questionnaire:
             (NavAction.SEND, self.on_send),
         ):
             router.callback_query.register(handler, Nav.filter((F.form == self.form) & (F.action == action)))
-        router.message.register(self.on_text, self.state, F.text)
-        router.message.register(self.on_file, self.state, F.photo | F.document)
-        router.message.register(self.on_other, self.state, ~F.text)
+        self.answering.register(router)
         return router
 
     # -- what the applicant sees ------------------------------------------------
-    async def show(self, message: Message, application: Application, note: str = "") -> None:
+    def view(self, application: Application, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+        """Where the applicant stands: the question (or the summary), under `note` if there is one."""
         if application.position == SUMMARY:
             text, markup = self.summary(application)
         else:
             text, markup = self.question_view(application)
-        await message.answer(f"{note}\n\n{text}" if note else text, reply_markup=markup)
+        return (f"{note}\n\n{text}" if note else text), markup
 
     async def begin(self, message: Message, state: FSMContext, application: Application, note: str = "") -> None:
-        await state.set_state(self.state)
-        await self.show(message, application, note)
+        """Show where the applicant stands, as a new message, and wait at the questionnaire's step."""
+        await settle(state, self.state, Nothing())
+        text, markup = self.view(application, note)
+        await message.answer(text, reply_markup=markup)
 
     def question_view(self, application: Application) -> tuple[str, InlineKeyboardMarkup]:
         q = question(self.form, application.position)
@@ -168,14 +172,14 @@ class Questionnaire:
         except REFUSALS as error:
             await self._refused(message, uow, user, state, error, callback_answer=callback_answer)
             return
-        await state.set_state(self.state)
         if question(self.form, callback_data.key).kind is Kind.MULTI and application.position == callback_data.key:
             # A toggle: the same question, its buttons redrawn with the new marks.
+            await settle(state, self.state, Nothing())
             _text, markup = self.question_view(application)
             await _edit_markup(message, markup)
             return
         await _edit_markup(message, None)
-        await self.show(message, application)
+        await self.begin(message, state, application)
 
     async def on_back(self, query: CallbackQuery, message: Message, callback_data: Nav, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, callback_answer: CallbackAnswer) -> None:
         await self._moved(query, message, uow, user, state, vetting.go_back(uow, clock, user, self.form, callback_data.key), callback_answer=callback_answer)
@@ -210,16 +214,15 @@ class Questionnaire:
         except REFUSALS as error:
             await self._refused(message, uow, user, state, error, callback_answer=callback_answer)
             return
-        await state.set_state(self.state)
         await _edit_markup(message, None)
-        await self.show(message, application)
+        await self.begin(message, state, application)
 
     async def send(
         self, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
     ) -> None:
         submit = vetting.submit_first if self.form is Form.FIRST else vetting.submit_second
         await submit(uow, clock, user, reviewers(settings))
-        await state.clear()
+        await end(state)
         await _edit_markup(message, None)
         waiting = review_time(settings.vetting_remind_after_business_days)
         if self.form is Form.FIRST:
@@ -234,49 +237,36 @@ class Questionnaire:
             ).format(waiting=waiting)
         await message.answer(text, reply_markup=main_menu(user.main_role(settings.admin_ids)))
 
-    async def on_text(self, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext) -> None:
-        assert message.text is not None
-        await self._answered(message, uow, user, state, vetting.answer_typed(uow, clock, user, self.form, message.text))
-
-    async def on_file(
-        self, message: Message, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, settings: Settings
+    async def on_answer(
+        self, message: Message, text: str, uow: UnitOfWork, clock: Clock, user: User, settings: Settings
     ) -> None:
-        file = uploaded(message)
-        limit = settings.vetting_max_document_mb * 1024 * 1024
-        change = vetting.add_file(uow, clock, user, self.form, file, max_bytes=limit)
-        await self._answered(message, uow, user, state, change, received=file)
+        """The step's answer: typed text, or a photo or document for a question of files."""
+        if message.photo or message.document:
+            file = uploaded(message)
+            limit = settings.vetting_max_document_mb * 1024 * 1024
+            change = vetting.add_file(uow, clock, user, self.form, file, max_bytes=limit)
+            await self._answered(message, uow, user, change, received=file)
+            return
+        await self._answered(message, uow, user, vetting.answer_typed(uow, clock, user, self.form, text))
 
-    async def on_other(self, message: Message, uow: UnitOfWork, user: User, state: FSMContext) -> None:
-        application = await self._draft(message, uow, user, state)
-        if application is None:
-            return
+    async def on_other(self, uow: UnitOfWork, user: User) -> tuple[str, InlineKeyboardMarkup]:
+        """What anything else (a sticker, a voice message) is told: what the question wants, and the question."""
+        application = await self._draft(uow, user)
         if application.position == SUMMARY:
-            await self.show(message, application, _("Please use the buttons under the summary."))
-            return
-        q = question(self.form, application.position)
-        await self.show(message, application, expected(q))
+            return self.view(application, _("Please use the buttons under the summary."))
+        return self.view(application, expected(question(self.form, application.position)))
 
     # -- inside ------------------------------------------------------------------
     async def _answered(
-        self,
-        message: Message,
-        uow: UnitOfWork,
-        user: User,
-        state: FSMContext,
-        change: Awaitable[Application],
-        received: UploadedFile | None = None,
+        self, message: Message, uow: UnitOfWork, user: User, change: Awaitable[Application], received: UploadedFile | None = None
     ) -> None:
         try:
             application = await change
         except InvalidAnswer as error:
-            draft = await self._draft(message, uow, user, state)
-            if draft is not None:
-                await self.show(message, draft, invalid(error, draft, self.form))
-            return
+            draft = await self._draft(uow, user)
+            raise Stay(*self.view(draft, invalid(error, draft, self.form))) from None
         except (ApplicationNotFound, WrongStep):
-            await state.clear()
-            await message.answer(_("This questionnaire is closed. Where your application stands: /status"))
-            return
+            raise Leave(_closed()) from None
         if received is not None and application.position != SUMMARY:
             q = question(self.form, application.position)
             if q.kind is Kind.FILES:
@@ -287,15 +277,15 @@ class Questionnaire:
                     reply_markup=markup,
                 )
                 return
-        await self.show(message, application)
+        text, markup = self.view(application)
+        await message.answer(text, reply_markup=markup)
 
-    async def _draft(self, message: Message, uow: UnitOfWork, user: User, state: FSMContext) -> Application | None:
+    async def _draft(self, uow: UnitOfWork, user: User) -> Application:
+        """The application the questionnaire fills in; a closed one ends the conversation (`Leave`)."""
         try:
             return await vetting.open_draft(uow, user.telegram_id, self.form)
         except (ApplicationNotFound, WrongStep):
-            await state.clear()
-            await message.answer(_("This questionnaire is closed. Where your application stands: /status"))
-            return None
+            raise Leave(_closed()) from None
 
     async def _refused(
         self, message: Message, uow: UnitOfWork, user: User, state: FSMContext, error: Exception, callback_answer: CallbackAnswer
@@ -305,13 +295,16 @@ class Questionnaire:
             alert(callback_answer, _invalid_alert(error))
             return
         if isinstance(error, (ApplicationNotFound, WrongStep)):
-            await state.clear()
-            alert(callback_answer, _("This questionnaire is closed. Where your application stands: /status"))
+            await end(state)
+            alert(callback_answer, _closed())
             return
         callback_answer.text = _("This button is from another question. Here is where you are now:")
         application = await vetting.open_draft(uow, user.telegram_id, self.form)
-        await state.set_state(self.state)
-        await self.show(message, application)
+        await self.begin(message, state, application)
+
+
+def _closed() -> str:
+    return _("This questionnaire is closed. Where your application stands: /status")
 
 
 def uploaded(message: Message) -> UploadedFile:
