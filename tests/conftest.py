@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import App, build_app
 from bot.delivery import Budget
@@ -20,6 +22,10 @@ from tests.support.recording_session import RecordingSession
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz012345"
 ADMIN_ID = 900
+# Properties, not speed: on a shared two-core machine an example's time says nothing about the rule.
+hypothesis_settings.register_profile("shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("shared-machine")
+
 # A Tuesday morning in Kyiv, far from DST changes and public holidays.
 START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 

@@ -112,15 +112,16 @@ async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTe
     assert shown(booking.starts_at, "America/New_York") in to_olena["text"]
 
     # the client moves it to the day's second time
-    await step(olena, lambda: olena.send("/sessions"), "Your sessions")
-    await step(olena, lambda: olena.click(olena.buttons()[0]), "Status:")
-    await step(olena, lambda: olena.click("🔁 Move to another time"), "Moving your session")
+    # Each tap is on the message just shown: a timed message (a payment reminder) may come in between.
+    sessions = await step(olena, lambda: olena.send("/sessions"), "Your sessions")
+    card = await step(olena, lambda: olena.click(sessions, olena.buttons(sessions)[0]), "Status:")
+    days = await step(olena, lambda: olena.click(card, "🔁 Move to another time"), "Moving your session")
     # The furthest day offered: tomorrow's early times fall inside the notice window as the real day goes on.
-    furthest_day = [label for label in olena.buttons() if re.search(r"\d{1,2} [A-Z][a-z]{2}", label)][-1]
-    await step(olena, lambda: olena.click(furthest_day), "choose a time")
-    second_time = [label for label in olena.buttons() if re.fullmatch(r"\d\d:\d\d", label)][1]
-    await step(olena, lambda: olena.click(second_time), "Instead of")
-    await step(olena, lambda: olena.click("✅ Move here"), "is moved from")
+    furthest_day = [label for label in olena.buttons(days) if re.search(r"\d{1,2} [A-Z][a-z]{2}", label)][-1]
+    times = await step(olena, lambda: olena.click(days, furthest_day), "choose a time")
+    second_time = [label for label in olena.buttons(times) if re.fullmatch(r"\d\d:\d\d", label)][1]
+    move = await step(olena, lambda: olena.click(times, second_time), "Instead of")
+    await step(olena, lambda: olena.click(move, "✅ Move here"), "is moved from")
     moved = await the_booking(e2e_database_url)
     assert (moved.version, moved.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")) == (2, second_time)
     await iryna.wait_message("сесію перенесено", timeout=20)
@@ -131,10 +132,10 @@ async def test_find_request_accept_move_and_cancel_in_time(fake_telegram: FakeTe
         await uow.commit()
 
     await in_database(e2e_database_url, pay)
-    await step(olena, lambda: olena.send("/sessions"), "Your sessions")
-    await step(olena, lambda: olena.click(olena.buttons()[0]), "Status: ✅ paid")
-    await step(olena, lambda: olena.click("✖️ Cancel the session"), "You will get a full refund of ₴1,200.")
-    await step(olena, lambda: olena.click("Yes, cancel"), "will be refunded to you in full")
+    sessions = await step(olena, lambda: olena.send("/sessions"), "Your sessions")
+    card = await step(olena, lambda: olena.click(sessions, olena.buttons(sessions)[0]), "Status: ✅ paid")
+    question = await step(olena, lambda: olena.click(card, "✖️ Cancel the session"), "You will get a full refund of ₴1,200.")
+    await step(olena, lambda: olena.click(question, "Yes, cancel"), "will be refunded to you in full")
     await iryna.wait_message("Клієнт отримає повне повернення коштів.", timeout=20)
     cancelled = await the_booking(e2e_database_url)
     assert (cancelled.status, cancelled.refund_due_minor) == (BookingStatus.CANCELLED_IN_TIME, 120_000)

@@ -204,10 +204,15 @@ async def test_webhook_killed_while_an_update_is_posted_gets_it_again_and_handle
     )
     bot.kill()  # while the update is posted, stored or handled: whichever, it must not be lost
     await bot.wait(timeout=10)
+    after_the_kill = fake_telegram.call_count
     await bot.start(wait_ready=False, timeout=60)
 
     await olena.wait_message("Як це працює", timeout=30)
     await until_handled(e2e_database_url, faq)
     assert (faq, 200) in fake_telegram.webhook_attempts
-    assert sum("Як це працює" in text for text in fake_telegram.sent_texts(1001)) == 1
+    # Answered once on either side of the kill; on both only as the one duplicate the README owns up to: the
+    # answer went out and the kill came before the update's transaction committed, so it was handled again.
+    answers = sum("Як це працює" in text for text in fake_telegram.sent_texts(1001))
+    answers_after = sum("Як це працює" in text for text in fake_telegram.sent_texts(1001, since=after_the_kill))
+    assert (answers - answers_after, answers_after) in {(1, 0), (0, 1), (1, 1)}
 
