@@ -44,7 +44,7 @@ from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.rules.slots import group_by_local_day
-from core.rules.windows import payment_deadline
+from core.rules.windows import answer_deadline, payment_deadline
 from core.therapists import TherapistProfile
 from core.usecases.booking import BookingChanged, BookingNotFound, free_times, session_view
 from core.usecases.directory import TherapistUnavailable, listed_therapist
@@ -335,15 +335,12 @@ def _confirmation_text(
         if moving.paid_at is None:
             lines.append(_pay_by(start, clock, zone))
     elif first:
-        hours = settings.booking_request_ttl_hours
+        answer_by = answer_deadline(start, clock.now(), settings.booking_policy().request_ttl)
         lines.append(
-            ngettext(
-                "This is your first session with {name}, so it is a request: they answer within {count} hour. "
-                "You pay once it is confirmed.",
-                "This is your first session with {name}, so it is a request: they answer within {count} hours. "
-                "You pay once it is confirmed.",
-                hours,
-            ).format(name=therapist.full_name, count=hours)
+            _(
+                "This is your first session with {name}, so it is a request: they answer by {deadline}. "
+                "You pay once it is confirmed."
+            ).format(name=therapist.full_name, deadline=local_moment(answer_by, zone))
         )
         lines.append(_("Next, in a few taps: what you would like to work on."))
     else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -27,7 +27,7 @@ from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, 
 from bot.views.bookings import paid_back, request_lines
 from bot.views.meetings import meeting_lines
 from bot.views.platform_rules import FREE_CANCELLATION_HOURS
-from bot.views.presenting import local_moment, money
+from bot.views.presenting import from_now, local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import Refund
@@ -330,18 +330,22 @@ class Expired(ReleasedByTime):
 
 
 class SessionReminder(BookingKind):
+    """Rendered from the moment it goes out: a late one says how long is really left, or gives way to the next."""
+
     def holds(self, scene: Scene) -> bool:
         booking = scene.booking
-        return booking.status is BookingStatus.PAID and scene.current and scene.context.clock.now() < booking.starts_at
+        now = scene.context.clock.now()
+        if booking.status is not BookingStatus.PAID or not scene.current or now >= booking.starts_at:
+            return False
+        lead = timedelta(hours=int(scene.context.params.get("hours", 0)))
+        shorter = [other for other in scene.context.settings.booking_policy().reminders if other < lead]
+        return not any(now >= booking.starts_at - other for other in shorter)  # the next reminder speaks now
 
     def compose(self, scene: Scene) -> tuple[str, InlineKeyboardMarkup | None]:
-        hours = int(scene.context.params.get("hours", 0))
         name = scene.therapist if scene.side is Side.CLIENT else scene.client
-        when = ngettext(
-            "⏰ In {count} hour: your session with {name}, {moment}.",
-            "⏰ In {count} hours: your session with {name}, {moment}.",
-            hours,
-        ).format(count=hours, name=name, moment=scene.at())
+        when = _("⏰ {when}: your session with {name}, {moment}.").format(
+            when=from_now(scene.booking.starts_at, scene.context.clock.now(), scene.zone), name=name, moment=scene.at()
+        )
         where = meeting_lines(scene.booking, scene.side, scene.own_room, scene.context.settings.meeting_base_url)
         return "\n".join(part for part in (when, where) if part), None
 

@@ -40,6 +40,17 @@ def offer_text(offer: ReturnOffer, zone: str, *, ended: bool = False) -> str:
                 else _("🔁 The same weekday and time is free: {moment}. One tap books it.")
             ).format(moment=wanted)
         )
+    elif offer.vacation_until is not None:  # not "taken": the therapist is away then
+        away = {"name": name, "day": calendar_day(offer.vacation_until), "moment": wanted}
+        if not offer.times:
+            lines.append(_("🔁 {name} is on vacation until {day}, so {moment} cannot be booked.").format(**away))
+            lines.append(_("No free time in the coming weeks."))
+            return "\n".join(lines)
+        lines.append(
+            _("🔁 {name} is on vacation until {day}, so {moment} cannot be booked. The free times nearest to it:").format(
+                **away
+            )
+        )
     elif offer.times:
         lines.append(
             (

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date, format_time, get_day_names
 
@@ -53,6 +53,39 @@ def moment_label(moment: datetime, zone: str) -> str:
     return _("{day}, {time} ({zone})").format(
         day=day_label(moment, zone), time=local_time(moment, zone), zone=zone_label(zone, moment)
     )
+
+
+# Within this long of a moment, "in 2 hours" reads better than the clock time.
+SOON = timedelta(hours=3)
+
+
+def from_now(moment: datetime, now: datetime, zone: str) -> str:
+    """«Через 2 години» / «Сьогодні о 18:00» / «Завтра о 10:00»: a moment as it stands from now, for a reader.
+
+    Rendered when the message goes out, so a message that goes out late still says what is true.
+    """
+    left = moment - now
+    if left < timedelta(hours=1):
+        minutes = max(1, round(left.total_seconds() / 60))
+        return ngettext("In {count} minute", "In {count} minutes", minutes).format(count=minutes)
+    if left <= SOON:
+        hours = round(left.total_seconds() / 3600)
+        return ngettext("In {count} hour", "In {count} hours", hours).format(count=hours)
+    tz = ZoneInfo(zone)
+    days = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    time = local_time(moment, zone)
+    if days == 0:
+        text = _("Today at {time}").format(time=time)
+    elif days == 1:
+        text = _("Tomorrow at {time}").format(time=time)
+    else:
+        text = _("{day} at {time}").format(day=_capital(local_day(moment, zone)), time=time)
+    return _before_vowel(text)
+
+
+def _before_vowel(text: str) -> str:
+    # Ukrainian says «об 11:00» (об одинадцятій): «о» before a vowel sound, which of the hours only 11 has.
+    return text.replace(" о 11:", " об 11:")
 
 
 def calendar_day(day: date) -> str:

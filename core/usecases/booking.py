@@ -24,7 +24,7 @@ from core.notices import Notice
 from core.payments import Refund
 from core.ports import UnitOfWork
 from core.rules.client_request import acceptable_note, chosen_topics
-from core.rules.windows import payment_reminder_at
+from core.rules.windows import answer_deadline, payment_reminder_at
 from core.therapists import DEFAULT_MIN_NOTICE, TherapistProfile
 from core.usecases import waitlist
 from core.usecases.checkout import offer_payment
@@ -182,7 +182,7 @@ async def request_booking(
         price_minor=therapist.price_minor,
         status=BookingStatus.REQUESTED,
         created_at=now,
-        lapses_at=min(now + policy.request_ttl, starts_at),
+        lapses_at=answer_deadline(starts_at, now, policy.request_ttl),
         topics=chosen_topics(therapist.topics, topics),
         note=kept_note,
     )
@@ -517,8 +517,9 @@ async def _set_timers(uow: UnitOfWork, clock: Clock, booking: Booking, policy: B
     elif booking.status is BookingStatus.AWAITING_PAYMENT:
         assert booking.payment_due_at is not None
         reminder = payment_reminder_at(booking.payment_due_at, now)
-        for recipient in both:  # the client with the pay button, the therapist a line that it went out
-            await at(BookingNotice.PAYMENT_REMINDER, reminder, recipient, "pay-reminder")
+        if reminder is not None:  # the invoice goes out now; at short notice it is the only ask
+            for recipient in both:  # the client with the pay button, the therapist a line that it went out
+                await at(BookingNotice.PAYMENT_REMINDER, reminder, recipient, "pay-reminder")
         for recipient in both:
             await at(BookingNotice.EXPIRED, booking.payment_due_at, recipient, "expiry")
         await offer_payment(uow, clock, booking)  # payments: the invoice for this version of the booking

@@ -56,6 +56,7 @@ class ReturnOffer:
     wanted: datetime  # the same weekday and time, in the first week it can still be booked
     times: list[datetime]  # [wanted] when it is free; otherwise the free times nearest to it, in order
     upcoming: Booking | None  # the client's next active booking with this therapist, if they hold one already
+    vacation_until: date | None = None  # the wanted time falls in the therapist's vacation, which ends that day
 
     @property
     def same_time_free(self) -> bool:
@@ -93,7 +94,7 @@ async def return_offer(
             wanted = same_time_later(session.starts_at, therapist.timezone, wanted + timedelta(minutes=1))
     times = [wanted] if wanted in free else nearest(free, wanted, NEAREST)
     upcoming = next((b for b in held if b.client_id == client_id and b.starts_at == mine[0]), None) if mine else None
-    return ReturnOffer(session, therapist, wanted, times, upcoming)
+    return ReturnOffer(session, therapist, wanted, times, upcoming, _vacation_until(therapist, wanted))
 
 
 async def book_again(
@@ -152,6 +153,12 @@ async def _past_session(uow: UnitOfWork, clock: Clock, client_id: int, booking_i
     if booking is None or booking.client_id != client_id or not bookable_again(booking):
         raise BookingNotFound(booking_id)
     return booking
+
+
+def _vacation_until(therapist: TherapistProfile, moment: datetime) -> date | None:
+    """The last day of the therapist's vacation that covers this moment (their own calendar day), if one does."""
+    day = moment.astimezone(ZoneInfo(therapist.timezone)).date()
+    return max((v.last_day for v in therapist.vacations if v.covers(day)), default=None)
 
 
 async def _taking_bookings(uow: UnitOfWork, clock: Clock, therapist_id: int) -> TherapistProfile:

@@ -273,12 +273,12 @@ async def test_a_paid_session_is_reminded_24_and_1_hours_before_and_recorded_as_
     # each reminder carries where the session happens, the same room for both
     room = f"https://meet.jit.si/{(await stored(app, booking.id)).meeting_room}"
     assert sent_to(session, OLENA, mark) == [
-        f"⏰ In 24 hours: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).\n🎥 The session's video room: {room}",
+        f"⏰ Tomorrow at 05:00: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).\n🎥 The session's video room: {room}",
         f"⏰ In 1 hour: your session with Iryna Kovalenko, Fri 27 November, 05:00 (New York, UTC-5).\n🎥 The session's video room: {room}",
     ]
     assert sent_to(session, IRYNA, mark) == [
-        f"⏰ За 24 години ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
-        f"⏰ За 1 годину ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
+        f"⏰ Завтра о 12:00 — ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
+        f"⏰ Через 1 годину — ваша сесія: Olena, пт, 27 листопада, 12:00 (Київ, UTC+2).\n🎥 Відеокімната сесії: {room}",
     ]
 
     mark = len(session.calls)

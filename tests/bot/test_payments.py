@@ -97,7 +97,7 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     mark = len(session.calls)
     await deliver(app)
     assert texts(session, OLENA, mark) == [
-        "⏰ In 24 hours: your session with Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5).\n"
+        "⏰ Tomorrow at 05:00: your session with Iryna Kovalenko, Thu 26 November, 05:00 (New York, UTC-5).\n"
         f"🎥 The session's video room: {room}"
     ]
     assert len(texts(session, IRYNA, mark)) == 1

@@ -93,11 +93,11 @@ async def test_find_book_accept_and_pay_in_the_browser(page: Page, demo: Running
     # Tomorrow's reminder today, then the last one, then the session is held.
     iryna = chat(page, "therapist")
     await page.locator('.clock-btn[data-action="day_before_session"]').click()
-    await expect(bot_says(olena, "⏰ За 24 години ваша сесія: Ірина Коваленко")).to_be_visible(timeout=WAIT)
-    await expect(bot_says(iryna, "⏰ За 24 години ваша сесія: Олена")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(olena, "— ваша сесія: Ірина Коваленко")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "— ваша сесія: Олена")).to_be_visible(timeout=WAIT)
     await page.locator('.clock-btn[data-action="hour_before_session"]').click()
-    await expect(bot_says(olena, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)
-    await expect(bot_says(iryna, "⏰ За 1 годину")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(olena, "⏰ Через 1 годину")).to_be_visible(timeout=WAIT)
+    await expect(bot_says(iryna, "⏰ Через 1 годину")).to_be_visible(timeout=WAIT)
     for _ in range(2):  # the session starts in an hour and lasts 50 minutes
         await page.locator('.clock-btn[data-action="hour"]').click()
     await expect(bot_says(iryna, "завершилася й записана як проведена")).to_be_visible(timeout=WAIT)

@@ -236,9 +236,9 @@ async def test_invoice_pre_checkout_payment_phrase_on_both_sides_once_then_remin
 
     # a day before the session: its reminders were scheduled by the payment
     assert await seed.come_due(f"booking:{booking.id}:timer:reminder-24h") == 2
-    (reminder,) = await said(fake_telegram, OLENA, "⏰ In 24 hours: your session with Iryna Kovalenko")
+    (reminder,) = await said(fake_telegram, OLENA, ": your session with Iryna Kovalenko")
     assert reminder.endswith(f"\n🎥 The session's video room: {room}")
-    await said(fake_telegram, IRYNA, "⏰ За 24 години ваша сесія: Olena")
+    await said(fake_telegram, IRYNA, " — ваша сесія: Olena")
     await seed.close()
 
 

@@ -167,9 +167,10 @@ async def test_a_first_booking_is_a_request_and_a_returning_client_is_confirmed_
     assert uow.conversations.opened == {(CLIENT, THERAPIST)}
     await accept_request(uow, clock, therapist_id=THERAPIST, booking_id=first.id, version=1, policy=POLICY)
 
-    again = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=slots[5], policy=POLICY)
+    later = next(start for start in slots if start - NOW >= 72 * H)  # far enough for a reminder the day before
+    again = await request_booking(uow, clock, client_id=CLIENT, therapist_id=THERAPIST, starts_at=later, policy=POLICY)
     assert again.status is BookingStatus.AWAITING_PAYMENT
-    assert again.payment_due_at == slots[5] - 24 * H
+    assert again.payment_due_at == later - 24 * H
     kinds = sorted(
         (m.kind, m.recipient_id)
         for m in uow.timed_messages.pending()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from core.clock import ManualClock
 from core.rules.windows import (
     FREE_CANCELLATION,
+    answer_deadline,
     is_free_cancellation,
     payment_deadline,
     payment_reminder_at,
@@ -130,10 +131,13 @@ def test_reminder_comes_a_day_before_the_deadline():
     assert payment_reminder_at(deadline, deadline - timedelta(days=5)) == deadline - 24 * H
 
 
-def test_reminder_comes_at_once_for_a_late_booking():
+def test_a_reminder_never_comes_on_the_heels_of_the_invoice():
     deadline = datetime(2026, 5, 11, 10, 0, tzinfo=UTC)
-    booked_at = deadline - 3 * H
-    assert payment_reminder_at(deadline, booked_at) == booked_at
+    # invoiced 12 hours before the deadline (a session booked 36 hours ahead): some hours before the deadline
+    assert payment_reminder_at(deadline, deadline - 12 * H) == deadline - 3 * H
+    # invoiced an hour before it (short notice): the invoice is the only ask
+    assert payment_reminder_at(deadline, deadline - H) is None
+    assert payment_reminder_at(deadline, deadline - 8 * H) is None
 
 
 def test_reminder_lead_can_be_set():
@@ -146,4 +150,26 @@ def test_reminder_is_never_before_booking_nor_after_deadline(start, notice):
     booked_at = start - notice
     deadline = payment_deadline(start, booked_at)
     reminder = payment_reminder_at(deadline, booked_at)
-    assert booked_at <= reminder <= deadline
+    assert reminder is None or booked_at + 6 * H <= reminder <= deadline
+
+
+@given(start=moments, notice=notices, ttl=st.timedeltas(min_value=H, max_value=timedelta(days=2)))
+def test_a_request_answered_in_its_window_leaves_the_client_time_to_pay_before_the_start(start, notice, ttl):
+    requested_at = start.astimezone(UTC) - notice
+    lapses = answer_deadline(start, requested_at, ttl)
+    assert requested_at <= lapses <= requested_at + ttl
+    if notice > timedelta(0):
+        assert lapses < start.astimezone(UTC)
+    deadline = payment_deadline(start, lapses)  # confirmed at the last moment of the window
+    assert deadline >= lapses
+    if notice >= 26 * H:  # early enough for the regular deadline: that one holds whenever it is confirmed
+        assert deadline == start.astimezone(UTC) - 24 * H
+        assert deadline - lapses >= H
+
+
+def test_an_answer_window_ends_before_the_regular_payment_deadline():
+    start = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    # booked 36 hours ahead with a 12-hour window: it would end after the payment deadline (start - 24h)
+    assert answer_deadline(start, start - 36 * H, 12 * H) == start - 25 * H
+    # booked 3 hours ahead: halfway to the start, never the start itself
+    assert answer_deadline(start, start - 3 * H, 12 * H) == start - 1.5 * H
