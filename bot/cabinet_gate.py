@@ -14,6 +14,7 @@ from aiogram.fsm.state import StatesGroup
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import gettext as _
 
+from bot.conversation import end
 from bot.middlewares.callback_answer import refuse
 from core.usecases.cabinet import NoCabinet, cabinet_of
 from core.users import Role, User
@@ -49,7 +50,7 @@ async def leave_cabinet_steps(state: FSMContext) -> None:
     """Opening a part of the cabinet ends an unfinished step of another part; other topics' steps are left alone."""
     current = await state.get_state()
     if current is not None and any(current in steps for steps in CabinetSteps.__subclasses__()):
-        await state.clear()
+        await end(state)
 
 
 def _refusal(user: User | None) -> str:

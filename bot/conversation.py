@@ -18,7 +18,7 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from magic_filter import MagicFilter
@@ -28,7 +28,7 @@ from bot.editing import replace_message
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares.callback_answer import alert
 
-Markup = InlineKeyboardMarkup | None
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None  # a reply keyboard: for a step asking for a person or a contact
 
 
 class Draft(BaseModel):
@@ -82,6 +82,14 @@ async def end(state: FSMContext) -> None:
     await settle(state, None, None)
 
 
+async def unfinished(state: FSMContext) -> dict[str, Any] | None:
+    """An unfinished conversation as it is kept (its step, and what was entered so far), for the person's data export."""
+    entered = await state.get_data()
+    if not entered:
+        return None
+    return {"step": await state.get_state(), "entered": entered}
+
+
 @dataclass
 class Reply:
     """Where the next view goes: the pressed message, edited in place, or a new message after typed text."""
@@ -93,7 +101,8 @@ class Reply:
     async def show(self, text: str, markup: Markup = None) -> None:
         if self.lead:
             text, self.lead = f"{self.lead}\n{text}", ""
-        if self.answer is None:
+        if self.answer is None or isinstance(markup, ReplyKeyboardMarkup):
+            # A reply keyboard goes with a new message: an edit cannot carry one.
             await self.message.answer(text, reply_markup=markup)
             return
         await replace_message(self.message, text, markup)

@@ -16,6 +16,7 @@ from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
 
+from bot.conversation import end
 from bot.menus import MENU_ROWS
 
 
@@ -96,5 +97,5 @@ class EndsSteps(BaseMiddleware):
         if state is not None:
             current = await state.get_state()
             if current is not None and any(current in group for group in self.groups):
-                await state.clear()
+                await end(state)
         return await handler(event, data)

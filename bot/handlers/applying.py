@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
+from bot.conversation import end
 from bot.flows.first_questionnaire import FIRST
 from bot.flows.second_questionnaire import SECOND
 from bot.handlers.stats import public_figures_text
@@ -162,7 +163,7 @@ async def discard(query: CallbackQuery, message: Message, callback_data: Discard
     except (ApplicationNotFound, WrongStep):
         alert(callback_answer, _("There is nothing to discard: the questionnaire was already sent or removed."))
         return
-    await state.clear()
+    await end(state)
     await message.edit_text(_("Your answers are discarded. You can apply again at any time: /apply"))
 
 

@@ -17,8 +17,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from pydantic import BaseModel
 
 from bot.access import OpenRouter
+from bot.conversation import Draft, Reply, Stay, Step, end
 from bot.handlers.errors import not_understood
 from bot.keyboards.chat import (
     ChangeName,
@@ -34,7 +36,7 @@ from bot.keyboards.chat import (
     whom_to_send,
 )
 from bot.menus import BUTTON_CHATS
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.views.names import name_refusal, name_rules
 from core.clock import Clock
 from core.conversations import Side
@@ -84,7 +86,21 @@ NOT_RELAYED = {
 
 
 class ChatFlow(StatesGroup):
-    naming = State()  # data: the message waiting for the name, if any
+    naming = State()
+
+
+class Held(BaseModel):
+    """A client's message held back until they choose the name therapists see."""
+
+    conversation_id: int
+    message_id: int
+    reply_to: int | None
+
+
+class Naming(Draft):
+    """Choosing the name therapists see; `waiting`: the message sent right after, if one is held."""
+
+    waiting: Held | None = None
 
 
 def commands() -> Router:
@@ -101,9 +117,8 @@ def router() -> Router:
     router.callback_query.register(stop, StopWriting.filter())
     router.callback_query.register(send_waiting, SendTo.filter())
     router.callback_query.register(ask_name_from_button, ChangeName.filter())
-    router.callback_query.register(keep_first_name, KeepName.filter(), ChatFlow.naming)
-    router.message.register(name_typed, ChatFlow.naming, F.text)
-    router.message.register(name_expected, ChatFlow.naming, ~F.text)
+    router.callback_query.register(keep_first_name, KeepName.filter())
+    NAMING.register(router)
     return router
 
 
@@ -124,7 +139,8 @@ async def relay_message(message: Message, uow: UnitOfWork, clock: Clock, user: U
     route = await route_message(uow, user, replied)
     if isinstance(route, Deliver):
         if route.sender_side is Side.CLIENT and needs_display_name(user):
-            await ask_name(message, state, user, waiting=(route.conversation.id, message.message_id, route.reply_to))
+            held = Held(conversation_id=route.conversation.id, message_id=message.message_id, reply_to=route.reply_to)
+            await ask_name(message, state, user, waiting=held)
             return
         await relay(uow, clock, route, sender_id=user.telegram_id, message_id=message.message_id)
     elif isinstance(route, AskWhichConversation):
@@ -232,7 +248,7 @@ async def send_waiting(
     except NotYourConversation:
         alert(callback_answer, _("This chat is not available. Open 💬 Chats again."))
         return
-    waiting = (chosen.conversation.id, callback_data.message_id, None)
+    waiting = Held(conversation_id=chosen.conversation.id, message_id=callback_data.message_id, reply_to=None)
     if chosen.my_side is Side.CLIENT and needs_display_name(user):
         await ask_name(message, state, user, waiting=waiting)
         return
@@ -261,20 +277,14 @@ async def ask_name_from_button(query: CallbackQuery, message: Message, state: FS
     await ask_name(message, state, user, waiting=None)
 
 
-async def ask_name(
-    message: Message, state: FSMContext, user: User, *, waiting: tuple[int, int, int | None] | None
-) -> None:
+async def ask_name(message: Message, state: FSMContext, user: User, *, waiting: Held | None) -> None:
     """Ask which name therapists see; a message that waits for it is sent right after."""
-    await state.set_state(ChatFlow.naming)
     if waiting is not None:
-        conversation_id, message_id, reply_to = waiting
-        await state.set_data({"conversation_id": conversation_id, "message_id": message_id, "reply_to": reply_to})
         intro = _("Before your message goes out: which name should your therapists see?")
     else:
-        await state.set_data({})
         intro = _("Which name should your therapists see?")
     rules = name_rules()
-    await message.answer(f"{intro}\n\n{rules}", reply_markup=_keep_markup(user))
+    await NAMING.ask(Reply(message), state, Naming(waiting=waiting), f"{intro}\n\n{rules}", _keep_markup(user))
 
 
 def _keepable(user: User) -> str | None:
@@ -284,49 +294,50 @@ def _keepable(user: User) -> str | None:
         return None
 
 
-async def name_typed(
-    message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User
-) -> None:
-    assert message.text is not None
+async def _name_typed(message: Message, text: str, draft: Naming, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
     try:
-        await choose_display_name(uow, user, message.text)
+        await choose_display_name(uow, user, text)
     except UnacceptableName as refused:
-        await message.answer(name_refusal(refused.problem), reply_markup=_keep_markup(user))
-        return
-    await _named(message, state, uow, clock, user)
+        raise Stay(name_refusal(refused.problem)) from None
+    await _named(message, state, uow, clock, user, draft)
+
+
+async def _name_expected(user: User) -> tuple[str, Any]:
+    return _("Please send the name as text."), _keep_markup(user)
+
+
+NAMING = Step(ChatFlow.naming, Naming, take=_name_typed, expected=_name_expected)
 
 
 async def keep_first_name(query: CallbackQuery, message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, callback_answer: CallbackAnswer) -> None:
+    """The name offered on the button; only while the name is being chosen (the draft says so)."""
+    draft = await Naming.load(state) if await state.get_state() == ChatFlow.naming.state else None
+    if draft is None:
+        out_of_date(callback_answer)
+        return
     keep = _keepable(user)
     if keep is None:
         alert(callback_answer, _("Please type a name instead."))
         return
     await choose_display_name(uow, user, keep)
-    await _named(message, state, uow, clock, user)
+    await _named(message, state, uow, clock, user, draft)
 
 
-async def _named(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    waiting: dict[str, Any] = await state.get_data()
-    await state.clear()
+async def _named(message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: User, draft: Naming) -> None:
+    await end(state)
     done = _("Done: therapists will see you as “{name}”.").format(name=user.display_name)
-    if not waiting:
+    held = draft.waiting
+    if held is None:
         await message.answer(done)
         return
     try:
-        sent_to = await relay_held(
-            uow, clock, user, waiting["conversation_id"], message_id=waiting["message_id"], reply_to=waiting["reply_to"]
-        )
+        sent_to = await relay_held(uow, clock, user, held.conversation_id, message_id=held.message_id, reply_to=held.reply_to)
     except NotYourConversation:
         await message.answer(done)
         return
     await message.answer(done + "\n" + _("Your message is on its way to {name}.").format(name=sent_to.partner_name))
 
 
-async def name_expected(message: Message, user: User) -> None:
-    await message.answer(_("Please send the name as text."), reply_markup=_keep_markup(user))
-
-
 def _keep_markup(user: User) -> Any:
     keep = _keepable(user)
     return keep_name(keep, chosen=user.display_name is not None) if keep else None
-

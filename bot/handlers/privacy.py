@@ -26,6 +26,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
+from bot.conversation import end, unfinished
 from bot.keyboards.privacy import (
     DataErasure,
     DataErasureConfirmed,
@@ -104,9 +105,9 @@ async def send_export(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, user: User, state: FSMContext, bot: Bot
 ) -> None:
     exported = await export_personal_data(uow, clock, user.telegram_id)
-    unfinished = await state.get_data()
-    if unfinished:
-        exported["unfinished_step"] = {"step": await state.get_state(), "entered": unfinished}
+    kept = await unfinished(state)
+    if kept is not None:
+        exported["unfinished_step"] = kept
     document = json.dumps(
         {"exported_at": clock.now().isoformat(), **exported}, ensure_ascii=False, indent=2, default=str
     ).encode()
@@ -158,7 +159,7 @@ async def erase(
     if not outcome.done:
         await bot.send_message(user.telegram_id, _settle_first(outcome.obstacles))
         return
-    await state.clear()
+    await end(state)
     try:
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=user.telegram_id))
     except TelegramAPIError:

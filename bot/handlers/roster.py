@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import StaffRouter
+from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.editing import replace_message
 from bot.handlers.directory import share_link
 from bot.keyboards.roster import (
@@ -67,8 +68,7 @@ def router() -> Router:
     router = StaffRouter(name="roster", permission=Permission.MANAGE_THERAPISTS)
     router.callback_query.register(turn_page, RosterPageTurn.filter())
     router.callback_query.register(ask_for_name, RosterFind.filter())
-    router.message.register(name_typed, RosterSearch.naming, F.text)
-    router.message.register(not_a_name, RosterSearch.naming, ~F.text)
+    NAMING.register(router)
     router.callback_query.register(open_therapist, RosterOpen.filter())
     router.callback_query.register(back_to_card, RosterCard.filter())
     router.callback_query.register(ask_to_confirm, RosterAct.filter(~F.sure & (F.action != RosterAction.SHOW)))
@@ -133,26 +133,27 @@ def _marks(verified: bool, accepting: bool, hidden: bool, *, no_room: bool) -> s
 
 
 async def ask_for_name(query: CallbackQuery, state: FSMContext) -> None:
-    await state.set_state(RosterSearch.naming)
     if isinstance(query.message, Message):
-        await query.message.answer(_("Type the therapist's name, or a part of it. /cancel to stop."))
+        await NAMING.ask(Reply(query.message), state, Nothing(), _("Type the therapist's name, or a part of it. /cancel to stop."))
 
 
-async def name_typed(message: Message, state: FSMContext, uow: UnitOfWork, settings: Settings) -> None:
-    page = await find_therapists(uow, message.text or "")
+async def _name_typed(message: Message, text: str, state: FSMContext, uow: UnitOfWork, settings: Settings) -> None:
+    page = await find_therapists(uow, text)
     if not page.query:
-        await message.answer(_("Type at least one letter of the name, or /cancel."))
-        return
-    await state.clear()
+        raise Stay(_("Type at least one letter of the name, or /cancel."))
+    await end(state)
     await message.answer(list_text(page, settings), reply_markup=roster_page(page))
 
 
-async def not_a_name(message: Message) -> None:
-    await message.answer(_("Please type the name as text, or /cancel."))
+async def _not_a_name() -> tuple[str, None]:
+    return _("Please type the name as text, or /cancel."), None
+
+
+NAMING = Step(RosterSearch.naming, Nothing, take=_name_typed, expected=_not_a_name)
 
 
 async def stop_searching(message: Message, state: FSMContext) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped searching. /therapists lists everyone."))
 
 

@@ -7,12 +7,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, MessageOriginUser
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, MessageOriginUser, ReplyKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import StaffRouter, publish_own_commands
+from bot.conversation import Nothing, Reply, Stay, Step, end
 from bot.editing import Screen
 from bot.keyboards.staff import (
     PICK_PERSON_REQUEST,
@@ -62,9 +63,8 @@ def router() -> Router:
     router.callback_query.register(toggle_role, StaffToggle.filter())
     router.callback_query.register(back_to_list, StaffBack.filter())
     router.callback_query.register(ask_for_person, StaffAdd.filter())
-    router.message.register(person_picked, AddingStaff.naming_person, F.users_shared)
     # Other commands pass through to their own handlers; the step waits meanwhile.
-    router.message.register(person_typed, AddingStaff.naming_person)
+    NAMING_PERSON.register(router)
     return router
 
 
@@ -149,55 +149,45 @@ async def toggle_role(
 
 
 async def ask_for_person(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await state.set_state(AddingStaff.naming_person)
-    await message.answer(
-        _(
-            "Who should join the staff? Send their Telegram id (a number), forward a message from them, or pick them "
-            "with the button below. "
-            "They must have started this bot. /cancel to stop."
-        ),
-        reply_markup=pick_person(),
+    text = _(
+        "Who should join the staff? Send their Telegram id (a number), forward a message from them, or pick them "
+        "with the button below. "
+        "They must have started this bot. /cancel to stop."
     )
+    await NAMING_PERSON.ask(Reply(message), state, Nothing(), text, pick_person())
 
 
-async def person_picked(message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings) -> None:
-    assert message.users_shared is not None
+async def _person_named(message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings) -> None:
+    """Picked with the button, typed as an id, or a message forwarded from them."""
     shared = message.users_shared
-    if shared.request_id != PICK_PERSON_REQUEST or not shared.users:
-        await _ask_again(message)
-        return
-    await _show_new_member(message, state, uow, user, settings, shared.users[0].user_id)
-
-
-async def person_typed(message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings) -> None:
-    person_id = _telegram_id(message.text) or _forwarded_from(message)
+    if shared is not None:
+        person_id = shared.users[0].user_id if shared.request_id == PICK_PERSON_REQUEST and shared.users else None
+    else:
+        person_id = _telegram_id(message.text) or _forwarded_from(message)
     if person_id is None:
-        await _ask_again(message)
-        return
-    await _show_new_member(message, state, uow, user, settings, person_id)
-
-
-async def _show_new_member(
-    message: Message, state: FSMContext, uow: UnitOfWork, user: User, settings: Settings, person_id: int
-) -> None:
+        raise Stay(*await _ask_again())
     person = await uow.users.get(person_id)
     if person is None:
-        await message.answer(_not_started(person_id))
-        return
-    await state.clear()
+        raise Stay(_not_started(person_id), None)
+    await end(state)
     await message.answer(_("Found them."), reply_markup=main_menu(user.main_role(settings.admin_ids)))
     await message.answer(**await _card(uow, person))
 
 
-async def _ask_again(message: Message) -> None:
-    await message.answer(
+async def _ask_again() -> tuple[str, ReplyKeyboardMarkup]:
+    return (
         _("Send the person's Telegram id as a number (for example 123456789), or pick them with the button. /cancel to stop."),
-        reply_markup=pick_person(),
+        pick_person(),
     )
 
 
+NAMING_PERSON = Step(
+    AddingStaff.naming_person, Nothing, take=_person_named, takes=F.users_shared | F.text | F.forward_origin, expected=_ask_again
+)
+
+
 async def stop_adding(message: Message, state: FSMContext, user: User, settings: Settings) -> None:
-    await state.clear()
+    await end(state)
     await message.answer(_("Stopped: nobody was added."), reply_markup=main_menu(user.main_role(settings.admin_ids)))
 
 

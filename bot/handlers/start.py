@@ -12,6 +12,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import OpenRouter
+from bot.conversation import end
 from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
@@ -32,7 +33,7 @@ def commands() -> Router:
 async def show_main_menu(
     message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock, uow: UnitOfWork
 ) -> None:
-    await state.clear()
+    await end(state)
     role = user.main_role(settings.admin_ids)
     await message.answer(greeting(user, role), reply_markup=main_menu(role))
     if not user.timezone_chosen:
