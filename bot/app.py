@@ -249,7 +249,9 @@ def web_pages(app: App) -> Application:
         public_base_url=settings.public_url(),
         booking_policy=settings.booking_policy(),
         zone=settings.default_timezone,
+        fee_basis_points=settings.payment_policy().fee_basis_points,
         default_locale=settings.default_locale,
+        demo_page=settings.demo_page_url,
     )
     return build_web_app(site)
 

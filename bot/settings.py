@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     # The demo only (`make demo`): a file whose offset moves the platform's clock ahead. Refused
     # together with a real token, a Bot API beyond this computer or a live payment provider.
     demo_clock_file: Path | None = None
+    # The demo only: the demo page's address, where the web pages' links into the bot open its chats (no t.me).
+    demo_page_url: str | None = None
 
     vetting_max_document_mb: int = Field(default=20, ge=1, le=2000)
     vetting_remind_after_business_days: int = Field(default=2, ge=1, le=30)
@@ -210,6 +212,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _demo_stays_local(self) -> Settings:
         if self.demo_clock_file is None:
+            if self.demo_page_url is not None:
+                raise ValueError("DEMO_PAGE_URL is for the demo only: it comes with DEMO_CLOCK_FILE")
             return self
         if not DEMO_TOKEN_PATTERN.match(self.bot_token.get_secret_value()):
             raise ValueError("DEMO_CLOCK_FILE is for the demo only: it runs with a demo token, never a bot's real one")
@@ -284,7 +288,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", "demo_clock_file",
+        "redis_url", "webhook_base_url", "webhook_secret", "support_chat_id", "public_base_url", "demo_clock_file", "demo_page_url",
         "backup_dir", mode="before",
     )
     @classmethod

@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_timezone_location
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from core.therapists import PRICE_BANDS
 
@@ -84,3 +84,8 @@ def utc_offset(offset: timedelta) -> str:
     sign = "-" if minutes < 0 else "+"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def percent(basis_points: int, language: str) -> str:
+    """Hundredths of a percent as the reader writes a percentage: 2000 → «20%», 1750 → «17,5%» / "17.5%"."""
+    return plain(format_percent(Decimal(basis_points) / 10_000, format="#,##0.##%", locale=babel_locale(language)))

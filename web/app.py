@@ -20,9 +20,10 @@ from web.reader import LOCALES, Reader, choose_locale
 from web.site import CHOSEN_LOCALE, READER, SITE, Site, page_url, reader_of, site_of
 
 HERE = Path(__file__).parent
-# The pages need nothing from elsewhere: no inline code, no other origin.
+# The pages need nothing from elsewhere: no inline code, no other origin (the script asks its own server how the
+# visitor's zone reads).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -46,6 +47,7 @@ def build_web_app(site: Site) -> web.Application:
     app.router.add_get("/t/{code}/photo", pages.photo, name="photo")
     app.router.add_get("/therapists", pages.directory, name="directory")
     app.router.add_get("/for-specialists", pages.for_specialists, name="for_specialists")
+    app.router.add_get("/zone", pages.zone, name="zone")
     app.router.add_get("/robots.txt", pages.robots, name="robots")
     app.router.add_get("/sitemap.xml", pages.sitemap, name="sitemap")
     app.router.add_static("/static", HERE / "static", name="static")

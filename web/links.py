@@ -3,11 +3,14 @@
 The bot reads the same payloads: `t_<code>` opens a profile, `b_<code>_<unix>` opens booking at that
 start (or the profile if it was taken meanwhile), `apply` and `ref_<code>` begin an application.
 Telegram allows 64 characters of [A-Za-z0-9_-] in a start parameter; a share code is at most 32.
+In the demo there is no Telegram: the same payload opens the demo page's own chat instead.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 REFERRAL_CODE = re.compile(r"^[a-z0-9]{4,16}$")
 
@@ -17,20 +20,24 @@ def landing_path(share_code: str) -> str:
     return f"/t/{share_code}"
 
 
-def bot_link(username: str, payload: str) -> str:
-    return f"https://t.me/{username}?start={payload}"
+@dataclass(frozen=True)
+class BotLinks:
+    username: str
+    demo_page: str | None = None  # the demo page's address: links open its chats, as t.me would open Telegram
 
+    def start(self, payload: str) -> str:
+        if self.demo_page is not None:
+            return f"{self.demo_page.rstrip('/')}/?{urlencode({'start': payload})}"
+        return f"https://t.me/{self.username}?start={payload}"
 
-def profile_link(username: str, share_code: str) -> str:
-    return bot_link(username, f"t_{share_code}")
+    def profile(self, share_code: str) -> str:
+        return self.start(f"t_{share_code}")
 
+    def booking(self, share_code: str, start: datetime) -> str:
+        return self.start(f"b_{share_code}_{int(start.timestamp())}")
 
-def booking_link(username: str, share_code: str, start: datetime) -> str:
-    return bot_link(username, f"b_{share_code}_{int(start.timestamp())}")
-
-
-def apply_link(username: str, referral: str | None) -> str:
-    """With a colleague's referral code (as the cabinet hands it out) the application remembers who sent them."""
-    if referral and REFERRAL_CODE.match(referral):
-        return bot_link(username, f"ref_{referral}")
-    return bot_link(username, "apply")
+    def apply(self, referral: str | None) -> str:
+        """With a colleague's referral code (as the cabinet hands it out) the application remembers who sent them."""
+        if referral and REFERRAL_CODE.match(referral):
+            return self.start(f"ref_{referral}")
+        return self.start("apply")

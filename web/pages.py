@@ -7,24 +7,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from datetime import datetime
 from html import escape
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from core.rules import platform_figures
 from core.rules.requirements import MIN_CERTIFIED_HOURS, MIN_PRACTICE_YEARS
 from core.therapists import APPROACHES, LANGUAGES, PRICE_BANDS, TOPICS, TherapistProfile
-from core.usecases.directory import Filters, find_therapists, listed_share_codes
+from core.usecases.directory import Filters, Listing, find_therapists, listed_share_codes
 from core.usecases.public_pages import Standing, specialists_page, therapist_landing
-from web.links import apply_link, booking_link, landing_path, profile_link
-from web.reader import Reader
+from web.links import BotLinks, landing_path
+from web.reader import Reader, known_zone
 from web.site import page_url, reader_of, site_of
 
 SHARE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 DIRECTORY_PAGE_SIZE = 12
 DESCRIPTION_LIMIT = 200
 CARD_TOPICS = 3
+BIO_LINE_LIMIT = 140
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -44,18 +47,13 @@ async def landing(request: web.Request) -> web.StreamResponse:
     therapist = page.therapist
     if page.standing is Standing.AWAY:
         return aiohttp_jinja2.render_template("away.html", request, {"therapist": therapist})
-    username = await site.bot_username()
+    links = await site.bot_links()
     context = {
         "therapist": therapist,
-        "years": reader.ngettext("{count} year of practice", "{count} years of practice", therapist.experience_years).format(
-            count=therapist.experience_years
-        ),
+        "years": _years(reader, therapist),
         "price": reader.money(therapist.price_minor),
-        "times": [
-            {"at": start, "day": reader.day(start), "time": reader.time(start), "href": booking_link(username, code, start)}
-            for start in page.free
-        ],
-        "book_href": profile_link(username, code),
+        "times": [_time(reader, links, code, start) for start in page.free],
+        "book_href": links.profile(code),
         "photo_url": await _shown_photo(request, therapist),
         "description": _description(therapist, reader),
         "paragraphs": _paragraphs(therapist.about),
@@ -90,15 +88,11 @@ async def directory(request: web.Request) -> web.StreamResponse:
             uow, site.clock, filters, site.booking_policy, page=_page_number(request) - 1, per_page=DIRECTORY_PAGE_SIZE
         )
     number, pages = found.number + 1, found.pages
-    shown = [listing.therapist for listing in found.listings]
+    links = await site.bot_links()
+    photos = await asyncio.gather(*(_shown_photo(request, listing.therapist) for listing in found.listings))
     context = {
         "found": found.found,
-        "cards": [
-            _card(request, reader, therapist, photo)
-            for therapist, photo in zip(
-                shown, await asyncio.gather(*(_shown_photo(request, therapist) for therapist in shown)), strict=True
-            )
-        ],
+        "cards": [_card(request, reader, links, listing, photo) for listing, photo in zip(found.listings, photos, strict=True)],
         "groups": _filter_groups(request, reader, chosen),
         "filtered": any(chosen.values()),
         "clear_url": page_url(request, "/therapists"),
@@ -114,24 +108,42 @@ async def for_specialists(request: web.Request) -> web.StreamResponse:
     site, reader = site_of(request), reader_of(request)
     async with site.unit_of_work() as uow:
         page = await specialists_page(uow, site.clock, site.zone)
-    figures = page.figures
-    username = await site.bot_username()
-    earnings = figures.earnings_per_therapist_minor
+    public = platform_figures.for_the_public(page.figures)
+    links = await site.bot_links()
+    earnings = public.earnings_per_therapist_minor
+    figures = [
+        (value, label)
+        for value, label in (
+            (public.new_bookings_per_day, reader.gettext("New bookings a day, on average")),
+            (public.sessions_per_therapist, reader.gettext("Sessions per specialist, on average")),
+            (public.new_clients_per_therapist, reader.gettext("New clients per specialist, on average")),
+        )
+        if value is not None
+    ]
     context = {
         "figures": [
-            (reader.number(figures.new_bookings_per_day), reader.gettext("New bookings a day, on average")),
-            (reader.number(figures.sessions_per_therapist), reader.gettext("Sessions per specialist, on average")),
-            (reader.number(figures.new_clients_per_therapist), reader.gettext("New clients per specialist, on average")),
-            (reader.money(earnings) if earnings is not None else "—", reader.gettext("Expected earnings per specialist, on average")),
+            *((reader.number(value), label) for value, label in figures),
+            *([(reader.money(earnings), reader.gettext("Expected earnings per specialist, on average"))] if earnings is not None else []),
         ],
-        "figures_shown": figures.worth_showing,
-        "month_start": reader.date(figures.month.start),
+        "month_start": reader.date(page.figures.month.start),
+        "min_specialists": platform_figures.MIN_PUBLIC_SPECIALISTS,
+        "min_count": platform_figures.MIN_PUBLIC_COUNT,
+        "fee": reader.percent(site.fee_basis_points),
         "testimonials": page.testimonials,
-        "apply_href": apply_link(username, request.query.get("ref")),
+        "apply_href": links.apply(request.query.get("ref")),
         "min_years": MIN_PRACTICE_YEARS,
         "min_hours": MIN_CERTIFIED_HOURS,
     }
     return aiohttp_jinja2.render_template("for_specialists.html", request, context)
+
+
+async def zone(request: web.Request) -> web.StreamResponse:
+    """How the visitor's own zone reads on the pages («Київ, UTC+2»): the page's script asks with the browser's zone."""
+    site, reader = site_of(request), reader_of(request)
+    name = request.query.get("name", "")
+    if not known_zone(name):
+        raise web.HTTPNotFound
+    return web.json_response({"label": reader.zone_label(name, site.clock.now())}, headers={"Cache-Control": "no-store"})
 
 
 async def robots(request: web.Request) -> web.StreamResponse:
@@ -179,16 +191,47 @@ async def _shown_photo(request: web.Request, therapist: TherapistProfile) -> str
     return photo_path(therapist)
 
 
-def _card(request: web.Request, reader: Reader, therapist: TherapistProfile, photo_url: str | None) -> dict[str, Any]:
+def _card(request: web.Request, reader: Reader, links: BotLinks, listing: Listing, photo_url: str | None) -> dict[str, Any]:
+    therapist = listing.therapist
+    code = therapist.share_code
     return {
         "name": therapist.full_name,
+        "initials": initials(therapist.full_name),
+        "years": _years(reader, therapist),
+        "bio": bio_line(therapist.about),
         "price": reader.money(therapist.price_minor),
         "topics": reader.topics(therapist.topics[:CARD_TOPICS]),
         "languages": reader.languages(therapist.languages),
         "approaches": reader.approaches(therapist.approaches),
-        "url": page_url(request, landing_path(therapist.share_code)),
+        "url": page_url(request, landing_path(code)),
         "photo_url": photo_url,
+        "next": _time(reader, links, code, listing.nearest) if listing.nearest is not None else None,
+        "book_href": links.profile(code),
     }
+
+
+def _years(reader: Reader, therapist: TherapistProfile) -> str:
+    count = therapist.experience_years
+    return reader.ngettext("{count} year of practice", "{count} years of practice", count).format(count=count)
+
+
+def _time(reader: Reader, links: BotLinks, code: str, start: datetime) -> dict[str, Any]:
+    """A free start as the pages show it (the platform's zone until the script shows the visitor's own) and its link."""
+    return {"at": start, "day": reader.day(start), "time": reader.time(start), "href": links.booking(code, start)}
+
+
+def initials(full_name: str) -> str:
+    """«ІК» for Ірина Коваленко: the avatar of a therapist without a photo."""
+    letters = [word[0] for word in full_name.split() if word[:1].isalpha()]
+    return "".join(letters[:2]).upper() or "·"
+
+
+def bio_line(about: str) -> str:
+    """The first line of what a therapist wrote about their work, clipped to one line of a card."""
+    first = next((line.strip() for line in about.splitlines() if line.strip()), "")
+    if len(first) <= BIO_LINE_LIMIT:
+        return first
+    return first[: BIO_LINE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
 
 
 def _chosen_filters(request: web.Request) -> dict[str, str]:

@@ -6,11 +6,12 @@ in the platform's zone on the server and turned into the visitor's own zone by t
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_time
 
@@ -18,6 +19,7 @@ from core import formatting
 from core.therapist_names import APPROACH_NAMES, LANGUAGE_NAMES, TOPIC_NAMES
 
 LOCALES = ("uk", "en")
+ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
 def choose_locale(asked: str | None, accept_language: str | None, default: str) -> tuple[str, bool]:
@@ -45,6 +47,17 @@ def _preferred(header: str) -> list[str]:
         if tag and quality > 0:
             weighted.append((-quality, index, tag.lower()))
     return [tag for *_key, tag in sorted(weighted)]
+
+
+def known_zone(name: str) -> bool:
+    """An IANA zone this computer knows (legacy names such as Europe/Kiev too): what a browser may report."""
+    if len(name) > 64 or not ZONE_NAME.match(name):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def utc_offset(offset: timedelta | None) -> str:
@@ -88,9 +101,17 @@ class Reader:
         return format_time(moment, "HH:mm", tzinfo=ZoneInfo(self.zone), locale=formatting.babel_locale(self.locale))
 
     def zone_name(self, now: datetime) -> str:
-        """«Київ, UTC+2»: the zone by its city in the reader's language, with its offset now."""
-        city = formatting.zone_city(self.zone, self.locale)
-        return f"{city}, {utc_offset(now.astimezone(ZoneInfo(self.zone)).utcoffset())}"
+        return self.zone_label(self.zone, now)
+
+    def zone_label(self, zone: str, now: datetime) -> str:
+        """«Київ, UTC+2»: a zone by its city in the reader's language (Europe/Kiev too), with its offset now;
+        a zone with no city (UTC, Etc/GMT-3) by its offset alone."""
+        offset = utc_offset(now.astimezone(ZoneInfo(zone)).utcoffset())
+        city = formatting.zone_city(zone, self.locale)
+        return offset if city.startswith("UTC") else f"{city}, {offset}"
+
+    def percent(self, basis_points: int) -> str:
+        return formatting.percent(basis_points, self.locale)
 
     def topics(self, codes: Iterable[str]) -> list[str]:
         return self._names(TOPIC_NAMES, codes)

@@ -14,6 +14,7 @@ from aiohttp import web
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.usecases.booking import BookingPolicy
+from web.links import BotLinks
 from web.reader import Reader
 
 
@@ -32,7 +33,12 @@ class Site:
     public_base_url: str
     booking_policy: BookingPolicy
     zone: str  # the platform's zone: the month of the figures, and times before the visitor's own are known
+    fee_basis_points: int  # the platform's fee (core/payments.py: PaymentPolicy), which the page for specialists states
     default_locale: str = "uk"
+    demo_page: str | None = None  # `make demo`: links into the bot open the demo page's chats, not t.me
+
+    async def bot_links(self) -> BotLinks:
+        return BotLinks(await self.bot_username(), self.demo_page)
 
     def absolute(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path

@@ -11,6 +11,12 @@ month** — taking clients now (not paused, not hidden by staff), or with at
 least one paid session this month (held, or paid and still ahead). A therapist
 who paused after a busy fortnight still counts; one paused all month does not.
 The per-specialist averages divide what active therapists did by their number.
+
+What the public reads (the page for specialists, an applicant's «why join») is only what rests on enough:
+an average over a handful of specialists or sessions is one person's month, and would put an applicant off
+or promise too much. `for_the_public` keeps a figure once at least `MIN_PUBLIC_SPECIALISTS` specialists are
+active and it counts at least `MIN_PUBLIC_COUNT` of what it averages (bookings, sessions held, new clients,
+paid sessions); staff's /stats shows every figure as it is.
 """
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ HUNDREDTHS = Decimal("0.01")
 WHOLE = Decimal("1")
 # Requests a therapist turned down or left unanswered were never bookings the platform made.
 NOT_MADE = frozenset({BookingStatus.DECLINED, BookingStatus.LAPSED})
+# What a public figure needs beneath it (README, «The web pages»).
+MIN_PUBLIC_SPECIALISTS = 5
+MIN_PUBLIC_COUNT = 20
 
 
 @dataclass(frozen=True)
@@ -95,11 +104,48 @@ class PlatformFigures:
     new_clients_per_therapist: Decimal | None
     earnings_minor: int
     earnings_per_therapist_minor: int | None
+    paid_sessions: int = 0  # active therapists' paid sessions starting this month: what the earnings average
 
     @property
     def worth_showing(self) -> bool:
         """Applicants see the figures once there is an active therapist to speak for."""
         return self.active_therapists > 0
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """The figures the public may read; None where too little is beneath one to speak for the platform."""
+
+    new_bookings_per_day: Decimal | None
+    sessions_per_therapist: Decimal | None
+    new_clients_per_therapist: Decimal | None
+    earnings_per_therapist_minor: int | None
+
+    @property
+    def any(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.new_bookings_per_day, self.sessions_per_therapist, self.new_clients_per_therapist,
+                self.earnings_per_therapist_minor,
+            )
+        )
+
+
+def for_the_public(figures: PlatformFigures) -> PublicFigures:
+    """Each figure that rests on enough (the module's docstring), the others left out."""
+    if figures.active_therapists < MIN_PUBLIC_SPECIALISTS:
+        return PublicFigures(None, None, None, None)
+
+    def enough(count: int) -> bool:
+        return count >= MIN_PUBLIC_COUNT
+
+    return PublicFigures(
+        new_bookings_per_day=figures.new_bookings_per_day if enough(figures.new_bookings) else None,
+        sessions_per_therapist=figures.sessions_per_therapist if enough(figures.sessions_held) else None,
+        new_clients_per_therapist=figures.new_clients_per_therapist if enough(figures.new_clients) else None,
+        earnings_per_therapist_minor=figures.earnings_per_therapist_minor if enough(figures.paid_sessions) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -177,7 +223,8 @@ def platform_figures(
             if first.therapist_id in active and month.holds(first.first_paid_at) and first.first_paid_at <= now
         }
     )
-    earned = sum(e.amount_minor for e in earnings if e.therapist_id in active)
+    paid = [e for e in earnings if e.therapist_id in active]
+    earned = sum(e.amount_minor for e in paid)
     return PlatformFigures(
         month=month,
         active_therapists=len(active),
@@ -189,6 +236,7 @@ def platform_figures(
         new_clients_per_therapist=_average(new_clients, len(active), HUNDREDTHS) if active else None,
         earnings_minor=earned,
         earnings_per_therapist_minor=int(_average(earned, len(active), WHOLE)) if active else None,
+        paid_sessions=len(paid),
     )
 
 

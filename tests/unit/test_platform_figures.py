@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 from core.applications import Step
 from core.bookings import BookingStatus as S
 from core.rules.platform_figures import (
+    MIN_PUBLIC_COUNT,
+    MIN_PUBLIC_SPECIALISTS,
     BookingRecord,
     EarningRecord,
     FirstPayment,
     RefundRecord,
     RefundTotal,
     TherapistRecord,
+    for_the_public,
     funnel,
     month_of,
     platform_figures,
@@ -96,6 +99,38 @@ def test_the_four_figures_of_a_known_month_are_exact():
     # 650 002 kopiyky over 4 therapists is 162 500.5: rounded half up to a whole kopiyka.
     assert (figures.earnings_minor, figures.earnings_per_therapist_minor) == (650_002, 162_501)
     assert figures.worth_showing
+
+
+def test_the_public_reads_no_figure_of_a_month_that_rests_on_a_few_specialists():
+    figures = platform_figures(month_of(NOW, "Europe/Kyiv"), NOW, THERAPISTS, BOOKINGS, FIRST_PAYMENTS, EARNINGS)
+
+    assert figures.paid_sessions == 7  # the active therapists' shares: all but E's
+    public = for_the_public(figures)
+    assert not public.any  # 4 active specialists: too few for any average to speak for the platform
+
+
+def test_the_public_reads_each_figure_that_rests_on_enough_and_only_those():
+    """At the thresholds a figure shows; one short of its count, that figure alone is left out."""
+    month = month_of(NOW, "Europe/Kyiv")
+    specialists = [TherapistRecord(100 + n, verified=True, accepting_clients=True, hidden=False) for n in range(MIN_PUBLIC_SPECIALISTS)]
+    enough = MIN_PUBLIC_COUNT
+    bookings = [
+        booking(100 + n % MIN_PUBLIC_SPECIALISTS, 500 + n, S.HELD, kyiv(11, 2), kyiv(11, 3), paid=True) for n in range(enough)
+    ]
+    firsts = [FirstPayment(100 + n % MIN_PUBLIC_SPECIALISTS, 500 + n, kyiv(11, 2)) for n in range(enough - 1)]
+    shares = [EarningRecord(100 + n % MIN_PUBLIC_SPECIALISTS, 96_000) for n in range(enough)]
+
+    public = for_the_public(platform_figures(month, NOW, specialists, bookings, firsts, shares))
+
+    assert public.new_bookings_per_day == (Decimal(enough) / 24).quantize(Decimal("0.01"))
+    assert public.sessions_per_therapist == Decimal(enough) / MIN_PUBLIC_SPECIALISTS
+    assert public.new_clients_per_therapist is None  # one client short
+    assert public.earnings_per_therapist_minor == 96_000 * enough // MIN_PUBLIC_SPECIALISTS
+
+    unverified = [TherapistRecord(100, verified=False, accepting_clients=True, hidden=False), *specialists[1:]]
+    one_specialist_fewer = platform_figures(month, NOW, unverified, bookings, firsts, shares)
+    assert one_specialist_fewer.active_therapists == MIN_PUBLIC_SPECIALISTS - 1
+    assert not for_the_public(one_specialist_fewer).any
 
 
 def test_a_booking_made_after_now_is_not_counted_yet():

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core.rules import platform_figures as figures_rule
 from core.schedule import Vacation
 from core.usecases.testimonials import add_testimonial
+from playground.bot_api import FakeTelegram
 from tests.bot.booking_support import IRYNA, add_therapist
-from tests.conftest import START
+from tests.conftest import START, make_settings
 from tests.support import platform_month
-from tests.web.conftest import BOT, FIRST_FREE, PUBLIC
+from tests.web.conftest import BOT, FIRST_FREE, PUBLIC, serving
 from tests.web.page import Page
 
 NBSP = "\xa0"
@@ -164,13 +166,75 @@ async def test_the_directory_lists_who_takes_clients_with_links_to_their_pages(a
     assert status == 200
     assert page.text("h1") == "Знайти терапевта"
     assert page.text("h2", id="results-title") == "Знайдено 2 терапевти"
-    names = [" ".join(e.text.split()) for e in page.find("span", class_="card-name")]
+    names = [" ".join(e.text.split()) for e in page.find("a", class_="card-name")]
     assert names == ["Iryna Kovalenko", "Oksana Melnyk"]
     assert "/t/iryna" in page.hrefs() and "/t/oksana" in page.hrefs()
     for hidden in ("Taras", "Yulia", "Andrii", "Natalia"):
         assert hidden not in page.visible_text
     assert "900 ₴" in plain(page.visible_text)
     assert len(page.find("h1")) == 1 and page.one("html").attrs["lang"] == "uk"
+
+
+async def test_a_directory_card_says_who_the_therapist_is_when_they_are_free_and_how_to_book(app, pages):
+    await add_therapist(
+        app, about="Працюю з тривогою та втратою, коротко й по суті.\n\nДалі — про мій шлях.", experience_years=1
+    )
+    long_bio = "I work with couples who want to hear each other again, " * 4
+    await add_therapist(app, 2003, "Oksana Melnyk", about=long_bio, hours=[])
+
+    _status, page, _headers = await get(pages, "/therapists")
+
+    iryna, oksana = page.find("li", class_="card")
+    assert [e.text for e in page.find("span", class_="avatar initials")] == ["IK", "OM"]  # no photo: initials
+    assert "1 рік практики" in iryna.text and "8 років практики" in oksana.text
+    assert page.find("p", class_="card-bio")[0].text == "Працюю з тривогою та втратою, коротко й по суті."
+    clipped = page.find("p", class_="card-bio")[1].text
+    assert clipped.endswith("…") and len(clipped) <= 140 and long_bio.startswith(clipped[:-1])
+    first = page.find("time")[0]
+    assert first.attrs["datetime"] == FIRST_FREE.isoformat()  # the script shows it in the visitor's zone
+    assert first.text == "ср, 25 лист., 11:00"
+    assert f"https://t.me/{BOT}?start=b_iryna_{int(FIRST_FREE.timestamp())}" in page.hrefs()
+    assert "Найближчими тижнями вільного часу немає." in " ".join(oksana.text.split())  # no working hours
+    books = [e.attrs["href"] for e in page.find("a", class_="button")]
+    assert books == [f"https://t.me/{BOT}?start=t_iryna", f"https://t.me/{BOT}?start=t_oksana"]
+    assert [e.text for e in page.find("a", class_="button")] == ["Забронювати в Telegram"] * 2
+    assert page.one("p", id="zone-note").text == "Час указано в часовому поясі: Київ, UTC+2."
+    assert page.one("p", id="zone-note").attrs["data-local-template"] == "Час указано у вашому часовому поясі: {zone}."
+
+
+async def test_the_zone_of_the_visitors_browser_reads_as_its_city(pages):
+    """What the pages' script asks: a legacy name is the city of today, and UTC is not a city."""
+    for name, language, label in (
+        ("Europe/Kiev", "uk", "Київ, UTC+2"), ("Europe/Kyiv", "en", "Kyiv, UTC+2"),
+        ("America/New_York", "uk", "Нью-Йорк, UTC−5"), ("UTC", "uk", "UTC"), ("Etc/UTC", "en", "UTC"),
+        ("Asia/Kolkata", "en", "Kolkata, UTC+5:30"),
+    ):
+        response = await pages.get("/zone", params={"name": name, "lang": language})
+        assert (await response.json())["label"] == label, name
+    for forged in ("Europe/Nowhere", "../../etc/passwd", "/etc/localtime", ""):
+        assert (await pages.get("/zone", params={"name": forged})).status == 404, forged
+
+
+async def test_in_the_demo_links_into_the_bot_open_the_demo_pages_chats(database_url, tmp_path, clock):
+    """`make demo` has no Telegram: t.me would open nothing, so the demo page's own chat takes the link."""
+    async with FakeTelegram() as telegram, serving(
+        make_settings(
+            database_url, demo_clock_file=str(tmp_path / "clock.json"), demo_page_url="http://127.0.0.1:8090",
+            bot_token="7000000001:DEMO-playground-not-a-real-token", telegram_api_base=telegram.base_url,
+            photo_cache_dir=str(tmp_path / "photos"),
+        ),
+        clock,
+    ) as (app, pages):
+        await add_therapist(app)
+        _status, landing, _headers = await get(pages, "/t/iryna")
+        _status, directory, _headers = await get(pages, "/therapists")
+        _status, specialists, _headers = await get(pages, "/for-specialists")
+
+    booking = f"http://127.0.0.1:8090/?start=b_iryna_{int(FIRST_FREE.timestamp())}"
+    assert landing.one("a", id="book").attrs["href"] == "http://127.0.0.1:8090/?start=t_iryna"
+    assert booking in landing.hrefs() and booking in directory.hrefs()
+    assert "http://127.0.0.1:8090/?start=apply" in specialists.hrefs()
+    assert not [href for page in (landing, directory, specialists) for href in page.hrefs() if "t.me" in href]
 
 
 async def test_the_directorys_filters_are_plain_links(app, pages):
@@ -191,7 +255,7 @@ async def test_the_directorys_filters_are_plain_links(app, pages):
                          ("price=0", ["Oksana Melnyk"]), ("price=1", ["Iryna Kovalenko"]), ("price=2", []),
                          ("topic=relationships&approach=cbt", [])):
         _status, page, _headers = await get(pages, f"/therapists?{query}&lang=en")
-        assert [" ".join(e.text.split()) for e in page.find("span", class_="card-name")] == found, query
+        assert [" ".join(e.text.split()) for e in page.find("a", class_="card-name")] == found, query
     _status, nobody, _headers = await get(pages, "/therapists?price=2")
     assert "Нікого не знайдено за всіма цими фільтрами." in nobody.visible_text
     assert "/therapists" in nobody.hrefs()  # clear the filters
@@ -221,7 +285,8 @@ async def test_the_directory_pages_through_many_therapists(app, pages):
 # -- the page for specialists -----------------------------------------------------------------
 
 
-async def test_the_page_for_specialists_shows_the_live_figures_of_a_known_month(app, pages):
+async def test_the_page_for_specialists_leaves_out_figures_that_rest_on_too_little(app, pages):
+    """The known month has 3 active specialists: no average speaks for the platform, the rule is said instead."""
     async with app.unit_of_work() as uow:
         await platform_month.seed(uow, START)
         await uow.commit()
@@ -230,15 +295,42 @@ async def test_the_page_for_specialists_shows_the_live_figures_of_a_known_month(
     _status, page, _headers = await get(pages, "/for-specialists")
 
     text = plain(page.visible_text)
-    per_day = platform_month.per_day(START).replace(".", ",")
-    assert f"Нових записів на день у середньому {per_day}" in text
-    assert "Сесій на фахівця в середньому 1,33" in text
-    assert "Нових клієнтів на фахівця в середньому 1,33" in text
-    assert "Очікуваний заробіток фахівця в середньому 1 526,67 ₴" in text
+    assert page.find("ul", class_="figures") == []
+    for figure in ("на день у середньому", "Сесій на фахівця", "Очікуваний заробіток", "1,33", "1 526,67"):
+        assert figure not in text, figure
+    assert plain(page.text("p", id="figures-rule")) == (
+        "Показник з’являється тут, коли за ним досить даних: цього місяця на платформі працюють щонайменше "
+        "5 фахівців, а в його основі щонайменше 20 записів, сесій чи нових клієнтів."
+    )
+    assert "Комісія платформи. Платформа залишає собі 20% від ціни кожної сесії, решта — ваша." in text
     assert "Here I have <em>clients</em> and time for them." in text  # shown as text
     assert "Iryna, CBT" in text
     assert "7–10 робочих днів" in text
     assert "щонайменше 2 роки" in text and "щонайменше 400 годин" in text
+
+    _status, english, _headers = await get(pages, "/for-specialists?lang=en")
+    assert "The platform keeps 20% of each session's price; the rest is yours." in english.visible_text
+    assert "at least 5 specialists active this month, and at least 20 bookings, sessions or new clients" in english.visible_text
+
+
+async def test_the_page_for_specialists_shows_each_figure_that_rests_on_enough(app, pages, monkeypatch):
+    """With the bar at the known month's size (3 specialists, 5 of a kind), the figures over 5 show and those over 4 do not."""
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_SPECIALISTS", platform_month.SPECIALISTS)
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_COUNT", platform_month.NEW_BOOKINGS)
+    async with app.unit_of_work() as uow:
+        await platform_month.seed(uow, START)
+        await uow.commit()
+
+    _status, page, _headers = await get(pages, "/for-specialists")
+
+    text = plain(page.visible_text)
+    per_day = platform_month.per_day(START).replace(".", ",")
+    assert f"Нових записів на день у середньому {per_day}" in text  # 5 new bookings
+    assert "Очікуваний заробіток фахівця в середньому 1 526,67 ₴" in text  # 5 paid sessions
+    assert "Сесій на фахівця" not in text and "Нових клієнтів на фахівця" not in text  # 4 of each
+    assert "щонайменше 3 фахівці, а в його основі щонайменше 5 записів, сесій чи нових клієнтів" in plain(
+        page.text("p", id="figures-rule")
+    )
     # Nothing about a single therapist's clients: no client ids, no one therapist's earnings.
     for private in ("1101", "960", "Maksym", "Oksana"):
         assert private not in text
@@ -248,11 +340,19 @@ async def test_the_page_for_specialists_shows_the_live_figures_of_a_known_month(
     assert english.one("html").attrs["lang"] == "en"
 
 
-async def test_the_page_for_specialists_waits_with_figures_until_someone_is_active(app, pages):
-    _status, page, _headers = await get(pages, "/for-specialists")
+async def test_the_page_for_specialists_states_the_fee_the_platform_is_set_to(database_url, tmp_path, clock):
+    async with FakeTelegram() as telegram, serving(
+        make_settings(
+            database_url, platform_fee_percent="17.5", telegram_api_base=telegram.base_url,
+            photo_cache_dir=str(tmp_path / "photos"),
+        ),
+        clock,
+    ) as (_app, pages):
+        _status, page, _headers = await get(pages, "/for-specialists")
+        _status, english, _headers = await get(pages, "/for-specialists?lang=en")
 
-    assert "Показники з’являться тут" in page.visible_text
-    assert len(page.find("h1")) == 1
+    assert page.text("li", id="fee") == "Комісія платформи. Платформа залишає собі 17,5% від ціни кожної сесії, решта — ваша."
+    assert english.text("li", id="fee") == "The platform's fee. The platform keeps 17.5% of each session's price; the rest is yours."
 
 
 async def test_apply_in_telegram_passes_a_referral_through(app, pages):
