@@ -32,6 +32,7 @@ from bot.flows import (
     decline_reason,
     first_questionnaire,
     interview_invitation,
+    matching,
     meeting_place,
     money_notes,
     profile_edit,
@@ -262,7 +263,7 @@ def topic_routers() -> list[Router]:
         # A payment is recorded whatever step of a conversation its payer is in.
         payments.received(),
         commands_layer(
-            layer("links", applying.links(), directory.links()),
+            layer("links", applying.links(), directory.links(), matching.links()),
             start.commands(),
             directory.commands(),
             preferences.commands(),
@@ -294,8 +295,9 @@ def topic_routers() -> list[Router]:
             applications_admin.commands(),
             chat.commands(),
             waitlist.commands(),
+            matching.commands(),
             errors.unknown_commands(),
-            ends_steps=(booking.PickingTime, request.Requesting),
+            ends_steps=(booking.PickingTime, request.Requesting, matching.Choosing),
         ),
         flows_layer(
             payments.router(),
@@ -307,6 +309,7 @@ def topic_routers() -> list[Router]:
             sessions.router(),
             coming_back.router(),
             waitlist.router(),
+            matching.router(),
             refund_request.router(),
             refunds.router(),
             payouts.router(),

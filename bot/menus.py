@@ -18,6 +18,7 @@ BUTTON_FAQ = __("❓ How it works")
 BUTTON_REQUIREMENTS = __("📋 Requirements")
 BUTTON_CHATS = __("💬 Chats")
 BUTTON_FIND = __("🔎 Find a therapist")
+BUTTON_MATCH = __("🧭 Help me choose")
 BUTTON_SESSIONS = __("📅 My sessions")
 BUTTON_APPLY = __("🧑‍⚕️ Join as a therapist")
 BUTTON_STATUS = __("📍 My application")
@@ -29,7 +30,7 @@ BUTTON_PROFILE = __("👤 Profile")
 BUTTON_MONTH = __("📊 This month")
 
 MENU_ROWS: dict[Role, list[list[object]]] = {
-    Role.CLIENT: [[BUTTON_FIND], [BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
+    Role.CLIENT: [[BUTTON_MATCH, BUTTON_FIND], [BUTTON_SESSIONS, BUTTON_CHATS], [BUTTON_FAQ, BUTTON_APPLY], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.APPLICANT: [[BUTTON_STATUS, BUTTON_REQUIREMENTS], [BUTTON_SETTINGS, BUTTON_HELP]],
     Role.THERAPIST: [
         [BUTTON_SESSIONS, BUTTON_CHATS],
@@ -52,6 +53,7 @@ COMMON_COMMANDS = [
 ]
 ROLE_COMMANDS: dict[Role, list[tuple[str, object]]] = {
     Role.CLIENT: [
+        ("match", __("Help me choose a therapist: five short questions")),
         ("find", __("Find a therapist")),
         ("sessions", __("Your sessions")),
         ("chats", __("Conversations with your therapists")),

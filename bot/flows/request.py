@@ -69,6 +69,7 @@ from core.usecases.booking import (
 )
 from core.usecases.conversations import choose_display_name
 from core.usecases.directory import TherapistUnavailable, listed_therapist
+from core.usecases.matching import topics_for_request
 from core.users import User
 
 
@@ -170,6 +171,7 @@ def _holding(request: FirstRequest) -> BookingDraft:
 async def _ask_topics(
     reply: Reply, state: FSMContext, uow: UnitOfWork, user: User, therapist: TherapistProfile, at: int, request: FirstRequest | None
 ) -> None:
+    matched = False
     if request is None:
         # Asked again after an earlier request (declined, lapsed, withdrawn): what was chosen then is ticked.
         topics, note = await earlier_request(uow, client_id=user.telegram_id, therapist_id=therapist.telegram_id)
@@ -177,6 +179,9 @@ async def _ask_topics(
             therapist_id=therapist.telegram_id, at=at, topics=list(chosen_topics(therapist.topics, topics)), earlier_note=note
         )
         again = bool(request.topics)
+        if not again:  # the client let their answers to «Help me choose» fill in a first request
+            request.topics = list(await topics_for_request(uow, client_id=user.telegram_id, therapist=therapist))
+            matched = bool(request.topics)
     else:
         request.at, again = at, False
     if not therapist.topics:  # nothing to choose from: straight to the note
@@ -185,6 +190,8 @@ async def _ask_topics(
     text = _topics_prompt(therapist)
     if again:
         text += "\n" + _("Ticked: what you chose last time.")
+    elif matched:
+        text += "\n" + _("Ticked: your topics from «Help me choose».")
     await TOPICS_STEP.ask(reply, state, _holding(request), text, _topics_markup(therapist, request))
 
 

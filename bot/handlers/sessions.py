@@ -27,6 +27,8 @@ from bot.keyboards.booking import (
     sessions_keyboard,
 )
 from bot.keyboards.directory import find_again_keyboard
+from bot.keyboards.matching import start_button
+from bot.keyboards.waitlist import list_button
 from bot.menus import BUTTON_SESSIONS
 from bot.middlewares.callback_answer import alert, out_of_date_button
 from bot.settings import Settings
@@ -51,6 +53,7 @@ from core.usecases.booking import (
     my_sessions,
     session_view,
 )
+from core.usecases.waitlist import my_waitlists
 from core.users import User
 
 PAST_LISTED = 5
@@ -252,8 +255,12 @@ async def _overview(
     views = await my_sessions(uow, clock, user.telegram_id)
     upcoming = [v for v in views if v.booking.active or v.booking.starts_at >= now]
     past = [v for v in views if v not in upcoming][-PAST_LISTED:][::-1]
+    # "My waitlists" is at hand where a client looks for their sessions, once they wait for anyone.
+    waiting = [list_button()] if await my_waitlists(uow, clock, user.telegram_id) else []
     if not upcoming and not past:
-        return _("You have no sessions yet."), find_again_keyboard()
+        found = find_again_keyboard()
+        rows = [*found.inline_keyboard, [start_button()], *([waiting] if waiting else [])]
+        return _("You have no sessions yet."), InlineKeyboardMarkup(inline_keyboard=rows)
     listed = upcoming + past
     pages = (len(listed) + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 0), pages - 1)
@@ -266,7 +273,10 @@ async def _overview(
     if before := [v for v in shown if v in past]:
         parts.append(_("Past:") + "\n" + "\n\n".join(session_line(v, user.timezone) for v in before))
     parts.append(_("Open a session for details and what you can do now:"))
-    return "\n\n".join(parts), sessions_keyboard(shown, user.timezone, page, pages, everything=listed)
+    markup = sessions_keyboard(shown, user.timezone, page, pages, everything=listed)
+    if waiting:
+        markup = InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, waiting])
+    return "\n\n".join(parts), markup
 
 
 async def _show_card(message: Message, view: SessionView, user: User, settings: Settings) -> None:

@@ -47,11 +47,11 @@ async def test_each_side_sees_its_sessions_in_its_own_zone_with_status(app, make
     assert iryna[0].buttons == ["Чт, 26 лист., 12:00 (Київ, UTC+2) · Olena", "Пт, 27 лист., 12:00 (Київ, UTC+2) · Petro"]
 
 
-async def test_nobody_with_no_sessions_is_pointed_to_the_directory(app, make_client):
+async def test_nobody_with_no_sessions_is_pointed_to_the_directory_and_to_help_me_choose(app, make_client):
     await scene(app)
     replies = await make_client(PETRO, "Petro").send("/sessions")
     assert BotClient.texts_of(replies) == ["У вас поки що немає сесій."]
-    assert replies[0].buttons == ["🔎 Знайти терапевта"]
+    assert replies[0].buttons == ["🔎 Знайти терапевта", "🧭 Допоможіть обрати"]
 
 
 async def test_a_therapist_answers_a_request_from_the_card_and_a_declined_client_is_offered_more(app, make_client, session):
