@@ -1,7 +1,8 @@
 """Links out of the pages into the bot: each opens the chat at the step the visitor chose.
 
 The bot reads the same payloads: `t_<code>` opens a profile, `b_<code>_<unix>` opens booking at that
-start (or the profile if it was taken meanwhile), `apply` and `ref_<code>` begin an application.
+start (or the profile if it was taken meanwhile), `match` begins «Help me choose», `apply` and `ref_<code>`
+begin an application.
 Telegram allows 64 characters of [A-Za-z0-9_-] in a start parameter; a share code is at most 32.
 In the demo there is no Telegram: the same payload opens the demo page's own chat instead.
 """
@@ -35,6 +36,10 @@ class BotLinks:
 
     def booking(self, share_code: str, start: datetime) -> str:
         return self.start(f"b_{share_code}_{int(start.timestamp())}")
+
+    def match(self) -> str:
+        """«Help me choose»: five short questions in the chat, then three therapists who fit (bot/flows/matching.py)."""
+        return self.start("match")
 
     def apply(self, referral: str | None) -> str:
         """With a colleague's referral code (as the cabinet hands it out) the application remembers who sent them."""

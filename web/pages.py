@@ -95,6 +95,7 @@ async def directory(request: web.Request) -> web.StreamResponse:
         "cards": [_card(request, reader, links, listing, photo) for listing, photo in zip(found.listings, photos, strict=True)],
         "groups": _filter_groups(request, reader, chosen),
         "filtered": any(chosen.values()),
+        "match_href": links.match(),
         "clear_url": page_url(request, "/therapists"),
         "page": number,
         "pages": pages,

@@ -258,3 +258,14 @@ async def test_help_me_choose_is_in_the_clients_menu_and_my_waitlists_in_my_sess
     assert listed[0].buttons[-1] == "🔔 My waitlists"
     mine = await olena.click("🔔 My waitlists")
     assert BotClient.texts_of(mine)[0].startswith("🔔 You wait for a time with 1 therapist:\n• Maksym Bondar")
+
+
+async def test_the_web_directorys_link_greets_a_newcomer_and_asks_the_first_question(app, make_client):
+    await cast(app)
+    newcomer = make_client(5001, "Marta", language_code="uk")
+    replies = await newcomer.send("/start match")
+    texts = BotClient.texts_of(replies)
+    assert texts[0].startswith("Вітаємо, Marta!") and "🧭 Допоможіть обрати" in replies[0].buttons
+    assert texts[1].endswith(
+        "1/5. З чим ви звертаєтеся? Оберіть одну чи кілька тем і натисніть «Далі» — або пропустіть запитання."
+    )

@@ -175,6 +175,13 @@ async def test_the_directory_lists_who_takes_clients_with_links_to_their_pages(a
     assert len(page.find("h1")) == 1 and page.one("html").attrs["lang"] == "uk"
 
 
+async def test_the_directory_offers_help_me_choose_in_the_bot(app, pages):
+    _status, page, _headers = await get(pages, "/therapists")
+    link = page.one("a", id="match")
+    assert link.attrs["href"] == f"https://t.me/{BOT}?start=match"
+    assert " ".join(link.text.split()) == "🧭 Допоможіть обрати: п'ять коротких запитань у Telegram"
+
+
 async def test_a_directory_card_says_who_the_therapist_is_when_they_are_free_and_how_to_book(app, pages):
     await add_therapist(
         app, about="Працюю з тривогою та втратою, коротко й по суті.\n\nДалі — про мій шлях.", experience_years=1
