@@ -183,6 +183,8 @@ def build_app(
     feeder = InboxFeeder(
         dispatcher, bot, sessions, clock,
         max_attempts=settings.inbox_max_attempts, retry_seconds=settings.inbox_retry_seconds,
+        lease_seconds=settings.inbox_lease_seconds, poll_seconds=settings.inbox_poll_seconds,
+        only_process=is_sqlite(settings.database_url),
     )
     delivery, courier = build_delivery(
         settings, courier_bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper, send_budget

@@ -49,7 +49,7 @@ async def _poll_and_serve_pages(app: App, stop: asyncio.Event) -> None:
     try:
         await web.TCPSite(pages, settings.web_host, settings.web_port).start()
         log.info("serving the web pages on %s:%s (%s)", settings.web_host, settings.web_port, settings.public_url())
-        await app.inbox.resume()
+        await app.inbox.start()
         log.info("polling")
         await poll(app.bot, app.inbox, stop, app.dispatcher.resolve_used_update_types())
     finally:
@@ -68,7 +68,7 @@ async def _serve_webhook(app: App, stop: asyncio.Event) -> None:
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-        await app.inbox.resume()
+        await app.inbox.start()
         await app.bot.set_webhook(
             settings.webhook_base_url.rstrip("/") + settings.webhook_path,
             secret_token=secret,

@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     # (shown by /inbox), and the pause before the next try (times the tries so far).
     inbox_max_attempts: int = Field(default=3, ge=1, le=20)
     inbox_retry_seconds: float = Field(default=1.0, gt=0, le=300)
+    # Replicas (README, «Running replicas»): a chat is handled by one process under a lease it renews; one that
+    # stops renewing (killed, stuck, cut off) loses its chats this long after its last renewal, to a live one.
+    # Every process looks at the inbox this often for updates other replicas stored for chats it holds.
+    inbox_lease_seconds: float = Field(default=5.0, ge=1, le=300)
+    inbox_poll_seconds: float = Field(default=0.25, gt=0, le=10)
 
     @field_validator("bot_token")
     @classmethod

@@ -1,17 +1,17 @@
 """The inbox's bookkeeping: keep updates, find those still to handle, mark them handled or set aside."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import on_postgresql
+from storage.db import on_postgresql, rows_changed
 from storage.tables import InboxUpdateRow
 from storage.tables.inbox import WAITING
 
@@ -73,43 +73,27 @@ async def keep(session: AsyncSession, updates: Iterable[Kept], now: datetime) ->
     return [entry for update_id, entry in sorted(batch.items()) if update_id in new]
 
 
-INTERRUPTED = "the bot stopped while handling it (a crash, or next in line at a stop)"
-
-
-async def count_interrupted(session: AsyncSession, now: datetime, *, max_attempts: int) -> None:
-    """On start, before anything is handled: the oldest waiting update of each chat counts one try.
-
-    The feeder hands a chat's updates over one at a time, oldest first, and every chat at once: when the
-    previous process ended, that one was being handled (or, after a graceful stop, next in line). Counted
-    here, an update that kills the process is set aside after its tries like one that raises, not retried
-    at every start for ever; and nothing is written per update while handling for it.
-    """
-    oldest = select(func.min(InboxUpdateRow.update_id)).where(WAITING).group_by(InboxUpdateRow.chat_key)
-    counted = InboxUpdateRow.attempts + 1
-    await session.execute(
-        update(InboxUpdateRow)
-        .where(InboxUpdateRow.update_id.in_(oldest.scalar_subquery()))
-        .values(attempts=counted, last_error=INTERRUPTED)
-    )
-    await session.execute(
-        update(InboxUpdateRow).where(WAITING, InboxUpdateRow.attempts >= max_attempts).values(set_aside_at=now)
-    )
-
-
-async def waiting(session: AsyncSession) -> list[Kept]:
-    """Updates neither handled nor set aside, oldest first: what a restart picks up."""
+async def waiting_in(session: AsyncSession, chats: Collection[int]) -> list[Kept]:
+    """The updates of those chats neither handled nor set aside, oldest first."""
+    if not chats:
+        return []
     rows = await session.execute(
         select(InboxUpdateRow.update_id, InboxUpdateRow.chat_key, InboxUpdateRow.payload, InboxUpdateRow.attempts)
-        .where(WAITING)
+        .where(WAITING, InboxUpdateRow.chat_key.in_(chats))
         .order_by(InboxUpdateRow.update_id)
     )
     return [Kept(row.update_id, row.chat_key, row.payload, row.attempts) for row in rows]
 
 
-async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> None:
-    await session.execute(
-        update(InboxUpdateRow).where(InboxUpdateRow.update_id == update_id).values(handled_at=now)
+async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> bool:
+    """Mark it handled unless it already is; False: another process handled it first, and this one's work must go."""
+    marked = await rows_changed(
+        session,
+        update(InboxUpdateRow)
+        .where(InboxUpdateRow.update_id == update_id, InboxUpdateRow.handled_at.is_(None))
+        .values(handled_at=now),
     )
+    return marked > 0
 
 
 async def record_failure(

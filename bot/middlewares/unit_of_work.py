@@ -6,9 +6,10 @@
       │  handler ─► use cases ─► uow ........... `commit()` only flushes, `rollback()` does nothing
       │     messages to other people ........... timed messages written in it, never sent from the handler
       │     a second unit of work .............. refused at once (NestedUnitOfWork): use the handler's `uow`
-      │  the inbox mark "handled" .............. written in it
+      │  the inbox mark "handled" .............. written in it, only if no one marked it first
       ▼
-    COMMIT: all of it, or (an exception, a crash) none of it, and the update is handled again from scratch
+    COMMIT: all of it, or (an exception, a crash) none of it, and the update is handled again from scratch;
+    ROLLBACK of all of it if another process (which took the chat over) marked it handled first
 
 The rules that follow from it:
 - A handler is safe to run twice: a crash, a failed try or a refused write has it handled again, and what
@@ -87,23 +88,38 @@ class UnitOfWorkPerUpdate(BaseMiddleware):
             # a crash before the commit leaves all undone, and the update is handled again.
             if outcome is not None:
                 try:
-                    await mark_handled(uow.session, event.update_id, self._clock.now())
+                    marked = await mark_handled(uow.session, event.update_id, self._clock.now())
                 except WriteRefused:
                     # Handling wrote nothing (the mark was its first write) and has answered already: the
                     # mark alone, in a transaction of its own, instead of handling it all again.
                     await uow.session.rollback()
-                    await self._mark_alone(event.update_id)
+                    marked = await self._mark_alone(event.update_id)
                     outcome.handled = True
+                    outcome.handled_elsewhere = not marked
+                    if not marked:
+                        _handled_elsewhere(event.update_id)
+                    return result
+                if not marked:
+                    # Another process took the chat over (this one's lease ran out) and handled it first: what
+                    # this one changed goes, whole. What it sent is sent (the README's «Where a duplicate …»).
+                    await uow.session.rollback()
+                    outcome.handled = outcome.handled_elsewhere = True
+                    _handled_elsewhere(event.update_id)
                     return result
             await uow.finish()
         if outcome is not None:
             outcome.handled = True
         return result
 
-    async def _mark_alone(self, update_id: int) -> None:
+    async def _mark_alone(self, update_id: int) -> bool:
         async with SqlUnitOfWork(self._sessions) as uow:
-            await mark_handled(uow.session, update_id, self._clock.now())
+            marked = await mark_handled(uow.session, update_id, self._clock.now())
             await uow.finish()
+        return marked
+
+
+def _handled_elsewhere(update_id: int) -> None:
+    log.warning("update %s was handled by another process first: this one's changes are undone", update_id)
 
 
 def _answers_a_copy(update: Update) -> bool:

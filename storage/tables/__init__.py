@@ -8,7 +8,7 @@ from storage.tables.base import Base, UtcDateTime
 from storage.tables.bookings import BookingRow
 from storage.tables.broadcasts import BroadcastRow
 from storage.tables.conversations import ChatFocusRow, ConversationRow, RelayedMessageRow
-from storage.tables.inbox import InboxUpdateRow
+from storage.tables.inbox import ChatLeaseRow, InboxUpdateRow
 from storage.tables.matching import MatchAnswersRow, MatchOfferRow, MatchRow
 from storage.tables.outbox import TimedMessageRow
 from storage.tables.payments import ClawbackRow, PaymentRow, PayoutRow, RefundRow
@@ -28,6 +28,7 @@ __all__ = [
     "BookingRow",
     "BroadcastRow",
     "ChatFocusRow",
+    "ChatLeaseRow",
     "ClawbackRow",
     "ConversationRow",
     "FsmStateRow",

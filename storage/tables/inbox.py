@@ -32,4 +32,21 @@ class InboxUpdateRow(Base):
     __table_args__ = (
         Index("ix_inbox_updates_waiting", "update_id", sqlite_where=WAITING, postgresql_where=WAITING),
         Index("ix_inbox_updates_handled_at", "handled_at"),
+        Index("ix_inbox_updates_waiting_chats", "chat_key", "update_id", sqlite_where=WAITING, postgresql_where=WAITING),
     )
+
+
+class ChatLeaseRow(Base):
+    """A chat being handled by one process: it holds the lease while it renews it, and lets go when the chat is idle.
+
+    A lease that is not renewed runs out at `expires_at`; a live process then takes the chat over (storage/chat_leases.py).
+    The row lives for as long as the chat has updates in hand: a few seconds, ids only.
+    """
+
+    __tablename__ = "chat_leases"
+
+    chat_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_chat_leases_holder", "holder"),)

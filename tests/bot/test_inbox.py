@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from aiogram.methods import SendMessage
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from storage.inbox import INTERRUPTED, keep, kept
 from storage.tables import InboxUpdateRow
 from tests.conftest import ADMIN_ID, make_settings
 
@@ -66,29 +65,6 @@ async def test_an_update_that_fails_once_is_answered_once_on_its_next_try_withou
     assert len(answers) == 1 and answers[0].startswith("Як це працює")  # and no apology
     rows = await inbox_rows(app)
     assert (rows[601].attempts, rows[601].handled_at is not None) == (1, True)
-
-
-async def test_an_update_being_handled_when_the_process_died_counts_a_try_and_is_set_aside_after_its_tries(
-    app, session
-):
-    async with app.unit_of_work() as uow:  # what a killed process left: stored, not handled
-        updates = [a_message(1101, "/faq"), a_message(1102, "/faq"), a_message(1201, "/faq", chat_id=1002)]
-        await keep(uow.session, [kept(update) for update in updates], app.clock.now())
-        # 1101 killed the process at two starts already: the oldest of its chat each time
-        await uow.session.execute(update(InboxUpdateRow).where(InboxUpdateRow.update_id == 1101).values(attempts=2))
-        await uow.commit()
-
-    await app.inbox.resume()
-    assert await app.inbox.idle(timeout=10)
-
-    rows = await inbox_rows(app)
-    assert (rows[1101].attempts, rows[1101].handled_at, rows[1101].set_aside_at is not None) == (3, None, True)
-    assert rows[1101].last_error == INTERRUPTED
-    assert (rows[1102].attempts, rows[1102].handled_at is not None) == (0, True)  # not the one in flight
-    assert (rows[1201].attempts, rows[1201].handled_at is not None) == (1, True)  # interrupted once, then handled
-    for chat in (1001, 1002):
-        answers = [call.text for call in session.calls if isinstance(call, SendMessage) and call.chat_id == chat]
-        assert len(answers) == 1 and answers[0].startswith("Як це працює")
 
 
 async def test_nobody_but_staff_sees_the_inbox_and_an_empty_one_says_so(make_client):
