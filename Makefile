@@ -55,6 +55,7 @@ chaos: locales
 
 bench: locales
 	$(BIN)/python -m tests.bench_directory
+	$(BIN)/python -m tests.bench_matching
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_updates
 
