@@ -15,6 +15,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from core import platform_rules
 from web import pages
 from web.reader import LOCALES, Reader, choose_locale
 from web.site import CHOSEN_LOCALE, READER, SITE, Site, page_url, reader_of, site_of
@@ -92,6 +93,7 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
     switch["lang"] = other
     return {
         "_": reader.gettext,
+        "rules": platform_rules,  # the numbers of the platform's rules, for the texts that state them
         "ngettext": reader.ngettext,
         "reader": reader,
         "lang": reader.locale,

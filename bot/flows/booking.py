@@ -38,10 +38,10 @@ from bot.keyboards.directory import find_again_keyboard
 from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
-from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
 from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
+from core.platform_rules import FREE_CANCELLATION_HOURS
 from core.ports import UnitOfWork
 from core.rules.slots import group_by_local_day
 from core.rules.windows import answer_deadline, payment_deadline

@@ -33,10 +33,10 @@ from bot.middlewares.callback_answer import alert
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import referral_line, status_text
-from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS, PAYOUT_DAYS
 from bot.views.presenting import local_moment
 from core.applications import DRAFT_STEPS, FINISHED, Application, ApplicationNotFound, Form, NotYours, Step, WrongStep
 from core.clock import Clock
+from core.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS, PAYOUT_DAYS
 from core.ports import UnitOfWork
 from core.usecases import vetting
 from core.users import Role, User

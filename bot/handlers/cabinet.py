@@ -35,9 +35,9 @@ from bot.views.bookings import profile_text
 from bot.views.cabinet import field_name, profile_state, shown_value, vacation_dates, waiting_line
 from bot.views.lengths import CAPTION_LIMIT, clip
 from bot.views.meetings import place_line
-from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import calendar_day, money, zone_label
 from core.clock import Clock
+from core.platform_rules import FREE_CANCELLATION_HOURS
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
 from core.usecases.booking import free_times

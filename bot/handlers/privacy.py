@@ -37,9 +37,9 @@ from bot.keyboards.privacy import (
 )
 from bot.middlewares.callback_answer import alert
 from bot.views.lengths import CAPTION_LIMIT, clip
-from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import local_day
 from core.clock import Clock
+from core.platform_rules import FREE_CANCELLATION_HOURS
 from core.ports import UnitOfWork
 from core.privacy import (
     FOR_ACCOUNTABILITY,

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.access import OpenRouter
 from bot.menus import BUTTON_FAQ, BUTTON_REQUIREMENTS
-from bot.views.platform_rules import (
+from core.platform_rules import (
     FREE_CANCELLATION_HOURS,
     LIVE_FEWEST_DAYS,
     LIVE_MOST_DAYS,

@@ -34,11 +34,11 @@ from bot.middlewares.callback_answer import alert, out_of_date_button
 from bot.settings import Settings
 from bot.views.bookings import booking_moment, session_card, session_line
 from bot.views.calendar_files import session_file
-from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import money
 from core.bookings import Action, BookingRefused, BookingStatus, CancellationTerms
 from core.clock import Clock
 from core.conversations import Side
+from core.platform_rules import FREE_CANCELLATION_HOURS
 from core.ports import UnitOfWork
 from core.usecases.booking import (
     BookingChanged,

@@ -26,11 +26,11 @@ from bot.keyboards.directory import other_therapists_keyboard, other_times_keybo
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.views.bookings import paid_back, request_lines
 from bot.views.meetings import meeting_lines
-from bot.views.platform_rules import FREE_CANCELLATION_HOURS
 from bot.views.presenting import from_now, local_moment, money
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import Refund
+from core.platform_rules import FREE_CANCELLATION_HOURS
 from core.usecases.booking import BookingNotice, released_by_time, settled_booking
 from core.usecases.directory import is_listed
 from core.usecases.refunds import refund_of_booking

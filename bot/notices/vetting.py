@@ -15,9 +15,9 @@ from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, 
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
 from bot.reviewers import may_review
 from bot.views.applications import live_range, polite_decline, step_name
-from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from bot.views.presenting import local_moment, zone_label
 from core.applications import AWAITING_ADMIN, Application, Step
+from core.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from core.rules.requirements import Requirement, check_requirements
 from core.usecases.vetting import VettingNotice
 

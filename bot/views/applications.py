@@ -10,10 +10,10 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import clip
-from bot.views.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from bot.views.presenting import local_day, local_moment, money
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS
 from core.applications import Application, ApplicationNotFound, Form, Step, WrongStep
+from core.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
 from core.questionnaires import FIRST_QUESTIONS, SECOND_QUESTIONS, Kind, unanswered
 from core.rules.requirements import (
     MIN_CERTIFIED_HOURS,

@@ -6,9 +6,9 @@ from datetime import timedelta
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.views.platform_rules import PAYMENT_DUE_HOURS
 from bot.views.presenting import calendar_day, local_moment, money
 from core.bookings import Booking
+from core.platform_rules import PAYMENT_DUE_HOURS
 from core.usecases.coming_back import WEEK, AwayReason, ReturnOffer, TherapistAway
 
 # A wanted start this close to a week after the session is "next week" (a change of summer time moves it an hour).

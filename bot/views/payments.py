@@ -17,10 +17,10 @@ from pydantic import SecretStr
 from bot.notices.kinds import Invoice
 from bot.views.bookings import status_label
 from bot.views.lengths import INVOICE_DESCRIPTION_LIMIT, INVOICE_TITLE_LIMIT, MESSAGE_LIMIT, clip
-from bot.views.platform_rules import PAYOUT_DAYS
 from bot.views.presenting import local_day, local_moment, moment_label, money
 from core.bookings import Booking
 from core.payments import STARS, PaymentMethod, Payout, RefundReason, RefundStatus
+from core.platform_rules import PAYOUT_DAYS
 from core.usecases.booking import BookingNotice
 from core.usecases.checkout import CheckoutNotice, CheckoutRefusal, Payable
 from core.usecases.payments import PaymentNotice

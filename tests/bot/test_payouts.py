@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.staff import StaffRole
+from core.staff import StaffGrant, StaffRole
 from core.usecases.booking import cancel_booking
 from core.usecases.payouts import mark_payout_paid
 from core.usecases.staff import authority_of
@@ -28,6 +28,7 @@ from tests.bot.payment_support import (
     rows,
     texts,
 )
+from tests.conftest import START
 
 app = booking_support.app
 sleeper = booking_support.sleeper
@@ -118,6 +119,29 @@ async def test_only_finance_acts_on_payouts(app, session, make_client):
     assert (await oksana.send("/payouts"))[0].text == refused
     assert alerts(await oksana.press("pom:1")) == [refused]
     assert (await oksana.send("/confirm_payment 1 X"))[0].text == refused
+    assert [payout.status for payout in await payouts(app)] == ["due", "due"]
+
+
+async def test_a_note_begun_before_the_role_was_taken_away_changes_nothing(app, session, make_client):
+    """The money notes' door lets any staff in; the use case checks the role again when the note arrives."""
+    await add_staff(app, FINANCE, StaffRole.FINANCE, "Marta", locale="en")
+    marta = make_client(FINANCE, "Marta", language_code="en")
+    await two_paid_sessions(app, session, make_client)
+    await marta.send("/payouts")
+    await marta.click("✅ Paid: Iryna Kovalenko · ₴960 · #1")
+    async with app.unit_of_work() as uow:  # meanwhile an admin moves Marta from finance to support
+        await uow.staff.remove(FINANCE, StaffRole.FINANCE)
+        await uow.staff.add(StaffGrant(FINANCE, StaffRole.SUPPORT, 900, START))
+        await uow.commit()
+
+    refused = await marta.send("SEPA TR-2026-1130-01")
+
+    assert [reply.text for reply in refused] == [
+        "Your role doesn't include this. A full administrator can give you the role if you need it."
+    ]
+    assert [payout.status for payout in await payouts(app)] == ["due", "due"]
+    after = await marta.send("SEPA TR-2026-1130-01")  # the step is over: the reference is not taken again
+    assert [reply.text for reply in after] == ["I didn't understand that. Please use the menu below, or /help."]
     assert [payout.status for payout in await payouts(app)] == ["due", "due"]
 
 

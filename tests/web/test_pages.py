@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core import platform_rules
 from core.rules import platform_figures as figures_rule
 from core.schedule import Vacation
 from core.usecases.testimonials import add_testimonial
@@ -409,3 +410,24 @@ async def test_search_engines_are_pointed_at_every_listed_page_and_no_other(app,
     for path in ("/therapists", "/for-specialists", "/t/iryna"):
         assert f"<loc>{PUBLIC}{path}</loc>" in body
     assert "yulia" not in body
+
+
+async def test_the_pages_state_the_rules_numbers_from_core_so_a_changed_rule_changes_them(app, pages, monkeypatch):
+    await add_therapist(app)
+    monkeypatch.setattr(platform_rules, "PAYMENT_DUE_HOURS", 48)
+    monkeypatch.setattr(platform_rules, "FREE_CANCELLATION_HOURS", 21)
+    monkeypatch.setattr(platform_rules, "PAYOUT_DAYS", 5)
+    monkeypatch.setattr(platform_rules, "LIVE_FEWEST_DAYS", 3)
+    monkeypatch.setattr(platform_rules, "LIVE_MOST_DAYS", 4)
+
+    _status, landing, _headers = await get(pages, "/t/iryna")
+    _status, joining, _headers = await get(pages, "/for-specialists")
+
+    assert "не пізніше ніж за 48 годин до початку" in landing.visible_text
+    assert "щонайменше за 21 годину нічого не коштує" in landing.visible_text
+    text = joining.visible_text
+    assert "не пізніше ніж за 48 годин до сесії" in text
+    assert "протягом 5 робочих днів" in text
+    assert "протягом 3–4 робочих днів" in text
+    assert "щонайменше за 21 годину, нікому нічого не коштує" in text
+    assert "24 год" not in landing.visible_text and "24 год" not in text

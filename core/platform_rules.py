@@ -1,5 +1,6 @@
 """The numbers of the platform's rules as its texts state them, each taken from its rule in core: a changed rule
-changes every text that states it (the texts take them as placeholders, through ngettext)."""
+changes every text that states it, the bot's and the web pages' alike (the texts take them as placeholders,
+through ngettext; the pages read them as `rules`)."""
 from __future__ import annotations
 
 from datetime import timedelta
