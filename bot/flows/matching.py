@@ -188,7 +188,7 @@ async def toggle_window(
         return
     draft.windows = _toggled(draft.windows, callback_data.window)
     await settle(state, Choosing.windows, draft)
-    text = message.text or views.windows_question(user.timezone, clock.now())
+    text = message.text or views.windows_question(user.timezone, clock.now(), zone_chosen=user.timezone_chosen)
     await replace_message(message, text, windows_keyboard(draft.round, draft.windows))
 
 
@@ -270,7 +270,7 @@ async def _ask_price(reply: Reply, state: FSMContext, draft: MatchDraft) -> None
 
 async def _ask_windows(reply: Reply, state: FSMContext, draft: MatchDraft, user: User, clock: Clock) -> None:
     await WINDOWS_STEP.ask(
-        reply, state, draft, views.windows_question(user.timezone, clock.now()), windows_keyboard(draft.round, draft.windows)
+        reply, state, draft, views.windows_question(user.timezone, clock.now(), zone_chosen=user.timezone_chosen), windows_keyboard(draft.round, draft.windows)
     )
 
 
@@ -294,7 +294,7 @@ async def _price_expected(draft: MatchDraft) -> tuple[str, InlineKeyboardMarkup]
 
 
 async def _windows_expected(draft: MatchDraft, user: User, clock: Clock) -> tuple[str, InlineKeyboardMarkup]:
-    return _again(views.windows_question(user.timezone, clock.now())), windows_keyboard(draft.round, draft.windows)
+    return _again(views.windows_question(user.timezone, clock.now(), zone_chosen=user.timezone_chosen)), windows_keyboard(draft.round, draft.windows)
 
 
 async def _approach_expected(draft: MatchDraft) -> tuple[str, InlineKeyboardMarkup]:

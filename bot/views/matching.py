@@ -70,10 +70,13 @@ def price_question() -> str:
     return _("3/5. What price per session suits you?")
 
 
-def windows_question(zone: str, now: datetime) -> str:
-    return _("4/5. When can you meet? Choose one or more. Times are in your zone, {zone}.").format(
+def windows_question(zone: str, now: datetime, *, zone_chosen: bool = True) -> str:
+    text = _("4/5. When can you meet? Choose one or more. Times are in your zone, {zone}.").format(
         zone=zone_label(zone, now)
     )
+    if not zone_chosen:
+        text += "\n" + _("Not your zone? Change it with /timezone first.")
+    return text
 
 
 def approach_question() -> str:

@@ -67,6 +67,7 @@ THREE = (
     "One tap on a time starts booking it."
 )
 SHORT = "Wed 25 Nov, 07:00 (New York, UTC-5)"
+NOT_YOUR_ZONE = "Це не ваш пояс? Спершу змініть його: /timezone."
 
 
 async def test_five_answers_give_three_therapists_with_reasons_and_a_time_inside_the_windows_and_none_paused_hidden_or_away(
@@ -260,7 +261,7 @@ async def test_help_me_choose_is_in_the_clients_menu_and_my_waitlists_in_my_sess
     assert BotClient.texts_of(mine)[0].startswith("🔔 You wait for a time with 1 therapist:\n• Maksym Bondar")
 
 
-async def test_the_web_directorys_link_greets_a_newcomer_and_asks_the_first_question(app, make_client):
+async def test_the_web_directorys_link_greets_a_newcomer_asks_the_first_question_and_offers_to_set_the_zone_first(app, make_client):
     await cast(app)
     newcomer = make_client(5001, "Marta", language_code="uk")
     replies = await newcomer.send("/start match")
@@ -269,3 +270,8 @@ async def test_the_web_directorys_link_greets_a_newcomer_and_asks_the_first_ques
     assert texts[1].endswith(
         "1/5. З чим ви звертаєтеся? Оберіть одну чи кілька тем і натисніть «Далі» — або пропустіть запитання."
     )
+    await newcomer.click("Пропустити ›")
+    await newcomer.click("Будь-яка мова · пропустити ›")
+    when = BotClient.texts_of(await newcomer.click("Будь-яка ціна · пропустити ›"))[0]
+    assert when.startswith("4/5. Коли вам зручно зустрічатися? Оберіть один чи кілька варіантів. Час — у вашому поясі: Київ")
+    assert when.endswith("\n" + NOT_YOUR_ZONE)  # the zone was never chosen: the windows would be read in the default one
