@@ -6,6 +6,7 @@ grouped by a space; English is read as British English (day before month, the 24
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_timezone_location
 from babel.numbers import format_decimal, format_percent
+from shevchenko import detect_gender, in_vocative
 
 from core.therapists import PRICE_BANDS
 
@@ -46,6 +48,25 @@ def money(minor_units: int, language: str, currency: str = "UAH") -> str:
     if babel_locale(language).startswith("en"):
         return f"₴{amount}"
     return f"{amount} ₴"
+
+
+# A given name in Ukrainian letters (with an apostrophe or a hyphen: «Мар'яна», «Анна-Марія»).
+UKRAINIAN_GIVEN_NAME = re.compile(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії]+(?:['ʼ’-][А-ЩЬЮЯҐЄІЇа-щьюяґєії]+)*")
+
+
+def vocative(given_name: str) -> str | None:
+    """«Олена» → «Олено», «Олег» → «Олегу»: the form a Ukrainian greeting calls a person by.
+
+    None when it cannot be said with confidence (a Latin-script name, one whose gender the library cannot
+    tell): then a greeting is worded without the name rather than with a wrong form.
+    """
+    if not UKRAINIAN_GIVEN_NAME.fullmatch(given_name):
+        return None
+    gender = detect_gender({"givenName": given_name}).get("gender")
+    if gender is None:
+        return None
+    declined = in_vocative({"gender": gender, "givenName": given_name}).get("givenName")
+    return declined if isinstance(declined, str) and declined else None
 
 
 def N_(message: str) -> str:

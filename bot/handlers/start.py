@@ -17,6 +17,7 @@ from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
 from bot.menus import main_menu
 from bot.settings import Settings
+from bot.views.greetings import salutation
 from bot.views.presenting import zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -47,18 +48,17 @@ async def show_main_menu(
 
 
 def greeting(user: User, role: Role) -> str:
-    name = user.staff_name  # their own name, greeting them
+    return salutation(user.staff_name) + " " + _role_line(role)
+
+
+def _role_line(role: Role) -> str:
     if role is Role.ADMIN:
-        return _("Hello, {name}. This is the platform's console: the menu below has your tools.").format(name=name)
+        return _("This is the platform's console: the menu below has your tools, and /help lists what you may do.")
     if role is Role.THERAPIST:
-        return _("Welcome to your cabinet, {name}. Your sessions, hours and earnings are in the menu below.").format(
-            name=name
-        )
+        return _("This is your cabinet: your sessions, hours and earnings are in the menu below.")
     if role is Role.APPLICANT:
-        return _("Hello, {name}! Your application to join the platform is in progress; the menu below shows where it stands.").format(
-            name=name
-        )
+        return _("Your application to join the platform is in progress; the menu below shows where it stands.")
     return _(
-        "Hello, {name}! Here you can find a psychotherapist, book a session, pay for it and talk "
+        "Here you can find a psychotherapist, book a session, pay for it and talk "
         "with your therapist — all in this chat."
-    ).format(name=name)
+    )

@@ -15,6 +15,7 @@ from bot.keyboards.vetting import fill_second_questionnaire, interview_choices, 
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, Text
 from bot.reviewers import may_review
 from bot.views.applications import live_range, polite_decline, step_name
+from bot.views.greetings import salutation
 from bot.views.presenting import local_moment, zone_label
 from core.applications import AWAITING_ADMIN, Application, Step
 from core.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
@@ -231,9 +232,9 @@ class Published(NoticeKind):
         application = await _application(context, Step.PUBLISHED)
         if application is None:
             return []
-        text = _(
-            "Welcome to the platform, {name}! Your profile is live, and clients can book sessions with you.\n\n"
+        text = salutation(application.display_name) + " " + _(
+            "Welcome to the platform: your profile is live, and clients can book sessions with you.\n\n"
             "Your therapist cabinet is open: press /start to see it. Begin with your weekly working hours, "
             "so that clients see free times."
-        ).format(name=application.display_name)
+        )
         return [Text(text)]

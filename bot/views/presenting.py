@@ -130,6 +130,19 @@ def zone_label(zone: str, at: datetime) -> str:
     return f"{zone_city(zone)}, {offset}"
 
 
+def addressed(name: str) -> str | None:
+    """The name to greet a reader by: in Ukrainian the given name in the vocative («Олено»); in English as it is.
+
+    None when a Ukrainian reader's name cannot be declined with confidence: greet them without it.
+    """
+    words = name.split()
+    if not words:
+        return None
+    if reader_locale().startswith("uk"):
+        return formatting.vocative(words[0])
+    return name
+
+
 def number(value: int | Decimal, *, places: int = 0) -> str:
     """Grouped thousands and the reader's decimal mark: «1 234,50»."""
     return formatting.number(value, reader_locale(), places=places)

@@ -128,9 +128,9 @@ async def test_from_apply_to_a_published_profile_and_the_cabinet_invitation(clie
     menus = [c for c in session.calls[before:] if isinstance(c, SetMyCommands) and c.scope.chat_id == OLENA]
     assert "clients" in [c.command for c in menus[-1].commands]  # the therapist's own commands
     await deliver(app)
-    assert client.texts()[-1].startswith("Вітаємо на платформі, Olena Koval! Ваш профіль опубліковано")
+    assert client.texts()[-1].startswith("Вітаємо! Ласкаво просимо на платформу: ваш профіль опубліковано")
     cabinet = await client.send("/start")
-    assert cabinet[0].text.startswith("Вітаємо у вашому кабінеті, Olena.")
+    assert cabinet[0].text.startswith("Вітаємо! Це ваш кабінет")
 
     async with app.sessions() as db:
         profile = await db.get(TherapistRow, OLENA)

@@ -191,7 +191,7 @@ async def test_deletion_keeps_paid_sessions_anonymised_and_says_what_was_kept(ap
     }
 
     again = await olena.send("/start")
-    assert again[0].text.startswith("Вітаємо, Olena! Тут можна знайти психотерапевта")
+    assert again[0].text.startswith("Вітаємо! Тут можна знайти психотерапевта")
 
 
 async def test_after_deletion_the_audit_log_never_names_the_person_again_even_when_they_come_back(app, make_client):

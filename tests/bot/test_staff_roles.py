@@ -236,9 +236,9 @@ async def test_staff_see_the_console_on_start_until_their_last_role_goes(app, ma
     await admin.send(f"/revoke {STAFFER} finance")
     client_again = await taras.send("/start")
 
-    assert console[0].text.startswith("Вітаємо, Taras. Це консоль платформи")
-    assert still[0].text.startswith("Вітаємо, Taras. Це консоль платформи")
-    assert client_again[0].text.startswith("Вітаємо, Taras! Тут можна знайти психотерапевта")
+    assert console[0].text.startswith("Вітаємо! Це консоль платформи")
+    assert still[0].text.startswith("Вітаємо! Це консоль платформи")
+    assert client_again[0].text.startswith("Вітаємо! Тут можна знайти психотерапевта")
     async with app.sessions() as db:
         roles = (await db.scalars(select(UserRoleRow.role).where(UserRoleRow.telegram_id == STAFFER))).all()
     assert roles == ["client"]

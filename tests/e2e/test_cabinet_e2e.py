@@ -103,7 +103,7 @@ async def test_a_profile_change_waits_for_an_admin_and_shows_once_approved(
     admin = fake_telegram.user(ADMIN, "Admin", language_code="uk")
     iryna = fake_telegram.user(IRYNA, "Ірина", language_code="uk")
     olena = fake_telegram.user(OLENA, "Olena", language_code="uk")
-    await step(admin, lambda: admin.send_command("start"), "Вітаємо, Admin.")
+    await step(admin, lambda: admin.send_command("start"), "Вітаємо! Це консоль платформи")
 
     await step(iryna, lambda: iryna.send_command("profile"), "Вище — ваш профіль")
     await step(iryna, lambda: iryna.click("💰 Ціна"), "Нова ціна за сесію в гривнях")

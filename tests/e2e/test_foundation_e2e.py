@@ -19,7 +19,7 @@ async def test_a_newcomer_gets_the_ukrainian_greeting_and_menu(fake_telegram: Fa
     olena = fake_telegram.user(1001, "Olena", language_code="uk")
 
     olena.send_command("start")
-    greeting = await olena.wait_message("Вітаємо, Olena!")
+    greeting = await olena.wait_message("Вітаємо! Тут можна")
 
     assert "⚙️ Налаштування" in olena.reply_buttons()
     assert {"message", "callback_query"} <= set(fake_telegram.allowed_updates or [])
@@ -136,7 +136,7 @@ async def test_webhook_mode_registers_itself_and_answers_posted_updates(
         health = await http.get(f"http://127.0.0.1:{unused_tcp_port}/healthz")
         assert (health.status, await health.text()) == (200, "ok")
 
-    await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо, Olena" in (call.text or ""))
+    await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо! Тут можна" in (call.text or ""))
 
 
 async def _post_when_listening(http, url, payload, headers):

@@ -59,7 +59,7 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
     bot = bot_process_factory({"ADMIN_IDS": str(ADMIN)})
     await bot.start()
     admin = fake_telegram.user(ADMIN, "Admin", language_code="uk")
-    await step(admin, lambda: admin.send_command("start"), "Вітаємо, Admin.")
+    await step(admin, lambda: admin.send_command("start"), "Вітаємо! Це консоль платформи")
     anna = fake_telegram.user(ANNA, "Anna", language_code="en")
 
     async def restart() -> None:
@@ -119,15 +119,15 @@ async def test_an_application_from_the_link_to_the_cabinet(fake_telegram: FakeTe
     approved = await anna.wait_message("Your application is approved!")
     assert "7–10 business days, between" in approved["text"]
     await step(admin, lambda: admin.click("Опублікувати профіль"), "Опубліковано: Anna Koval")
-    await anna.wait_message("Welcome to the platform, Anna Koval!")
-    await step(anna, lambda: anna.send_command("start"), "Welcome to your cabinet, Anna.")
+    await anna.wait_message("Hello, Anna Koval! Welcome to the platform")
+    await step(anna, lambda: anna.send_command("start"), "Hello, Anna! This is your cabinet")
 
 
 async def test_a_referred_applicant_is_declined_politely_in_ukrainian(fake_telegram: FakeTelegram, bot_process_factory):
     bot = bot_process_factory({"ADMIN_IDS": str(ADMIN)})
     await bot.start()
     admin = fake_telegram.user(ADMIN, "Admin", language_code="en")
-    await step(admin, lambda: admin.send_command("start"), "Hello, Admin.")
+    await step(admin, lambda: admin.send_command("start"), "Hello, Admin! This is the platform's console")
     anna = fake_telegram.user(ANNA, "Anna", language_code="en")
     await step(anna, lambda: anna.send_command("apply"), "Join the platform as a therapist")
     await step(anna, lambda: anna.click("Start the questionnaire"), "Question 1 of 15")
