@@ -80,9 +80,18 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(rotate_keys(settings, batch=args.batch))
 
         from bot.app import build_app
+        from bot.inbox.polling import AnotherPoller
         from bot.runner import run
 
-        asyncio.run(run(build_app(settings)))
+        try:
+            asyncio.run(run(build_app(settings)))
+        except AnotherPoller as error:
+            print(
+                f"Another process is polling this bot, so this one stops (Telegram: {error}). Run one polling process "
+                "per bot, or several replicas in webhook mode (README, «Running replicas»).",
+                file=sys.stderr,
+            )
+            return 3
     except (UnknownDataKey, DamagedValue, MissingDataKeys) as error:
         print(f"{error}: DATA_KEYS must hold every key that sealed what the database keeps ({KEYS_ADVICE}).", file=sys.stderr)
         return 2

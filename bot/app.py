@@ -77,6 +77,7 @@ from bot.handlers import (
 )
 from bot.i18n import build_i18n
 from bot.inbox import InboxFeeder
+from bot.metrics import CountTelegramErrors, Metrics, OperatorPages
 from bot.middlewares.callback_answer import AnswerAfterSuccess
 from bot.middlewares.current_user import CurrentUser
 from bot.middlewares.locale import UserLocale
@@ -123,6 +124,7 @@ class App:
     clock: Clock
     i18n: I18n
     inbox: InboxFeeder
+    metrics: Metrics
     delivery: Delivery
     courier: Courier
     sweeper: Sweeper
@@ -132,6 +134,9 @@ class App:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
+
+    def operator_pages(self) -> OperatorPages:
+        return OperatorPages(self.metrics, self.sessions, self.clock, lambda: self.inbox.held_chats)
 
     async def prepare(self) -> None:
         """Bring the database up to date; safe to call on every start.
@@ -176,6 +181,8 @@ def build_app(
     # dispatcher's bot says (the handlers' replies), not the courier's, which has its own limits and retries.
     bot, courier_bot = _bot(settings, session), _bot(settings, session)
     session.middleware(ReplyRetries(bot, sleeper.sleep))
+    metrics = Metrics()
+    session.middleware(CountTelegramErrors(metrics))  # inside the retries: every answer counts
     i18n = build_i18n(settings.default_locale)
     storage, isolation = _conversation_state(settings, sessions, clock, fsm_storage)
     # aiogram's FSM middleware is registered below, inside the unit of work (see there), not by the dispatcher.
@@ -184,10 +191,10 @@ def build_app(
         dispatcher, bot, sessions, clock,
         max_attempts=settings.inbox_max_attempts, retry_seconds=settings.inbox_retry_seconds,
         lease_seconds=settings.inbox_lease_seconds, poll_seconds=settings.inbox_poll_seconds,
-        only_process=is_sqlite(settings.database_url),
+        only_process=is_sqlite(settings.database_url), metrics=metrics,
     )
     delivery, courier = build_delivery(
-        settings, courier_bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper, send_budget
+        settings, courier_bot, lambda: SqlUnitOfWork(sessions), i18n, clock, notice_kinds(), sleeper, metrics, send_budget
     )
     # A relay or a notice written by a handler goes out as soon as its transaction commits.
     on_timed_messages_committed(sessions, courier.wake)
@@ -198,7 +205,8 @@ def build_app(
         interval=timedelta(hours=settings.retention_sweep_hours),
     )
     app = App(
-        settings, bot, dispatcher, engine, sessions, clock, i18n, feeder, delivery=delivery, courier=courier, sweeper=sweeper
+        settings, bot, dispatcher, engine, sessions, clock, i18n, feeder, metrics,
+        delivery=delivery, courier=courier, sweeper=sweeper,
     )
     if settings.backup_dir is not None:
         app.backups = DailyBackup(

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.app import App, web_pages
 from bot.inbox.polling import poll
-from bot.inbox.webhook import WEBHOOK_SHUTDOWN_SECONDS, WebhookReceiver, healthz
+from bot.inbox.webhook import WEBHOOK_SHUTDOWN_SECONDS, WebhookReceiver
 from bot.settings import RunMode
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ async def run(app: App) -> None:
 async def _poll_and_serve_pages(app: App, stop: asyncio.Event) -> None:
     settings = app.settings
     pages_app = web_pages(app)
-    pages_app.router.add_get("/healthz", healthz)
+    app.operator_pages().install(pages_app)
     pages = web.AppRunner(pages_app, access_log=None)
     await pages.setup()
     try:
@@ -63,7 +63,7 @@ async def _serve_webhook(app: App, stop: asyncio.Event) -> None:
     # One server: the webhook, its health check and the web pages.
     web_app = web_pages(app)
     web_app.router.add_post(settings.webhook_path, WebhookReceiver(app.inbox, secret))
-    web_app.router.add_get("/healthz", healthz)
+    app.operator_pages().install(web_app)
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=WEBHOOK_SHUTDOWN_SECONDS)
     await runner.setup()
     try:

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import on_postgresql
+from storage.db import on_postgresql, rows_changed
 from storage.inbox import Kept, waiting_in
 from storage.tables import ChatLeaseRow, InboxUpdateRow
 from storage.tables.inbox import WAITING
@@ -39,6 +39,7 @@ class Claimed:
     chats: set[int] = field(default_factory=set)
     taken_over: dict[int, str] = field(default_factory=dict)
     waiting: list[Kept] = field(default_factory=list)
+    set_aside: int = 0  # updates whose last try was the one cut short
 
 
 async def claim(
@@ -86,10 +87,9 @@ async def claim(
             ).all()
         )
     taken_over = {chat: previous for chat, previous in expired.items() if previous != holder}
-    if taken_over:
-        await _count_interrupted(session, taken_over.keys(), now, max_attempts=max_attempts)
+    set_aside = await _count_interrupted(session, taken_over.keys(), now, max_attempts=max_attempts) if taken_over else 0
     chats = new | expired.keys()
-    return Claimed(chats, taken_over, await waiting_in(session, chats))
+    return Claimed(chats, taken_over, await waiting_in(session, chats), set_aside)
 
 
 async def _unheld_with_waiting(session: AsyncSession, now: datetime) -> set[int]:
@@ -101,7 +101,7 @@ async def _unheld_with_waiting(session: AsyncSession, now: datetime) -> set[int]
     return set(chats.all())
 
 
-async def _count_interrupted(session: AsyncSession, chats: Collection[int], now: datetime, *, max_attempts: int) -> None:
+async def _count_interrupted(session: AsyncSession, chats: Collection[int], now: datetime, *, max_attempts: int) -> int:
     """The oldest waiting update of each chat taken over counts one try; set aside once its tries are spent.
 
     Counted here, an update that kills its process every time is set aside after its tries, like one that raises,
@@ -117,10 +117,11 @@ async def _count_interrupted(session: AsyncSession, chats: Collection[int], now:
         .where(InboxUpdateRow.update_id.in_(oldest.scalar_subquery()))
         .values(attempts=InboxUpdateRow.attempts + 1, last_error=LEASE_RAN_OUT)
     )
-    await session.execute(
+    return await rows_changed(
+        session,
         update(InboxUpdateRow)
         .where(WAITING, InboxUpdateRow.chat_key.in_(chats), InboxUpdateRow.attempts >= max_attempts)
-        .values(set_aside_at=now)
+        .values(set_aside_at=now),
     )
 
 

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery.deliver import Delivery
 from bot.delivery.limits import Budget, LocalBudget, RedisBudget, SendLimits, Sleeper
+from bot.metrics import Metrics
 from bot.notices.kinds import NoticeKind
 from bot.settings import Settings
 from core.clock import Clock
@@ -36,6 +37,7 @@ def build_delivery(
     clock: Clock,
     kinds: Mapping[str, NoticeKind],
     sleeper: Sleeper,
+    metrics: Metrics,
     budget: Budget | None = None,
 ) -> tuple[Delivery, Courier]:
     limits = SendLimits(
@@ -49,7 +51,7 @@ def build_delivery(
     courier = Courier(
         units,
         clock,
-        delivery,
+        metrics.timed(delivery, clock),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         window=max(SMALLEST_WINDOW, math.ceil(settings.delivery_rate_per_second * SECONDS_CLAIMED_AHEAD)),
         policy=RetryPolicy(

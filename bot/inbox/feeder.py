@@ -23,6 +23,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import Metrics
 from core.clock import Clock
 from storage import chat_leases, inbox
 from storage.chat_leases import Claimed
@@ -60,6 +61,7 @@ class InboxFeeder:
         retry_seconds: float,
         lease_seconds: float,
         poll_seconds: float,
+        metrics: Metrics,
         only_process: bool = False,
         holder: str | None = None,
     ) -> None:
@@ -73,6 +75,7 @@ class InboxFeeder:
         self._poll_seconds = poll_seconds
         # SQLite: one bot process per database file, so a lease found at start was left by a process that ended.
         self._only_process = only_process
+        self._metrics = metrics
         self.holder = holder or process_name()
         self._held: set[int] = set()
         # Per chat held: the updates this process settled while holding it, which a look at the inbox taken
@@ -116,6 +119,7 @@ class InboxFeeder:
                     uow.session, self.holder, now, self._lease, max_attempts=self._max_attempts, among=unheld
                 )
             await uow.commit()
+        self._metrics.updates_stored.inc(len(new))
         self._won(claimed)
         self.submit(new)
 
@@ -197,6 +201,8 @@ class InboxFeeder:
     def _won(self, claimed: Claimed) -> None:
         for chat, previous in claimed.taken_over.items():
             log.warning("took over chat %s from %s, whose lease ran out", chat, previous)
+        self._metrics.takeovers.inc(len(claimed.taken_over))
+        self._metrics.updates_set_aside.inc(claimed.set_aside)
         for chat in claimed.chats:
             self._held.add(chat)
             self._settled.setdefault(chat, set())
@@ -247,17 +253,23 @@ class InboxFeeder:
         while True:
             outcome = InboxOutcome(last_try=entry.attempts + 1 >= self._max_attempts)
             try:
-                update = Update.model_validate(entry.payload, context={"bot": self._bot})
-                await self._dispatcher.feed_update(self._bot, update, inbox=outcome, **self.workflow_data)
+                with self._metrics.handle_seconds.time():
+                    update = Update.model_validate(entry.payload, context={"bot": self._bot})
+                    await self._dispatcher.feed_update(self._bot, update, inbox=outcome, **self.workflow_data)
             except Exception as error:  # whatever it was, the update is tried again or set aside
                 log.exception("update %s failed", entry.update_id)
                 outcome.error = outcome.error or f"{type(error).__name__}: {error}"
-            if outcome.handled or entry.chat_key not in self._held:
-                return  # handled (here or elsewhere), or its chat is another process's now
+            if outcome.handled:
+                (self._metrics.updates_undone if outcome.handled_elsewhere else self._metrics.updates_handled).inc()
+                return
+            self._metrics.updates_failed.inc()
+            if entry.chat_key not in self._held:
+                return  # its chat is another process's now: the failure is not this one's to record
             entry.attempts += 1
             set_aside = entry.attempts >= self._max_attempts
             await self._record_failure(entry, outcome.error or "not marked handled", set_aside=set_aside)
             if set_aside:
+                self._metrics.updates_set_aside.inc()
                 log.error("update %s set aside after %d tries (see /inbox)", entry.update_id, entry.attempts)
                 return
             if await _set_within(self._stopping, self._retry_seconds * entry.attempts):

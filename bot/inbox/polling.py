@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramConflictError
 from aiogram.methods import TelegramMethod
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
+
+
+class AnotherPoller(Exception):
+    """Telegram answered 409 Conflict: another process polls this bot, or a webhook is set for it."""
 
 
 class RawGetUpdates(TelegramMethod[list[dict[str, Any]]]):
@@ -47,6 +52,10 @@ async def poll(bot: Bot, feeder: InboxFeeder, stop: asyncio.Event, allowed_updat
             try:
                 batch = fetch.result()
                 await feeder.keep(batch)
+            except TelegramConflictError as error:
+                # Telegram hands updates to one getUpdates consumer per bot: trying again would only take turns
+                # terminating the other's requests.
+                raise AnotherPoller(error.message) from None
             except Exception as error:  # the offset stays where it was, so nothing is lost
                 log.error("could not fetch or keep updates (%s: %s); trying again", type(error).__name__, error)
                 await backoff.asleep()

@@ -38,7 +38,3 @@ class WebhookReceiver:
             return web.Response(status=400, text="not an update")
         await self._feeder.keep([update])  # a failure answers 500: Telegram sends it again
         return web.Response(status=200)
-
-
-async def healthz(_: web.Request) -> web.Response:
-    return web.Response(text="ok")

@@ -137,6 +137,23 @@ async def test_webhook_mode_registers_itself_and_answers_posted_updates(
         assert (health.status, await health.text()) == (200, "ok")
 
     await fake_telegram.wait_for(lambda call: call.method == "sendMessage" and "Вітаємо! Тут можна" in (call.text or ""))
+    async with aiohttp.ClientSession() as http:  # what the operator's Prometheus reads on the same server
+        metrics = await (await http.get(f"http://127.0.0.1:{unused_tcp_port}/metrics")).text()
+    assert "bot_updates_stored_total 1.0" in metrics and "bot_inbox_backlog " in metrics
+
+
+async def test_a_second_polling_process_says_so_in_one_line_and_exits(fake_telegram: FakeTelegram, bot_process_factory):
+    first = bot_process_factory()
+    await first.start()
+    second = bot_process_factory()
+    await second.start()  # its getUpdates ends the first one's: Telegram answers that one 409 Conflict
+
+    assert await first.wait(timeout=30) == 3
+    told = [line for line in first.stderr().splitlines() if "Another process is polling this bot" in line]
+    assert len(told) == 1 and "Traceback" not in first.output()
+    olena = fake_telegram.user(1001, "Olena")
+    olena.send_command("start")
+    await olena.wait_message("Вітаємо! Тут можна")  # the one left polls on
 
 
 async def _post_when_listening(http, url, payload, headers):
