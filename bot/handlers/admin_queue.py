@@ -15,6 +15,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.access import StaffRouter
 from bot.views.presenting import local_moment
+from bot.views.queue_labels import kind_label
 from core.clock import Clock
 from core.inbox import SetAsideUpdate
 from core.notices import KindFigures
@@ -93,7 +94,7 @@ def kind_block(kind: KindFigures, now: datetime) -> str:
     done = _("sent {sent} · dropped {dropped} · failed {failed}").format(
         sent=kind.sent, dropped=kind.dropped, failed=kind.failed
     )
-    return f"{kind.kind}\n{waiting}\n{done}"
+    return f"{kind_label(kind.kind)}\n{waiting}\n{done}"
 
 
 def duration(span: timedelta) -> str:

@@ -224,11 +224,16 @@ async def write_to(query: CallbackQuery, message: Message, callback_data: WriteT
     except NotYourConversation:
         alert(callback_answer, _("This chat is not available. Open 💬 Chats again."))
         return
+    if chosen.conversation.last_message_at is None:
+        head = _("✍️ Now writing to {name}; there are no messages in this chat yet.").format(name=chosen.partner_name)
+    else:
+        head = _("✍️ Now writing to {name} (last message: {when}).").format(
+            name=chosen.partner_name, when=last_message(chosen, user.timezone)
+        )
     await message.answer(
-        _(
-            "✍️ Now writing to {name} (last message: {when}). Everything you send goes to them until you "
-            "choose someone else; a reply to a message always goes to its sender."
-        ).format(name=chosen.partner_name, when=last_message(chosen, user.timezone)),
+        head + " " + _(
+            "Everything you send goes to them until you choose someone else; a reply to a message always goes to its sender."
+        ),
         reply_markup=stop_writing_button(),
     )
 

@@ -115,10 +115,17 @@ class Paid(PaymentKind):
         if booking is None or side is None:
             return []
         paid = paid_message_for_therapist() if side is Side.THERAPIST else paid_message()
-        # Right after the fixed phrase, on its own, so the phrase stays exactly itself: where the session happens.
+        # Right after the fixed phrase, on its own, so the phrase stays exactly itself: which session (the
+        # therapist has many clients) and where it happens.
         therapist = await context.uow.therapists.get(booking.therapist_id)
         where = meeting_lines(booking, side, therapist.meeting_url if therapist else None, context.settings.meeting_base_url)
-        return [Text(paid), *([Text(where)] if where else [])]
+        lines = [where] if where else []
+        if side is Side.THERAPIST:
+            scene = await _scene(context, booking)
+            lines.insert(0, _("{client}: the session on {moment}.").format(
+                client=scene.client, moment=local_moment(booking.starts_at, scene.zone)
+            ))
+        return [Text(paid), *([Text("\n".join(lines))] if lines else [])]
 
 
 class Stray(PaymentKind):

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from aiogram.methods import SetMyCommands
 
+from bot.app import notice_kinds
+from bot.views.queue_labels import KIND_LABELS
 from core.usecases.conversations import ChatNotice
 from core.usecases.notices import cancel, schedule
 from tests.conftest import ADMIN_ID, START
@@ -30,7 +32,7 @@ async def test_an_admin_sees_each_kind_with_how_late_the_oldest_due_message_is(m
     assert replies[0].text == (
         "📬 Заплановані повідомлення, вт, 24 листопада, 10:00 (Київ, UTC+2)\n\n"
         "Усього: чекають зараз 2 · пізніше 2 · надсилаються 0 · надіслано 0 · відкинуто 1 · не доставлено 0\n\n"
-        "relay\nчекають зараз 2 · пізніше 0 · надсилаються 0 (найдовше чекає вже 12 хв)\n"
+        "повідомлення в чатах клієнтів і терапевтів\nчекають зараз 2 · пізніше 0 · надсилаються 0 (найдовше чекає вже 12 хв)\n"
         "надіслано 0 · відкинуто 0 · не доставлено 0\n\n"
         "session-reminder\nчекають зараз 0 · пізніше 2 · надсилаються 0\n"
         "надіслано 0 · відкинуто 1 · не доставлено 0"
@@ -49,7 +51,7 @@ async def test_the_queue_counts_what_delivery_did(make_client, app):
 
     replies = await make_client(ADMIN_ID, "Admin", language_code="en").send("/queue")
 
-    assert "relay\ndue now 0 · later 0 · sending 0\nsent 0 · dropped 2 · failed 0" in replies[0].text
+    assert "chat messages between clients and therapists\ndue now 0 · later 0 · sending 0\nsent 0 · dropped 2 · failed 0" in replies[0].text
 
 
 async def test_someone_who_is_not_an_admin_is_told_it_is_for_staff(client, app):
@@ -66,3 +68,8 @@ async def test_the_queue_is_among_an_admins_commands(make_client, app, session):
 
     mine = [call for call in session.calls if isinstance(call, SetMyCommands) and call.scope.type == "chat"]
     assert ("queue", "Черга запланованих повідомлень") in [(c.command, c.description) for c in mine[-1].commands]
+
+
+def test_every_kind_of_timed_message_has_words_for_the_queue():
+    # internal keys (booking.come_back, payments.invoice) are not what an admin reads
+    assert sorted(set(notice_kinds()) - set(KIND_LABELS)) == []

@@ -280,8 +280,10 @@ async def test_a_therapist_chooses_a_client_from_the_list_and_writes_until_stopp
     # Most recent first, with the last message in the therapist's zone (10:00 in Kyiv).
     assert listing[0].buttons[:2] == ["Петро · Вт, 24 лист., 10:00", "Оля · ще без повідомлень"]
 
+    petro = await iryna.press(button_data(listing[0], "Петро"), listing[0])
+    assert BotClient.texts_of(petro)[0].startswith("✍️ Тепер ви пишете в чат: Петро (останнє повідомлення: Вт, 24 лист., 10:00).")
     chosen = await iryna.press(button_data(listing[0], "Оля"), listing[0])
-    assert BotClient.texts_of(chosen)[0].startswith("✍️ Тепер ви пишете в чат: Оля")
+    assert BotClient.texts_of(chosen)[0].startswith("✍️ Тепер ви пишете в чат: Оля. У цьому чаті ще немає повідомлень.")
     await iryna.send("Олю, нагадую про домашнє завдання")
     sent = last_message_id(iryna)
     await app.courier.drain()

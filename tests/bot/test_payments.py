@@ -81,7 +81,11 @@ async def test_invoice_pre_checkout_payment_then_both_sides_read_the_phrase_and_
     assert texts(session, OLENA, mark) == [
         PHRASE + "\nPayment successful — the time is held for you.", f"🎥 The session's video room: {room}"
     ]
-    assert texts(session, IRYNA, mark) == [PHRASE, f"🎥 Відеокімната сесії: {room}"]
+    assert texts(session, IRYNA, mark) == [  # the phrase alone, then which session it is
+        PHRASE,
+        "Olena: сесія чт, 26 листопада, 12:00 (Київ, UTC+2).\n"
+        f"🎥 Відеокімната сесії: {room}",
+    ]
     (payment,) = await payments(app)
     assert (payment.amount_minor, payment.currency, payment.method, payment.use) == (120_000, "UAH", "provider", "applied")
     assert payment.provider_payment_charge_id == "prov-tg-charge-1"
@@ -283,7 +287,11 @@ async def test_manual_mode_shows_how_to_pay_and_finance_confirms_once(app, sessi
     assert texts(session, OLENA, mark) == [
         PHRASE + "\nPayment successful — the time is held for you.", f"🎥 The session's video room: {room}"
     ]
-    assert texts(session, IRYNA, mark) == [PHRASE, f"🎥 Відеокімната сесії: {room}"]
+    assert texts(session, IRYNA, mark) == [  # the phrase alone, then which session it is
+        PHRASE,
+        "Olena: сесія чт, 26 листопада, 12:00 (Київ, UTC+2).\n"
+        f"🎥 Відеокімната сесії: {room}",
+    ]
     (payment,) = await payments(app)
     assert (payment.method, payment.reference, payment.recorded_by) == ("manual", "PR-2026-000451", FINANCE)
 

@@ -65,7 +65,7 @@ async def test_a_paid_session_owes_the_therapist_and_both_sides_read_the_phrase_
     assert texts(session, PETRO, mark) == ["Оплата пройшла успішно", f"🎥 Відеокімната сесії: {room}"]
     assert texts(session, IRYNA, mark) == [
         "Оплата пройшла успішно\nPayment received — please hold the time for your client.",
-        f"🎥 The session's video room: {room}",
+        f"Petro: the session on Fri 27 November, 12:00 (Kyiv, UTC+2).\n🎥 The session's video room: {room}",
     ]
     (payout,) = await payouts(app)
     assert (payout.amount_minor, payout.due_on, payout.status) == (96_000, date(2026, 11, 27), "due")
