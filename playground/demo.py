@@ -35,7 +35,7 @@ from core.bookings import ACTIVE
 from playground.bot_api import FakeTelegram
 from playground.cast import ADMIN
 from playground.clock import DemoClock
-from playground.page import DemoPage, serve
+from playground.page import DemoPage, bind, serve
 from storage.db import create_engine, session_factory
 from storage.encryption import KeyRing, new_key
 from storage.tables import BookingRow
@@ -106,7 +106,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def bot_environment(paths: Paths, api_base: str, web_port: int) -> dict[str, str]:
+def bot_environment(paths: Paths, api_base: str, web_port: int, page_url: str) -> dict[str, str]:
     env = {name: os.environ[name] for name in INHERITED if name in os.environ}
     env.update({
         "BOT_TOKEN": DEMO_TOKEN,
@@ -121,6 +121,8 @@ def bot_environment(paths: Paths, api_base: str, web_port: int) -> dict[str, str
         # The bot's own web pages (therapists' landings, the directory), on this computer only.
         "WEB_HOST": "127.0.0.1",
         "WEB_PORT": str(web_port),
+        # No Telegram here: the pages' links into the bot open the demo page's chats instead of t.me.
+        "DEMO_PAGE_URL": page_url,
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -168,18 +170,23 @@ class Demo:
 
     async def start(self) -> str:
         self.paths.reset()
-        clock = DemoClock(self.paths.clock)
-        self.fake = await FakeTelegram(bot_username=BOT_USERNAME, bot_first_name="Therapy Demo", clock=clock.timestamp).start()
-        web_port = free_port()
-        self.web_url = f"http://127.0.0.1:{web_port}"
-        env = bot_environment(self.paths, self.fake.base_url, web_port)
-        await load_demo_therapists(self.paths, env)
-        await self._start_bot(env)
-        next_session, self._engine = next_session_lookup(self.paths)
-        page = DemoPage(self.fake, clock, next_session, bot_username=BOT_USERNAME, web_url=self.web_url)
-        self._runner, port = await serve(page, self.settings.host, self.settings.port)
-        shown_host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
-        self.url = f"http://{shown_host}:{port}"
+        sock = bind(self.settings.host, self.settings.port)  # first: a taken port fails before anything starts
+        try:
+            shown_host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
+            self.url = f"http://{shown_host}:{sock.getsockname()[1]}"
+            clock = DemoClock(self.paths.clock)
+            self.fake = await FakeTelegram(bot_username=BOT_USERNAME, bot_first_name="Therapy Demo", clock=clock.timestamp).start()
+            web_port = free_port()
+            self.web_url = f"http://127.0.0.1:{web_port}"
+            env = bot_environment(self.paths, self.fake.base_url, web_port, self.url)
+            await load_demo_therapists(self.paths, env)
+            await self._start_bot(env)
+            next_session, self._engine = next_session_lookup(self.paths)
+            page = DemoPage(self.fake, clock, next_session, bot_username=BOT_USERNAME, web_url=self.web_url)
+            self._runner = await serve(page, sock)
+        except BaseException:
+            sock.close()
+            raise
         return self.url
 
     async def _start_bot(self, env: dict[str, str]) -> None:

@@ -98,6 +98,13 @@ class DemoPage:
             self._chat_changed(call.message["chat"]["id"])
         elif call.method in ("deleteMessage", "deleteMessages") and isinstance(call.chat_id, int):
             self._chat_changed(call.chat_id)
+        elif call.method in ("setMyCommands", "deleteMyCommands"):
+            # A person's "/" menu changed: their own (a chat scope) or everyone's (a wider one).
+            scope = call.params.get("scope")
+            chat_id = scope.get("chat_id") if isinstance(scope, dict) else None
+            for persona in CAST:
+                if chat_id is None or chat_id == persona.telegram_id:
+                    self._chat_changed(persona.telegram_id)
         elif call.method == "answerCallbackQuery":
             key = self._queries.pop(str(call.params.get("callback_query_id")), None)
             if key is not None and call.params.get("text"):
@@ -164,6 +171,7 @@ class DemoPage:
         return web.json_response({
             "messages": messages,
             "reply_keyboard": reply_keyboard_view(self.fake.reply_keyboard(chat_id)),
+            "commands": self.fake.command_menu(chat_id, persona.language_code),
         })
 
     async def _file(self, request: web.Request) -> web.Response:
@@ -315,10 +323,8 @@ def _refused(reason: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=json.dumps({"ok": False, "error": reason}), content_type="application/json")
 
 
-async def serve(page: DemoPage, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Start the page server; returns its runner and the port it listens on."""
-    runner = web.AppRunner(page.application(), access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
+def bind(host: str, port: int) -> socket.socket:
+    """The page's listening socket, taken before anything starts: its address is where the bot's links lead."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -326,8 +332,13 @@ async def serve(page: DemoPage, host: str, port: int) -> tuple[web.AppRunner, in
         sock.bind((host, port))
     except OSError:
         sock.close()
-        await runner.cleanup()
         raise
-    await web.SockSite(runner, sock).start()
-    return runner, sock.getsockname()[1]
+    return sock
 
+
+async def serve(page: DemoPage, sock: socket.socket) -> web.AppRunner:
+    """Start the page server on its bound socket; returns its runner."""
+    runner = web.AppRunner(page.application(), access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    return runner

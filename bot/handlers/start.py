@@ -1,17 +1,19 @@
-"""/start: greet by role and show that role's menu, then an unfinished questionnaire's step.
+"""/start: greet by role and show that role's menu (the keyboard and Telegram's "/" menu), then an unfinished
+questionnaire's step.
 
 Telegram's "Restart bot" sends /start: someone halfway through a questionnaire
 finds its question again, buttons and all, so what they type next answers it.
 """
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import OpenRouter
+from bot.access import OpenRouter, publish_own_commands
 from bot.conversation import end
 from bot.handlers.applying import resume
 from bot.keyboards.preferences import timezone_offer
@@ -32,11 +34,16 @@ def commands() -> Router:
 
 
 async def show_main_menu(
-    message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock, uow: UnitOfWork
+    message: Message, user: User, settings: Settings, state: FSMContext, clock: Clock, uow: UnitOfWork, bot: Bot, i18n: I18n
 ) -> None:
     await end(state)
     role = user.main_role(settings.admin_ids)
     await message.answer(greeting(user, role), reply_markup=main_menu(role))
+    if role is not Role.CLIENT:
+        # The "/" menu as their role stands: an admin of ADMIN_IDS or a therapist loaded as such never went through
+        # what publishes it otherwise (a role granted, a language chosen), so they would see a client's commands.
+        # A client's is the default menu in their language already.
+        await publish_own_commands(bot, i18n, uow, settings, user)
     if not user.timezone_chosen:
         await message.answer(
             _("Times are shown in your time zone, now {zone}. Is that right?").format(zone=zone_label(user.timezone, clock.now())),

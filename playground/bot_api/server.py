@@ -173,6 +173,10 @@ class FakeTelegram:
         """The commands the bot set, by (scope as JSON, language code)."""
         return self.profile.commands
 
+    def command_menu(self, chat_id: int, language_code: str | None) -> list[dict[str, Any]]:
+        """The commands Telegram's "/" menu shows in this private chat (what setMyCommands set for it, by scope)."""
+        return self.profile.menu_for(chat_id, language_code)
+
     @property
     def refunds(self) -> list[dict[str, Any]]:
         """Star payments the bot refunded, in order."""

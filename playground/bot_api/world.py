@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import secrets
 import zlib
 from collections import defaultdict
@@ -42,6 +43,17 @@ class BotProfile:
     names: dict[str, str] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
     short_descriptions: dict[str, str] = field(default_factory=dict)
+
+    def menu_for(self, chat_id: int, language_code: str | None) -> list[dict[str, Any]]:
+        """The "/" menu a person sees in their private chat, by Telegram's order: the chat's own scope, then all private
+        chats, then the default; within each, their language before none (Bot API, «Determining list of commands»)."""
+        scopes = ({"type": "chat", "chat_id": chat_id}, {"type": "all_private_chats"}, {"type": "default"})
+        languages = (language_code or "", "") if language_code else ("",)
+        for scope in scopes:
+            for language in languages:
+                if commands := self.commands.get((json.dumps(scope, sort_keys=True), language)):
+                    return [dict(command) for command in commands]
+        return []
 
     def user(self, token: str) -> dict[str, Any]:
         """The bot's User object, its id taken from the token as Telegram's is."""

@@ -30,6 +30,10 @@ const LABELS = {
     roles: { client: "клієнт", therapist: "терапевтка", applicant: "кандидат у терапевти", admin: "адміністраторка" },
     language: { uk: "українська", en: "англійська" },
     failed: "Не вдалося",
+    menu: "Меню",
+    people: "Люди",
+    openLink: "Посилання з вебсторінки відкриває чат із ботом. Чий?",
+    cancel: "Скасувати",
   },
   en: {
     title: "The platform without Telegram",
@@ -59,14 +63,21 @@ const LABELS = {
     roles: { client: "client", therapist: "therapist", applicant: "applicant", admin: "admin" },
     language: { uk: "Ukrainian", en: "English" },
     failed: "Failed",
+    menu: "Menu",
+    people: "People",
+    openLink: "A link from the web pages opens a chat with the bot. Whose?",
+    cancel: "Cancel",
   },
 };
 
 let lang = new URLSearchParams(location.search).get("lang") || localStorage.getItem("demo-lang") || "uk";
 if (!LABELS[lang]) lang = "uk";
 const t = (key) => LABELS[lang][key];
-const chats = new Map(); // persona key -> {persona, element, data}
+const chats = new Map(); // persona key -> {persona, element, data, seen}
 let clock = null;
+let botUsername = "";
+const MIN_CHAT_WIDTH = 300; // px: narrower, a chat's buttons no longer read
+let shown = []; // the keys of the chats on screen, the one chosen longest ago first
 
 async function api(path, body) {
   const options = body === undefined ? {} : body instanceof FormData
@@ -96,9 +107,89 @@ function applyLabels() {
   document.querySelectorAll("[data-label]").forEach((node) => { node.textContent = t(node.dataset.label); });
   document.querySelectorAll("[data-label-placeholder]").forEach((node) => { node.placeholder = t(node.dataset.labelPlaceholder); });
   document.querySelectorAll("[data-label-title]").forEach((node) => { node.title = t(node.dataset.labelTitle); });
+  document.querySelectorAll("[data-label-aria]").forEach((node) => { node.setAttribute("aria-label", t(node.dataset.labelAria)); });
   document.querySelectorAll(".languages button").forEach((node) => node.classList.toggle("active", node.dataset.lang === lang));
   for (const chat of chats.values()) { describe(chat); render(chat); }
   showClock();
+  showPeople();
+}
+
+// -- which chats are on screen --------------------------------------------------------------
+// As many as fit side by side; a person's button in the people bar brings their chat in, in place of the one
+// chosen longest ago. Nothing scrolls sideways.
+function fitting() {
+  return Math.max(1, Math.floor((window.innerWidth - 8) / (MIN_CHAT_WIDTH + 8)));
+}
+
+function layOut() {
+  const room = fitting();
+  for (const key of chats.keys()) if (shown.length < room && !shown.includes(key)) shown.push(key);
+  while (shown.length > room) shown.shift();
+  for (const [key, chat] of chats) {
+    chat.element.hidden = !shown.includes(key);
+    if (!chat.element.hidden) chat.unread = false;
+  }
+  showPeople();
+}
+
+function bringIn(key) {
+  if (!shown.includes(key)) {
+    if (shown.length >= fitting()) shown.shift();
+    shown.push(key);
+  }
+  layOut();
+}
+
+function showPeople() {
+  const bar = document.getElementById("people");
+  bar.replaceChildren(...[...chats.values()].map((chat) => {
+    const { persona } = chat;
+    const button = el("button", { type: "button", "data-person": persona.key, "data-role": persona.role,
+      "aria-pressed": String(shown.includes(persona.key)), title: `${t("roles")[persona.role]} · ${persona.city}`,
+      onclick: () => bringIn(persona.key) },
+    el("span", { class: "avatar", text: persona.name.slice(0, 1) }),
+    el("span", { text: persona.name }),
+    chat.unread ? el("span", { class: "unread", title: "•" }) : null);
+    return button;
+  }));
+}
+
+// -- links into the bot -------------------------------------------------------------------------
+// There is no Telegram here: a t.me link to this bot opens the person's own chat with its start parameter, and the
+// web pages' links (?start= on this page's address, DEMO_PAGE_URL) ask whose chat to open.
+const PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
+
+function botStart(href) {
+  let url;
+  try { url = new URL(href, location.href); } catch { return null; }
+  if (url.hostname !== "t.me" || url.pathname.replace(/^\//, "").toLowerCase() !== botUsername.toLowerCase()) return null;
+  const payload = url.searchParams.get("start");
+  return payload && PAYLOAD.test(payload) ? `/start ${payload}` : "/start";
+}
+
+async function sendAs(key, text) {
+  const answer = await api(`/api/chats/${key}/send`, { text });
+  if (!answer.ok) toast(chats.get(key), answer.error, false);
+}
+
+function offerLink() {
+  const params = new URLSearchParams(location.search);
+  const payload = params.get("start");
+  if (!payload || !PAYLOAD.test(payload)) return;
+  const box = document.getElementById("link-opener");
+  const close = () => {
+    box.hidden = true;
+    params.delete("start");
+    history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : ""));
+  };
+  document.getElementById("link-people").replaceChildren(...[...chats.values()].map(({ persona }) =>
+    el("button", { type: "button", "data-person": persona.key, text: persona.name, onclick: () => {
+      close();
+      bringIn(persona.key);
+      sendAs(persona.key, `/start ${payload}`);
+    } })));
+  document.getElementById("link-cancel").onclick = close;
+  box.hidden = false;
 }
 
 function describe(chat) {
@@ -144,8 +235,21 @@ function buildChat(persona) {
   element.dataset.persona = persona.key;
   element.dataset.role = persona.role;
   element.querySelector(".avatar").textContent = persona.name.slice(0, 1);
-  const chat = { persona, element, data: { messages: [], reply_keyboard: null } };
+  const chat = { persona, element, data: { messages: [], reply_keyboard: null, commands: [] }, seen: null, unread: false };
   const form = element.querySelector(".compose");
+  const menu = element.querySelector(".command-menu");
+  const menuButton = element.querySelector(".menu-button");
+  menuButton.addEventListener("click", () => {
+    menu.hidden = !menu.hidden;
+    menuButton.setAttribute("aria-expanded", String(!menu.hidden));
+  });
+  element.querySelector(".messages").addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    const text = link && botStart(link.getAttribute("href"));
+    if (!text) return;
+    event.preventDefault();
+    sendAs(persona.key, text);
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = form.elements.text;
@@ -175,7 +279,24 @@ async function refresh(key) {
   const chat = chats.get(key);
   if (!chat) return;
   chat.data = await api(`/api/chats/${key}`);
+  const count = (chat.data.messages || []).length;
+  if (chat.seen !== null && count > chat.seen && chat.element.hidden) { chat.unread = true; showPeople(); }
+  chat.seen = count;
   render(chat);
+}
+
+function renderMenu(chat) {
+  const commands = chat.data.commands || [];
+  const menu = chat.element.querySelector(".command-menu");
+  const button = chat.element.querySelector(".menu-button");
+  button.hidden = !commands.length;
+  if (!commands.length) menu.hidden = true;
+  menu.replaceChildren(...commands.map(({ command, description }) => el("li", {},
+    el("button", { type: "button", onclick: () => {
+      menu.hidden = true;
+      button.setAttribute("aria-expanded", "false");
+      sendAs(chat.persona.key, `/${command}`);
+    } }, el("span", { class: "command", text: `/${command}` }), el("span", { text: description })))));
 }
 
 function render(chat) {
@@ -193,6 +314,7 @@ function render(chat) {
     el("button", { type: "button", text, onclick: () => press(chat, text) })))));
   if (atBottom || chat.stick !== false) box.scrollTop = box.scrollHeight;
   chat.stick = atBottom;
+  renderMenu(chat);
 }
 
 function renderMessage(chat, message) {
@@ -229,7 +351,11 @@ function renderMessage(chat, message) {
 function keyboardFor(chat, message, rows) {
   return el("div", { class: "keyboard" }, ...rows.map((row, rowIndex) => el("div", { class: "row" },
     ...row.map((button, column) => {
-      if (button.kind === "url") return el("a", { href: button.url, target: "_blank", rel: "noopener", text: `${button.text} ↗` });
+      if (button.kind === "url") {
+        const start = botStart(button.url);
+        if (start) return el("button", { type: "button", text: button.text, onclick: () => sendAs(chat.persona.key, start) });
+        return el("a", { href: button.url, target: "_blank", rel: "noopener", text: `${button.text} ↗` });
+      }
       if (button.kind === "pay") {
         const paid = message.invoice && message.invoice.paid;
         const node = el("button", { type: "button", class: "pay", text: paid ? t("paid") : t("pay") });
@@ -299,6 +425,7 @@ function listen() {
 async function main() {
   const state = await api("/api/state");
   clock = state.clock;
+  botUsername = state.bot;
   document.getElementById("web-pages").href = state.web;
   const box = document.getElementById("chats");
   for (const persona of state.personas) box.append(buildChat(persona));
@@ -310,6 +437,9 @@ async function main() {
     applyLabels();
   }));
   applyLabels();
+  layOut();
+  window.addEventListener("resize", layOut);
+  offerLink();
   listen();
 }
 

@@ -51,6 +51,20 @@ async def test_an_admin_from_settings_gets_the_console(make_client):
     assert replies[0].text.startswith("Вітаємо! Це консоль платформи")
 
 
+async def test_start_sets_the_persons_own_command_menu_by_their_role(make_client, session):
+    """An admin of ADMIN_IDS who never had a role granted finds the console's commands in Telegram's "/" menu."""
+    await make_client(ADMIN_ID, "Admin").send("/start")
+    await make_client(1004, "Olha").send("/start")
+
+    menus = {
+        call.scope.chat_id: [command.command for command in call.commands]
+        for call in session.calls
+        if isinstance(call, SetMyCommands) and call.scope.type == "chat"
+    }
+    assert {"applications", "stats", "queue", "broadcast"} <= set(menus[ADMIN_ID])
+    assert 1004 not in menus  # a client reads the default menu in their language
+
+
 async def test_the_same_update_delivered_twice_is_answered_once(client, app, session):
     await client.send("/faq")
     update = {**client.last_update, "update_id": 777}

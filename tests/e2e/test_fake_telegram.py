@@ -23,6 +23,8 @@ from aiogram.exceptions import (
 from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -355,6 +357,26 @@ async def test_files_round_trip(bot: Bot, fake_telegram: FakeTelegram) -> None:
         await bot.get_file("BIG")
     again = await bot.send_document(1001, "DOC-1")
     assert again.document is not None and again.document.file_name == "consent.pdf"
+
+
+async def test_a_persons_command_menu_is_chosen_by_scope_then_language(bot: Bot, fake_telegram: FakeTelegram) -> None:
+    """Telegram's order: the chat's own scope, all private chats, the default; each in the person's language first."""
+    def menu(chat_id: int, language: str | None) -> list[str]:
+        return [command["command"] for command in fake_telegram.command_menu(chat_id, language)]
+
+    assert menu(1001, "uk") == []
+    await bot.set_my_commands([BotCommand(command="start", description="Головне меню")])
+    await bot.set_my_commands([BotCommand(command="help", description="Help")], language_code="en")
+    await bot.set_my_commands(
+        [BotCommand(command="applications", description="Заявки")], scope=BotCommandScopeChat(chat_id=1009)
+    )
+    assert menu(1001, "uk") == ["start"] and menu(1001, None) == ["start"]
+    assert menu(1002, "en") == ["help"]
+    assert menu(1009, "en") == ["applications"]
+    await bot.set_my_commands([BotCommand(command="find", description="Find")], scope=BotCommandScopeAllPrivateChats())
+    assert menu(1001, "uk") == ["find"] and menu(1009, "uk") == ["applications"]
+    await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=1009))
+    assert menu(1009, "uk") == ["find"]
 
 
 async def test_bot_configuration_methods_parse(bot: Bot, fake_telegram: FakeTelegram) -> None:
