@@ -65,8 +65,8 @@ def from_now(moment: datetime, now: datetime, zone: str) -> str:
     Rendered when the message goes out, so a message that goes out late still says what is true.
     """
     left = moment - now
-    if left < timedelta(hours=1):
-        minutes = max(1, round(left.total_seconds() / 60))
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 60:  # rounded first: the hour's reminder, sent a moment after its time, still says «in 1 hour»
         return ngettext("In {count} minute", "In {count} minutes", minutes).format(count=minutes)
     if left <= SOON:
         hours = round(left.total_seconds() / 3600)

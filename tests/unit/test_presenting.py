@@ -1,5 +1,5 @@
 """Dates, times, numbers, money and time zones as a Ukrainian and an English reader see them (Babel)."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,7 @@ from bot.i18n import build_i18n
 from bot.views.presenting import (
     calendar_day,
     day_label,
+    from_now,
     local_day,
     local_moment,
     moment_label,
@@ -92,3 +93,13 @@ def test_a_city_typed_in_either_language_finds_its_zone(typed, zone):
 def test_a_place_that_is_no_zone_is_refused():
     with pytest.raises(UnknownTimezone):
         resolve_timezone("Атлантида")
+
+
+def test_how_soon_reads_as_a_person_says_it_even_sent_a_moment_late():
+    with I18N.context(), I18N.use_locale("uk"):
+        assert from_now(WINTER, WINTER - timedelta(minutes=59, seconds=59), "Europe/Kyiv") == "Через 1 годину"
+        assert from_now(WINTER, WINTER - timedelta(minutes=59, seconds=20), "Europe/Kyiv") == "Через 59 хвилин"
+        assert from_now(WINTER, WINTER - timedelta(hours=2), "Europe/Kyiv") == "Через 2 години"
+        assert from_now(WINTER, WINTER - timedelta(hours=20), "Europe/Kyiv") == "Завтра о 18:00"
+    with I18N.context(), I18N.use_locale("en"):
+        assert from_now(WINTER, WINTER - timedelta(seconds=30), "Europe/Kyiv") == "In 1 minute"
