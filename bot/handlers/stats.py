@@ -19,6 +19,7 @@ from bot.views.applications import step_name
 from bot.views.presenting import local_day, money, number, zone_label
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.rules import platform_figures
 from core.rules.platform_figures import PlatformFigures
 from core.staff import Permission
 from core.usecases.stats import StaffStats, figures_now, staff_stats
@@ -49,23 +50,23 @@ async def refresh_stats(query: CallbackQuery, uow: UnitOfWork, clock: Clock, set
 
 
 async def public_figures_text(uow: UnitOfWork, clock: Clock, settings: Settings) -> str:
-    """The four figures as an applicant reads them in «why join»; "" while no therapist is active to speak for."""
-    figures = await figures_now(uow, clock, settings.default_timezone)
-    if not figures.worth_showing:
-        return ""
-    return "\n".join(
-        [
-            _("The platform this month, so far:"),
-            _("• New bookings a day, on average: {value}").format(value=average(figures.new_bookings_per_day)),
-            _("• Sessions per specialist, on average: {value}").format(value=average(figures.sessions_per_therapist)),
-            _("• New clients per specialist, on average: {value}").format(
-                value=average(figures.new_clients_per_therapist)
-            ),
-            _("• Expected earnings per specialist, on average: {value}").format(
-                value=earnings(figures.earnings_per_therapist_minor)
-            ),
-        ]
-    )
+    """The figures an applicant reads in «why join»: each that rests on enough, as on the page for specialists
+    (core/rules/platform_figures.py: `for_the_public`); "" while none does."""
+    public = platform_figures.for_the_public(await figures_now(uow, clock, settings.default_timezone))
+    lines = [
+        line.format(value=average(value))
+        for line, value in (
+            (_("• New bookings a day, on average: {value}"), public.new_bookings_per_day),
+            (_("• Sessions per specialist, on average: {value}"), public.sessions_per_therapist),
+            (_("• New clients per specialist, on average: {value}"), public.new_clients_per_therapist),
+        )
+        if value is not None
+    ]
+    if public.earnings_per_therapist_minor is not None:
+        lines.append(
+            _("• Expected earnings per specialist, on average: {value}").format(value=earnings(public.earnings_per_therapist_minor))
+        )
+    return "\n".join([_("The platform this month, so far:"), *lines]) if lines else ""
 
 
 def staff_text(stats: StaffStats, zone: str, now: datetime) -> str:

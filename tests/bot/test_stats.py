@@ -9,6 +9,7 @@ from aiogram.methods import EditMessageText
 from bot.views.applications import step_name
 from core.applications import Step
 from core.bookings import Booking, BookingStatus
+from core.rules import platform_figures as figures_rule
 from core.staff import StaffRole
 from core.usecases.testimonials import add_testimonial
 from tests.bot import staff_support
@@ -119,7 +120,11 @@ async def test_a_community_manager_sees_the_figures(app, make_client):
     assert replies[0].text.splitlines()[2] == "• Нових записів на день у середньому: 0,21 (5 за місяць)"
 
 
-async def test_why_join_shows_an_applicant_the_four_figures_and_the_testimonials(app, make_client):
+async def test_why_join_shows_an_applicant_the_figures_that_rest_on_enough_and_the_testimonials(app, make_client, monkeypatch):
+    """With the bar at the known month's size (3 specialists, 5 of a kind), as on the page for specialists: the figures
+    over 5 (bookings, paid sessions) show, those over 4 (sessions held, new clients) do not."""
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_SPECIALISTS", platform_month.SPECIALISTS)
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_COUNT", platform_month.NEW_BOOKINGS)
     await known_month(app)
     async with app.unit_of_work() as uow:
         await add_testimonial(uow, app.clock, author="Iryna, CBT", text="Here I have clients and time for them.")
@@ -132,20 +137,22 @@ async def test_why_join_shows_an_applicant_the_four_figures_and_the_testimonials
     assert (
         "The platform this month, so far:\n"
         "• New bookings a day, on average: 0.21\n"
-        "• Sessions per specialist, on average: 1.33\n"
-        "• New clients per specialist, on average: 1.33\n"
         "• Expected earnings per specialist, on average: ₴1,526.67\n\n"
         "What therapists say about working with us:\n\n«Here I have clients and time for them.»\n— Iryna, CBT"
     ) in text
     assert len(text) <= 4096
 
 
-async def test_why_join_in_ukrainian_and_without_figures_while_nobody_is_active(app, make_client, client):
+async def test_why_join_in_ukrainian_and_without_figures_until_they_rest_on_enough(app, make_client, client, monkeypatch):
     before = await client.send("/apply")
     await known_month(app)
+    too_few = await make_client(1009, "Oksana").send("/apply")  # 3 specialists: under the bar of 5
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_SPECIALISTS", platform_month.SPECIALISTS)
+    monkeypatch.setattr(figures_rule, "MIN_PUBLIC_COUNT", platform_month.NEW_BOOKINGS - 1)
     after = await make_client(1008, "Ola").send("/apply")
 
     assert "Платформа цього місяця" not in before[0].text
+    assert "Платформа цього місяця" not in too_few[0].text and "1,33" not in too_few[0].text
     assert (
         "Платформа цього місяця, станом на сьогодні:\n"
         "• Нових записів на день у середньому: 0,21\n"
