@@ -29,7 +29,7 @@ from bot.middlewares.callback_answer import alert, out_of_date_text
 from bot.reviewers import reviewers
 from bot.settings import Settings
 from bot.views.applications import answer_text, answers_block, option_label, requirement_check, review_time, title
-from bot.views.presenting import zone_label
+from bot.views.presenting import zone_city, zone_label
 from core.applications import SUMMARY, Application, ApplicationNotFound, Form, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -94,10 +94,16 @@ class Questionnaire:
     def question_view(self, application: Application) -> tuple[str, InlineKeyboardMarkup]:
         q = question(self.form, application.position)
         keys = [each.key for each in QUESTIONS[self.form]]
-        number = keys.index(q.key) + 1
+        index = keys.index(q.key)
+        # The zone question is passed over when the zone is known, so it is not counted: the numbers never jump.
+        counted = [each.key for each in QUESTIONS[self.form] if each.kind is not Kind.ZONE]
         answers = application.answers(self.form)
-        lines = [_("Question {number} of {total}").format(number=number, total=len(keys))]
-        zone_before = QUESTIONS[self.form][number - 2] if number > 1 else None
+        if q.kind is Kind.ZONE:
+            lines = [_("Before the next question: your time zone")]
+        else:
+            lines = [_("Question {number} of {total}").format(number=counted.index(q.key) + 1, total=len(counted))]
+        number = index + 1
+        zone_before = QUESTIONS[self.form][index - 1] if index > 0 else None
         if zone_before is not None and zone_before.kind is Kind.ZONE and zone_before.key in answers and not application.editing:
             # The zone question is passed over when the zone is known (core/questionnaires.py: advance): say which.
             lines.append(
@@ -116,7 +122,7 @@ class Questionnaire:
         if q.kind is Kind.YES_NO:
             options = [self._option(q, code, option_label(self.form, q.key, code)) for code in ("yes", "no")]
         elif q.kind is Kind.ZONE:
-            options = [self._option(q, zone, zone.split("/")[-1].replace("_", " ")) for zone in COMMON_ZONES]
+            options = [self._option(q, zone, zone_city(zone)) for zone in COMMON_ZONES]
         elif q.kind in {Kind.CHOICE, Kind.CHOICE_OR_TEXT, Kind.MULTI}:
             chosen = (answers.get(q.key) or []) if q.kind is Kind.MULTI else []
             options = [

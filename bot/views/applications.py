@@ -10,7 +10,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import clip
-from bot.views.presenting import local_day, local_moment, money
+from bot.views.presenting import local_day, local_moment, money, zone_city
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS
 from core.applications import Application, ApplicationNotFound, Form, Step, WrongStep
 from core.platform_rules import LIVE_FEWEST_DAYS, LIVE_MOST_DAYS
@@ -136,6 +136,8 @@ def answer_text(form: Form, key: str, value: Any) -> str:
         return money(value)
     if kind in {Kind.CHOICE, Kind.CHOICE_OR_TEXT}:
         return option_label(form, key, value)
+    if kind is Kind.ZONE:
+        return zone_city(value)  # «Київ», not Europe/Kyiv
     return str(value)
 
 

@@ -29,23 +29,23 @@ async def tick_first_option_then_done(user: FakeUser, done: str, next_question: 
 
 
 async def first_questionnaire_in_english(user: FakeUser, restart) -> None:
-    await step(user, lambda: user.click("Start the questionnaire"), "Question 1 of 15")
-    await step(user, lambda: user.send("Anna Koval"), "Question 2 of 15")
+    await step(user, lambda: user.click("Start the questionnaire"), "Question 1 of 14")
+    await step(user, lambda: user.send("Anna Koval"), "Question 2 of 14")
     await step(user, lambda: user.send("anna@example"), "doesn't look like an e-mail")
-    await step(user, lambda: user.send("anna@example.com"), "Question 3 of 15")
-    await step(user, lambda: user.send("Ukraine"), "Question 4 of 15")
+    await step(user, lambda: user.send("anna@example.com"), "Question 3 of 14")
+    await step(user, lambda: user.send("Ukraine"), "Question 4 of 14")
     await restart()  # mid-questionnaire: the next answer goes on where it stopped
-    await step(user, lambda: user.send("Lviv"), "Question 5 of 15")
-    await step(user, lambda: user.click("Kyiv"), "Question 6 of 15")
-    await step(user, lambda: user.click("medical"), "Question 7 of 15")
-    await step(user, lambda: user.send("6"), "Question 8 of 15")
-    await step(user, lambda: user.click("Yes"), "Question 9 of 15")
-    await step(user, lambda: user.click("Yes"), "Question 10 of 15")
-    await step(user, lambda: user.send("Integrative psychotherapy"), "Question 11 of 15")
-    await step(user, lambda: user.send("520"), "Question 12 of 15")
-    await step(user, lambda: user.click("Yes"), "Question 13 of 15")
-    await step(user, lambda: user.click("Yes"), "Question 14 of 15")
-    await tick_first_option_then_done(user, "Done", "Question 15 of 15")
+    await step(user, lambda: user.send("Lviv"), "Before the next question: your time zone")
+    await step(user, lambda: user.click("Kyiv"), "Question 5 of 14")
+    await step(user, lambda: user.click("medical"), "Question 6 of 14")
+    await step(user, lambda: user.send("6"), "Question 7 of 14")
+    await step(user, lambda: user.click("Yes"), "Question 8 of 14")
+    await step(user, lambda: user.click("Yes"), "Question 9 of 14")
+    await step(user, lambda: user.send("Integrative psychotherapy"), "Question 10 of 14")
+    await step(user, lambda: user.send("520"), "Question 11 of 14")
+    await step(user, lambda: user.click("Yes"), "Question 12 of 14")
+    await step(user, lambda: user.click("Yes"), "Question 13 of 14")
+    await tick_first_option_then_done(user, "Done", "Question 14 of 14")
     await tick_first_option_then_done(user, "Done", "Please check your answers")
 
 
@@ -130,28 +130,28 @@ async def test_a_referred_applicant_is_declined_politely_in_ukrainian(fake_teleg
     await step(admin, lambda: admin.send_command("start"), "Hello, Admin! This is the platform's console")
     anna = fake_telegram.user(ANNA, "Anna", language_code="en")
     await step(anna, lambda: anna.send_command("apply"), "Join the platform as a therapist")
-    await step(anna, lambda: anna.click("Start the questionnaire"), "Question 1 of 15")
+    await step(anna, lambda: anna.click("Start the questionnaire"), "Question 1 of 14")
     status = await step(anna, lambda: anna.send_command("status"), "Share this link:")
     link = status["text"].rsplit(" ", 1)[-1]
     assert link.startswith("https://t.me/therapy_test_bot?start=ref_")
 
     petro = fake_telegram.user(PETRO, "Petro", language_code="uk")
     await step(petro, lambda: petro.send_command("start", link.rsplit("=", 1)[-1]), "Долучитися до платформи як терапевт")
-    await step(petro, lambda: petro.click("Почати анкету"), "Запитання 1 з 15")
+    await step(petro, lambda: petro.click("Почати анкету"), "Запитання 1 з 14")
     for answer, following in [
-        ("Петро Іваненко", "Запитання 2 з 15"), (None, "Запитання 3 з 15"), ("Україна", "Запитання 4 з 15"),
-        ("Одеса", "Запитання 5 з 15"), ("Kyiv", "Запитання 6 з 15"), ("інша галузь", "Запитання 7 з 15"),
-        ("1", "Запитання 8 з 15"), ("Так", "Запитання 9 з 15"), ("Ні", "Запитання 10 з 15"),
-        ("Арт-терапія", "Запитання 11 з 15"), ("120", "Запитання 12 з 15"), ("Так", "Запитання 13 з 15"),
-        ("Ні", "Запитання 14 з 15"),
+        ("Петро Іваненко", "Запитання 2 з 14"), (None, "Запитання 3 з 14"), ("Україна", "Запитання 4 з 14"),
+        ("Одеса", "Перед наступним питанням: ваш часовий пояс"), ("Київ", "Запитання 5 з 14"), ("інша галузь", "Запитання 6 з 14"),
+        ("1", "Запитання 7 з 14"), ("Так", "Запитання 8 з 14"), ("Ні", "Запитання 9 з 14"),
+        ("Арт-терапія", "Запитання 10 з 14"), ("120", "Запитання 11 з 14"), ("Так", "Запитання 12 з 14"),
+        ("Ні", "Запитання 13 з 14"),
     ]:
         if answer is None:
             await step(petro, lambda: petro.click("Пропустити"), following)
-        elif answer in {"Kyiv", "інша галузь", "Так", "Ні"}:
+        elif answer in {"Київ", "інша галузь", "Так", "Ні"}:
             await step(petro, lambda answer=answer: petro.click(answer), following)
         else:
             await step(petro, lambda answer=answer: petro.send(answer), following)
-    await tick_first_option_then_done(petro, "Готово", "Запитання 15 з 15")
+    await tick_first_option_then_done(petro, "Готово", "Запитання 14 з 14")
     await tick_first_option_then_done(petro, "Готово", "Перевірте, будь ласка, свої відповіді")
     assert petro.last_message is not None
     summary = petro.last_message["text"]
