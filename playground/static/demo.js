@@ -34,6 +34,7 @@ const LABELS = {
     people: "Люди",
     openLink: "Посилання з вебсторінки відкриває чат із ботом. Чий?",
     cancel: "Скасувати",
+    unread: "нові повідомлення",
   },
   en: {
     title: "The platform without Telegram",
@@ -67,6 +68,7 @@ const LABELS = {
     people: "People",
     openLink: "A link from the web pages opens a chat with the bot. Whose?",
     cancel: "Cancel",
+    unread: "new messages",
   },
 };
 
@@ -149,7 +151,7 @@ function showPeople() {
       onclick: () => bringIn(persona.key) },
     el("span", { class: "avatar", text: persona.name.slice(0, 1) }),
     el("span", { text: persona.name }),
-    chat.unread ? el("span", { class: "unread", title: "•" }) : null);
+    chat.unread ? el("span", { class: "unread", title: t("unread"), "aria-label": t("unread") }) : null);
     return button;
   }));
 }
