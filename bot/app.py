@@ -334,6 +334,7 @@ def topic_routers() -> list[Router]:
             staff.router(),
             audit.router(),
             stats.router(),
+            admin_queue.router(),
             roster.router(),
             broadcasts.router(),
             broadcast_flow.router(),

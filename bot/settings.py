@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     # booking's are kept longer: core/usecases/retention.py), by a sweep every RETENTION_SWEEP_HOURS.
     retention_timed_messages_days: int = Field(default=90, ge=1, le=3650)
     retention_sweep_hours: float = Field(default=6.0, gt=0, le=24 * 7)
-    # Handled inbox updates: longer than the day Telegram may send an update again.
+    # Handled inbox updates' ids: longer than the day Telegram may send an update again. An update set aside is
+    # dropped (what it held erased) once it waited this long for an admin's retry or drop.
     retention_inbox_days: int = Field(default=7, ge=2, le=3650)
 
     # A daily backup of the SQLite database into this folder (empty: none), at BACKUP_HOUR in DEFAULT_TIMEZONE,

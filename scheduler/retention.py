@@ -1,5 +1,5 @@
 """The sweeper: every few hours, purges what nobody can need any more (core/usecases/retention.py):
-settled timed messages and handled inbox updates.
+settled timed messages and handled inbox updates; it drops updates set aside too long.
 
 Like the courier's alarm, APScheduler only rings here; what goes is decided from the
 database and the platform's clock when it rings. Tests call `run_once()` with a ManualClock.
@@ -34,10 +34,12 @@ class Sweeper:
         """Purge now; returns how much went."""
         async with self._units() as uow:
             purged = await purge_expired(uow, self._clock, self._policy)
-        if purged.timed_messages or purged.inbox_updates or purged.matches or purged.waitlist_entries:
+        if any(vars(purged).values()):
             log.info(
-                "purged %d settled timed message(s), %d handled update(s), %d match record(s), %d waitlist entry(ies)",
+                "purged %d settled timed message(s), %d handled update(s), %d match record(s), %d waitlist entry(ies); "
+                "dropped %d update(s) set aside too long",
                 purged.timed_messages, purged.inbox_updates, purged.matches, purged.waitlist_entries,
+                purged.set_aside_dropped,
             )
         return purged
 

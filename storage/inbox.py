@@ -1,4 +1,8 @@
-"""The inbox's bookkeeping: keep updates, find those still to handle, mark them handled or set aside."""
+"""The inbox's bookkeeping: keep updates, find those still to handle, mark them handled or set aside.
+
+An update's payload is sealed when it is kept (its column's type) and opened when it is read to be handled; the
+mark "handled" clears it in the handling's own transaction (storage/tables/inbox.py says what stays).
+"""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
@@ -86,12 +90,15 @@ async def waiting_in(session: AsyncSession, chats: Collection[int]) -> list[Kept
 
 
 async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Mark it handled unless it already is; False: another process handled it first, and this one's work must go."""
+    """Mark it handled, its payload cleared, unless it already is; False: another process handled it first, and
+    this one's work must go."""
+    # Not synchronised with rows the session holds: that would compare the sealed column, which it refuses.
     marked = await rows_changed(
         session,
         update(InboxUpdateRow)
         .where(InboxUpdateRow.update_id == update_id, InboxUpdateRow.handled_at.is_(None))
-        .values(handled_at=now),
+        .values(handled_at=now, payload=None)
+        .execution_options(synchronize_session=False),
     )
     return marked > 0
 

@@ -20,6 +20,7 @@ from core.applications import Action
 from core.audit import AuditEntry
 from core.broadcasts import BROADCAST_SENT, BROADCAST_STOPPED
 from core.clock import Clock
+from core.inbox import UPDATE_DROPPED, UPDATE_RETRIED
 from core.ports import UnitOfWork
 from core.privacy import is_stand_in
 from core.profile_changes import CHANGE_APPROVED, CHANGE_REJECTED
@@ -118,13 +119,15 @@ ACTIONS = {
     THERAPIST_HIDDEN: __("hid the profile · {person}"),
     THERAPIST_SHOWN: __("showed the profile again · {person}"),
     BROADCAST_STOPPED: __("stopped broadcast #{number}"),
+    UPDATE_RETRIED: __("put update {number} from Telegram back in line · {person}"),
+    UPDATE_DROPPED: __("dropped update {number} from Telegram · {person}"),
     f"vetting.{Action.INVITED.value}": __("invited to an interview, application #{number} · {person}"),
     f"vetting.{Action.HELD.value}": __("marked the interview held, application #{number} · {person}"),
     f"vetting.{Action.APPROVED.value}": __("approved application #{number} · {person}"),
     f"vetting.{Action.PUBLISHED.value}": __("published the profile, application #{number} · {person}"),
     f"vetting.{Action.DECLINED.value}": __("declined application #{number} · {person}"),
 }
-NUMBERED = ("ticket", "payment", "refund", "payout", "clawback", "change", "broadcast", "application")
+NUMBERED = ("ticket", "payment", "refund", "payout", "clawback", "change", "broadcast", "application", "update")
 
 
 class _Names:

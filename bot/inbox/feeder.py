@@ -79,7 +79,7 @@ class InboxFeeder:
         self.holder = holder or process_name()
         self._held: set[int] = set()
         # Per chat held: the updates this process settled while holding it, which a look at the inbox taken
-        # just before they were marked may still show as waiting.
+        # just before they were marked may still show as waiting (forgotten by the first look after them).
         self._settled: dict[int, set[int]] = {}
         self._renewed_at: datetime | None = None
         self._queues: dict[int, list[Kept]] = {}
@@ -138,6 +138,9 @@ class InboxFeeder:
             if self._stopping.is_set():
                 return
             now = self._clock.now()
+            # Settled (committed) before this look began: the look cannot show them as waiting any more, so a
+            # later look that does shows one put back in line (an admin's retry from /inbox).
+            settled_before = {chat: set(ids) for chat, ids in self._settled.items()}
             async with SqlUnitOfWork(self._sessions) as uow:
                 lost: set[int] = set()
                 renewing = bool(self._held) and (self._renewed_at is None or now - self._renewed_at >= self._lease / 3)
@@ -157,6 +160,9 @@ class InboxFeeder:
             self._let_go(lost | released)
             self._won(claimed)
             self.submit(arrived)
+            for chat, ids in settled_before.items():
+                if chat in self._settled:
+                    self._settled[chat] -= ids
 
     def submit(self, entries: Iterable[Kept]) -> None:
         """Queue updates of chats held here, in `update_id` order; those queued, being handled or settled are skipped."""

@@ -1,5 +1,7 @@
 """Rows that would grow forever are purged once nobody can need them: settled timed messages,
 handled inbox updates, and the records of matches and waitlists once the figures they count are past.
+An update set aside is dropped (what it held erased) once it has waited for an admin longer than the
+inbox's period: what a person wrote is not kept for ever because nobody looked.
 
 A timed message that is settled (sent, dropped or failed) goes `timed_messages` after it
 settled. A booking's own messages (keyed "booking:<id>:…") are more than a log: they are the
@@ -39,6 +41,7 @@ class Purged:
     inbox_updates: int
     matches: int = 0
     waitlist_entries: int = 0
+    set_aside_dropped: int = 0
 
 
 async def purge_expired(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Purged:
@@ -47,7 +50,20 @@ async def purge_expired(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) 
         await purge_settled_messages(uow, clock, policy),
         await purge_handled_updates(uow, clock, policy),
         *await purge_match_records(uow, clock),
+        set_aside_dropped=await drop_forgotten_updates(uow, clock, policy),
     )
+
+
+async def drop_forgotten_updates(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy, *, batch: int = BATCH) -> int:
+    """Updates set aside longer than the inbox's period are dropped, as an admin's «Drop» would."""
+    now = clock.now()
+    dropped = 0
+    while True:
+        gone = await uow.inbox.drop_set_aside(now - policy.inbox, now, limit=batch)
+        await uow.commit()
+        dropped += gone
+        if gone < batch:
+            return dropped
 
 
 async def purge_match_records(uow: UnitOfWork, clock: Clock) -> tuple[int, int]:
@@ -60,7 +76,7 @@ async def purge_match_records(uow: UnitOfWork, clock: Clock) -> tuple[int, int]:
 
 
 async def purge_handled_updates(uow: UnitOfWork, clock: Clock, policy: RetentionPolicy, *, batch: int = BATCH) -> int:
-    """Handled updates older than the period (set-aside and unhandled ones stay).
+    """Handled and dropped updates older than the period (set-aside and unhandled ones stay).
 
     A handled update is the inbox's guard against Telegram sending it again; Telegram keeps an
     unconfirmed update for 24 hours at most, so a guard older than the period guards nothing.

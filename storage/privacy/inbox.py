@@ -1,4 +1,5 @@
-"""What the person sent that the inbox still holds: updates Telegram handed over, kept whole for a while.
+"""What the person sent that the inbox still holds: updates Telegram handed over, kept (sealed) until handled, or
+while set aside.
 
 A private chat's updates are keyed by the person's id (storage/inbox.py: chat_key); that is how they are found.
 Among them are the messages they wrote to support and to their therapist, which the bot otherwise never
@@ -9,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.privacy import Erasure, Kept, Obstacle
+from storage.repositories.inbox import SET_ASIDE
 from storage.tables import InboxUpdateRow
 
 
@@ -30,7 +32,7 @@ class InboxData:
         return [
             {
                 "received_at": row.received_at.isoformat(),
-                "state": "handled" if row.handled_at else "set aside" if row.set_aside_at else "waiting",
+                "state": "set aside" if row.set_aside_at else "waiting",
                 "update": row.payload,
             }
             for row in rows
@@ -41,14 +43,12 @@ class InboxData:
         return []
 
     async def erase(self, erasure: Erasure) -> list[Kept]:
-        # Handled and set-aside updates lose their contents; their ids stay, so a re-sent one is still known.
-        # Those still waiting came after the request (this very update is one): they are handled as they come.
+        # Handled updates hold no contents already; set-aside ones lose theirs and are dropped. Their ids stay, so
+        # a re-sent one is still known. Those still waiting came after the request (this very update is one): they
+        # are handled as they come.
         await self._session.execute(
             update(InboxUpdateRow)
-            .where(
-                InboxUpdateRow.chat_key == erasure.person_id,
-                or_(InboxUpdateRow.handled_at.is_not(None), InboxUpdateRow.set_aside_at.is_not(None)),
-            )
-            .values(payload={})
+            .where(*SET_ASIDE, InboxUpdateRow.chat_key == erasure.person_id)
+            .values(payload=None, dropped_at=erasure.at).execution_options(synchronize_session=False)
         )
         return []

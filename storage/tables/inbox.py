@@ -1,13 +1,20 @@
-"""The inbox: every update Telegram hands the bot, kept before Telegram is told it arrived."""
+"""The inbox: every update Telegram hands the bot, kept before Telegram is told it arrived.
+
+Its payload (what the person wrote, their name and username) is sealed (storage/tables/sealed.py) and kept only
+while it may still be handled: the mark "handled" clears it in the same transaction, and an update set aside
+keeps it until an admin retries or drops it from /inbox, or the retention period ends. The id, kind, chat and
+times stay, so a re-sent update is still known and /inbox can list it.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, text
+from sqlalchemy import BigInteger, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import PERSONAL, Base
+from storage.tables.sealed import SealedJSON
 
 WAITING = text("handled_at IS NULL AND set_aside_at IS NULL")
 
@@ -21,13 +28,16 @@ class InboxUpdateRow(Base):
     # The chat (or, without one, the person) whose updates are handled one after another, in order.
     chat_key: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, info=PERSONAL)
+    # None once it is no longer needed: handled, dropped, or set aside longer than the retention period.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, info=PERSONAL)
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # An update that kept failing is set aside: not retried, not holding up its chat, shown by /inbox.
     set_aside_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # A set-aside update an admin dropped from /inbox (or the retention sweeper, its period over): never handled.
+    dropped_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_inbox_updates_waiting", "update_id", sqlite_where=WAITING, postgresql_where=WAITING),

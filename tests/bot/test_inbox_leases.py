@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app import App, build_app
 from core.users import Role, User
 from storage import chat_leases
 from storage.chat_leases import LEASE_RAN_OUT
 from storage.db import is_sqlite
+from storage.encryption import sealed_key
 from storage.inbox import keep, kept
 from storage.tables import ChatLeaseRow, InboxUpdateRow
 from tests.bot.test_inbox import a_message, inbox_rows
@@ -223,3 +224,29 @@ async def claim_all(app: App) -> set[int]:
         )
         await uow.commit()
     return claimed.chats
+
+
+async def test_an_update_a_process_stored_sealed_and_died_before_handling_is_opened_and_handled_by_the_next(
+    processes, clock
+):
+    (taker, session), _, _ = processes
+    await left_by_a_dead_process(taker, [a_message(1701, "/faq")], chat=1001)
+    stored = await raw_payload(taker, 1701)
+    assert sealed_key(stored or "") is not None and "Olena" not in (stored or "")  # what the killed one left
+
+    clock.advance(timedelta(seconds=LEASE))
+    await taker.inbox.tick()
+    assert await taker.inbox.idle(timeout=10)
+
+    assert answers_to(session, 1001)[0].startswith("Як це працює")  # opened with the key and handled
+    row = (await inbox_rows(taker))[1701]
+    assert (row.handled_at is not None, row.attempts) == (True, 1)
+    assert await raw_payload(taker, 1701) is None  # cleared in the transaction that marked it handled
+
+
+async def raw_payload(app: App, update_id: int) -> str | None:
+    """The payload as the database holds it, past its column type."""
+    async with app.engine.connect() as connection:
+        return (await connection.execute(
+            text("SELECT payload FROM inbox_updates WHERE update_id = :id"), {"id": update_id}
+        )).scalar_one()

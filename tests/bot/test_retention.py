@@ -112,3 +112,31 @@ async def test_handled_updates_go_after_a_week_set_aside_and_waiting_ones_stay(a
     async with app.sessions() as db:
         left = list(await db.scalars(select(InboxUpdateRow.update_id).order_by(InboxUpdateRow.update_id)))
     assert left == [2, 3, 4]  # handled 2 days later; set aside (for /inbox); not handled yet
+
+
+async def test_an_update_set_aside_keeps_what_it_holds_no_longer_than_the_period_then_its_id_goes_too(app, clock):
+    async with app.sessions() as db:
+        for update_id, set_aside in [(11, START), (12, START + 3 * DAY)]:
+            db.add(InboxUpdateRow(
+                update_id=update_id, chat_key=OLENA, kind="message", received_at=START, attempts=3,
+                payload={"update_id": update_id, "message": {"text": "Мені страшно"}}, set_aside_at=set_aside,
+            ))
+        await db.commit()
+
+    clock.advance(7 * DAY)  # the default RETENTION_INBOX_DAYS
+    assert (await app.sweeper.run_once()).set_aside_dropped == 0  # set aside exactly a week ago: not older yet
+    clock.advance(timedelta(seconds=1))
+    dropped = await app.sweeper.run_once()
+
+    assert (dropped.set_aside_dropped, dropped.inbox_updates) == (1, 0)
+    async with app.sessions() as db:
+        rows = {row.update_id: row for row in await db.scalars(select(InboxUpdateRow))}
+    assert (rows[11].payload, rows[11].dropped_at) == (None, clock.now())
+    assert rows[12].payload == {"update_id": 12, "message": {"text": "Мені страшно"}} and rows[12].dropped_at is None
+    async with app.unit_of_work() as uow:
+        assert [update.update_id for update in await uow.inbox.set_aside(limit=10)] == [12]  # /inbox lists it alone
+
+    clock.advance(7 * DAY + timedelta(seconds=1))  # the dropped one's id has outlived any re-send
+    assert (await app.sweeper.run_once()).inbox_updates == 1
+    async with app.sessions() as db:
+        assert list(await db.scalars(select(InboxUpdateRow.update_id))) == [12]
