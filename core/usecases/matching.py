@@ -31,7 +31,7 @@ from core.usecases.directory import open_slots
 MATCH_HORIZON = timedelta(days=14)
 # "3 free evening times this week".
 WEEK = timedelta(days=7)
-# Therapists searched for a free time per query.
+# Therapists searched for a free time at a time (read from storage AMONG_EQUALS a query).
 BATCH = 12
 # When more than this many fit equally well, the nearest free time is looked for among this many of them.
 AMONG_EQUALS = 36
@@ -115,17 +115,28 @@ async def find_matches(
     searched: list[tuple[TherapistProfile, Candidate]] = []
     free_elsewhere = 0  # searched therapists with a free time, but none inside the windows
     offset = 0
+    fetched: list[tuple[TherapistProfile, int]] = []  # read from storage, not searched yet
+    booked: dict[int, list[Booking]] = {}  # their active bookings
+    searched_bookings: dict[int, list[Booking]] = {}  # the searched ones' active bookings
+    exhausted = False
     while True:
-        batch = await uow.therapists.matching(answers, now, seed=client_id, offset=offset, limit=BATCH)
+        if not fetched and not exhausted:
+            # One query each reads as many as the search usually needs, and their bookings: the order is a sort of
+            # everyone who fits, and a round trip per batch cost more than the rows it saved.
+            fetched = await uow.therapists.matching(answers, now, seed=client_id, offset=offset, limit=AMONG_EQUALS)
+            exhausted = len(fetched) < AMONG_EQUALS
+            booked = {profile.telegram_id: [] for profile, _ in fetched}
+            for booking in await uow.bookings.active_of_therapists(list(booked)) if fetched else []:
+                booked[booking.therapist_id].append(booking)
+        batch, fetched = fetched[:BATCH], fetched[BATCH:]
         offset += len(batch)
-        bookings = await uow.bookings.active_of_therapists([p.telegram_id for p, _ in batch]) if batch else []
         for profile, _topics in batch:
-            own = [b for b in bookings if b.therapist_id == profile.telegram_id]
+            own = searched_bookings[profile.telegram_id] = booked[profile.telegram_id]
             nearest, any_free = _nearest(profile, own, now, policy, answers, zone)
             free_elsewhere += nearest is None and any_free
             searched.append((profile, _candidate(profile, nearest)))
         best = matches([c for _, c in searched], answers)
-        if len(batch) < BATCH or offset >= SEARCHED_AT_MOST:
+        if (exhausted and not fetched) or offset >= SEARCHED_AT_MOST:
             break
         if len(best) == SHOWN and (len(best[-1].fit.topics) > batch[-1][1] or offset >= AMONG_EQUALS):
             break
@@ -135,7 +146,10 @@ async def find_matches(
         for r in best
         if r.candidate.nearest is not None
     ]
-    chosen = [replace(m, free_this_week=await _free_this_week(uow, m.therapist, now, policy, answers, zone)) for m in chosen]
+    chosen = [
+        replace(m, free_this_week=_free_this_week(m.therapist, searched_bookings[m.therapist.telegram_id], now, policy, answers, zone))
+        for m in chosen
+    ]
     full = _full([c for _, c in searched], answers, profiles)
     narrowed_by = await _narrowed_by(uow, now, answers, free_elsewhere) if len(chosen) < SHOWN else None
     kept = await uow.matching.answers_of(client_id)
@@ -177,10 +191,9 @@ def _nearest(
     return None, any_free
 
 
-async def _free_this_week(
-    uow: UnitOfWork, therapist: TherapistProfile, now: datetime, policy: BookingPolicy, answers: Answers, zone: str
+def _free_this_week(
+    therapist: TherapistProfile, bookings: Sequence[Booking], now: datetime, policy: BookingPolicy, answers: Answers, zone: str
 ) -> int:
-    bookings = await uow.bookings.active_of_therapist(therapist.telegram_id)
     count = 0
     for start in open_slots(therapist, bookings, now, policy):
         if start > now + WEEK:

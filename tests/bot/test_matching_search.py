@@ -154,3 +154,16 @@ async def test_match_records_and_old_waitlist_entries_are_purged_but_kept_answer
     assert (purged.matches, purged.waitlist_entries) == (1, 1)
     async with app.unit_of_work() as uow:
         assert await uow.matching.answers_of(OLENA) is not None  # the client's to keep or forget
+
+
+async def test_reading_those_who_work_with_every_chosen_topic_first_keeps_the_order_of_reading_everyone(app):
+    # Nine with both topics, eight with one of them: a page inside the first nine is read among those nine alone.
+    for n in range(17):
+        await add_therapist(app, 3001 + n, f"Therapist {n:02}", share_code=f"t{n}", topics=["anxiety", "grief"][: 1 + (n % 2 == 0)])
+    answers = Answers(topics=("grief", "anxiety"))
+    everyone = await matching_ids(app, answers)
+    assert [shared for _, shared in everyone] == [2] * 9 + [1] * 8
+    async with app.unit_of_work() as uow:
+        for offset, limit in ((0, 3), (3, 6), (6, 3), (6, 6), (9, 4)):
+            page = await uow.therapists.matching(answers, START, seed=OLENA, offset=offset, limit=limit)
+            assert [(p.telegram_id, shared) for p, shared in page] == everyone[offset : offset + limit], (offset, limit)
