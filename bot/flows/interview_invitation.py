@@ -4,7 +4,6 @@ Times are typed in the admin's own zone; the applicant sees them in theirs.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,12 +33,11 @@ from bot.views.presenting import local_moment, moment_label, zone_label
 from core.applications import ApplicationNotFound, Step, WrongStep
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.rules.dates import UnreadableDate, example_day, parse_date_time
 from core.staff import Permission
 from core.usecases import vetting
 from core.users import User
 
-DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\s+(\d{1,2})[:.](\d{2})$")
-ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 INVITABLE = (Step.SUBMITTED, Step.INTERVIEW_INVITED, Step.INTERVIEW_SCHEDULED)
 # An interview further ahead than this is a typing slip (2062 for 2026), not a plan.
 FARTHEST_INTERVIEW = timedelta(days=365)
@@ -74,19 +72,24 @@ async def begin(message: Message, uow: UnitOfWork, state: FSMContext, admin: Use
         raise WrongStep(file.application.step)
     text = _(
         "Inviting {name} (#{number}) to an interview.\n\n"
-        "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: 26.11 18:00. "
+        "Send the time in your time zone ({zone}) as DD.MM HH:MM, for example: {example}. "
         "To let the applicant choose, send two or three times, one message each."
-    ).format(name=file.application.display_name, number=number, zone=zone_label(admin.timezone, now))
+    ).format(
+        name=file.application.display_name, number=number, zone=zone_label(admin.timezone, now),
+        example=_example(admin.timezone, now),
+    )
     await TIMES.ask(Reply(message), state, InvitationDraft(application=number), text, invitation_cancel())
 
 
 async def _on_time(message: Message, text: str, draft: InvitationDraft, state: FSMContext, user: User, clock: Clock) -> None:
     times = draft.times
     try:
-        moment = parse_local_time(text, user.timezone, clock.now())
-    except ValueError:
+        moment = parse_date_time(text, user.timezone, clock.now())
+    except UnreadableDate:
         raise Stay(
-            _("I couldn't read that time. Send it as DD.MM HH:MM, for example: 26.11 18:00."),
+            _("I couldn't read that time. Send it as DD.MM HH:MM, for example: {example}.").format(
+                example=_example(user.timezone, clock.now())
+            ),
             invitation_times_done() if times else invitation_cancel(),
         ) from None
     if moment <= clock.now():
@@ -187,8 +190,15 @@ async def _send(
     )
 
 
-async def _time_expected() -> tuple[str, InlineKeyboardMarkup]:
-    return _("Please send the time as text, DD.MM HH:MM, for example: 26.11 18:00."), invitation_cancel()
+async def _time_expected(user: User, clock: Clock) -> tuple[str, InlineKeyboardMarkup]:
+    return _("Please send the time as text, DD.MM HH:MM, for example: {example}.").format(
+        example=_example(user.timezone, clock.now())
+    ), invitation_cancel()
+
+
+def _example(zone: str, now: datetime) -> str:
+    """«14.12 18:00»: a week from today in the admin's zone, so never a time gone by."""
+    return f"{example_day(now.astimezone(ZoneInfo(zone)).date()):%d.%m} 18:00"
 
 
 async def _link_expected() -> tuple[str, InlineKeyboardMarkup]:
@@ -202,34 +212,3 @@ async def _buttons_expected() -> tuple[str, InlineKeyboardMarkup]:
 TIMES = conversation.Step(InvitationFlow.times, InvitationDraft, take=_on_time, expected=_time_expected)
 LINK = conversation.Step(InvitationFlow.link, InvitationDraft, take=_on_link, expected=_link_expected)
 CONFIRMING = conversation.Step(InvitationFlow.confirming, InvitationDraft, expected=_buttons_expected)
-
-
-def parse_local_time(text: str, zone: str, now: datetime) -> datetime:
-    """A wall-clock time typed in `zone` ("26.11 18:00", "26.11.2026 18:00", "2026-11-26 18:00"), as UTC.
-
-    Without a year, the next such date is meant. A date that does not exist, or
-    whose UTC falls outside the calendar (year 1 east of Greenwich), is a ValueError.
-    """
-    try:
-        return _parsed_local_time(text.strip(), ZoneInfo(zone), now)
-    except OverflowError as error:
-        raise ValueError(text) from error
-
-
-def _parsed_local_time(text: str, tz: ZoneInfo, now: datetime) -> datetime:
-    if match := ISO.match(text):
-        year, month, day, hour, minute = (int(part) for part in match.groups())
-        return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(now.tzinfo)
-    match = DAY_FIRST.match(text)
-    if match is None:
-        raise ValueError(text)
-    day_text, month_text, year_text, hour_text, minute_text = match.groups()
-    day, month, hour, minute = int(day_text), int(month_text), int(hour_text), int(minute_text)
-    if year_text:
-        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(now.tzinfo)
-    this_year = now.astimezone(tz).year
-    moment = datetime(this_year, month, day, hour, minute, tzinfo=tz)
-    if moment <= now:
-        moment = moment.replace(year=this_year + 1)
-    return moment.astimezone(now.tzinfo)

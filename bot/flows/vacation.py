@@ -1,7 +1,7 @@
 """Vacations: the list, adding one (first day, last day, a note), changing or removing one, and
 deciding on the sessions already booked inside it.
 
-Dates are typed (20.12.2026 or 2026-12-20) and checked one step at a time, so a
+Dates are typed (14.12, 14.12.2026 or 2026-12-14: core/rules/dates.py) and checked one step at a time, so a
 wrong date is explained at its own step and nothing typed before is lost. Once a
 vacation is saved, the sessions inside it are listed, each with its own buttons:
 cancel it (free for the client, told and offered other times) or keep it. That
@@ -47,6 +47,7 @@ from bot.views.presenting import calendar_day, day_label, local_time
 from core.bookings import Booking, BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
+from core.rules.dates import example_day
 from core.rules.vacation_dates import FARTHEST_START, MAX_DAYS, MAX_NOTE, DateProblem, VacationRefused, parse_day
 from core.schedule import Vacation
 from core.therapists import TherapistProfile
@@ -73,9 +74,6 @@ from core.users import User
 
 PAST_SHOWN = 5
 SESSIONS_PER_LIST = 20
-EXAMPLES = "20.12.2026 / 2026-12-20"
-
-
 class CabinetVacation(CabinetSteps):
     first_day = State()
     last_day = State()
@@ -173,8 +171,8 @@ async def switch_visibility(
 # -- adding and changing ----------------------------------------------------------------------
 
 
-async def start_adding(query: CallbackQuery, message: Message, state: FSMContext) -> None:
-    await FIRST_DAY.ask(Reply(message), state, VacationDraft(), _ask_first_day())
+async def start_adding(query: CallbackQuery, message: Message, state: FSMContext, clock: Clock, therapist: TherapistProfile) -> None:
+    await FIRST_DAY.ask(Reply(message), state, VacationDraft(), _ask_first_day(today_of(therapist, clock)))
 
 
 async def start_changing_dates(
@@ -185,7 +183,7 @@ async def start_changing_dates(
     vacation = await _changeable(uow, clock, therapist, callback_data.id, callback_answer=callback_answer)
     if vacation is None:
         return
-    text = _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day()
+    text = _("Now: {dates}.").format(dates=vacation_dates(vacation)) + "\n\n" + _ask_first_day(today_of(therapist, clock))
     await FIRST_DAY.ask(Reply(message), state, VacationDraft(vacation=vacation.id), text)
 
 
@@ -204,10 +202,10 @@ async def _typed_first_day(
     message: Message, text: str, draft: VacationDraft, state: FSMContext, uow: UnitOfWork, clock: Clock, therapist: TherapistProfile
 ) -> None:
     try:
-        first = parse_day(text)
+        first = parse_day(text, today_of(therapist, clock))
         await check_start(uow, clock, therapist_id=therapist.telegram_id, first_day=first, vacation_id=draft.vacation or None)
     except VacationRefused as refused:
-        raise Stay(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day()) from None
+        raise Stay(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day(today_of(therapist, clock))) from None
     except (VacationGone, VacationOver):
         raise _vacation_gone(clock, therapist) from None
     draft.first = first
@@ -220,7 +218,7 @@ async def _typed_last_day(
 ) -> None:
     first = _first(draft)
     try:
-        last = parse_day(text)
+        last = parse_day(text, first)  # a day without its year is the next one from the first day on
         if draft.vacation:
             saved = await change_dates(
                 uow, clock, therapist_id=therapist.telegram_id, vacation_id=draft.vacation, first_day=first, last_day=last
@@ -279,7 +277,10 @@ async def _with_note(
             await message.answer(_date_refusal(refused, therapist, clock) + "\n\n" + _ask_note(), reply_markup=skip_note_keyboard())
             return
         # The dates were fine a moment ago; another vacation was saved meanwhile.
-        await FIRST_DAY.ask(Reply(message), state, draft, _date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day())
+        await FIRST_DAY.ask(
+            Reply(message), state, draft,
+            _date_refusal(refused, therapist, clock) + "\n\n" + _ask_first_day(today_of(therapist, clock)),
+        )
         return
     except (VacationGone, VacationOver):
         raise _vacation_gone(clock, therapist) from None
@@ -422,8 +423,8 @@ async def stop(message: Message, state: FSMContext) -> None:
     await message.answer(_("Stopped; your vacations are as they were. /vacation shows them."))
 
 
-async def _date_expected() -> tuple[str, None]:
-    return _("Please type the date as text.") + "\n\n" + _ask_first_day(), None
+async def _date_expected(clock: Clock, therapist: TherapistProfile) -> tuple[str, None]:
+    return _("Please type the date as text.") + "\n\n" + _ask_first_day(today_of(therapist, clock)), None
 
 
 async def _last_day_expected(draft: VacationDraft) -> tuple[str, None]:
@@ -484,13 +485,20 @@ def _visibility(hide: bool) -> str:
     return _("During a vacation nobody can book you, but your profile stays in the directory.")
 
 
-def _ask_first_day() -> str:
-    return _("First day of the vacation? Type a date, like {examples}. /cancel to stop.").format(examples=EXAMPLES)
+def _examples(day: date) -> str:
+    """«14.12 / 14.12.2026»: the day and month are enough; the example is never a day gone by."""
+    return f"{day:%d.%m} / {day:%d.%m.%Y}"
+
+
+def _ask_first_day(today: date) -> str:
+    return _("First day of the vacation? Type a date, like {examples}. /cancel to stop.").format(
+        examples=_examples(example_day(today))
+    )
 
 
 def _ask_last_day(first: date) -> str:
     return _("Starting {first}. Last day of the vacation (it is included)? Type a date, like {examples}.").format(
-        first=calendar_day(first), examples=EXAMPLES
+        first=calendar_day(first), examples=_examples(example_day(first))
     )
 
 
@@ -501,7 +509,8 @@ def _ask_note() -> str:
 def _date_refusal(refused: VacationRefused, therapist: TherapistProfile, clock: Clock, first: date | None = None) -> str:
     problem = refused.problem
     if problem is DateProblem.FORMAT:
-        return _("I can't read that as a date. Please type it like {examples}.").format(examples=EXAMPLES)
+        example = example_day(first or today_of(therapist, clock))
+        return _("I can't read that as a date. Please type it like {examples}.").format(examples=_examples(example))
     if problem is DateProblem.PAST:
         return _("That day has passed. A vacation can start today, {today}, or later.").format(
             today=calendar_day(today_of(therapist, clock))

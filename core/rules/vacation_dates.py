@@ -7,11 +7,11 @@ overlap another vacation.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
+from core.rules.dates import UnreadableDate, parse_date
 from core.schedule import Vacation
 
 # Longer than this is a pause of the profile, not a vacation.
@@ -20,8 +20,6 @@ MAX_DAYS = 366
 FARTHEST_START = timedelta(days=2 * 365)
 MAX_NOTE = 200
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_DOTTED = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
 
 
 class DateProblem(StrEnum):
@@ -41,17 +39,11 @@ class VacationRefused(ValueError):
         self.clash = clash
 
 
-def parse_day(text: str) -> date:
-    """2026-12-20, 20.12.2026 or 20/12/2026."""
-    if match := _ISO.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _DOTTED.match(text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise VacationRefused(DateProblem.FORMAT)
+def parse_day(text: str, today: date) -> date:
+    """«14.12» (the next 14 December from `today` on), 14.12.2026, 14/12/26 or 2026-12-14: core/rules/dates.py."""
     try:
-        return date(year, month, day)
-    except ValueError:
+        return parse_date(text, today)
+    except UnreadableDate:
         raise VacationRefused(DateProblem.FORMAT) from None
 
 

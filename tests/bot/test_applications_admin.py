@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, SetMyCommands
 from sqlalchemy import select
 
-from bot.flows.interview_invitation import parse_local_time
 from bot.keyboards.vetting import InterviewReply, Review
 from core.staff import StaffGrant, StaffRole
 from core.users import Role
@@ -300,32 +298,6 @@ async def test_the_status_says_the_step_what_comes_next_and_how_long(app, make_c
     )
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("26.11 18:00", datetime(2026, 11, 26, 16, 0, tzinfo=UTC)),  # Kyiv in winter: UTC+2
-        ("24.11 09:00", datetime(2027, 11, 24, 7, 0, tzinfo=UTC)),  # already passed this year: the next one
-        ("15.06.2027 18:00", datetime(2027, 6, 15, 15, 0, tzinfo=UTC)),  # Kyiv in summer: UTC+3
-        ("2026-12-01 09:30", datetime(2026, 12, 1, 7, 30, tzinfo=UTC)),
-    ],
-)
-def test_an_interview_time_is_read_in_the_admins_zone(typed, expected):
-    assert parse_local_time(typed, "Europe/Kyiv", START) == expected
-
-
-@pytest.mark.parametrize(
-    "typed",
-    [
-        "tomorrow at six", "31.02 18:00", "26.11", "26.11 25:00",
-        "0001-01-01 00:30",  # before the calendar begins in UTC: once an OverflowError
-        "01.01.0001 00:30",
-    ],
-)
-def test_an_unreadable_interview_time_is_refused(typed):
-    with pytest.raises(ValueError):
-        parse_local_time(typed, "Europe/Kyiv", START)
-
-
 async def test_an_interview_time_out_of_range_is_answered_and_the_step_kept(client, app, make_client):
     admin = await started_admin(make_client)
     await send_first(client)
@@ -336,7 +308,7 @@ async def test_an_interview_time_out_of_range_is_answered_and_the_step_kept(clie
     last_day = await admin.send("24.11.2027 09:00")  # within a year of Tuesday 24 November 2026, 10:00
 
     assert BotClient.texts_of(year_one) == [
-        "Не вдалося прочитати час. Надішліть його у форматі ДД.ММ ГГ:ХХ, наприклад: 26.11 18:00."
+        "Не вдалося прочитати час. Надішліть його у форматі ДД.ММ ГГ:ХХ, наприклад: 01.12 18:00."  # a week on
     ]
     assert BotClient.texts_of(far) == ["Це більш ніж за рік наперед. Надішліть, будь ласка, час у межах найближчого року."]
     assert BotClient.texts_of(last_day)[0].startswith("Поки що варіанти:\n• ")

@@ -46,20 +46,21 @@ async def test_a_vacation_is_typed_step_by_step_and_a_wrong_date_keeps_its_step(
     nonsense = await iryna.send("після Різдва")
     past = await iryna.send("23.11.2026")
     impossible = await iryna.send("31.11.2026")
-    asked_last = await iryna.send("2026-12-20")
+    asked_last = await iryna.send("20.12")  # the day and month are enough, as for an interview's «10.12 15:00»
     before_first = await iryna.send("19.12.2026")
     too_long = await iryna.send("01.01.2028")
-    asked_note = await iryna.send("5.1.2027")
+    asked_note = await iryna.send("5.1")  # the next 5 January from the first day on
     photo_note = await iryna.send_sticker()
     saved = await iryna.send("Зимові свята")
 
-    first_prompt = "Перший день відпустки? Напишіть дату, наприклад 20.12.2026 / 2026-12-20. /cancel — зупинити."
-    last_prompt = "Початок — 20 грудня 2026. Останній день відпустки (включно)? Напишіть дату, наприклад 20.12.2026 / 2026-12-20."
+    # the examples lie a week ahead of today (24 November) and of the first day: never in the past
+    first_prompt = "Перший день відпустки? Напишіть дату, наприклад 01.12 / 01.12.2026. /cancel — зупинити."
+    last_prompt = "Початок — 20 грудня 2026. Останній день відпустки (включно)? Напишіть дату, наприклад 27.12 / 27.12.2026."
     note_prompt = "Нотатка для себе, наприклад «Зимові свята» (клієнти її не бачать), або натисніть «Пропустити»."
     assert empty[0].text.startswith("🏖 Ваші відпустки\n\nВідпустку не заплановано.")
     assert answers(sticker) == ["Будь ласка, напишіть дату текстом.\n\n" + first_prompt]
     assert answers(nonsense) == [
-        "Не можу прочитати це як дату. Будь ласка, напишіть її так: 20.12.2026 / 2026-12-20.\n\n" + first_prompt
+        "Не можу прочитати це як дату. Будь ласка, напишіть її так: 01.12 / 01.12.2026.\n\n" + first_prompt
     ]
     assert answers(past) == ["Цей день уже минув. Відпустка може початися сьогодні, 24 листопада 2026, або пізніше.\n\n" + first_prompt]
     assert answers(impossible)[0].startswith("Не можу прочитати це як дату.")
@@ -283,7 +284,7 @@ async def test_a_vacation_years_ahead_is_refused_and_the_step_kept(app, make_cli
     typo = await iryna.send("31.12.9999")  # once saved, and every later step crashed into the apology
     farthest = await iryna.send("24.11.2028")  # a day past two years of 365 days from 24 November 2026
 
-    first_prompt = "Перший день відпустки? Напишіть дату, наприклад 20.12.2026 / 2026-12-20. /cancel — зупинити."
+    first_prompt = "Перший день відпустки? Напишіть дату, наприклад 01.12 / 01.12.2026. /cancel — зупинити."
     too_far = "Це надто далеко наперед. Відпустка може початися щонайпізніше 23 листопада 2028."
     assert answers(typo) == answers(farthest) == [too_far + "\n\n" + first_prompt]
     accepted = await iryna.send("23.11.2028")
