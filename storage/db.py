@@ -16,6 +16,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.util import await_
 
 from storage.encryption import KeyRing, attach
+from storage.sqlite_driver import one_trip_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # On a session's info: its transactions take SQLite's write lock before their first statement.
@@ -59,7 +60,7 @@ async def rows_changed(session: AsyncSession, statement: Executable) -> int:
 def create_engine(url: str, *, keys: KeyRing | None = None, echo: bool = False) -> AsyncEngine:
     """`keys` open and seal the sealed columns (storage/tables/sealed.py); without them those columns refuse."""
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, echo=echo, module=one_trip_dbapi())
         _tune_sqlite(engine)
     else:
         engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
