@@ -61,7 +61,7 @@ def _previous_rows(connection: Connection) -> None:
 async def _raw(engine: AsyncEngine) -> dict[int, str | None]:
     """The payloads as the database holds them, past any column type."""
     async with engine.connect() as connection:
-        rows = await connection.execute(sa.text("SELECT update_id, payload FROM inbox_updates ORDER BY update_id"))
+        rows = await connection.execute(sa.text("SELECT update_id, CAST(payload AS TEXT) FROM inbox_updates ORDER BY update_id"))
         return {update_id: None if payload is None else str(payload) for update_id, payload in rows}
 
 
