@@ -1,4 +1,5 @@
-"""/help: how to use the bot, and crisis lines that do not wait for a session."""
+"""/help: crisis lines that do not wait for a session, then what this person can do: their role's commands,
+and the console commands their staff roles allow (the same list as their "/" menu, bot/menus.py)."""
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -6,8 +7,11 @@ from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.access import OpenRouter
-from bot.menus import BUTTON_HELP
+from bot.access import OpenRouter, authority
+from bot.menus import BUTTON_HELP, commands_for, role_title
+from bot.settings import Settings
+from core.ports import UnitOfWork
+from core.users import User
 
 LIFELINE_UKRAINE = "https://lifelineukraine.com"
 FIND_A_HELPLINE = "https://findahelpline.com"
@@ -20,17 +24,12 @@ def commands() -> Router:
     return router
 
 
-async def show_help(message: Message) -> None:
+async def show_help(message: Message, user: User, uow: UnitOfWork, settings: Settings) -> None:
     await message.answer(crisis_lines(), reply_markup=crisis_buttons())
-    await message.answer(
-        _(
-            "How to use the bot:\n"
-            "/start — main menu\n"
-            "/faq — how booking, payment and cancellations work\n"
-            "/language — change the language\n"
-            "/timezone — change your time zone (all times are shown in it)"
-        )
-    )
+    held = await authority(user, uow, settings)
+    role = user.main_role(settings.admin_ids)
+    listed = "\n".join(f"/{command.command} — {command.description}" for command in commands_for(role, held.permissions))
+    await message.answer(_("How to use the bot (your role: {role}):").format(role=role_title(role)) + "\n" + listed)
 
 
 def crisis_lines() -> str:

@@ -1,6 +1,10 @@
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendMessage
 
+from core.staff import StaffRole
+from tests.bot.booking_support import add_therapist
+from tests.bot.payment_support import add_staff
+from tests.conftest import ADMIN_ID
 from tests.support.bot_client import BotClient
 
 
@@ -40,3 +44,24 @@ async def test_a_failure_is_apologised_for_in_the_persons_language(client, sessi
 async def test_stray_text_gets_a_pointer_to_the_menu(client):
     replies = await client.send("hello?")
     assert replies[0].text == "Не вдалося зрозуміти повідомлення. Скористайтеся меню нижче або /help."
+
+
+async def test_help_lists_what_each_role_can_do(client, make_client, app):
+    as_client = (await client.send("/help"))[-1].text
+    assert as_client.startswith("Як користуватися ботом (ваша роль: клієнт):\n/start — Головне меню\n")
+    assert "/find — Знайти терапевта" in as_client and "/sessions — Ваші сесії" in as_client
+    assert "/hours" not in as_client and "/queue" not in as_client
+
+    await add_therapist(app)  # Iryna, 2001
+    as_therapist = (await make_client(2001, "Iryna").send("/help"))[-1].text
+    assert as_therapist.startswith("Як користуватися ботом (ваша роль: терапевт):")
+    assert "/hours — Робочі години на тиждень" in as_therapist and "/vacation" in as_therapist
+    assert "/queue" not in as_therapist
+
+    as_admin = (await make_client(ADMIN_ID, "Admin", language_code="en").send("/help"))[-1].text
+    assert as_admin.startswith("How to use the bot (your role: administrator):")
+    assert "/applications — Applications to join as a therapist" in as_admin and "/queue — " in as_admin
+
+    await add_staff(app, 3100, StaffRole.SUPPORT, "Nina")  # a staff role lists only what it allows
+    as_support = (await make_client(3100, "Nina").send("/help"))[-1].text
+    assert "/refunds — " in as_support and "/staff — " not in as_support and "/queue — " not in as_support
