@@ -16,7 +16,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.util import await_
 
 from storage.encryption import KeyRing, attach
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import OneTripConnection, OneTripCursor, one_trip_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # On a session's info: its transactions take SQLite's write lock before their first statement.
@@ -113,16 +113,15 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         state = connection.info.get(_TX, "autocommit")
         writes = _WRITE.match(statement) is not None
         if state is None:
+            # In the statement's own trip to the driver's thread (storage/sqlite_driver.py); if the write lock is
+            # not had, the statement fails with it ("database is locked") and `_on_error` lets go of the gate.
+            one_trip = cast(OneTripCursor, cursor)
             if writes or connection.info.get(WRITES_FIRST, True):
                 gate.take(connection.info)
-                try:
-                    cursor.execute("BEGIN IMMEDIATE")
-                except Exception:
-                    gate.leave(connection.info)
-                    raise
+                one_trip.begin_with_next("BEGIN IMMEDIATE")
                 connection.info[_TX] = "write"
             else:
-                cursor.execute("BEGIN")
+                one_trip.begin_with_next("BEGIN")
                 connection.info[_TX] = "read"
         elif state == "read" and writes:
             gate.take(connection.info)
@@ -138,7 +137,14 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: ExceptionContext) -> None:
         connection = context.connection
-        if connection is None or not connection.info.pop(_UPGRADING, False):
+        if connection is None:
+            return
+        if connection.info.get(_TX) == "write" and not _in_transaction(connection):
+            # Its BEGIN IMMEDIATE failed: no lock was had, the gate is let go at once, and the next statement begins.
+            gate.leave(connection.info)
+            connection.info[_TX] = None
+            return
+        if not connection.info.pop(_UPGRADING, False):
             return
         gate.leave(connection.info)  # still a reader: the lock was not taken
         error = context.original_exception
@@ -160,6 +166,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         info.pop(WRITES_FIRST, None)
         info.pop(_UPGRADING, None)
         gate.leave(info)
+
+
+def _in_transaction(connection: Connection) -> bool:
+    adapted = cast(OneTripConnection | None, connection.connection.dbapi_connection)
+    return adapted is not None and bool(adapted._connection.in_transaction)
 
 
 class _WriteGate:

@@ -4,7 +4,8 @@ aiosqlite runs SQLite in a thread of its own and hands it one call at a time; SQ
 of them for a statement (open a cursor, execute, fetch the rows, close it), and the same for a rollback that
 has nothing to undo. Each trip wakes that thread and then the event loop: on a busy machine those wake-ups,
 not SQLite, were most of an update's time. Here a statement is executed, its rows fetched and its cursor
-closed in one call, and a connection given back outside a transaction is not rolled back.
+closed in one call (with the transaction's BEGIN before it when it is the first), and a connection given back
+outside a transaction is not rolled back.
 Everything else (the connection, its thread, errors) is aiosqlite's and SQLAlchemy's own.
 """
 from __future__ import annotations
@@ -26,11 +27,13 @@ _Description = tuple[tuple[Any, ...], ...] | None
 
 
 def _run(
-    connection: sqlite3.Connection, statement: str, parameters: Sequence[Any] | None, many: bool
+    connection: sqlite3.Connection, begin: str | None, statement: str, parameters: Sequence[Any] | None, many: bool
 ) -> tuple[_Description, list[Any], int, int | None]:
-    """In the connection's thread: the statement, its rows and what SQLAlchemy reads of the cursor after it."""
+    """In the connection's thread: the BEGIN asked for, the statement, its rows and what SQLAlchemy reads after it."""
     cursor = connection.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         if many:
             cursor.executemany(statement, parameters or ())
         elif parameters is None:
@@ -46,7 +49,7 @@ def _run(
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_begin", "_description", "_lastrowid", "_rowcount")
 
     _awaitable_cursor_close = False  # nothing stays open in the thread: closing is clearing the rows
 
@@ -59,6 +62,14 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: _Description = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self._begin: str | None = None
+
+    def begin_with_next(self, begin: str) -> None:
+        """Open the transaction (BEGIN, BEGIN IMMEDIATE) in the same trip as this cursor's statement, just before it.
+
+        Its failure ("database is locked") is then that statement's: SQLAlchemy's `handle_error` sees it.
+        """
+        self._begin = begin
 
     @property
     def description(self) -> Any:
@@ -82,8 +93,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
             # aiosqlite's own queue to its thread (what its public calls use), with the whole statement as one call.
+            begin, self._begin = self._begin, None
             self._description, rows, self._rowcount, self._lastrowid = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, operation, parameters, many
+                _run, connection._conn, begin, operation, parameters, many
             )
             self._rows = collections.deque(rows)
 
