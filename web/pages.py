@@ -55,6 +55,7 @@ async def landing(request: web.Request) -> web.StreamResponse:
         "times": [_time(reader, links, code, start) for start in page.free],
         "book_href": links.profile(code),
         "photo_url": await _shown_photo(request, therapist),
+        "initials": initials(therapist.full_name),
         "description": _description(therapist, reader),
         "paragraphs": _paragraphs(therapist.about),
         "education": _paragraphs(therapist.education),

@@ -52,6 +52,7 @@ async def test_a_landing_shows_the_profile_in_ukrainian_with_deep_links_into_the
     assert first.text == "ср, 25 лист., 11:00"  # in the platform's zone until the script shows the visitor's own
     assert "Часовий пояс: Київ, UTC+2." in page.visible_text
     assert len(page.find("h1")) == 1
+    assert page.text("span", class_="portrait initials") == "IK"  # no photo: the initials stand in its place
 
 
 async def test_a_landing_carries_a_preview_for_shared_links_with_absolute_addresses(app, pages):
