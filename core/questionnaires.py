@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.applications import SUMMARY, Application, Form
 from core.therapists import APPROACHES, LANGUAGES, TOPICS
 
-EDUCATION_FIELDS = ("pedagogical", "medical", "sociological", "other", "none")
+EDUCATION_FIELDS = ("psychological", "pedagogical", "medical", "sociological", "other", "none")
 DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 MAX_FILES_PER_QUESTION = 10
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")

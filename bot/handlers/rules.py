@@ -76,7 +76,10 @@ def faq() -> str:
 
 def requirements() -> str:
     who = "\n".join([
-        _("Who can join as a therapist\n\n• Higher education: pedagogical, medical or sociological."),
+        _(
+            "Who can join as a therapist\n\n• Higher education: psychological, pedagogical, medical or sociological "
+            "(psychology is among the social and behavioural sciences)."
+        ),
         ngettext(
             "• At least {years} year of practice.", "• At least {years} years of practice.", MIN_PRACTICE_YEARS
         ).format(years=MIN_PRACTICE_YEARS),

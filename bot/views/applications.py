@@ -71,6 +71,7 @@ TITLES = {
 }
 
 EDUCATION = {
+    "psychological": __("psychological"),
     "pedagogical": __("pedagogical"),
     "medical": __("medical"),
     "sociological": __("sociological"),
@@ -190,8 +191,8 @@ def _verdict_words(verdict: Verdict) -> str:
         if shortfall is None:
             return _("Higher education: {field}.").format(field=EDUCATION[verdict.value])
         if shortfall is Shortfall.OTHER_FIELD:
-            return _("Higher education: your field is not pedagogical, medical or sociological, which the platform requires.")
-        return _("Higher education: pedagogical, medical or sociological higher education is required.")
+            return _("Higher education: your field is not psychological, pedagogical, medical or sociological, which the platform requires.")
+        return _("Higher education: psychological, pedagogical, medical or sociological higher education is required.")
     if verdict.requirement is Requirement.EXPERIENCE:
         if shortfall is None:
             return ngettext(

