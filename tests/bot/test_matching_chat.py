@@ -6,8 +6,11 @@ Kyiv, Monday to Friday 10:00–18:00 unless said otherwise; the first time one c
 """
 from __future__ import annotations
 
+import json
 from datetime import date, time
 from typing import Any
+
+from aiogram.methods import SendDocument
 
 from core.rules.matching import Answers, Window
 from core.schedule import Vacation, WorkingHours
@@ -275,3 +278,24 @@ async def test_the_web_directorys_link_greets_a_newcomer_asks_the_first_question
     when = BotClient.texts_of(await newcomer.click("Будь-яка ціна · пропустити ›"))[0]
     assert when.startswith("4/5. Коли вам зручно зустрічатися? Оберіть один чи кілька варіантів. Час — у вашому поясі: Київ")
     assert when.endswith("\n" + NOT_YOUR_ZONE)  # the zone was never chosen: the windows would be read in the default one
+
+
+async def test_the_persons_data_holds_the_answers_given_in_the_chat_and_deleting_takes_them(
+    app, make_client, session
+):
+    await cast(app)
+    olena = make_client(OLENA, "Olena", language_code="en")
+    await answer_all(olena)
+    await olena.click("✏️ Change my answers")
+    await olena.click("Depression")  # a new round, left for /mydata: a command ends it, nothing of it is kept
+    await olena.send("/mydata")
+    await olena.click("📄 Send me my data")
+    [document] = [call for call in session.calls if isinstance(call, SendDocument)]
+    exported = json.loads(document.document.data)
+    assert exported["matching"]["answers"]["topics"] == ["anxiety", "grief", "burnout"]
+    assert "unfinished_step" not in exported and "depression" not in document.document.data.decode()
+
+    await olena.click("🗑 Delete my data")
+    await olena.click("Yes, delete everything")
+    async with app.unit_of_work() as uow:
+        assert await uow.matching.answers_of(OLENA) is None
