@@ -138,22 +138,23 @@ def results_text(result: MatchResult, zone: str) -> str:
         lines.append(f"{number}. {match.therapist.full_name}")
         lines.append(reasons(match, answers))
         lines.append(_("🗓 Nearest time that suits you: {moment}").format(moment=local_moment(match.nearest, zone)))
-    if result.fewer:
-        lines.append("")
-        if result.narrowed_by is not None:
-            lines.append(
-                _("The answer that narrowed it most: {question}. «Change my answers» can widen it.").format(
-                    question=QUESTION_NAMES[result.narrowed_by]
-                )
+    why = []
+    if result.fewer and result.narrowed_by is not None:
+        why.append(
+            _("The answer that narrowed it most: {question}. «Change my answers» can widen it.").format(
+                question=QUESTION_NAMES[result.narrowed_by]
             )
-        if result.full:
-            lines.append(
-                ngettext(
-                    "{names} fits everything, but has no free time that suits you in the next two weeks.",
-                    "{names} fit everything, but have no free time that suits you in the next two weeks.",
-                    len(result.full),
-                ).format(names=", ".join(therapist.full_name for therapist in result.full))
-            )
+        )
+    if result.fewer and result.full:
+        why.append(
+            ngettext(
+                "{names} fits everything, but has no free time that suits you in the next two weeks.",
+                "{names} fit everything, but have no free time that suits you in the next two weeks.",
+                len(result.full),
+            ).format(names=", ".join(therapist.full_name for therapist in result.full))
+        )
+    if why:
+        lines.extend(("", *why))
     if result.matches:
         lines.append("")
         lines.append(_("One tap on a time starts booking it."))

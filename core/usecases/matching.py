@@ -131,6 +131,8 @@ async def find_matches(
         batch, fetched = fetched[:BATCH], fetched[BATCH:]
         offset += len(batch)
         for profile, _topics in batch:
+            if profile.telegram_id == client_id:  # a therapist asking is not offered to themselves
+                continue
             own = searched_bookings[profile.telegram_id] = booked[profile.telegram_id]
             nearest, any_free = _nearest(profile, own, now, policy, answers, zone)
             free_elsewhere += nearest is None and any_free

@@ -299,3 +299,14 @@ async def test_the_persons_data_holds_the_answers_given_in_the_chat_and_deleting
     await olena.click("Yes, delete everything")
     async with app.unit_of_work() as uow:
         assert await uow.matching.answers_of(OLENA) is None
+
+
+async def test_a_therapist_asking_is_never_offered_to_themselves(app, make_client):
+    await cast(app)  # Maksym, Iryna and Oksana fit anyone; Maksym asks
+    maksym = make_client(3001, "Maksym", language_code="uk")
+    await maksym.send("/match")
+    for button in ("Пропустити ›", "Будь-яка мова · пропустити ›", "Будь-яка ціна · пропустити ›", "Пропустити ›"):
+        await maksym.click(button)
+    results = BotClient.texts_of(await maksym.click("Не знаю / не має значення ›"))[0]
+    assert results.startswith("🧭 За всіма вашими відповідями підходять лише 2 терапевти:\n\n1. Iryna Kovalenko\n")
+    assert "Maksym Bondar" not in results and "\n\n\n" not in results  # no empty «why» paragraph either
