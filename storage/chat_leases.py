@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Table, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,13 +77,13 @@ async def claim(
     new: set[int] = set()
     if fresh:
         insert = pg_insert if on_postgresql(session) else sqlite_insert
+        table = cast(Table, ChatLeaseRow.__table__)  # a mapped class's table is a Table
+        # The leases as parameters, not in the statement: compiled once for every claim (see inbox.keep).
         new = set(
             (
                 await session.scalars(
-                    insert(ChatLeaseRow)
-                    .values([{"chat_key": chat, "holder": holder, "expires_at": until} for chat in sorted(fresh)])
-                    .on_conflict_do_nothing(index_elements=[ChatLeaseRow.chat_key])
-                    .returning(ChatLeaseRow.chat_key)
+                    insert(table).on_conflict_do_nothing(index_elements=[table.c.chat_key]).returning(table.c.chat_key),
+                    [{"chat_key": chat, "holder": holder, "expires_at": until} for chat in sorted(fresh)],
                 )
             ).all()
         )

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,19 +61,18 @@ async def keep(session: AsyncSession, updates: Iterable[Kept], now: datetime) ->
     if not batch:
         return []
     insert = pg_insert if on_postgresql(session) else sqlite_insert
-    statement = (
-        insert(InboxUpdateRow)
-        .values([
-            {
-                "update_id": entry.update_id, "chat_key": entry.chat_key, "kind": update_kind(entry.payload)[:32],
-                "payload": entry.payload, "received_at": now, "attempts": 0,
-            }
-            for entry in batch.values()
-        ])
-        .on_conflict_do_nothing(index_elements=[InboxUpdateRow.update_id])
-        .returning(InboxUpdateRow.update_id)
-    )
-    new = set((await session.scalars(statement)).all())
+    rows = [
+        {
+            "update_id": entry.update_id, "chat_key": entry.chat_key, "kind": update_kind(entry.payload)[:32],
+            "payload": entry.payload, "received_at": now, "attempts": 0,
+        }
+        for entry in batch.values()
+    ]
+    # The rows as parameters, not in the statement: one compiled statement serves every update (a statement
+    # carrying a list of rows is compiled afresh each time), a batch sent as one multi-row INSERT all the same.
+    table = cast(Table, InboxUpdateRow.__table__)  # a mapped class's table is a Table
+    statement = insert(table).on_conflict_do_nothing(index_elements=[table.c.update_id]).returning(table.c.update_id)
+    new = set((await session.scalars(statement, rows)).all())
     return [entry for update_id, entry in sorted(batch.items()) if update_id in new]
 
 
