@@ -27,7 +27,9 @@ class InboxData:
 
     async def export(self, person_id: int) -> Any:
         rows = await self._session.scalars(
-            select(InboxUpdateRow).where(InboxUpdateRow.chat_key == person_id).order_by(InboxUpdateRow.update_id)
+            select(InboxUpdateRow)
+            .where(InboxUpdateRow.chat_key == person_id, InboxUpdateRow.payload.is_not(None))
+            .order_by(InboxUpdateRow.update_id)
         )
         return [
             {
@@ -36,7 +38,6 @@ class InboxData:
                 "update": row.payload,
             }
             for row in rows
-            if row.payload
         ]
 
     async def obstacles(self, person_id: int, now: datetime) -> list[Obstacle]:
