@@ -31,6 +31,15 @@ class ProfileField(StrEnum):
     TOPICS = "topics"
     APPROACHES = "approaches"
     PHOTO = "photo"
+    # The public texts in English (the second questionnaire's questions of the same keys).
+    NAME_EN = "name_en"
+    EDUCATION_EN = "education_en"
+    ABOUT_EN = "about_en"
+
+
+# Typed fields: each obeys the second questionnaire's question of its key.
+TYPED = frozenset({ProfileField.ABOUT, ProfileField.PRICE, ProfileField.NAME_EN, ProfileField.EDUCATION_EN, ProfileField.ABOUT_EN})
+ENGLISH_TEXTS = (ProfileField.NAME_EN, ProfileField.EDUCATION_EN, ProfileField.ABOUT_EN)
 
 
 class ChangeStatus(StrEnum):
@@ -87,6 +96,8 @@ class ProfileChange:
             profile.approaches = list(self.value)
         elif self.field is ProfileField.PHOTO:
             profile.photo_file_id = self.value
+        elif self.field in ENGLISH_TEXTS:
+            setattr(profile, self.field.value, self.value)
 
     def _decide(self, status: ChangeStatus, by: int, now: datetime) -> None:
         if not self.pending:
@@ -104,15 +115,18 @@ def live_value(profile: TherapistProfile, field: ProfileField) -> Any:
         ProfileField.TOPICS: list(profile.topics),
         ProfileField.APPROACHES: list(profile.approaches),
         ProfileField.PHOTO: profile.photo_file_id,
+        ProfileField.NAME_EN: profile.name_en,
+        ProfileField.EDUCATION_EN: profile.education_en,
+        ProfileField.ABOUT_EN: profile.about_en,
     }[field]
 
 
 def typed_value(field: ProfileField, text: str) -> Any:
-    """About and price are typed; they obey the second questionnaire's rules, whose answers built the profile.
+    """About, price and the English texts are typed; they obey the second questionnaire's rules, whose answers built the profile.
 
     Raises core.questionnaires.InvalidAnswer saying why a text can't be taken.
     """
-    if field not in (ProfileField.ABOUT, ProfileField.PRICE):
+    if field not in TYPED:
         raise ValueError(f"{field} is not typed")
     return parse_typed(question(Form.SECOND, field.value), text)
 

@@ -43,6 +43,7 @@ class Question:
     low: int = 0  # length, number or amount limits, by kind
     high: int = 0
     options: tuple[str, ...] = ()
+    optional: bool = False  # may be skipped (the profile's texts in English)
 
     @property
     def typed(self) -> bool:
@@ -77,6 +78,10 @@ SECOND_QUESTIONS = (
     Question("price", Kind.MONEY, 100, 20_000),
     Question("topics", Kind.MULTI, options=TOPICS),
     Question("approaches", Kind.MULTI, options=APPROACHES),
+    # The public texts in English too, for clients who read English: each may be skipped.
+    Question("name_en", Kind.TEXT, 2, 100, optional=True),
+    Question("education_en", Kind.TEXT, 10, 500, optional=True),
+    Question("about_en", Kind.TEXT, 150, 1500, optional=True),
 )
 QUESTIONS = {Form.FIRST: FIRST_QUESTIONS, Form.SECOND: SECOND_QUESTIONS}
 

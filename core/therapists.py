@@ -48,6 +48,20 @@ class TherapistProfile:
     media_opt_in: bool = False  # videos, podcasts, articles
     published_at: datetime | None = None
     meeting_url: str | None = None  # a standing video room of their own (https); None: a fresh room per session
+    # The public texts in English, for clients who read English; None: the Ukrainian one is shown to everyone.
+    name_en: str | None = None
+    about_en: str | None = None
+    education_en: str | None = None
+
+    def name_for(self, language: str) -> str:
+        """The name a reader of this language sees: the English one for English readers when given."""
+        return self.name_en if language == "en" and self.name_en else self.full_name
+
+    def about_for(self, language: str) -> str:
+        return self.about_en if language == "en" and self.about_en else self.about
+
+    def education_for(self, language: str) -> str:
+        return self.education_en if language == "en" and self.education_en else self.education
 
     def listed(self, today_vacation: bool = False) -> bool:
         """Shown in the directory: verified, taking clients, not hidden."""

@@ -28,7 +28,7 @@ from bot.views.therapist_labels import APPROACHES, TOPICS
 from core.applications import Form
 from core.clock import Clock
 from core.ports import UnitOfWork
-from core.profile_changes import ProfileField, chosen_codes, photo_value, typed_value
+from core.profile_changes import ENGLISH_TEXTS, ProfileField, chosen_codes, photo_value, typed_value
 from core.questionnaires import InvalidAnswer, question
 from core.therapists import TherapistProfile
 from core.usecases.profile_changes import Proposal, propose, waiting_of
@@ -80,7 +80,7 @@ async def start_editing(
         picked = list(waiting[-1].value if waiting else getattr(therapist, field.value))
         await PICKING.ask(Reply(message), state, EditDraft(field=field, picked=picked), _ask_pick(field), picker_keyboard(PICKABLE[field], picked))
         return
-    step = {ProfileField.ABOUT: ABOUT, ProfileField.PRICE: PRICE}.get(field, PHOTO)
+    step = PHOTO if field is ProfileField.PHOTO else PRICE if field is ProfileField.PRICE else ABOUT  # ABOUT: typed text
     await step.ask(Reply(message), state, EditDraft(field=field), _ask(field, therapist))
 
 
@@ -200,6 +200,11 @@ def _ask(field: ProfileField, therapist: TherapistProfile) -> str:
         return _(
             "The new price per session, in hryvnias ({low}–{high}), e.g. 1300. Now it is {price}. /cancel to stop."
         ).format(low=price.low, high=number(price.high), price=money(therapist.price_minor))
+    if field in ENGLISH_TEXTS:
+        asked = question(Form.SECOND, field.value)
+        return _(
+            "Send «{field}» as clients who read English will see it: {low}–{high} characters. /cancel to stop."
+        ).format(field=field_name(field), low=asked.low, high=asked.high)
     return _("Send the new photo for your profile, as a photo. /cancel to stop.")
 
 

@@ -136,6 +136,8 @@ class Questionnaire:
             navigation.append((_("🗑 Remove the files sent"), NavAction.CLEAR))
         if q.kind is Kind.EMAIL:
             navigation.append((_("Skip: Telegram is enough"), NavAction.SKIP))
+        elif q.optional:
+            navigation.append((_("Skip: in Ukrainian only"), NavAction.SKIP))
         if is_answered(q, answers) and q.kind not in {Kind.MULTI, Kind.FILES} and not application.editing:
             navigation.append((_("➡️ Keep this answer"), NavAction.KEEP))
         if application.editing:

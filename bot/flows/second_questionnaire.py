@@ -41,6 +41,12 @@ PROMPTS = {
         "like, then press “Done”."
     ),
     "approaches": __("The approaches your profile will show. Choose all that apply, then press “Done”."),
+    "name_en": __(
+        "Clients who read English see your profile in English where you give it. Your name in English, "
+        "as they should read it? For example: Iryna Kovalenko. Or skip: they will see it as it is."
+    ),
+    "education_en": __("Your education in English, for the profile ({low}–{high} characters), or skip."),
+    "about_en": __("The text of your profile in English ({low}–{high} characters), or skip."),
 }
 
 SECOND = Questionnaire(Form.SECOND, SecondQuestionnaire.answering, PROMPTS)

@@ -280,12 +280,15 @@ def profile_keyboard(accepting: bool) -> InlineKeyboardMarkup:
     builder.button(text=_("💬 Topics"), callback_data=ProfileEdit(field=ProfileField.TOPICS))
     builder.button(text=_("🧭 Approaches"), callback_data=ProfileEdit(field=ProfileField.APPROACHES))
     builder.button(text=_("🖼 Photo"), callback_data=ProfileEdit(field=ProfileField.PHOTO))
+    builder.button(text=_("🇬🇧 Name"), callback_data=ProfileEdit(field=ProfileField.NAME_EN))
+    builder.button(text=_("🇬🇧 Education"), callback_data=ProfileEdit(field=ProfileField.EDUCATION_EN))
+    builder.button(text=_("🇬🇧 About me"), callback_data=ProfileEdit(field=ProfileField.ABOUT_EN))
     if accepting:
         builder.button(text=_("⏸ Pause new clients"), callback_data=Accepting(on=False))
     else:
         builder.button(text=_("▶️ Take new clients again"), callback_data=Accepting(on=True))
     builder.button(text=_("🔗 My link, videos and podcasts"), callback_data=Section(name="brand"))
-    builder.adjust(2, 2, 1, 1, 1)
+    builder.adjust(2, 2, 1, 3, 1, 1)
     return builder.as_markup()
 
 

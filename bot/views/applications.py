@@ -67,6 +67,9 @@ TITLES = {
         "price": __("Price per session"),
         "topics": __("Topics on the profile"),
         "approaches": __("Approaches on the profile"),
+        "name_en": __("Name in English"),
+        "education_en": __("Education in English"),
+        "about_en": __("Profile text in English"),
     },
 }
 

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import MESSAGE_LIMIT, clip, units
 from bot.views.meetings import meeting_lines
-from bot.views.presenting import local_moment, moment_label, money
+from bot.views.presenting import local_moment, moment_label, money, reader_language
 from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
@@ -42,7 +42,7 @@ def short_card(therapist: TherapistProfile, nearest: datetime | None, reader_zon
     """One therapist in the directory's list, with when they are free next in the reader's zone."""
     topics = labels(TOPICS, therapist.topics[:CARD_TOPICS])
     facts = _("{name} · {price}\n{topics} · {languages}").format(
-        name=therapist.full_name,
+        name=therapist.name_for(reader_language()),
         price=money(therapist.price_minor),
         topics=topics,
         languages=labels(LANGUAGES, therapist.languages),
@@ -69,7 +69,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
         "🌐 Languages: {languages}\n"
         "🗓 {nearest}"
     ).format(
-        name=therapist.full_name,
+        name=therapist.name_for(reader_language()),
         price=money(therapist.price_minor),
         years=years,
         approaches=labels(APPROACHES, therapist.approaches),
@@ -78,9 +78,10 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
         nearest=nearest_line(nearest, reader_zone),
     )
     tail = _("Link to this profile: {link}").format(link=share_link)
-    education = _("🎓 Education:\n{education}").format(education=clip(therapist.education, EDUCATION_LIMIT))
+    language = reader_language()  # a reader of English sees the therapist's English texts where they gave them
+    education = _("🎓 Education:\n{education}").format(education=clip(therapist.education_for(language), EDUCATION_LIMIT))
     room = MESSAGE_LIMIT - units(head) - units(tail) - units(education) - 12
-    about = clip(therapist.about, max(room, 0))
+    about = clip(therapist.about_for(language), max(room, 0))
     return "\n\n".join(part for part in (head, about, education, tail) if part)
 
 

@@ -22,6 +22,9 @@ FIELD_NAMES = {
     ProfileField.TOPICS: __("Topics"),
     ProfileField.APPROACHES: __("Approaches"),
     ProfileField.PHOTO: __("Photo"),
+    ProfileField.NAME_EN: __("Name in English"),
+    ProfileField.EDUCATION_EN: __("Education in English"),
+    ProfileField.ABOUT_EN: __("About me in English"),
 }
 VALUE_PREVIEW = 1500  # the longest text about oneself the questionnaire allows: an admin reads it whole
 
@@ -46,6 +49,8 @@ def shown_value(field: ProfileField, value: Any) -> str:
         return labels(APPROACHES, value)
     if field is ProfileField.PHOTO:
         return _("a photo") if value else _("no photo")
+    if value is None:  # an English text not given yet
+        return "—"
     return clip(str(value), VALUE_PREVIEW)
 
 

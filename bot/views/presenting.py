@@ -19,6 +19,11 @@ from core import formatting
 from core.formatting import utc_offset
 
 
+def reader_language() -> str:
+    """«uk» or «en»: the language this reader chose, for what a person wrote in both (a therapist's texts)."""
+    return str(get_i18n().current_locale)
+
+
 def reader_locale() -> str:
     return formatting.babel_locale(get_i18n().current_locale)
 

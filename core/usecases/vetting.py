@@ -211,10 +211,11 @@ async def finish_question(uow: UnitOfWork, clock: Clock, applicant: User, form: 
 
 
 async def skip_question(uow: UnitOfWork, clock: Clock, applicant: User, form: Form, key: str) -> Application:
-    """Only the e-mail may be skipped: Telegram is enough to reach the applicant."""
+    """Only the e-mail (Telegram is enough to reach the applicant) and the English texts may be skipped."""
 
     def change(application: Application) -> None:
-        if q.question(form, key).kind is not q.Kind.EMAIL:
+        question = q.question(form, key)
+        if question.kind is not q.Kind.EMAIL and not question.optional:
             raise q.InvalidAnswer("not_optional")
         q.answer(application, form, key, None)
 
@@ -671,6 +672,9 @@ async def _build_profile(uow: UnitOfWork, application: Application) -> None:
         "full_name": first["name"],
         "about": second["about"],
         "education": second["education"],
+        "name_en": second.get("name_en"),
+        "about_en": second.get("about_en"),
+        "education_en": second.get("education_en"),
         "experience_years": first["practice_years"],
         "price_minor": second["price"],
         "timezone": first["timezone"],

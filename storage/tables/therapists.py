@@ -23,6 +23,10 @@ class TherapistRow(Base):
     full_name: Mapped[str] = mapped_column(String(128))
     about: Mapped[str] = mapped_column(Text)
     education: Mapped[str] = mapped_column(Text)
+    # The public texts in English (None: Ukrainian only).
+    name_en: Mapped[str | None] = mapped_column(String(128))
+    about_en: Mapped[str | None] = mapped_column(Text)
+    education_en: Mapped[str | None] = mapped_column(Text)
     experience_years: Mapped[int] = mapped_column(Integer)
     price_minor: Mapped[int] = mapped_column(Integer)
     timezone: Mapped[str] = mapped_column(String(64))

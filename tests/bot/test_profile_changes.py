@@ -67,8 +67,8 @@ async def test_the_profile_is_shown_as_clients_see_it_with_what_she_can_change(a
         "після схвалення. Пауза й відновлення діють одразу."
     )
     assert replies[-1].buttons == [
-        "✏️ Про себе", "💰 Ціна", "💬 Теми", "🧭 Підходи", "🖼 Фото", "⏸ Призупинити нових клієнтів",
-        "🔗 Моє посилання, відео й подкасти",
+        "✏️ Про себе", "💰 Ціна", "💬 Теми", "🧭 Підходи", "🖼 Фото", "🇬🇧 Ім'я", "🇬🇧 Освіта", "🇬🇧 Про мене",
+        "⏸ Призупинити нових клієнтів", "🔗 Моє посилання, відео й подкасти",
     ]
 
 
@@ -280,3 +280,44 @@ async def test_the_admins_notice_is_dropped_if_the_change_is_decided_before_it_g
 
     assert sent_to(session, ADMIN_ID, mark) == []
     assert sent_to(session, IRYNA, mark) == ["✅ Вашу зміну «Ціна» схвалено: тепер клієнти бачать її у вашому профілі."]
+
+
+async def test_a_therapist_gives_her_texts_in_english_and_english_readers_see_them(app, make_client, session):
+    iryna = await iryna_in_cabinet(app, make_client)
+    boss = await admin(app, make_client)
+    english_about = (
+        "I work with adults who live with anxiety or grief. We go at your pace, in plain words, and look for what "
+        "helps you in your own life, not in a textbook."
+    )
+    await iryna.send("/profile")
+    await iryna.click("🇬🇧 Ім'я")
+    named = await iryna.send("Iryna Kovalenko-Shevchuk")
+    await iryna.send("/profile")
+    asked = await iryna.click("🇬🇧 Про мене")
+    await iryna.send(english_about)
+    assert answers(named) == [
+        "✅ Надіслано на схвалення: «Ім'я англійською». Клієнти побачать зміну, щойно команда платформи її схвалить; "
+        "я повідомлю."
+    ]
+    assert answers(asked) == [
+        "Надішліть «Про мене англійською» так, як це побачать клієнти, що читають англійською: 150–1500 символів. "
+        "/cancel — зупинити."
+    ]
+    await deliver(app)
+    await boss.send("/profile_changes")
+    await boss.click("Iryna Kovalenko · Ім'я англійською")
+    await boss.click("✅ Схвалити")
+    await boss.send("/profile_changes")
+    await boss.click("Iryna Kovalenko · Про мене англійською")
+    await boss.click("✅ Схвалити")
+    profile = await profile_of(app)
+    assert (profile.name_en, profile.about_en, profile.about) == (
+        "Iryna Kovalenko-Shevchuk", english_about, "I help adults with anxiety and with the weight of loss."
+    )
+
+    await add_person(app, PETRO, "Petro", locale="uk", zone="Europe/Kyiv")
+    await add_person(app, MAKSYM + 1, "Emma", locale="en", zone="Europe/London")
+    in_english = BotClient.texts_of(await make_client(MAKSYM + 1, "Emma", language_code="en").send("/start t_iryna"))[0]
+    assert in_english.startswith("Iryna Kovalenko-Shevchuk\n") and english_about in in_english
+    in_ukrainian = BotClient.texts_of(await make_client(PETRO, "Petro").send("/start t_iryna"))[0]
+    assert in_ukrainian.startswith("Iryna Kovalenko\n") and english_about not in in_ukrainian

@@ -48,7 +48,7 @@ async def send_file(client: BotClient, **content) -> list:
 async def test_documents_are_checked_by_type_and_size_and_several_may_be_sent(app, client, make_client):
     await interviewed(app, client, make_client)
     opened = await client.click("📝 Заповнити другу анкету")
-    assert BotClient.texts_of(opened)[0].startswith("Запитання 1 з 9\n\nНадішліть, будь ласка, документи про освіту")
+    assert BotClient.texts_of(opened)[0].startswith("Запитання 1 з 12\n\nНадішліть, будь ласка, документи про освіту")
 
     word = await send_file(client, document=document("cv", mime="application/msword", name="cv.doc"))
     huge = await send_file(client, document=document("scan", size=25 * MB, name="scan.pdf"))
@@ -70,7 +70,7 @@ async def test_documents_are_checked_by_type_and_size_and_several_may_be_sent(ap
     assert BotClient.texts_of(again)[0].startswith("Цей файл уже є.")
 
     done = await client.click("✔️ Готово")
-    assert BotClient.texts_of(done)[0].startswith("Запитання 2 з 9\n\nТепер сертифікати")
+    assert BotClient.texts_of(done)[0].startswith("Запитання 2 з 12\n\nТепер сертифікати")
     row = await application_row(app, client.user_id)
     assert row.step == "second_draft"
     assert [(f["file_id"], f["kind"]) for f in row.second_answers["education_documents"]] == [
@@ -99,7 +99,7 @@ async def test_the_profile_answers_are_validated_and_the_topics_come_from_the_fi
     assert BotClient.texts_of(as_file)[0].startswith("Надішліть портрет як фото, а не як файл")
     assert BotClient.texts_of(cheap)[0].startswith("Надішліть, будь ласка, ціле число від 100 до 20000 цифрами.")
     assert BotClient.texts_of(words)[0].startswith("Надішліть, будь ласка, ціле число від 100 до 20000")
-    assert BotClient.texts_of(topics)[0].startswith("Запитання 8 з 9\n\nТеми, які буде видно у вашому профілі.")
+    assert BotClient.texts_of(topics)[0].startswith("Запитання 8 з 12\n\nТеми, які буде видно у вашому профілі.")
     marked = [b.callback_data.rsplit(":", 1)[-1] for row in topics[0].method.reply_markup.inline_keyboard for b in row if b.text.startswith("✅")]
     assert marked == ["anxiety", "burnout"]
     assert (await application_row(app, client.user_id)).second_answers["price"] == 120_000
@@ -121,7 +121,7 @@ async def test_an_answer_is_edited_from_the_summary_and_a_restart_loses_nothing(
     sent = await again.click("📨 Надіслати анкету")
     await restarted.engine.dispose()
 
-    assert BotClient.texts_of(resumed)[0].startswith("З поверненням! Ваші відповіді збережено; ось де ви зупинилися.\n\nЗапитання 7 з 9")
+    assert BotClient.texts_of(resumed)[0].startswith("З поверненням! Ваші відповіді збережено; ось де ви зупинилися.\n\nЗапитання 7 з 12")
     assert "⬅️ Назад до підсумку" in resumed[0].buttons
     assert "• Ціна сесії: 1 500 ₴" in BotClient.texts_of(edited)[0]
     assert BotClient.texts_of(sent)[0].startswith("Дякуємо! Документи й профіль надіслано на схвалення")
@@ -137,3 +137,14 @@ async def test_a_questionnaire_closed_by_a_decline_says_so_and_keeps_nothing_ope
     late = await send_file(client, document=document("diploma-1"))
     assert BotClient.texts_of(late) == ["Ця анкета вже закрита. Де зараз ваша заявка: /status"]
     assert (await application_row(app, client.user_id)).second_answers.get("education_documents") is None
+
+
+async def test_the_profile_texts_can_be_given_in_english_too_or_skipped(app, client, make_client):
+    await interviewed(app, client, make_client)
+    english_about = "I help adults with anxiety and burnout find calm and a way forward, gently and at their pace. " * 2
+    summary = await fill_second(client, english=("Olena Koval", None, english_about))
+    text = BotClient.texts_of(summary)[0]
+    assert "• Ім'я англійською: Olena Koval" in text
+    assert "• Освіта англійською: —" in text  # skipped: clients who read English see the Ukrainian one
+    answers = (await application_row(app, client.user_id)).second_answers
+    assert (answers["name_en"], answers["education_en"], answers["about_en"]) == ("Olena Koval", None, english_about.strip())

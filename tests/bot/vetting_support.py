@@ -103,8 +103,9 @@ def photo(file_id: str, size: int = 90_000) -> list[dict[str, Any]]:
     ]
 
 
-async def fill_second(client: BotClient) -> list[Reply]:
-    """The second questionnaire, opened from its notice, to the summary."""
+async def fill_second(client: BotClient, english: tuple[str | None, str | None, str | None] = (None, None, None)) -> list[Reply]:
+    """The second questionnaire, opened from its notice, to the summary; `english`: the name, education and
+    profile text in English, each skipped when None."""
     await client.press("cont:second")
     await client.feed({"message": client._message(document=document("diploma-1"))})
     await client.press(Nav(form=Form.SECOND, action="done", key="education_documents").pack())
@@ -116,7 +117,10 @@ async def fill_second(client: BotClient) -> list[Reply]:
     await client.feed({"message": client._message(photo=photo("portrait-1"))})
     await client.send("1200")
     await client.press(Nav(form=Form.SECOND, action="done", key="topics").pack())
-    return await client.press(Nav(form=Form.SECOND, action="done", key="approaches").pack())
+    replies = await client.press(Nav(form=Form.SECOND, action="done", key="approaches").pack())
+    for key, text in zip(("name_en", "education_en", "about_en"), english, strict=True):
+        replies = await answer(client, Form.SECOND, key, text)
+    return replies
 
 
 async def application_row(app: App, applicant_id: int) -> ApplicationRow:

@@ -350,6 +350,10 @@ async def fill_second(uow, clock, olena) -> Application:
     await vetting.answer_typed(uow, clock, olena, F.SECOND, "1 200 грн")
     await vetting.finish_question(uow, clock, olena, F.SECOND, "topics")
     application = await vetting.finish_question(uow, clock, olena, F.SECOND, "approaches")
+    assert application.position == "name_en"  # the English texts: a name given, the rest skipped
+    await vetting.answer_typed(uow, clock, olena, F.SECOND, "Olena Koval")
+    await vetting.skip_question(uow, clock, olena, F.SECOND, "education_en")
+    application = await vetting.skip_question(uow, clock, olena, F.SECOND, "about_en")
     assert application.position == SUMMARY
     return await vetting.submit_second(uow, clock, olena, REVIEWERS)
 
@@ -364,6 +368,7 @@ async def test_approval_creates_the_profile_unpublished_and_tells_when_it_goes_l
         "Europe/Warsaw", ["anxiety"], ["cbt"], ["uk"]
     )
     assert (profile.photo_file_id, profile.verified, profile.share_code) == ("portrait", False, approved.referral_code)
+    assert (profile.name_en, profile.education_en, profile.about_en) == ("Olena Koval", None, None)  # as given
     assert vetting.goes_live_between(approved) == (date(2026, 12, 3), date(2026, 12, 8))
     assert [m.recipient_id for m in uow.timed_messages.pending("vetting.approved")] == [OLENA]
 
