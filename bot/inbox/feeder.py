@@ -89,7 +89,9 @@ class InboxFeeder:
         self._idle = asyncio.Event()
         self._idle.set()
         self._wake = asyncio.Event()
-        self._ticking = asyncio.Lock()
+        # What this process holds changes under it: a look at the inbox letting go of a chat, and an update stored
+        # for that chat meanwhile and queued here as if it were still held, would have two processes handle it.
+        self._holding = asyncio.Lock()
         self._pump: asyncio.Task[None] | None = None
         self.workflow_data: dict[str, Any] = {}
 
@@ -109,19 +111,27 @@ class InboxFeeder:
         entries = [inbox.kept(payload) for payload in payloads]
         if not entries:
             return
+        async with self._holding:
+            await self._keep(entries)
+
+    async def _keep(self, entries: list[Kept]) -> None:
         claimed = Claimed()
+        arrived: list[Kept] = []
         async with SqlUnitOfWork(self._sessions) as uow:
             now = self._clock.now()
             new = await inbox.keep(uow.session, entries, now)
-            unheld = {entry.chat_key for entry in new} - self._held
-            if unheld and not self._stopping.is_set():
+            chats = {entry.chat_key for entry in new}
+            if chats and not self._stopping.is_set():
+                held = chats & self._held
                 claimed = await chat_leases.claim(
-                    uow.session, self.holder, now, self._lease, max_attempts=self._max_attempts, among=unheld
+                    uow.session, self.holder, now, self._lease, max_attempts=self._max_attempts, among=chats - held
                 )
+                # Held here already: what other replicas stored for them before this one goes first.
+                arrived = await inbox.waiting_in(uow.session, held)
             await uow.commit()
         self._metrics.updates_stored.inc(len(new))
         self._won(claimed)
-        self.submit(new)
+        self.submit(arrived)
 
     async def start(self) -> None:
         """Begin looking at the inbox: what earlier processes left, what other replicas store for chats held here."""
@@ -134,7 +144,7 @@ class InboxFeeder:
 
     async def tick(self) -> None:
         """One look at the inbox: renew the leases held, let go of idle chats, claim chats that nobody holds."""
-        async with self._ticking:
+        async with self._holding:
             if self._stopping.is_set():
                 return
             now = self._clock.now()

@@ -48,6 +48,9 @@ class Faults:
     def __init__(self) -> None:
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._delays: dict[str, deque[float]] = defaultdict(deque)
+        self._holds: dict[str, asyncio.Event] = {}
+        # Calls waiting on a hold, per method.
+        self.on_hold: dict[str, int] = defaultdict(int)
         self.blocked_chats: set[int] = set()
         self._limits: tuple[int | None, int | None] | None = None
         self._global_window: deque[float] = deque()
@@ -71,6 +74,15 @@ class Faults:
     def cancel_delays(self) -> None:
         self._delays.clear()
 
+    def hold(self, method: str) -> None:
+        """Calls of `method` wait until `release`: Telegram slow for as long as a test needs."""
+        self._holds.setdefault(method, asyncio.Event())
+
+    def release(self, method: str) -> None:
+        held = self._holds.pop(method, None)
+        if held is not None:
+            held.set()
+
     def enforce_limits(self, global_per_second: int | None, per_chat_per_second: int | None) -> None:
         """Answer 429 when message sends exceed these limits (sliding 1-second windows)."""
         self._limits = (global_per_second, per_chat_per_second)
@@ -82,6 +94,13 @@ class Faults:
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
+        held = self._holds.get(method)
+        if held is not None:
+            self.on_hold[method] += 1
+            try:
+                await held.wait()
+            finally:
+                self.on_hold[method] -= 1
         faults = self._faults.get(method)
         if faults:
             fault = faults[0]

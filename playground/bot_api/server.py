@@ -284,6 +284,15 @@ class FakeTelegram:
     def allowed_updates_history(self) -> list[list[str]]:
         return self.updates.allowed_updates_history
 
+    def balance(self, backends: list[str]) -> None:
+        """Post webhook updates to these replicas' addresses in turn, each until one answers 200 (a load balancer)."""
+        self.webhook.balance(backends)
+
+    @property
+    def answered_by(self) -> dict[int, str]:
+        """update_id -> the replica address that answered the update's POST 200."""
+        return self.webhook.answered_by
+
     @property
     def webhook_attempts(self) -> list[tuple[int, int | None]]:
         """Every POST of an update to the webhook, as (update_id, status or None when the connection failed)."""
@@ -341,6 +350,17 @@ class FakeTelegram:
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Hold the next `times` answers to `method` for a while (slow network / timeouts)."""
         self._faults.delay_next(_canonical_or_raise(method), seconds, times)
+
+    def hold(self, method: str) -> None:
+        """Hold every call of `method` until `release` (Telegram slow to take them for as long as needed)."""
+        self._faults.hold(_canonical_or_raise(method))
+
+    def release(self, method: str) -> None:
+        self._faults.release(_canonical_or_raise(method))
+
+    def on_hold(self, method: str) -> int:
+        """How many calls of `method` are waiting on a hold now."""
+        return self._faults.on_hold[_canonical_or_raise(method)]
 
     def cancel_delays(self) -> None:
         """Forget delays not used yet (a killed process may have died before it made the delayed call)."""

@@ -21,9 +21,11 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     delete,
     exists,
     func,
+    literal,
     literal_column,
     null,
     or_,
@@ -36,7 +38,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.elements import BindParameter
 
 from core.notices import DueMessage, KindFigures, NoticeStatus, TimedMessage
 from storage.db import on_postgresql, rows_changed
@@ -54,6 +58,9 @@ _SENDING: ColumnClause[str] = literal_column(f"'{NoticeStatus.SENDING.value}'")
 _SETTLED = (NoticeStatus.SENT.value, NoticeStatus.DROPPED.value, NoticeStatus.FAILED.value)
 
 Row = TimedMessageRow
+Other = aliased(TimedMessageRow)
+# The class of the advisory locks (PostgreSQL) a claim takes on the chats whose messages it takes: "TM".
+_RECIPIENT_LOCKS = 0x544D
 
 
 class SqlTimedMessageRepository:
@@ -168,7 +175,11 @@ class SqlTimedMessageRepository:
             .order_by(Row.claimed_until)
             .limit(limit)
         )
-        due = select(Row.id).where(Row.status == _PENDING, Row.due_at <= now).order_by(Row.due_at, Row.id)
+        due = (
+            select(Row.id)
+            .where(Row.status == _PENDING, Row.due_at <= now, ~_chat_held_elsewhere(worker, now))
+            .order_by(Row.due_at, Row.id)
+        )
         ids = list(await self._session.scalars(expired))
         chosen: ColumnElement[bool] = Row.id.in_(ids)
         if len(ids) < limit:
@@ -314,6 +325,17 @@ def _due_message(row: Any) -> DueMessage:
     )
 
 
+def _chat_held_elsewhere(worker: ColumnElement[str] | str, now: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
+    """Another sender holds one of this row's chat's messages (its lease alive): the chat's next ones wait for it.
+
+    One chat's messages go out in order, so one sender sends them at a time.
+    """
+    return exists().where(
+        Other.recipient_id == Row.recipient_id, Other.status == _SENDING, Other.claimed_by != worker,
+        Other.claimed_until > now,
+    )
+
+
 def _claim_statement() -> Select[Any]:
     """The PostgreSQL claim, built once: a tick only binds its values.
 
@@ -331,16 +353,23 @@ def _claim_statement() -> Select[Any]:
         .with_for_update(skip_locked=True)
         .cte("expired")
     )
+    worker: BindParameter[str] = bindparam("worker")
+    # And none whose chat another claim is taking at this very moment: its snapshot cannot see that claim yet;
+    # the chat's advisory lock, held to the commit, can.
+    chat_taken_now = ~func.pg_try_advisory_xact_lock(
+        literal(_RECIPIENT_LOCKS, Integer), cast(Row.recipient_id % 2147483647, Integer)
+    )
     due = (
         select(Row.id)
-        .where(Row.status == _PENDING, Row.due_at <= now)
+        .where(Row.status == _PENDING, Row.due_at <= now, ~_chat_held_elsewhere(worker, now))
+        .where(~chat_taken_now)
         .order_by(Row.due_at, Row.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
         .cte("due")
     )
     chosen = union_all(select(expired.c.id), select(due.c.id)).limit(limit).cte("chosen")
-    taken = _taking(update(Row).where(Row.id.in_(select(chosen.c.id))), bindparam("worker"), lease_until).cte("taken")
+    taken = _taking(update(Row).where(Row.id.in_(select(chosen.c.id))), worker, lease_until).cte("taken")
     others = Row.id.not_in(select(chosen.c.id))
     next_pending = select(Row.due_at).where(Row.status == _PENDING, others).order_by(Row.due_at).limit(1)
     next_lease = select(Row.claimed_until).where(Row.status == _SENDING, others).order_by(Row.claimed_until).limit(1)

@@ -1,6 +1,7 @@
 """Claiming due timed messages: once each, leased, taken over only when a lease has run out."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -60,7 +61,8 @@ async def test_due_messages_are_claimed_once_oldest_first_and_later_ones_wait(se
     assert stored["later"].status == NoticeStatus.PENDING
 
     clock.advance(timedelta(seconds=30))
-    assert [message.dedup_key for message in await claim(sessions, clock, "b")] == ["later"]
+    assert await claim(sessions, clock, "b") == []  # chat 1's next waits: "a" is sending one of its, in order
+    assert [message.dedup_key for message in await claim(sessions, clock, "a")] == ["later"]
 
 
 async def test_a_crashed_claimers_messages_come_back_after_its_lease_and_it_cannot_mark_them(sessions, clock):
@@ -86,7 +88,7 @@ async def test_a_crashed_claimers_messages_come_back_after_its_lease_and_it_cann
 async def test_a_renewed_lease_is_not_taken_over_and_a_released_message_is_claimable_at_once(sessions, clock):
     async with SqlUnitOfWork(sessions) as uow:
         await notify(uow, clock, kind="k", recipient_id=1, key="one")
-        await notify(uow, clock, kind="k", recipient_id=1, key="two")
+        await notify(uow, clock, kind="k", recipient_id=2, key="two")  # another chat: chat 1's would wait for "one"
         await uow.commit()
     one, two = await claim(sessions, clock, "a")
 
@@ -221,3 +223,19 @@ async def test_postgresql_claimers_skip_rows_another_is_claiming_instead_of_wait
 
     assert len(mine) == 4 and len(theirs) == 2
     assert {message.id for message in mine}.isdisjoint(message.id for message in theirs)
+
+
+async def test_two_senders_claiming_at_once_never_split_one_chats_messages(sessions, clock):
+    async with SqlUnitOfWork(sessions) as uow:
+        for n in range(5):
+            for chat in (1, 2, 3):
+                await notify(uow, clock, kind="k", recipient_id=chat, key=f"c{chat}-{n}")
+        await uow.commit()
+
+    taken = await asyncio.gather(*(claim(sessions, clock, worker, limit=4) for worker in ("a", "b", "a", "b")))
+
+    senders: dict[int, set[str]] = {}
+    for worker, messages in zip(("a", "b", "a", "b"), taken, strict=True):
+        for message in messages:
+            senders.setdefault(message.recipient_id, set()).add(worker)
+    assert all(len(workers) == 1 for workers in senders.values()), senders  # each chat's messages go out in order
