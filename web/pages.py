@@ -45,8 +45,9 @@ async def landing(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound
     assert page.therapist is not None
     therapist = page.therapist
+    name = therapist.name_for(reader.locale)
     if page.standing is Standing.AWAY:
-        return aiohttp_jinja2.render_template("away.html", request, {"therapist": therapist})
+        return aiohttp_jinja2.render_template("away.html", request, {"therapist": therapist, "name": name})
     links = await site.bot_links()
     context = {
         "therapist": therapist,
@@ -55,10 +56,11 @@ async def landing(request: web.Request) -> web.StreamResponse:
         "times": [_time(reader, links, code, start) for start in page.free],
         "book_href": links.profile(code),
         "photo_url": await _shown_photo(request, therapist),
-        "initials": initials(therapist.full_name),
+        "name": name,
+        "initials": initials(name),
         "description": _description(therapist, reader),
-        "paragraphs": _paragraphs(therapist.about),
-        "education": _paragraphs(therapist.education),
+        "paragraphs": _paragraphs(therapist.about_for(reader.locale)),
+        "education": _paragraphs(therapist.education_for(reader.locale)),
     }
     return aiohttp_jinja2.render_template("landing.html", request, context)
 
@@ -177,7 +179,7 @@ def _description(therapist: TherapistProfile, reader: Reader) -> str:
     summary = reader.gettext("{topics}. {price} per 50-minute session.").format(
         topics=", ".join(reader.topics(therapist.topics[:CARD_TOPICS])), price=reader.money(therapist.price_minor)
     )
-    about = " ".join(therapist.about.split())
+    about = " ".join(therapist.about_for(reader.locale).split())
     text = f"{summary} {about}".strip()
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
 
@@ -196,11 +198,12 @@ async def _shown_photo(request: web.Request, therapist: TherapistProfile) -> str
 def _card(request: web.Request, reader: Reader, links: BotLinks, listing: Listing, photo_url: str | None) -> dict[str, Any]:
     therapist = listing.therapist
     code = therapist.share_code
+    name = therapist.name_for(reader.locale)  # the English one for an English visitor, when the therapist gave it
     return {
-        "name": therapist.full_name,
-        "initials": initials(therapist.full_name),
+        "name": name,
+        "initials": initials(name),
         "years": _years(reader, therapist),
-        "bio": bio_line(therapist.about),
+        "bio": bio_line(therapist.about_for(reader.locale)),
         "price": reader.money(therapist.price_minor),
         "topics": reader.topics(therapist.topics[:CARD_TOPICS]),
         "languages": reader.languages(therapist.languages),

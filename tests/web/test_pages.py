@@ -55,6 +55,27 @@ async def test_a_landing_shows_the_profile_in_ukrainian_with_deep_links_into_the
     assert page.text("span", class_="portrait initials") == "IK"  # no photo: the initials stand in its place
 
 
+async def test_an_english_visitor_reads_the_therapists_english_texts_where_they_gave_them(app, pages):
+    await add_therapist(
+        app, 2001, "Ірина Коваленко", about="Працюю з тривогою.", education="КНУ імені Тараса Шевченка, психологія.",
+        name_en="Iryna Kovalenko", about_en="I work with anxiety.", education_en="Taras Shevchenko University, psychology.",
+        share_code="iryna",
+    )
+    await add_therapist(app, 2003, "Оксана Мельник", about="Працюю з парами.", share_code="oksana")  # Ukrainian only
+
+    _status, english, _headers = await get(pages, "/t/iryna?lang=en")
+    _status, ukrainian, _headers = await get(pages, "/t/iryna")
+    _status, directory, _headers = await get(pages, "/therapists?lang=en")
+
+    assert english.text("h1") == "Iryna Kovalenko" and english.meta("og:title") == "Iryna Kovalenko"
+    assert "I work with anxiety." in english.visible_text and "Taras Shevchenko University, psychology." in english.visible_text
+    assert "Працюю з тривогою." not in english.visible_text
+    assert ukrainian.text("h1") == "Ірина Коваленко" and "Працюю з тривогою." in ukrainian.visible_text
+    assert [e.text for e in directory.find("a", class_="card-name")] == ["Iryna Kovalenko", "Оксана Мельник"]
+    assert [e.text for e in directory.find("p", class_="card-bio")] == ["I work with anxiety.", "Працюю з парами."]
+    assert [e.text for e in directory.find("span", class_="avatar initials")] == ["IK", "ОМ"]
+
+
 async def test_a_landing_carries_a_preview_for_shared_links_with_absolute_addresses(app, pages):
     await add_therapist(app)
 
@@ -316,6 +337,7 @@ async def test_the_page_for_specialists_leaves_out_figures_that_rest_on_too_litt
     assert "Iryna, CBT" in text
     assert "7–10 робочих днів" in text
     assert "щонайменше 2 роки" in text and "щонайменше 400 годин" in text
+    assert "Вища освіта: психологічна, педагогічна, медична або соціологічна." in text  # as the questionnaire admits
 
     _status, english, _headers = await get(pages, "/for-specialists?lang=en")
     assert "The platform keeps 20% of each session's price; the rest is yours." in english.visible_text
