@@ -44,6 +44,10 @@ class InboxOutcome:
     error: str | None = None
 
 
+# The only process's hold on a chat: until it stops (a process that starts after it runs the leases out).
+SOLE_HOLDER_LEASE = timedelta(days=3650)
+
+
 def process_name() -> str:
     """Names this process in the leases it holds: the host and pid say where, the random tail tells restarts apart."""
     return f"{socket.gethostname()[:48]}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -71,10 +75,13 @@ class InboxFeeder:
         self._clock = clock
         self._max_attempts = max_attempts
         self._retry_seconds = retry_seconds
-        self._lease = timedelta(seconds=lease_seconds)
-        self._poll_seconds = poll_seconds
-        # SQLite: one bot process per database file, so a lease found at start was left by a process that ended.
+        # SQLite: one bot process per database file, so a lease found at start was left by a process that ended,
+        # and the process holds a chat from its first update until it stops: no lease is renewed or let go while
+        # it runs. A write of the inbox's look would come between an update's read and its first write, and SQLite
+        # refuses that write: the update would be handled again, and what it sent would go out twice.
         self._only_process = only_process
+        self._lease = SOLE_HOLDER_LEASE if only_process else timedelta(seconds=lease_seconds)
+        self._poll_seconds = poll_seconds
         self._metrics = metrics
         self.holder = holder or process_name()
         self._held: set[int] = set()
@@ -153,11 +160,15 @@ class InboxFeeder:
             settled_before = {chat: set(ids) for chat, ids in self._settled.items()}
             async with SqlUnitOfWork(self._sessions) as uow:
                 lost: set[int] = set()
-                renewing = bool(self._held) and (self._renewed_at is None or now - self._renewed_at >= self._lease / 3)
+                renewing = not self._only_process and bool(self._held) and (
+                    self._renewed_at is None or now - self._renewed_at >= self._lease / 3
+                )
                 if renewing:
                     lost = self._held - await chat_leases.renew(uow.session, self.holder, now, self._lease)
-                idle = self._held - lost - self._workers.keys()
-                released = await chat_leases.release_idle(uow.session, self.holder, idle)
+                released: set[int] = set()
+                if not self._only_process:
+                    idle = self._held - lost - self._workers.keys()
+                    released = await chat_leases.release_idle(uow.session, self.holder, idle)
                 claimed = await chat_leases.claim(
                     uow.session, self.holder, now, self._lease, max_attempts=self._max_attempts
                 )
