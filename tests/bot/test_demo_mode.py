@@ -50,6 +50,14 @@ def test_the_demo_clock_is_refused_beside_anything_real(database_url, tmp_path, 
         demo_settings(database_url, tmp_path / "clock.json", **overrides)
 
 
+def test_the_demo_pages_address_is_refused_outside_the_demo(database_url, tmp_path):
+    """Links into the bot lead to the demo page only in the demo: a real bot's pages keep t.me."""
+    with pytest.raises(ValidationError, match="DEMO_PAGE_URL is for the demo only"):
+        make_settings(database_url, demo_page_url="http://127.0.0.1:8090")
+    assert demo_settings(database_url, tmp_path / "clock.json", demo_page_url="http://127.0.0.1:8090").demo_page_url
+    assert make_settings(database_url, demo_page_url="").demo_page_url is None  # an empty line in .env is unset
+
+
 def test_the_demo_token_and_the_local_bot_api_are_accepted_on_localhost_too(database_url, tmp_path):
     for base in (LOCAL, "http://localhost:8081", "http://[::1]:8081"):
         assert demo_settings(database_url, tmp_path / "clock.json", telegram_api_base=base).demo_clock_file
