@@ -103,7 +103,7 @@ async def test_a_typed_city_sets_the_time_zone_and_a_stale_button_is_refused(cli
     zone = await client.send("warsaw")
 
     assert BotClient.alerts(stale) == ["Ця кнопка з іншого запитання. Ось де ви зараз:"]
-    assert BotClient.texts_of(stale)[0].startswith("Перед наступним питанням: ваш часовий пояс")
+    assert BotClient.texts_of(stale)[0].startswith("Перед наступним запитанням: ваш часовий пояс")
     assert BotClient.texts_of(zone)[0].startswith("Запитання 5 з 14")
     async with app.sessions() as session:
         user = await session.get(UserRow, client.user_id)
@@ -196,7 +196,7 @@ async def test_a_restart_with_a_fresh_conversation_state_resumes_the_same_questi
     assert BotClient.texts_of(stray)[0].startswith("З поверненням! Ваші відповіді збережено; ось де ви зупинилися.\n\nЗапитання 4 з 14")
     assert BotClient.texts_of(by_command)[0].startswith("З поверненням!")
     assert "Запитання 4 з 14" in BotClient.texts_of(by_command)[0]
-    assert BotClient.texts_of(answered)[0].startswith("Перед наступним питанням: ваш часовий пояс")
+    assert BotClient.texts_of(answered)[0].startswith("Перед наступним запитанням: ваш часовий пояс")
     async with restarted.unit_of_work() as uow:
         draft = await uow.applications.active_for(client.user_id)
     assert draft.first_answers == {"name": "Olena Koval", "email": None, "country": "Україна", "city": "Львів"}
@@ -236,7 +236,7 @@ async def test_start_in_the_middle_of_a_questionnaire_shows_its_step_again(clien
     assert BotClient.texts_of(restarted)[-1].startswith(
         "З поверненням! Ваші відповіді збережено; ось де ви зупинилися.\n\nЗапитання 4 з 14"
     )
-    assert BotClient.texts_of(answered)[0].startswith("Перед наступним питанням: ваш часовий пояс")
+    assert BotClient.texts_of(answered)[0].startswith("Перед наступним запитанням: ваш часовий пояс")
 
 
 async def test_a_referral_link_records_the_therapist_or_applicant_who_shared_it(client, app, make_client):
