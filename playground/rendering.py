@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 
 _OPENING = {
     "bold": "<b>", "italic": "<i>", "underline": "<u>", "strikethrough": "<s>", "code": "<code>",
@@ -64,7 +64,9 @@ def money(amount: int, currency: str, locale: str) -> str:
     """An invoice's total as its reader's app would show it (Stars are whole)."""
     if currency == "XTR":
         return f"⭐ {amount}"
-    return format_currency(Decimal(amount) / 100, currency, locale=locale)
+    shown = format_currency(Decimal(amount) / 100, currency, locale=locale)
+    # English has no sign for the hryvnia and writes «UAH1,200.00»; a reader of the app sees «₴1,200.00».
+    return shown.replace(currency, get_currency_symbol(currency, "uk")) if currency in shown else shown
 
 
 def message_view(
