@@ -14,7 +14,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +26,8 @@ from storage.tables import FsmStateRow
 from storage.uow import current_unit_of_work
 
 _KNOWN = "fsm_states_known"  # on the session's info: built key -> (state, data), or None for no row
+# Built once: every update reads its conversation's state (building a statement costs more than running it).
+_STATE = select(FsmStateRow).where(FsmStateRow.key == bindparam("key"))
 
 
 class DatabaseStorage(BaseStorage):
@@ -100,7 +102,7 @@ async def _current(session: AsyncSession, built: str) -> tuple[str | None, dict[
     """The state and data under the key, read once a transaction."""
     known: dict[str, tuple[str | None, dict[str, Any]] | None] = session.info.setdefault(_KNOWN, {})
     if built not in known:
-        row = await session.scalar(select(FsmStateRow).where(FsmStateRow.key == built))
+        row = await session.scalar(_STATE, {"key": built})
         known[built] = (row.state, dict(row.data or {})) if row else None
     found = known[built]
     return (found[0], copy.deepcopy(found[1])) if found else (None, {})  # each reader its own, as a read

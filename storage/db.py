@@ -50,9 +50,9 @@ def on_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-async def rows_changed(session: AsyncSession, statement: Executable) -> int:
-    """How many rows an UPDATE or DELETE touched."""
-    result = await session.execute(statement)
+async def rows_changed(session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None) -> int:
+    """How many rows an UPDATE or DELETE touched (`params`: the values of a statement's `bindparam`s)."""
+    result = await session.execute(statement, params)
     # `execute` is typed for every statement; an UPDATE's or a DELETE's result is always a cursor's.
     return cast(CursorResult[Any], result).rowcount
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,14 @@ from storage.tables import InboxUpdateRow
 from storage.tables.inbox import WAITING
 
 ERROR_LENGTH = 500
+# Built once: every update is marked, and building a statement (and its cache key) costs more than running it.
+_MARK_HANDLED = (
+    update(InboxUpdateRow)
+    .where(InboxUpdateRow.update_id == bindparam("marked_id"), InboxUpdateRow.handled_at.is_(None))
+    .values(handled_at=bindparam("marked_at"), payload=None)
+    # Not synchronised with rows the session holds: that would compare the sealed column, which it refuses.
+    .execution_options(synchronize_session=False)
+)
 
 
 @dataclass
@@ -91,14 +99,7 @@ async def waiting_in(session: AsyncSession, chats: Collection[int]) -> list[Kept
 async def mark_handled(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Mark it handled, its payload cleared, unless it already is; False: another process handled it first, and
     this one's work must go."""
-    # Not synchronised with rows the session holds: that would compare the sealed column, which it refuses.
-    marked = await rows_changed(
-        session,
-        update(InboxUpdateRow)
-        .where(InboxUpdateRow.update_id == update_id, InboxUpdateRow.handled_at.is_(None))
-        .values(handled_at=now, payload=None)
-        .execution_options(synchronize_session=False),
-    )
+    marked = await rows_changed(session, _MARK_HANDLED, {"marked_id": update_id, "marked_at": now})
     return marked > 0
 
 

@@ -4,7 +4,7 @@ import copy
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import event, exists, or_, select
+from sqlalchemy import bindparam, event, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
@@ -17,6 +17,12 @@ from storage.tables.payments import RefundRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
 _ACTIVE_READ = "active_bookings_read"  # on the session's info: therapist id -> their active bookings as read
+# Built once: most updates of a booking read a therapist's active bookings (building costs more than running it).
+_ACTIVE_OF_THERAPISTS = (
+    select(BookingRow)
+    .where(BookingRow.therapist_id.in_(bindparam("therapist_ids", expanding=True)), BookingRow.status.in_(ACTIVE_VALUES))
+    .order_by(BookingRow.starts_at, BookingRow.id)
+)
 
 
 class SqlBookingRepository:
@@ -57,11 +63,7 @@ class SqlBookingRepository:
         return [copy.copy(booking) for booking in read[therapist_id]]  # each caller its own, as a read
 
     async def active_of_therapists(self, therapist_ids: list[int]) -> list[Booking]:
-        rows = await self._session.scalars(
-            select(BookingRow)
-            .where(BookingRow.therapist_id.in_(therapist_ids), BookingRow.status.in_(ACTIVE_VALUES))
-            .order_by(BookingRow.starts_at, BookingRow.id)
-        )
+        rows = await self._session.scalars(_ACTIVE_OF_THERAPISTS, {"therapist_ids": therapist_ids})
         return [_to_booking(row) for row in rows]
 
     async def of_person(self, person_id: int, *, since: datetime) -> list[Booking]:

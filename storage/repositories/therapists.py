@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CompoundSelect,
     Date,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     String,
     TextClause,
     Time,
+    bindparam,
     case,
     cast,
     delete,
@@ -78,14 +80,7 @@ class SqlTherapistRepository:
                 return None
             profile = (await self._to_profiles([row]))[0]
         else:
-            schedules = _schedules([telegram_id]).subquery()
-            found = (
-                await self._session.execute(
-                    select(TherapistRow, *schedules.c)
-                    .outerjoin(schedules, schedules.c.therapist_id == TherapistRow.telegram_id)
-                    .where(TherapistRow.telegram_id == telegram_id)
-                )
-            ).all()
+            found = (await self._session.execute(_PROFILE, {"therapist_id": telegram_id, "ids": [telegram_id]})).all()
             if not found:
                 return None
             profile = _with_schedules([found[0][0]], [row for row in found if row.kind is not None])[0]
@@ -205,7 +200,7 @@ class SqlTherapistRepository:
         return _with_schedules(rows, found)
 
 
-def _schedules(ids: list[int]) -> CompoundSelect[*tuple[Any, ...]]:
+def _schedules(ids: list[int] | BindParameter[Any]) -> CompoundSelect[*tuple[Any, ...]]:
     """The hours (kind 0) and vacations (kind 1) of these therapists, in one result."""
     h, v = WorkingHoursRow, VacationRow
     return union_all(
@@ -219,6 +214,20 @@ def _schedules(ids: list[int]) -> CompoundSelect[*tuple[Any, ...]]:
             v.first_day, v.last_day, v.note,
         ).where(v.therapist_id.in_(ids)),
     )
+
+
+def _profile() -> Select[Any]:
+    """One therapist's row joined with their hours and vacations (`therapist_id`, and `ids`: a list of that one)."""
+    schedules = _schedules(bindparam("ids", expanding=True)).subquery()
+    return (
+        select(TherapistRow, *schedules.c)
+        .outerjoin(schedules, schedules.c.therapist_id == TherapistRow.telegram_id)
+        .where(TherapistRow.telegram_id == bindparam("therapist_id"))
+    )
+
+
+# Built once: most updates of a booking read a profile, and building this statement cost more than running it.
+_PROFILE = _profile()
 
 
 def _with_schedules(rows: Sequence[TherapistRow], found: Sequence[Any]) -> list[TherapistProfile]:

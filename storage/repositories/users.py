@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.users import Role, User
 from storage.tables import UserRoleRow, UserRow
+
+# Built once: every update reads its person, and building a statement (and its cache key) costs more than running it.
+_PERSON = (
+    select(UserRow, UserRoleRow.role)
+    .outerjoin(UserRoleRow, UserRoleRow.telegram_id == UserRow.telegram_id)
+    .where(UserRow.telegram_id == bindparam("telegram_id"))
+)
 
 
 class SqlUserRepository:
@@ -13,13 +20,7 @@ class SqlUserRepository:
 
     async def get(self, telegram_id: int) -> User | None:
         """The person with their roles, in one query (every update asks it first)."""
-        found = (
-            await self._session.execute(
-                select(UserRow, UserRoleRow.role)
-                .outerjoin(UserRoleRow, UserRoleRow.telegram_id == UserRow.telegram_id)
-                .where(UserRow.telegram_id == telegram_id)
-            )
-        ).all()
+        found = (await self._session.execute(_PERSON, {"telegram_id": telegram_id})).all()
         if not found:
             return None
         return _to_user(found[0][0], {Role(role) for _, role in found if role is not None})
