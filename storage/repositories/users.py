@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.users import Role, User
 from storage.tables import UserRoleRow, UserRow
@@ -12,6 +13,9 @@ _PERSON = (
     .outerjoin(UserRoleRow, UserRoleRow.telegram_id == UserRow.telegram_id)
     .where(UserRow.telegram_id == bindparam("telegram_id"))
 )
+# On the session's info: telegram id -> the roles stored, as read or written in this transaction. A person saved with
+# the roles they had (a new name, a language) has their roles left alone instead of deleted and inserted again.
+_ROLES_KNOWN = "user_roles_known"
 
 
 class SqlUserRepository:
@@ -23,7 +27,9 @@ class SqlUserRepository:
         found = (await self._session.execute(_PERSON, {"telegram_id": telegram_id})).all()
         if not found:
             return None
-        return _to_user(found[0][0], {Role(role) for _, role in found if role is not None})
+        roles = {Role(role) for _, role in found if role is not None}
+        self._known()[telegram_id] = frozenset(roles)
+        return _to_user(found[0][0], roles)
 
     async def add(self, user: User) -> None:
         self._session.add(UserRow(telegram_id=user.telegram_id, created_at=user.created_at, **_fields(user)))
@@ -34,7 +40,8 @@ class SqlUserRepository:
         await self._session.execute(
             update(UserRow).where(UserRow.telegram_id == user.telegram_id).values(**_fields(user))
         )
-        await self._replace_roles(user)
+        if self._known().get(user.telegram_id) != frozenset(user.roles):
+            await self._replace_roles(user)
 
     async def mark_unreachable(self, telegram_id: int) -> None:
         await self._session.execute(
@@ -45,6 +52,17 @@ class SqlUserRepository:
         await self._session.execute(delete(UserRoleRow).where(UserRoleRow.telegram_id == user.telegram_id))
         self._session.add_all(UserRoleRow(telegram_id=user.telegram_id, role=role.value) for role in user.roles)
         await self._session.flush()
+        self._known()[user.telegram_id] = frozenset(user.roles)
+
+    def _known(self) -> dict[int, frozenset[Role]]:
+        known: dict[int, frozenset[Role]] = self._session.info.setdefault(_ROLES_KNOWN, {})
+        return known
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_roles(session: Session, _transaction: SessionTransaction) -> None:
+    # Any end, a savepoint's too: a savepoint rolled back may have undone a write of roles.
+    session.info.pop(_ROLES_KNOWN, None)
 
 
 def _fields(user: User) -> dict[str, object]:
