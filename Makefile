@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements/lock.txt
 
-.PHONY: run demo demo-data test test-fast lint locales missing-translations bench chaos clean lock
+.PHONY: run demo demo-data test test-fast lint locales missing-translations bench bench-replicas chaos clean lock
 
 # Every package at the version the lock names (its constraints). The scale extra's drivers come too:
 # mypy reads their types, and the same venv runs the suite against PostgreSQL and Redis.
@@ -58,6 +58,11 @@ bench: locales
 	$(BIN)/python -m tests.bench_matching
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_updates
+	$(BIN)/python -m tests.bench_replicas
+
+# Replicas alone (a few minutes): needs DATABASE_URL (PostgreSQL) and, as in production, REDIS_URL.
+bench-replicas: locales
+	$(BIN)/python -m tests.bench_replicas
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
