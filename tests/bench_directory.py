@@ -221,23 +221,32 @@ async def measure(database: str, urls: list[str], sizes: list[int]) -> list[dict
             await directory.close()
 
 
+Measure = Callable[[str, list[str], list[int]], Awaitable[list[dict[str, Any]]]]
+
+
+async def on_each_database(measure: Measure, name: str, sizes: list[int]) -> list[dict[str, Any]]:
+    """Each size on a SQLite file of its own, then, with DATABASE_URL set to PostgreSQL, on a database of its own there."""
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        urls = [f"sqlite+aiosqlite:///{Path(folder) / f'{name}-{size}.db'}" for size in sizes]
+        results += await measure("SQLite", urls, sizes)
+    server = os.environ.get("DATABASE_URL", "")
+    if server and not is_sqlite(server):
+        benches = [PostgresBench(server, suffix=f"{name}_{size}") for size in sizes]
+        urls = [await bench.__aenter__() for bench in benches]
+        try:
+            results += await measure("PostgreSQL", urls, sizes)
+        finally:
+            for bench in benches:
+                await bench.__aexit__(None, None, None)
+    return results
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench_directory", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1_000, 10_000])
     args = parser.parse_args(argv)
-    results: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [f"sqlite+aiosqlite:///{Path(folder) / f'directory-{size}.db'}" for size in args.sizes]
-        results += await measure("SQLite", urls, args.sizes)
-    server = os.environ.get("DATABASE_URL", "")
-    if server and not is_sqlite(server):
-        benches = [PostgresBench(server, suffix=f"directory_{size}") for size in args.sizes]
-        urls = [await bench.__aenter__() for bench in benches]
-        try:
-            results += await measure("PostgreSQL", urls, args.sizes)
-        finally:
-            for bench in benches:
-                await bench.__aexit__(None, None, None)
+    results = await on_each_database(measure, "directory", args.sizes)
     load = os.getloadavg()
     print(f"directory through the dispatcher, median of {ROUNDS} rounds, ms per update (load average {load[0]:.1f}):")
     for result in results:

@@ -18,9 +18,7 @@ import argparse
 import asyncio
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from bot.app import build_app
@@ -28,9 +26,8 @@ from bot.keyboards.matching import MatchApproach, MatchLanguage, MatchNext, Matc
 from bot.settings import Settings
 from core.clock import ManualClock
 from core.rules.matching import Question, Window
-from storage.db import is_sqlite
-from tests.bench import TOKEN, PostgresBench
-from tests.bench_directory import NOW, READER, fill
+from tests.bench import TOKEN
+from tests.bench_directory import NOW, READER, fill, on_each_database
 from tests.support.bot_client import BotClient, Reply
 from tests.support.keys import TEST_DATA_KEYS
 from tests.support.recording_session import RecordingSession
@@ -107,19 +104,7 @@ async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench_matching", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1_000, 10_000])
     args = parser.parse_args(argv)
-    results: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [f"sqlite+aiosqlite:///{Path(folder) / f'matching-{size}.db'}" for size in args.sizes]
-        results += await measure("SQLite", urls, args.sizes)
-    server = os.environ.get("DATABASE_URL", "")
-    if server and not is_sqlite(server):
-        benches = [PostgresBench(server, suffix=f"matching_{size}") for size in args.sizes]
-        urls = [await bench.__aenter__() for bench in benches]
-        try:
-            results += await measure("PostgreSQL", urls, args.sizes)
-        finally:
-            for bench in benches:
-                await bench.__aexit__(None, None, None)
+    results = await on_each_database(measure, "matching", args.sizes)
     load = os.getloadavg()
     print(f"«Help me choose» through the dispatcher, median of {ROUNDS} rounds, ms per update (load average {load[0]:.1f}):")
     for result in results:
