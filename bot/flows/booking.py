@@ -39,6 +39,7 @@ from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.presenting import day_label, local_moment, local_time, moment_label, money, zone_label
+from bot.views.therapist_labels import therapist_name
 from core.bookings import Booking, BookingRefused, BookingStatus
 from core.clock import Clock
 from core.platform_rules import FREE_CANCELLATION_HOURS
@@ -176,7 +177,7 @@ async def _buttons_expected(draft: BookingDraft, uow: UnitOfWork, clock: Clock, 
     moving = None
     if draft.booking_id:
         try:
-            moving = (await session_view(uow, clock, person_id=user.telegram_id, booking_id=draft.booking_id)).booking
+            moving = (await session_view(uow, clock, person_id=user.telegram_id, booking_id=draft.booking_id, language=user.locale)).booking
         except BookingNotFound:
             raise Leave(_("This session was not found among yours.")) from None
     free = await free_times(uow, clock, therapist, settings.booking_policy(), moving=moving)
@@ -218,7 +219,7 @@ async def offer_time(
 
 def already_yours_text(booking: Booking, therapist: TherapistProfile | None, user: User) -> str:
     """The client asked for a time they already hold: it is theirs, how it stands, and where to find it."""
-    values = {"name": therapist.full_name if therapist else "—", "moment": booking_moment(booking, user.timezone)}
+    values = {"name": therapist_name(therapist), "moment": booking_moment(booking, user.timezone)}
     if booking.status is BookingStatus.REQUESTED:
         return _(
             "This time is already yours — {name}, {moment}: your request waits for the therapist's answer. "
@@ -248,7 +249,7 @@ async def subject(
             alert(callback_answer, refusal(refused))
             raise Stop from None
     try:
-        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
     except BookingNotFound as refused:
         alert(callback_answer, refusal(refused))
         raise Stop from None
@@ -290,17 +291,17 @@ def _days_view(
     if not free:
         return (
             _("{name} has no free time in the next {days} days. Try another therapist.").format(
-                name=therapist.full_name, days=settings.booking_horizon_days
+                name=therapist_name(therapist), days=settings.booking_horizon_days
             ),
             find_again_keyboard(),
         )
     firsts = [slots[0] for slots in group_by_local_day(free, user.timezone).values()]
     if moving is not None:
         head = _("Moving your session with {name} from {moment}.").format(
-            name=therapist.full_name, moment=booking_moment(moving, user.timezone)
+            name=therapist_name(therapist), moment=booking_moment(moving, user.timezone)
         )
     else:
-        head = _("A session with {name}, {price}.").format(name=therapist.full_name, price=money(therapist.price_minor))
+        head = _("A session with {name}, {price}.").format(name=therapist_name(therapist), price=money(therapist.price_minor))
     text = head + "\n" + _("Choose a day. Times are shown in your time zone, {zone}.").format(zone=zone_label(user.timezone, free[0]))
     if not user.timezone_chosen:
         text += "\n" + _("Not your zone? Change it with /timezone first.")
@@ -324,12 +325,12 @@ def _confirmation_text(
     zone = user.timezone
     therapist_time = local_time(start, therapist.timezone)
     lines = [
-        _("Session with {name}").format(name=therapist.full_name),
+        _("Session with {name}").format(name=therapist_name(therapist)),
         _("🗓 {moment}").format(moment=moment_label(start, zone)),
         _("💰 {price} per 50-minute session").format(price=money(therapist.price_minor)),
     ]
     if therapist.timezone != zone:
-        lines.append(_("For {name} it is {time} ({zone}).").format(name=therapist.full_name, time=therapist_time, zone=zone_label(therapist.timezone, start)))
+        lines.append(_("For {name} it is {time} ({zone}).").format(name=therapist_name(therapist), time=therapist_time, zone=zone_label(therapist.timezone, start)))
     if moving is not None:
         lines.append(_("Instead of {moment}.").format(moment=booking_moment(moving, zone)))
         if moving.paid_at is None:
@@ -340,7 +341,7 @@ def _confirmation_text(
             _(
                 "This is your first session with {name}, so it is a request: they answer by {deadline}. "
                 "You pay once it is confirmed."
-            ).format(name=therapist.full_name, deadline=local_moment(answer_by, zone))
+            ).format(name=therapist_name(therapist), deadline=local_moment(answer_by, zone))
         )
         lines.append(_("Next, in a few taps: what you would like to work on."))
     else:
@@ -370,9 +371,9 @@ async def offer_alternatives(
         else _("This time is no longer free.")
     )
     if not later:
-        await reply.show(head + " " + _("{name} has no other free time now.").format(name=therapist.full_name), find_again_keyboard())
+        await reply.show(head + " " + _("{name} has no other free time now.").format(name=therapist_name(therapist)), find_again_keyboard())
         return
     await reply.show(
-        head + " " + _("The next free times with {name}:").format(name=therapist.full_name),
+        head + " " + _("The next free times with {name}:").format(name=therapist_name(therapist)),
         alternatives_keyboard(therapist.telegram_id, chosen.booking_id, chosen.version, later[:6], user.timezone),
     )

@@ -48,7 +48,7 @@ from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.names import name_refusal, name_rules
-from bot.views.therapist_labels import TOPICS, label, labels
+from bot.views.therapist_labels import TOPICS, label, labels, therapist_name
 from core.bookings import BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -406,7 +406,7 @@ async def _place(
     therapist = await uow.therapists.get(booking.therapist_id)
     await reply.show(
         _("You chose {moment} with {name}.").format(
-            moment=booking_moment(booking, user.timezone), name=therapist.full_name if therapist else "—"
+            moment=booking_moment(booking, user.timezone), name=therapist_name(therapist)
         )
     )
 
@@ -447,7 +447,7 @@ def _topics_prompt(therapist: TherapistProfile) -> str:
     return _(
         "📨 Your request. What would you like to work on? These are the topics {name} works with: "
         "choose one or more, then press «Done»."
-    ).format(name=therapist.full_name)
+    ).format(name=therapist_name(therapist))
 
 
 def _topics_markup(therapist: TherapistProfile, request: FirstRequest) -> InlineKeyboardMarkup:

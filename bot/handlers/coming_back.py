@@ -20,6 +20,7 @@ from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import booking_moment
 from bot.views.coming_back import away_text, offer_text
+from bot.views.therapist_labels import therapist_name
 from core.bookings import BookingRefused
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -95,6 +96,6 @@ async def book_at(
     await replace_message(
         message,
         _("You chose {moment} with {name}.").format(
-            moment=booking_moment(booking, user.timezone), name=therapist.full_name if therapist else "—"
+            moment=booking_moment(booking, user.timezone), name=therapist_name(therapist)
         ),
     )

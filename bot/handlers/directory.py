@@ -31,7 +31,7 @@ from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.bookings import profile_text, short_card
 from bot.views.lengths import CAPTION_LIMIT, clip
-from bot.views.presenting import reader_language
+from bot.views.therapist_labels import therapist_name
 from core.clock import Clock
 from core.ports import UnitOfWork
 from core.therapists import TherapistProfile
@@ -190,7 +190,7 @@ async def _send_profile(
         uow, clock, client_id=user.telegram_id, therapist=therapist, zone=user.timezone, policy=policy
     )
     if therapist.photo_file_id:
-        await message.answer_photo(therapist.photo_file_id, caption=clip(therapist.name_for(reader_language()), CAPTION_LIMIT))
+        await message.answer_photo(therapist.photo_file_id, caption=clip(therapist_name(therapist), CAPTION_LIMIT))
     await message.answer(text, reply_markup=profile_keyboard(therapist, can_wait=can_wait))
 
 

@@ -27,6 +27,7 @@ from bot.notices.kinds import Text
 from bot.routing import layer
 from bot.settings import Settings
 from bot.views.payments import invoice, manual_instructions, pending_line, refusal_text
+from bot.views.therapist_labels import therapist_name
 from core.clock import Clock
 from core.paging import Page, page_of
 from core.payments import STARS, PaymentMethod
@@ -111,7 +112,7 @@ async def pay_now(
         alert(callback_answer, refusal_text(refused.refusal))
         return
     therapist = await uow.therapists.get(payable.booking.therapist_id)
-    name = therapist.full_name if therapist else "—"
+    name = therapist_name(therapist)
     if policy.method is PaymentMethod.MANUAL:
         text = manual_instructions(payable.booking, name, user.timezone, settings.manual_payment_instructions)
         await send_part(bot, user.telegram_id, Text(text))

@@ -96,7 +96,7 @@ async def list_again(query: CallbackQuery, message: Message, callback_data: Sess
 async def _own_session(uow: UnitOfWork, clock: Clock, user: User, booking_id: int, callback_answer: CallbackAnswer) -> SessionView | None:
     """The pressed session, if it is this person's; otherwise the press is answered and None comes back."""
     try:
-        return await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+        return await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
     except BookingNotFound:
         alert(callback_answer, _("This session was not found among yours."))
         return None
@@ -156,7 +156,7 @@ async def ask_about_no_show(
     """Say what marking a no-show means before it is done."""
     booking_id, version = callback_data.booking_id, callback_data.version
     try:
-        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+        view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
         if view.booking.version != version:
             raise BookingChanged(view.booking)
         if Action.NO_SHOW not in view.actions:
@@ -243,7 +243,7 @@ async def _act(
         await _refused(message, refused, uow, clock, user, settings, booking_id, callback_answer=callback_answer)
         return
     callback_answer.text = done
-    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
     await _show_card(message, view, user, settings)
 
 
@@ -252,7 +252,7 @@ async def _overview(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Upcoming sessions, soonest first, then the last few past ones; a page at a time."""
     now = clock.now()
-    views = await my_sessions(uow, clock, user.telegram_id)
+    views = await my_sessions(uow, clock, user.telegram_id, language=user.locale)
     upcoming = [v for v in views if v.booking.active or v.booking.starts_at >= now]
     past = [v for v in views if v not in upcoming][-PAST_LISTED:][::-1]
     # "My waitlists" is at hand where a client looks for their sessions, once they wait for anyone.
@@ -296,7 +296,7 @@ async def _refused(
     else:
         text = _("This can no longer be done with this session. Here is how it stands now.")
     alert(callback_answer, text)
-    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
     await _show_card(message, view, user, settings)
 
 
@@ -304,7 +304,7 @@ async def _terms_changed(
     message: Message, terms: CancellationTerms, uow: UnitOfWork, clock: Clock, user: User, booking_id: int, version: int, callback_answer: CallbackAnswer
 ) -> None:
     """The 24-hour line passed while the person was reading: ask again, with the new terms."""
-    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id)
+    view = await session_view(uow, clock, person_id=user.telegram_id, booking_id=booking_id, language=user.locale)
     alert(callback_answer, _("What cancelling means has just changed. Please read again."))
     text = _cancel_question(
         booking_moment(view.booking, user.timezone), view.side, terms, requested=False, paid=bool(view.booking.paid_minor)

@@ -26,6 +26,7 @@ from bot.keyboards.waitlist import (
 from bot.middlewares.callback_answer import alert
 from bot.settings import Settings
 from bot.views.presenting import local_moment
+from bot.views.therapist_labels import therapist_name
 from bot.views.waitlist import joined_several_text, joined_text, time_free_text, waitlists_text
 from core.clock import Clock
 from core.ports import UnitOfWork
@@ -143,7 +144,7 @@ async def leave(
         alert(callback_answer, _("You are no longer on this waitlist."))
         return
     therapist = await uow.therapists.get(entry.therapist_id)
-    callback_answer.text = _("🔕 You left the waitlist: {name}.").format(name=therapist.full_name if therapist else "—")
+    callback_answer.text = _("🔕 You left the waitlist: {name}.").format(name=therapist_name(therapist))
     entries = await my_waitlists(uow, clock, user.telegram_id)
     await replace_message(message, waitlists_text(entries, user.timezone), waitlists_keyboard(entries))
 

@@ -8,8 +8,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.keyboards.booking import Days
 from bot.keyboards.data import ButtonData
 from bot.keyboards.waitlist import WaitlistJoin
-from bot.views.presenting import money, reader_language
-from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
+from bot.views.presenting import money
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band, therapist_name
 from core.therapists import PRICE_BANDS, TherapistProfile
 from core.usecases.directory import Filters
 
@@ -78,7 +78,7 @@ def results_keyboard(search: Search, page: list[TherapistProfile], pages: int) -
     for therapist in page:
         builder.row(
             InlineKeyboardButton(
-                text=f"{therapist.name_for(reader_language())} · {money(therapist.price_minor)}",
+                text=f"{therapist_name(therapist)} · {money(therapist.price_minor)}",
                 callback_data=OpenProfile(therapist_id=therapist.telegram_id).pack(),
             )
         )

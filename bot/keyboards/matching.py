@@ -17,7 +17,7 @@ from bot.keyboards.directory import ANY, OpenProfile, Search
 from bot.keyboards.waitlist import WaitlistJoinAny
 from bot.views.matching import WINDOW_NAMES
 from bot.views.presenting import moment_label
-from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, label, price_band, therapist_name
 from core.rules.matching import Answers, Question, Window
 from core.therapists import PRICE_BANDS
 from core.usecases.matching import MatchResult
@@ -128,12 +128,12 @@ def results_keyboard(result: MatchResult, zone: str, *, consented: bool, kept: b
         rows.append(
             [
                 _button(
-                    _("✅ {name}: {moment}").format(name=therapist.full_name, moment=moment_label(match.nearest, zone)),
+                    _("✅ {name}: {moment}").format(name=therapist_name(therapist), moment=moment_label(match.nearest, zone)),
                     Confirm(therapist_id=therapist.telegram_id, at=unix(match.nearest)),
                 ),
             ]
         )
-        rows.append([_button(_("👤 Profile: {name}").format(name=therapist.full_name), OpenProfile(therapist_id=therapist.telegram_id))])
+        rows.append([_button(_("👤 Profile: {name}").format(name=therapist_name(therapist)), OpenProfile(therapist_id=therapist.telegram_id))])
     if result.full:
         rows.append([_button(_("🔔 Tell me when a time opens with any of them"), WaitlistJoinAny(match_id=result.id))])
     rows.append([_button(_("✏️ Change my answers"), MatchStart())])

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.keyboards.booking import Confirm, Days, from_unix, unix
 from bot.keyboards.data import ButtonData
 from bot.views.presenting import moment_label
+from bot.views.therapist_labels import therapist_name
 from core.therapists import TherapistProfile
 from core.waitlist import WaitlistEntry
 
@@ -93,7 +94,7 @@ def waitlists_keyboard(entries: list[tuple[WaitlistEntry, TherapistProfile]]) ->
     for entry, therapist in entries:
         builder.row(
             InlineKeyboardButton(
-                text=f"📅 {therapist.full_name}", callback_data=Days(therapist_id=therapist.telegram_id).pack()
+                text=f"📅 {therapist_name(therapist)}", callback_data=Days(therapist_id=therapist.telegram_id).pack()
             ),
             InlineKeyboardButton(text=_("🔕 Leave"), callback_data=WaitlistLeave(entry_id=entry.id).pack()),
         )

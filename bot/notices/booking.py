@@ -27,6 +27,7 @@ from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, 
 from bot.views.bookings import paid_back, request_lines
 from bot.views.meetings import meeting_lines
 from bot.views.presenting import from_now, local_moment, money
+from bot.views.therapist_labels import therapist_name
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import Refund
@@ -377,7 +378,7 @@ async def _scene(context: NoticeContext) -> Scene | None:
         booking=booking,
         side=side,
         zone=context.recipient.timezone,
-        therapist=therapist.full_name if therapist else "—",
+        therapist=therapist_name(therapist),
         client=client.shown_name if client else "—",
         therapist_listed=therapist is not None and is_listed(therapist, context.clock.now()),
         context=context,

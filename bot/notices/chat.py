@@ -26,7 +26,7 @@ class Relay(NoticeKind):
 
     async def render(self, context: NoticeContext) -> list[Outgoing]:
         params = context.params
-        seen = await partner_in(context.uow, params["conversation_id"], context.recipient.telegram_id)
+        seen = await partner_in(context.uow, params["conversation_id"], context.recipient)
         if seen is None:
             return []
         return [
@@ -72,7 +72,7 @@ class RelayUndelivered(NoticeKind):
     """params: conversation_id, message_id (the sender's own message that did not arrive), why."""
 
     async def render(self, context: NoticeContext) -> list[Outgoing]:
-        seen = await partner_in(context.uow, context.params["conversation_id"], context.recipient.telegram_id)
+        seen = await partner_in(context.uow, context.params["conversation_id"], context.recipient)
         if seen is None:
             return []
         if context.params.get("why") == Undelivered.REFUSED:

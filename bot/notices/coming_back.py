@@ -12,6 +12,7 @@ from bot.keyboards.coming_back import offer_keyboard
 from bot.keyboards.directory import find_again_keyboard
 from bot.notices.kinds import NoticeContext, NoticeKind, Outgoing, SentMessage, Text
 from bot.views.coming_back import away_text, ended_line, offer_text
+from bot.views.therapist_labels import therapist_name
 from core.bookings import BookingStatus
 from core.usecases.booking import BookingNotice, settled_booking
 from core.usecases.coming_back import AwayReason, TherapistAway, return_offer
@@ -42,7 +43,7 @@ class ComeBack(NoticeKind):
                 uow, clock, client_id=reader.telegram_id, booking_id=booking.id, policy=context.settings.booking_policy()
             )
         except TherapistAway as away:
-            name = away.therapist.full_name if away.therapist else "—"
+            name = therapist_name(away.therapist)
             markup = find_again_keyboard() if away.reason is AwayReason.UNLISTED else None
             return [Text(ended_line(name, booking, reader.timezone) + "\n" + away_text(away), reply_markup=markup)]
         if offer.upcoming is not None:

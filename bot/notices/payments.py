@@ -29,6 +29,7 @@ from bot.views.payments import (
     reason_title,
 )
 from bot.views.presenting import local_moment, money
+from bot.views.therapist_labels import therapist_name
 from core.bookings import Booking
 from core.conversations import Side
 from core.payments import (
@@ -402,7 +403,7 @@ async def _scene(context: NoticeContext, booking: Booking) -> Scene:
         booking=booking,
         side=booking.side_of(context.recipient.telegram_id),
         zone=context.recipient.timezone,
-        therapist=therapist.full_name if therapist else "—",
+        therapist=therapist_name(therapist),
         client=client.shown_name if client else "—",
     )
 

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import ngettext
 from bot.views.lengths import MESSAGE_LIMIT, clip, units
 from bot.views.meetings import meeting_lines
 from bot.views.presenting import local_moment, moment_label, money, reader_language
-from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels
+from bot.views.therapist_labels import APPROACHES, LANGUAGES, TOPICS, labels, therapist_name
 from core.bookings import Booking, BookingStatus
 from core.conversations import Side
 from core.payments import UAH, Refund
@@ -42,7 +42,7 @@ def short_card(therapist: TherapistProfile, nearest: datetime | None, reader_zon
     """One therapist in the directory's list, with when they are free next in the reader's zone."""
     topics = labels(TOPICS, therapist.topics[:CARD_TOPICS])
     facts = _("{name} · {price}\n{topics} · {languages}").format(
-        name=therapist.name_for(reader_language()),
+        name=therapist_name(therapist),
         price=money(therapist.price_minor),
         topics=topics,
         languages=labels(LANGUAGES, therapist.languages),
@@ -69,7 +69,7 @@ def profile_text(therapist: TherapistProfile, nearest: datetime | None, reader_z
         "🌐 Languages: {languages}\n"
         "🗓 {nearest}"
     ).format(
-        name=therapist.name_for(reader_language()),
+        name=therapist_name(therapist),
         price=money(therapist.price_minor),
         years=years,
         approaches=labels(APPROACHES, therapist.approaches),

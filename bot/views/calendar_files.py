@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from icalendar import Calendar, Event
 
 from bot.notices.kinds import Document
+from bot.views.therapist_labels import therapist_name
 from core.bookings import Booking
 from core.conversations import Side
 from core.meetings import meeting_link
@@ -76,7 +77,7 @@ async def session_file(
     """The session's calendar file for one of its people, in their zone; the caption says what to do with it."""
     therapist = await uow.therapists.get(booking.therapist_id)
     if booking.side_of(reader_id) is Side.CLIENT:
-        counterpart = therapist.full_name if therapist else "—"
+        counterpart = therapist_name(therapist)
     else:
         client = await uow.users.get(booking.client_id)
         counterpart = client.shown_name if client else "—"

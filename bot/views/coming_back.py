@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.views.presenting import calendar_day, local_moment, money
+from bot.views.therapist_labels import therapist_name
 from core.bookings import Booking
 from core.platform_rules import PAYMENT_DUE_HOURS
 from core.usecases.coming_back import WEEK, AwayReason, ReturnOffer, TherapistAway
@@ -22,7 +23,7 @@ def ended_line(name: str, session: Booking, zone: str) -> str:
 
 def offer_text(offer: ReturnOffer, zone: str, *, ended: bool = False) -> str:
     """The offer; `ended`: sent at the end of the session, so it opens by saying so."""
-    name = offer.therapist.full_name
+    name = therapist_name(offer.therapist)
     lines = []
     if ended:
         lines.append(ended_line(name, offer.session, zone))
@@ -72,7 +73,7 @@ def offer_text(offer: ReturnOffer, zone: str, *, ended: bool = False) -> str:
 
 def away_text(away: TherapistAway) -> str:
     """Why the next session cannot be booked now, plainly."""
-    name = away.therapist.full_name if away.therapist else "—"
+    name = therapist_name(away.therapist)
     if away.reason is AwayReason.PAUSED:
         return _("{name}: new bookings are paused for now, so the next session cannot be booked yet.").format(name=name)
     if away.reason is AwayReason.VACATION and away.until is not None:

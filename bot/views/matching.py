@@ -10,7 +10,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.views.lengths import MESSAGE_LIMIT, clip
 from bot.views.presenting import local_moment, money, zone_label
-from bot.views.therapist_labels import APPROACHES, TOPICS, label
+from bot.views.therapist_labels import APPROACHES, TOPICS, label, therapist_name
 from core.rules.matching import SHOWN, Answers, Question, Window
 from core.usecases.matching import Match, MatchResult
 
@@ -135,7 +135,7 @@ def results_text(result: MatchResult, zone: str) -> str:
     lines = [head]
     for number, match in enumerate(result.matches, start=1):
         lines.append("")
-        lines.append(f"{number}. {match.therapist.full_name}")
+        lines.append(f"{number}. {therapist_name(match.therapist)}")
         lines.append(reasons(match, answers))
         lines.append(_("🗓 Nearest time that suits you: {moment}").format(moment=local_moment(match.nearest, zone)))
     why = []
@@ -151,7 +151,7 @@ def results_text(result: MatchResult, zone: str) -> str:
                 "{names} fits everything, but has no free time that suits you in the next two weeks.",
                 "{names} fit everything, but have no free time that suits you in the next two weeks.",
                 len(result.full),
-            ).format(names=", ".join(therapist.full_name for therapist in result.full))
+            ).format(names=", ".join(therapist_name(therapist) for therapist in result.full))
         )
     if why:
         lines.extend(("", *why))

@@ -6,6 +6,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.views.matching import windows_text
 from bot.views.presenting import local_day, local_moment
+from bot.views.therapist_labels import therapist_name
 from core.therapists import TherapistProfile
 from core.waitlist import WaitlistEntry
 
@@ -14,7 +15,7 @@ def joined_text(entry: WaitlistEntry, therapist: TherapistProfile, zone: str) ->
     return "\n".join(
         (
             _("🔔 Done: as soon as a time opens with {name} that suits you ({windows}), I will write.").format(
-                name=therapist.full_name, windows=windows_text(entry.windows)
+                name=therapist_name(therapist), windows=windows_text(entry.windows)
             ),
             _waiting_until(entry, zone),
         )
@@ -22,7 +23,7 @@ def joined_text(entry: WaitlistEntry, therapist: TherapistProfile, zone: str) ->
 
 
 def joined_several_text(entries: list[tuple[WaitlistEntry, TherapistProfile]], zone: str) -> str:
-    names = ", ".join(therapist.full_name for _entry, therapist in entries)
+    names = ", ".join(therapist_name(therapist) for _entry, therapist in entries)
     first = entries[0][0]
     return "\n".join(
         (
@@ -37,20 +38,20 @@ def joined_several_text(entries: list[tuple[WaitlistEntry, TherapistProfile]], z
 
 def time_free_text(therapist: TherapistProfile, nearest_moment: str) -> str:
     return _("No need to wait: {name} has a free time that suits you, {moment}.").format(
-        name=therapist.full_name, moment=nearest_moment
+        name=therapist_name(therapist), moment=nearest_moment
     )
 
 
 def opened_text(therapist: TherapistProfile, entry: WaitlistEntry, count: int, *, returned: bool) -> str:
     """The notice: what opened, that nothing is held, and until when the client waits."""
     if returned:
-        head = _("🔔 {name} is back from vacation. Free times that suit you:").format(name=therapist.full_name)
+        head = _("🔔 {name} is back from vacation. Free times that suit you:").format(name=therapist_name(therapist))
     else:
         head = ngettext(
             "🔔 {name}: {count} time has opened that suits you.",
             "🔔 {name}: {count} times have opened that suit you.",
             count,
-        ).format(name=therapist.full_name, count=count)
+        ).format(name=therapist_name(therapist), count=count)
     return "\n".join(
         (head, _("Nothing is held for anyone: whoever books first takes the time. One tap on it books it."))
     )
@@ -70,7 +71,7 @@ def waitlists_text(entries: list[tuple[WaitlistEntry, TherapistProfile]], zone: 
     for entry, therapist in entries:
         lines.append(
             _("• {name}: {windows}, until {day}").format(
-                name=therapist.full_name, windows=windows_text(entry.windows), day=local_day(entry.lapses_at, zone)
+                name=therapist_name(therapist), windows=windows_text(entry.windows), day=local_day(entry.lapses_at, zone)
             )
         )
     return "\n".join(lines)

@@ -353,24 +353,27 @@ async def mark_no_show(uow: UnitOfWork, clock: Clock, *, therapist_id: int, book
 # -- reading --------------------------------------------------------------------------
 
 
-async def my_sessions(uow: UnitOfWork, clock: Clock, person_id: int) -> list[SessionView]:
-    """The person's bookings as client or therapist: active ones and those of the last months, by start."""
+async def my_sessions(uow: UnitOfWork, clock: Clock, person_id: int, *, language: str) -> list[SessionView]:
+    """The person's bookings as client or therapist: active ones and those of the last months, by start.
+
+    `language`: the reader's, for the therapist's name they see.
+    """
     now = clock.now()
     views = []
     for booking in await uow.bookings.of_person(person_id, since=now - PAST_SHOWN):
         if booking.settle(now):
             await uow.bookings.save(booking)
-        views.append(await _view(uow, booking, person_id, now))
+        views.append(await _view(uow, booking, person_id, now, language))
     await uow.commit()
     return views
 
 
-async def session_view(uow: UnitOfWork, clock: Clock, *, person_id: int, booking_id: int) -> SessionView:
+async def session_view(uow: UnitOfWork, clock: Clock, *, person_id: int, booking_id: int, language: str) -> SessionView:
     booking = await _locked(uow, clock, booking_id)
     if booking is None or booking.side_of(person_id) is None:
         raise BookingNotFound(booking_id)
     await uow.commit()
-    return await _view(uow, booking, person_id, clock.now())
+    return await _view(uow, booking, person_id, clock.now(), language)
 
 
 async def settled_booking(uow: UnitOfWork, clock: Clock, booking_id: int) -> Booking | None:
@@ -415,12 +418,12 @@ async def _for_action(
     return booking
 
 
-async def _view(uow: UnitOfWork, booking: Booking, person_id: int, now: datetime) -> SessionView:
+async def _view(uow: UnitOfWork, booking: Booking, person_id: int, now: datetime, language: str) -> SessionView:
     side = booking.side_of(person_id)
     assert side is not None
     therapist = await uow.therapists.get(booking.therapist_id)
     if side is Side.CLIENT:
-        name = therapist.full_name if therapist else "—"
+        name = therapist.name_for(language) if therapist else "—"
     else:
         client = await uow.users.get(booking.client_id)
         name = client.shown_name if client else "—"

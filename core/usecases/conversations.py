@@ -89,7 +89,7 @@ async def route_message(uow: UnitOfWork, sender: User, reply_to_message_id: int 
         return NoRoute.NO_CONVERSATION
     if len(mine) == 1:
         return Deliver(mine[0], Side.CLIENT)
-    return AskWhichConversation([await _summary(uow, c, Side.CLIENT) for c in mine])
+    return AskWhichConversation([await _summary(uow, c, Side.CLIENT, sender.locale) for c in mine])
 
 
 async def _replied(uow: UnitOfWork, chat_id: int, message_id: int) -> Deliver | None:
@@ -147,22 +147,22 @@ async def relay_held(
     if conversation is None or (side := conversation.side_of(sender.telegram_id)) is None:
         raise NotYourConversation(conversation_id)
     await relay(uow, clock, Deliver(conversation, side, reply_to), sender_id=sender.telegram_id, message_id=message_id)
-    return await _summary(uow, conversation, side)
+    return await _summary(uow, conversation, side, sender.locale)
 
 
 async def was_relayed(uow: UnitOfWork, chat_id: int, message_id: int) -> bool:
     return bool(await uow.conversations.originals_of(chat_id, message_id))
 
 
-async def partner_in(uow: UnitOfWork, conversation_id: int, reader_id: int) -> ConversationSummary | None:
+async def partner_in(uow: UnitOfWork, conversation_id: int, reader: User) -> ConversationSummary | None:
     """The conversation as its reader sees it (who is on the other side), at send time.
 
     None when the reader is not part of it: such a message has no reason to go out.
     """
     conversation = await uow.conversations.get(conversation_id)
-    if conversation is None or (side := conversation.side_of(reader_id)) is None:
+    if conversation is None or (side := conversation.side_of(reader.telegram_id)) is None:
         return None
-    return await _summary(uow, conversation, side)
+    return await _summary(uow, conversation, side, reader.locale)
 
 
 async def remember_delivery(uow: UnitOfWork, delivered: list[RelayedMessage]) -> None:
@@ -208,8 +208,8 @@ async def conversations_of(uow: UnitOfWork, user: User) -> list[ConversationSumm
     """A person's conversations, most recently active first, on whichever side they are."""
     as_therapist = await uow.conversations.of_therapist(user.telegram_id)
     as_client = await uow.conversations.of_client(user.telegram_id)
-    summaries = [await _summary(uow, c, Side.THERAPIST) for c in as_therapist]
-    summaries += [await _summary(uow, c, Side.CLIENT) for c in as_client]
+    summaries = [await _summary(uow, c, Side.THERAPIST, user.locale) for c in as_therapist]
+    summaries += [await _summary(uow, c, Side.CLIENT, user.locale) for c in as_client]
     return sorted(summaries, key=_recency)
 
 
@@ -218,17 +218,18 @@ def _recency(summary: ConversationSummary) -> tuple[bool, float, int]:
     return (last is None, -last.timestamp() if last else 0.0, -summary.conversation.id)
 
 
-async def _summary(uow: UnitOfWork, conversation: Conversation, my_side: Side) -> ConversationSummary:
+async def _summary(uow: UnitOfWork, conversation: Conversation, my_side: Side, language: str) -> ConversationSummary:
+    """The conversation as a reader of `language` on `my_side` sees it."""
     partner_side = Side.CLIENT if my_side is Side.THERAPIST else Side.THERAPIST
-    return ConversationSummary(conversation, my_side, await name_of(uow, conversation, partner_side))
+    return ConversationSummary(conversation, my_side, await name_of(uow, conversation, partner_side, language))
 
 
-async def name_of(uow: UnitOfWork, conversation: Conversation, side: Side) -> str:
-    """A party's name as the other side sees it: the client's chosen name, the therapist's full name."""
+async def name_of(uow: UnitOfWork, conversation: Conversation, side: Side, language: str) -> str:
+    """A party's name as the other side sees it: the client's chosen name, the therapist's name in the reader's language."""
     if side is Side.THERAPIST:
         profile = await uow.therapists.get(conversation.therapist_id)
         if profile is not None:
-            return profile.full_name
+            return profile.name_for(language)
     user = await uow.users.get(conversation.client_id if side is Side.CLIENT else conversation.therapist_id)
     return user.shown_name if user is not None else "—"
 
@@ -253,14 +254,14 @@ async def choose_conversation(uow: UnitOfWork, user: User, conversation_id: int)
         raise NotYourConversation(conversation_id)
     await uow.conversations.set_focus(user.telegram_id, conversation.id)
     await uow.commit()
-    return await _summary(uow, conversation, side)
+    return await _summary(uow, conversation, side, user.locale)
 
 
 async def chosen_conversation(uow: UnitOfWork, user: User) -> ConversationSummary | None:
     conversation = await uow.conversations.focus_of(user.telegram_id)
     if conversation is None or (side := conversation.side_of(user.telegram_id)) is None:
         return None
-    return await _summary(uow, conversation, side)
+    return await _summary(uow, conversation, side, user.locale)
 
 
 async def stop_writing(uow: UnitOfWork, user: User) -> None:

@@ -7,6 +7,7 @@ once) runs against the real storage.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,6 +28,7 @@ from core.usecases.conversations import (
     choose_display_name,
     conversations_of,
     open_conversation,
+    partner_in,
     relay,
     route_message,
     stop_writing,
@@ -229,6 +231,23 @@ async def test_each_side_sees_the_other_by_the_name_meant_for_them():
     assert sorted(s.partner_name for s in therapist_sees) == ["Оля", "—"]  # Petro has chosen no name yet
     assert [(s.partner_name, s.my_side) for s in client_sees] == [("Ірина Коваль", Side.CLIENT)]
 
+
+
+async def test_a_client_sees_the_therapists_name_in_the_language_they_read():
+    english = User(PETRO, "Petro", "en", "Europe/Kyiv", NOW, display_name="Petro", roles={Role.CLIENT})
+    uow = FakeUnitOfWork(
+        User(IRYNA, "Iryna", "uk", "Europe/Kyiv", NOW, roles={Role.CLIENT, Role.THERAPIST}),
+        User(OLENA, "Olena", "uk", "Europe/Kyiv", NOW, display_name="Оля", roles={Role.CLIENT}),
+        english,
+        therapists=(replace(_profile(IRYNA, "Ірина Коваль"), name_en="Iryna Koval"),),
+    )
+    await open_conversation(uow, OLENA, IRYNA)
+    with_petro = await open_conversation(uow, PETRO, IRYNA)
+
+    assert [s.partner_name for s in await conversations_of(uow, await known(uow, OLENA))] == ["Ірина Коваль"]
+    assert [s.partner_name for s in await conversations_of(uow, english)] == ["Iryna Koval"]
+    relayed_to_petro = await partner_in(uow, with_petro.id, english)  # the header of a relayed message
+    assert relayed_to_petro is not None and relayed_to_petro.partner_name == "Iryna Koval"
 
 # -- the client's name --------------------------------------------------------
 
