@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     ensure.add_argument("--env-file", default=".env")
     rotate = commands.add_parser("rotate-keys", help="seal again, under the first of DATA_KEYS, what another key sealed")
     rotate.add_argument("--batch", type=int, default=500, help="values per transaction (default 500)")
+    rotate.add_argument(
+        "--pause", type=float, default=0.0, help="seconds to wait between transactions, to spare a busy database (default 0)"
+    )
     backup = commands.add_parser("backup", help="a consistent compressed copy of the database, while the bot runs")
     backup.add_argument("path", help="the archive to write, or a folder to write it into")
     restore = commands.add_parser("restore", help="replace the database (not in use) with a backup")
@@ -77,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rotate-keys":
             from bot.maintenance import rotate_keys
 
-            return asyncio.run(rotate_keys(settings, batch=args.batch))
+            return asyncio.run(rotate_keys(settings, batch=args.batch, pause=max(args.pause, 0.0)))
 
         from bot.app import build_app
         from bot.inbox.polling import AnotherPoller

@@ -67,7 +67,7 @@ def _sealed_already(url: str) -> list[str]:
     return asyncio.run(look())
 
 
-async def rotate_keys(settings: Settings, *, batch: int) -> int:
+async def rotate_keys(settings: Settings, *, batch: int, pause: float = 0.0) -> int:
     """Everything sealed under another key of DATA_KEYS, sealed again under the first; resumable."""
     ring = settings.key_ring()
     engine = create_engine(settings.database_url, keys=ring)
@@ -76,7 +76,7 @@ async def rotate_keys(settings: Settings, *, batch: int) -> int:
         await check_keys(engine, ring)
         total = await left_to_rotate(engine, ring)
         with tqdm(total=total, unit="value", desc=f"rotate-keys to {ring.writer}", file=sys.stderr) as bar:
-            done = await rotate(engine, ring, batch=max(batch, 1), done=bar.update)
+            done = await rotate(engine, ring, batch=max(batch, 1), pause=pause, done=bar.update)
         left = await left_to_rotate(engine, ring)
     finally:
         await engine.dispose()

@@ -6,6 +6,7 @@ ciphertext), never through the column types.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -145,7 +146,9 @@ async def left_to_rotate(engine: AsyncEngine, ring: KeyRing) -> int:
     return left
 
 
-async def rotate(engine: AsyncEngine, ring: KeyRing, *, batch: int = BATCH, done: Callable[[int], object]) -> Rotation:
+async def rotate(
+    engine: AsyncEngine, ring: KeyRing, *, batch: int = BATCH, pause: float = 0.0, done: Callable[[int], object]
+) -> Rotation:
     """Seal again, under the ring's first key, every value sealed under another; a transaction per batch.
 
     Killed at any moment, it loses nothing (a batch commits whole or not at all) and a second run carries on
@@ -178,4 +181,6 @@ async def rotate(engine: AsyncEngine, ring: KeyRing, *, batch: int = BATCH, done
                         skipped += 1
                 last = rows[-1][0]
             done(len(rows))
+            if pause:  # the running bot's own writes get the database between two batches
+                await asyncio.sleep(pause)
     return Rotation(resealed, skipped)

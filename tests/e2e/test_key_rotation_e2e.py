@@ -23,7 +23,10 @@ from tests.support.bot_process import DEFAULT_BOT_TOKEN, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
-DRAFTS = 4_000  # enough batches of 20 that a kill lands between two of them
+DRAFTS = 400
+# Twenty batches of 20, each followed by a pause as an operator may ask for: a kill lands between two of them
+# however fast the machine (run flat out, the whole rotation could end between two looks at the database).
+BATCH, PAUSE = 20, 0.1
 AT = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
@@ -58,7 +61,7 @@ async def _rotate(database_url: str, keys: str, workdir: Path) -> asyncio.subpro
     env = {name: value for name, value in os.environ.items() if name not in ("DATA_KEYS", "REDIS_URL")}
     env.update(BOT_TOKEN=DEFAULT_BOT_TOKEN, DATABASE_URL=database_url, DATA_KEYS=keys, PYTHONPATH=str(REPO_ROOT))
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "rotate-keys", "--batch", "20", cwd=workdir, env=env,
+        sys.executable, "-m", "bot", "rotate-keys", "--batch", str(BATCH), "--pause", str(PAUSE), cwd=workdir, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
 
