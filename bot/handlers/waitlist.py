@@ -23,7 +23,7 @@ from bot.keyboards.waitlist import (
     joined_keyboard,
     waitlists_keyboard,
 )
-from bot.middlewares.callback_answer import alert
+from bot.middlewares.callback_answer import alert, out_of_date
 from bot.settings import Settings
 from bot.views.presenting import local_moment
 from bot.views.therapist_labels import therapist_name
@@ -65,8 +65,8 @@ async def show_waitlists(message: Message, uow: UnitOfWork, clock: Clock, user: 
 
 
 async def list_waitlists(query: CallbackQuery, message: Message, uow: UnitOfWork, clock: Clock, user: User) -> None:
-    entries = await my_waitlists(uow, clock, user.telegram_id)
-    await message.answer(waitlists_text(entries, user.timezone), reply_markup=waitlists_keyboard(entries))
+    """«🔔 My waitlists»: the same list as /waitlists, below the message it was pressed on."""
+    await show_waitlists(message, uow, clock, user)
 
 
 async def join(
@@ -112,7 +112,7 @@ async def join_any(
             policy=settings.booking_policy(),
         )
     except EntryGone:
-        alert(callback_answer, _("This button is out of date. Please pick again."))
+        out_of_date(callback_answer)
         return
     except TherapistUnavailable:
         alert(callback_answer, _("These therapists are not taking new clients right now."))
